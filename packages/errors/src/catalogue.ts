@@ -1,0 +1,115 @@
+/**
+ * The one catalogue of error codes used across lwm2m-adapters.
+ *
+ * Every code says whether the failure is retriable by default and which LwM2M/CoAP
+ * response code a server should see when the failure answers a request.
+ * Codes are stable: tools and dashboards may match on them.
+ */
+export interface ErrorCodeSpec {
+  /** Human summary of the failure class. */
+  readonly summary: string;
+  /** Whether retrying the same operation later may succeed. */
+  readonly retriable: boolean;
+  /** CoAP response code (e.g. "4.00") the failure maps to when it answers an LwM2M request. */
+  readonly responseCode: CoapResponseCode;
+}
+
+export type CoapResponseCode =
+  | '4.00'
+  | '4.01'
+  | '4.02'
+  | '4.03'
+  | '4.04'
+  | '4.05'
+  | '4.06'
+  | '4.08'
+  | '4.09'
+  | '4.12'
+  | '4.13'
+  | '4.15'
+  | '5.00'
+  | '5.01'
+  | '5.03'
+  | '5.04';
+
+export const errorCatalogue = {
+  // LwM2M data model
+  PATH_INVALID: {
+    summary: 'an LwM2M path is malformed or out of range',
+    retriable: false,
+    responseCode: '4.00',
+  },
+  PREFIX_INVALID: {
+    summary: 'a gateway prefix is malformed (it must be a non-numeric path segment)',
+    retriable: false,
+    responseCode: '4.00',
+  },
+  NODE_INVALID: {
+    summary: 'an LwM2M node is inconsistent (duplicate ids, wrong nesting, value of the wrong type)',
+    retriable: false,
+    responseCode: '4.00',
+  },
+  VALUE_OUT_OF_RANGE: {
+    summary: 'a value does not fit its LwM2M type or declared range',
+    retriable: false,
+    responseCode: '4.00',
+  },
+  // Object registry
+  OBJECT_UNKNOWN: {
+    summary: 'no definition is registered for this object id/version',
+    retriable: false,
+    responseCode: '4.04',
+  },
+  RESOURCE_UNKNOWN: {
+    summary: 'the object definition has no such resource',
+    retriable: false,
+    responseCode: '4.04',
+  },
+  DEFINITION_INVALID: {
+    summary: 'an object definition (DDF XML) is malformed or violates the LwM2M schema',
+    retriable: false,
+    responseCode: '5.00',
+  },
+  // Codecs
+  CODEC_MALFORMED: {
+    summary: 'a payload does not follow the grammar of its content format',
+    retriable: false,
+    responseCode: '4.00',
+  },
+  CODEC_TRUNCATED: {
+    summary: 'a payload ends before its declared structure is complete',
+    retriable: false,
+    responseCode: '4.00',
+  },
+  CODEC_TYPE_MISMATCH: {
+    summary: 'a payload value does not match the LwM2M type of its resource',
+    retriable: false,
+    responseCode: '4.00',
+  },
+  CODEC_PATH_MISMATCH: {
+    summary: 'a payload addresses a path other than the one the request targets',
+    retriable: false,
+    responseCode: '4.00',
+  },
+  CODEC_LIMIT_EXCEEDED: {
+    summary: 'a payload exceeds a decoder safety limit (size, depth or element count)',
+    retriable: false,
+    responseCode: '4.13',
+  },
+  CODEC_UNSUPPORTED_FORMAT: {
+    summary: 'the content format is not supported for this operation or node level',
+    retriable: false,
+    responseCode: '4.15',
+  },
+  CODEC_NOT_ACCEPTABLE: {
+    summary: 'no acceptable content format can represent the requested node',
+    retriable: false,
+    responseCode: '4.06',
+  },
+} as const satisfies Record<string, ErrorCodeSpec>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(errorCatalogue, value);
+}
