@@ -53,7 +53,9 @@ const typeById = new Map(testModel.getObject(9999)!.resources.map((r) => [r.id, 
 /** A single resource of object 9999 (ids 0..8, one per type except none). */
 export const singleResource: fc.Arbitrary<SingleResourceNode> = fc
   .integer({ min: 0, max: 8 })
-  .chain((id) => arbitraryValue(typeById.get(id)!.type).map((value) => ({ kind: 'resource' as const, id, value })));
+  .chain((id) =>
+    arbitraryValue(typeById.get(id)!.type).map((value) => ({ kind: 'resource' as const, id, value })),
+  );
 
 /** A multiple resource of object 9999 (ids 100..108). */
 export const multipleResource: fc.Arbitrary<MultipleResourceNode> = fc

@@ -48,10 +48,10 @@ export function mutate(rand: () => number, input: Uint8Array): Uint8Array {
         break;
       }
       case 4: {
-        const len = 1 + pick(4);
-        const next = new Uint8Array(Math.max(0, cur.length - len));
+        const len = Math.min(1 + pick(4), cur.length - pos);
+        const next = new Uint8Array(cur.length - len);
         next.set(cur.subarray(0, pos), 0);
-        next.set(cur.subarray(pos + len).subarray(0, next.length - pos), pos);
+        next.set(cur.subarray(pos + len), pos);
         cur = next;
         break;
       }
@@ -92,7 +92,7 @@ export function fuzzDecoder(
   const rand = prng(seed);
   const report: FuzzReport = { runs, accepted: 0, rejected: 0 };
   for (let i = 0; i < runs; i++) {
-    const base = seeds.length > 0 ? seeds[i % seeds.length] : undefined;
+    const base = seeds.length > 0 ? seeds[Math.floor(i / 2) % seeds.length] : undefined;
     const input =
       base !== undefined && i % 2 === 1
         ? mutate(rand, base)

@@ -1,0 +1,113 @@
+/**
+ * Publishability: `npm pack` every public package, install the tarballs into a scratch project
+ * outside the workspace, then import them from plain ESM JavaScript and type-check a TypeScript
+ * consumer against the shipped declarations.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const repo = resolve(import.meta.dirname, '../..');
+const publicPackages = ['packages/errors', 'packages/lwm2m'];
+
+let scratch: string;
+
+async function npm(args: string[], cwd: string): Promise<string> {
+  const { stdout } = await run('npm', args, {
+    cwd,
+    maxBuffer: 16 * 1024 * 1024,
+    env: { ...process.env, CI: 'true' },
+  });
+  return stdout;
+}
+
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'lwm2m-adapters-pack-'));
+  const tarballs: string[] = [];
+  for (const dir of publicPackages) {
+    const out = await npm(['pack', '--json', '--pack-destination', scratch], join(repo, dir));
+    const [info] = JSON.parse(out) as { filename: string }[];
+    tarballs.push(join(scratch, info!.filename));
+  }
+  await writeFile(
+    join(scratch, 'package.json'),
+    JSON.stringify({ name: 'scratch-consumer', private: true, type: 'module' }, null, 2),
+  );
+  await npm(['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs], scratch);
+}, 300_000);
+
+afterAll(async () => {
+  if (scratch) await rm(scratch, { recursive: true, force: true });
+});
+
+describe('npm pack', () => {
+  it('ships only dist, src, registry data and metadata', async () => {
+    for (const dir of publicPackages) {
+      const out = await npm(['pack', '--dry-run', '--json'], join(repo, dir));
+      const [info] = JSON.parse(out) as { files: { path: string }[] }[];
+      const files = info!.files.map((f) => f.path);
+      expect(files).toContain('dist/index.js');
+      expect(files).toContain('dist/index.d.ts');
+      expect(files.filter((f) => f.startsWith('test/') || f.includes('tsbuildinfo'))).toEqual([]);
+    }
+  });
+
+  it('installs and runs from plain ESM in a scratch project', async () => {
+    const script = `
+      import { CodedError } from '@lwm2m-adapters/errors';
+      import { LwM2mCodecs, LwM2mPath, ObjectRegistry, ContentFormat, node, value } from '@lwm2m-adapters/lwm2m';
+      const registry = ObjectRegistry.withOmaObjects();
+      const codecs = new LwM2mCodecs(registry);
+      const path = LwM2mPath.parse('/3303/0');
+      const instance = node.instance(0, [node.resource(5700, value.float(22.5)), node.resource(5701, value.string('Cel'))]);
+      const tlv = codecs.encode(instance, path, ContentFormat.TLV);
+      const back = codecs.decode(tlv, path, ContentFormat.TLV);
+      let code;
+      try { codecs.decode(Uint8Array.of(0xe4), path, ContentFormat.TLV); } catch (e) { code = e instanceof CodedError ? e.code : 'other'; }
+      console.log(JSON.stringify({ name: registry.getObject(3303).name, tlv: Buffer.from(tlv).toString('hex'), resources: back.resources.length, code }));
+    `;
+    await writeFile(join(scratch, 'consumer.mjs'), script);
+    const { stdout } = await run(process.execPath, ['consumer.mjs'], { cwd: scratch });
+    expect(JSON.parse(stdout)).toEqual({
+      name: 'Temperature',
+      tlv: 'e4164441b40000e3164543656c',
+      resources: 2,
+      code: 'CODEC_TRUNCATED',
+    });
+  });
+
+  it('type-checks a TypeScript consumer against the shipped declarations', async () => {
+    await writeFile(
+      join(scratch, 'consumer.ts'),
+      `import { LwM2mPath, type ResourceValue } from '@lwm2m-adapters/lwm2m';
+       const v: ResourceValue = { type: 'float', value: 1.5 };
+       const level: 'resource' | 'root' | 'object' | 'instance' | 'resource-instance' = LwM2mPath.parse('/3/0/1').level;
+       export const out = [v, level];
+      `,
+    );
+    await writeFile(
+      join(scratch, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          noEmit: true,
+          types: [],
+        },
+        files: ['consumer.ts'],
+      }),
+    );
+    const tsc = join(repo, 'node_modules/.bin/tsc');
+    const result = await run(tsc, ['-p', scratch]).catch((e: { stdout?: string }) => e);
+    expect('stdout' in result ? result.stdout : '').toBe('');
+    const pkg = JSON.parse(
+      await readFile(join(scratch, 'node_modules/@lwm2m-adapters/lwm2m/package.json'), 'utf8'),
+    );
+    expect(pkg.exports['.'].types).toBe('./dist/index.d.ts');
+  });
+});
