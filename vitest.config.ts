@@ -7,6 +7,6 @@ export default defineConfig({
     include: ['packages/*/test/**/*.test.ts', 'adapters/*/test/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    reporters: ['default'],
+    reporters: ['default', './test/support/closing-line-reporter.ts'],
   },
 });
