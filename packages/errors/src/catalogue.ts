@@ -106,6 +106,95 @@ export const errorCatalogue = {
     retriable: false,
     responseCode: '4.06',
   },
+  // Mapping files
+  MAPPING_INVALID: {
+    summary: 'a mapping file has errors (each names file:line:column, what is wrong and what would be valid)',
+    retriable: false,
+    responseCode: '5.00',
+  },
+  MAPPING_UNREADABLE: {
+    summary: 'a mapping file cannot be read or is not valid YAML',
+    retriable: false,
+    responseCode: '5.00',
+  },
+  // Adapters
+  ADAPTER_NOT_FOUND: {
+    summary: 'no adapter is installed under this short name or npm package name',
+    retriable: false,
+    responseCode: '5.00',
+  },
+  ADAPTER_INCOMPATIBLE: {
+    summary: 'the adapter was built for an SDK version this host does not support',
+    retriable: false,
+    responseCode: '5.00',
+  },
+  ADAPTER_INVALID: {
+    summary: 'a module does not export a valid adapter definition',
+    retriable: false,
+    responseCode: '5.00',
+  },
+  CONFIG_INVALID: {
+    summary: 'a configuration value is invalid (CLI flag, simulator file, adapter option)',
+    retriable: false,
+    responseCode: '5.00',
+  },
+  // Devices (adapters map their native failures onto these)
+  DEVICE_UNREACHABLE: {
+    summary: 'the device or its link is not connected (connection refused, closed, quarantined)',
+    retriable: true,
+    responseCode: '5.03',
+  },
+  DEVICE_TIMEOUT: {
+    summary: 'the device did not answer in time',
+    retriable: true,
+    responseCode: '5.03',
+  },
+  DEVICE_BUSY: {
+    summary: 'the device or link is busy (device busy exception, request queue full)',
+    retriable: true,
+    responseCode: '5.03',
+  },
+  DEVICE_ADDRESS_UNKNOWN: {
+    summary: 'the device has no such data point (e.g. Modbus illegal data address, OPC UA BadNodeIdUnknown)',
+    retriable: false,
+    responseCode: '4.04',
+  },
+  DEVICE_VALUE_REJECTED: {
+    summary: 'the device refused the value written (e.g. Modbus illegal data value, OPC UA BadTypeMismatch)',
+    retriable: false,
+    responseCode: '4.00',
+  },
+  DEVICE_OPERATION_UNSUPPORTED: {
+    summary: 'the device does not support this operation (e.g. Modbus illegal function)',
+    retriable: false,
+    responseCode: '4.05',
+  },
+  DEVICE_RESPONSE_INVALID: {
+    summary: 'the device answered with a malformed, stale or mismatched reply',
+    retriable: true,
+    responseCode: '5.03',
+  },
+  DEVICE_FAILURE: {
+    summary: 'the device reported an internal failure (e.g. Modbus server device failure)',
+    retriable: false,
+    responseCode: '5.00',
+  },
+  // Operations on points
+  WRITE_VALUE_INVALID: {
+    summary: 'a value to write does not fit the point (type, range, enumeration); nothing was sent',
+    retriable: false,
+    responseCode: '4.00',
+  },
+  OPERATION_NOT_ALLOWED: {
+    summary: 'the mapping does not allow this operation on the point (read-only, not executable)',
+    retriable: false,
+    responseCode: '4.05',
+  },
+  SESSION_CLOSED: {
+    summary: 'the session or runtime is closed or closing',
+    retriable: false,
+    responseCode: '5.03',
+  },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -1,0 +1,91 @@
+import type { CodedError } from '@lwm2m-adapters/errors';
+import type { RawValue } from './raw-value.js';
+
+/** Minimal structured logger (pino-compatible): `logger.warn({ unit: 3 }, 'unit quarantined')`. */
+export interface AdapterLogger {
+  debug(fields: Record<string, unknown>, message: string): void;
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
+}
+
+export const silentLogger: AdapterLogger = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+};
+
+/** What the mapping allows on a point. */
+export interface PointAccess {
+  readonly read: boolean;
+  readonly write: boolean;
+  readonly execute: boolean;
+}
+
+/** One point the host hands a session: its id (unique within the device) and the adapter's own binding. */
+export interface PointSpec<Point> {
+  readonly id: string;
+  readonly source: Point;
+  readonly access: PointAccess;
+}
+
+export interface SessionContext<Connection, Point> {
+  /** The mapping's device id (for logs and metrics). */
+  readonly deviceId: string;
+  readonly connection: Connection;
+  readonly points: readonly PointSpec<Point>[];
+  readonly logger: AdapterLogger;
+}
+
+/** The outcome of reading one point: a value, or a coded error (a protocol outcome, not an exception). */
+export type PointReading =
+  | { readonly pointId: string; readonly ok: true; readonly value: RawValue; readonly timestamp: number }
+  | { readonly pointId: string; readonly ok: false; readonly error: CodedError; readonly timestamp: number };
+
+export type SessionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
+
+export interface SubscriptionOptions {
+  /** How often the device should sample (OPC UA sampling interval). */
+  readonly samplingIntervalMs: number;
+  /** Absolute deadband: changes smaller than this are not reported. */
+  readonly deadband?: number;
+}
+
+export interface Subscription {
+  close(): Promise<void>;
+}
+
+/** Counters a session exposes for metrics (requests, errors, reconnects, queue depth...). */
+export type SessionStats = Readonly<Record<string, number>>;
+
+/**
+ * A live connection to one device. The host owns it: `start` once (idempotent), then read/write/
+ * execute concurrently; the session serialises or pipelines as its link allows. `close` is
+ * idempotent and settles every pending call with SESSION_CLOSED.
+ *
+ * Failures are CodedErrors from the catalogue: DEVICE_TIMEOUT / DEVICE_UNREACHABLE / DEVICE_BUSY
+ * (retriable, answered 5.03), DEVICE_ADDRESS_UNKNOWN (4.04), DEVICE_VALUE_REJECTED and
+ * WRITE_VALUE_INVALID (4.00), DEVICE_OPERATION_UNSUPPORTED (4.05), DEVICE_FAILURE (5.00).
+ */
+export interface AdapterSession extends AsyncDisposable {
+  readonly state: SessionState;
+  /** Connects (and reconnects with capped backoff on its own later). Resolves once first connected or failed. */
+  start(): Promise<void>;
+  close(): Promise<void>;
+  /** Reads points in as few device requests as the adapter can plan; one reading per requested id, in order. */
+  read(pointIds: readonly string[]): Promise<PointReading[]>;
+  /** Validates, then writes. Throws a CodedError on failure; nothing is sent when validation fails. */
+  write(pointId: string, value: RawValue): Promise<void>;
+  /** Runs an executable point with optional LwM2M execute arguments. */
+  execute(pointId: string, args?: string): Promise<void>;
+  /** Device-side change notification (adapters with `capabilities.subscribe`). */
+  subscribe?(
+    pointIds: readonly string[],
+    options: SubscriptionOptions,
+    listener: (readings: readonly PointReading[]) => void,
+  ): Promise<Subscription>;
+  stats(): SessionStats;
+  /** Called on every state change. Returns an unsubscribe function. */
+  onStateChange(listener: (state: SessionState, error?: CodedError) => void): () => void;
+}

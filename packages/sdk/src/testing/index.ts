@@ -1,0 +1,5 @@
+export {
+  type ConformanceFixture,
+  type ConformanceOptions,
+  describeAdapterConformance,
+} from './conformance.js';

@@ -1,0 +1,97 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  adapterPackageName,
+  assertSdkCompatible,
+  defineAdapter,
+  loadAdapter,
+  SDK_VERSION,
+} from '../src/index.js';
+
+const base = {
+  name: 'fake',
+  version: '1.0.0',
+  capabilities: { read: true, write: false, execute: false, subscribe: false },
+  connectionSchema: z.object({}),
+  pointSchema: z.object({}),
+  pointValueKind: () => 'number' as const,
+  validateWrite: () => {},
+  createSession: () => {
+    throw new Error('not used');
+  },
+};
+
+let dir: string;
+
+async function fakePackage(name: string, source: string): Promise<void> {
+  const pkgDir = join(dir, 'node_modules', ...name.split('/'));
+  await mkdir(pkgDir, { recursive: true });
+  await writeFile(
+    join(pkgDir, 'package.json'),
+    JSON.stringify({ name, type: 'module', exports: './index.js' }),
+  );
+  await writeFile(join(pkgDir, 'index.js'), source);
+}
+
+const definitionSource = (sdkVersion: string) => `
+  export default {
+    kind: 'lwm2m-adapters/adapter', name: 'acme', version: '2.0.0', sdkVersion: ${JSON.stringify(sdkVersion)},
+    capabilities: { read: true, write: true, execute: false, subscribe: false },
+    connectionSchema: {}, pointSchema: {},
+    pointValueKind() { return 'number'; }, validateWrite() {}, createSession() { throw new Error('x'); },
+  };`;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sdk-load-'));
+  await fakePackage('@acme/lwm2m-adapter-good', definitionSource(`^${SDK_VERSION}`));
+  await fakePackage('@acme/lwm2m-adapter-old', definitionSource('^0.0.1'));
+  await fakePackage('@acme/not-an-adapter', 'export default { hello: 1 };');
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('adapter loading', () => {
+  it('maps short names to our scope and keeps package names', () => {
+    expect(adapterPackageName('modbus')).toBe('@lwm2m-adapters/modbus');
+    expect(adapterPackageName('@acme/lwm2m-adapter-bacnet')).toBe('@acme/lwm2m-adapter-bacnet');
+    expect(adapterPackageName('lwm2m-adapter-knx')).toBe('lwm2m-adapter-knx');
+  });
+
+  it('loads an adapter by npm package name from a directory', async () => {
+    const adapter = await loadAdapter('@acme/lwm2m-adapter-good', { from: dir });
+    expect(adapter.name).toBe('acme');
+  });
+
+  it('prefers built-in adapters for short names', async () => {
+    const builtIn = defineAdapter({ ...base, sdkVersion: `^${SDK_VERSION}` });
+    expect(await loadAdapter('fake', { from: dir, builtIn: { fake: builtIn } })).toBe(builtIn);
+  });
+
+  it('fails with ADAPTER_NOT_FOUND and the install command', async () => {
+    await expect(loadAdapter('@acme/missing', { from: dir })).rejects.toMatchObject({
+      code: 'ADAPTER_NOT_FOUND',
+      message: expect.stringContaining('npm install @acme/missing'),
+    });
+  });
+
+  it('fails with ADAPTER_INVALID for a package that exports no definition', async () => {
+    await expect(loadAdapter('@acme/not-an-adapter', { from: dir })).rejects.toMatchObject({
+      code: 'ADAPTER_INVALID',
+    });
+  });
+
+  it('fails with ADAPTER_INCOMPATIBLE when the SDK range does not match', async () => {
+    await expect(loadAdapter('@acme/lwm2m-adapter-old', { from: dir })).rejects.toMatchObject({
+      code: 'ADAPTER_INCOMPATIBLE',
+      message: expect.stringContaining('needs SDK ^0.0.1'),
+    });
+    expect(() => assertSdkCompatible(defineAdapter({ ...base, sdkVersion: 'not a range' }))).toThrow(
+      /needs SDK/,
+    );
+  });
+});
