@@ -1,0 +1,93 @@
+/**
+ * @lwm2m-adapters/modbus: Modbus TCP, RTU (serial), RTU over TCP and ASCII for lwm2m-adapters.
+ *
+ * `adapter` (also the default export) is the instance hosts load by name (`adapter: modbus`);
+ * `createModbusAdapter()` makes independent instances (each with its own shared-link registry).
+ */
+import { createModbusAdapter } from './modbus-adapter.js';
+
+export {
+  type ModbusConnection,
+  type ModbusTransportKind,
+  modbusConnectionSchema,
+} from './config/connection-schema.js';
+export { checkModbusPoints } from './config/point-checks.js';
+export { type ModbusPoint, modbusPointSchema } from './config/point-schema.js';
+export {
+  type BytePermutation,
+  type Endianness,
+  isValidOrder,
+  orderName,
+  permutationFromOrder,
+  permutationFromOrders,
+} from './data/byte-order.js';
+export {
+  dataTypeValueKind,
+  type FixedWidthType,
+  integerRange,
+  MODBUS_DATA_TYPES,
+  type ModbusDataType,
+  registerCount,
+} from './data/data-types.js';
+export { type OrderDefaults, type PointLayout, pointLayout, resolvedType } from './data/point-layout.js';
+export { createValueCodec, type ValueCodec } from './data/value-codec.js';
+export { validateModbusWrite } from './data/write-validation.js';
+export type {
+  ByteStreamHandlers,
+  ModbusByteStream,
+  ModbusByteStreamOpener,
+  ModbusEndpoint,
+} from './link/byte-stream.js';
+export { CappedBackoff } from './link/capped-backoff.js';
+export {
+  type LinkExchange,
+  type LinkJob,
+  type LinkSchedulerOptions,
+  type LinkSchedulerStats,
+  ModbusLinkScheduler,
+} from './link/link-scheduler.js';
+export type { ModbusTransport } from './link/modbus-transport.js';
+export { openModbusByteStream } from './link/open-byte-stream.js';
+export { type QuarantinePolicy, UnitQuarantine } from './link/unit-quarantine.js';
+export {
+  createModbusAdapter,
+  MODBUS_ADAPTER_VERSION,
+  type ModbusAdapter,
+  type ModbusAdapterOptions,
+} from './modbus-adapter.js';
+export { describeModbusPlan } from './plan/describe-plan.js';
+export { minimumReadRequests, type ReadSpan } from './plan/minimum-requests.js';
+export { describePlannedRead, type ReadPlanDetails } from './plan/plan-report.js';
+export { type PlannedRead, planReads, type ReadItem, type ReadLimits } from './plan/read-planner.js';
+export { crc16Modbus } from './protocol/crc16.js';
+export {
+  FunctionCode,
+  isBitTable,
+  isWritableTable,
+  MODBUS_TABLES,
+  ModbusLimits,
+  type ModbusTable,
+  readFunctionCode,
+} from './protocol/function-codes.js';
+export { lrcModbus } from './protocol/lrc.js';
+export { exceptionErrorCode, ModbusExceptionName } from './protocol/modbus-exception.js';
+export {
+  describeRequest,
+  type ModbusRequest,
+  readRequest,
+  writeMultipleCoilsRequest,
+  writeMultipleRegistersRequest,
+  writeSingleCoilRequest,
+  writeSingleRegisterRequest,
+} from './protocol/modbus-request.js';
+export { verifyReply } from './protocol/reply-verifier.js';
+
+/** The Modbus adapter hosts load by name (`adapter: modbus`). */
+export const adapter = createModbusAdapter();
+export default adapter;
+export {
+  type MappedModbusDevice,
+  type MappingSimulationPlan,
+  planMappingSimulation,
+  type SimulatedEndpoint,
+} from './mapping-simulation.js';

@@ -1,0 +1,369 @@
+import { CodedError, type ErrorCode, isCodedError } from '@lwm2m-adapters/errors';
+import type { AdapterLogger } from '@lwm2m-adapters/sdk';
+import { isGatewayException } from '../protocol/modbus-exception.js';
+import { describeRequest, type ModbusRequest } from '../protocol/modbus-request.js';
+import { verifyReply } from '../protocol/reply-verifier.js';
+import { Fifo } from './fifo.js';
+import type { ModbusTransport } from './modbus-transport.js';
+import { type QuarantinePolicy, UnitQuarantine } from './unit-quarantine.js';
+
+/** One request as a session hands it to the link. */
+export interface LinkJob {
+  readonly request: ModbusRequest;
+  readonly timeoutMs: number;
+  readonly quarantine: QuarantinePolicy;
+}
+
+/** Sends one job and resolves with the verified reply data. */
+export type LinkExchange = (job: LinkJob) => Promise<Uint8Array>;
+
+export interface LinkSchedulerOptions {
+  /** Link name for messages, e.g. `tcp://10.0.0.5:502`. */
+  readonly name: string;
+  /** Most requests outstanding at once (further capped by the transport: 1 on serial framings). */
+  readonly maxInFlight: number;
+  /** Most requests waiting; more fail at once with DEVICE_BUSY. */
+  readonly maxQueue: number;
+  readonly logger: AdapterLogger;
+  readonly now?: () => number;
+}
+
+/** Counters of one link. */
+export interface LinkSchedulerStats {
+  readonly requests: number;
+  readonly replies: number;
+  readonly timeouts: number;
+  readonly errors: Readonly<Partial<Record<ErrorCode, number>>>;
+  readonly dropped: number;
+  readonly quarantines: number;
+  readonly queueDepth: number;
+  readonly inFlight: number;
+  readonly staleReplies: number;
+}
+
+interface QueueEntry {
+  readonly owner: object;
+  readonly unit: number;
+  /** A request, or the body of an exclusive section. */
+  readonly job: LinkJob | undefined;
+  readonly body: ((exchange: LinkExchange) => Promise<unknown>) | undefined;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+  settled: boolean;
+}
+
+function settle(
+  entry: QueueEntry,
+  outcome: { ok: true; value: unknown } | { ok: false; error: unknown },
+): void {
+  if (entry.settled) return;
+  entry.settled = true;
+  if (outcome.ok) entry.resolve(outcome.value);
+  else entry.reject(outcome.error);
+}
+
+/**
+ * The per-link transaction scheduler: one queue per unit, served round-robin so a busy unit
+ * cannot starve the others; at most `maxInFlight` requests outstanding (1 on serial lines and
+ * RTU-over-TCP, opt-in pipelining on Modbus TCP); a timeout per request; per-unit quarantine so
+ * a dead unit fails fast instead of stalling the link; a bounded queue (excess → DEVICE_BUSY,
+ * counted); every reply verified against its request before it is accepted.
+ *
+ * Exclusive sections (read-modify-write of a register bit) run with nothing else outstanding.
+ */
+export class ModbusLinkScheduler {
+  readonly #options: LinkSchedulerOptions;
+  readonly #now: () => number;
+  readonly #queues = new Map<number, Fifo<QueueEntry>>();
+  readonly #inFlight = new Set<QueueEntry>();
+  readonly #quarantine = new UnitQuarantine();
+  readonly #errors: Partial<Record<ErrorCode, number>> = {};
+  #transport: ModbusTransport | undefined;
+  #unavailable: CodedError;
+  #queued = 0;
+  #lastUnit = -1;
+  #exclusiveRunning: QueueEntry | undefined;
+  #requests = 0;
+  #replies = 0;
+  #timeouts = 0;
+  #dropped = 0;
+  #staleOfClosedTransports = 0;
+
+  constructor(options: LinkSchedulerOptions) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+    this.#unavailable = new CodedError('DEVICE_UNREACHABLE', `${options.name}: not connected yet`);
+  }
+
+  /** Starts dispatching to a freshly connected transport. */
+  attach(transport: ModbusTransport): void {
+    this.#transport = transport;
+    this.#pump();
+  }
+
+  /** The transport is gone: queued requests fail with `error`, and so do new ones until `attach`. */
+  detach(error: CodedError): void {
+    if (this.#transport !== undefined) this.#staleOfClosedTransports += this.#transport.staleReplies;
+    this.#transport = undefined;
+    this.#unavailable = error;
+    this.#rejectQueued(() => true, error);
+  }
+
+  /** Queues one request; resolves with the verified reply data (see `verifyReply`). */
+  submit(owner: object, job: LinkJob): Promise<Uint8Array> {
+    return this.#enqueue<Uint8Array>(owner, job.request.unit, job, undefined);
+  }
+
+  /**
+   * Runs `body` with the link to itself (waiting for outstanding requests to finish first);
+   * `body` sends its requests with the exchange function it is given.
+   */
+  exclusive<T>(owner: object, unit: number, body: (exchange: LinkExchange) => Promise<T>): Promise<T> {
+    return this.#enqueue<T>(owner, unit, undefined, body);
+  }
+
+  /** Settles the owner's queued and outstanding requests with `error` (the wire exchange itself completes). */
+  cancel(owner: object, error: CodedError): void {
+    this.#rejectQueued((entry) => entry.owner === owner, error);
+    for (const entry of this.#inFlight) if (entry.owner === owner) settle(entry, { ok: false, error });
+    if (this.#exclusiveRunning?.owner === owner) settle(this.#exclusiveRunning, { ok: false, error });
+  }
+
+  stats(): LinkSchedulerStats {
+    return {
+      requests: this.#requests,
+      replies: this.#replies,
+      timeouts: this.#timeouts,
+      errors: { ...this.#errors },
+      dropped: this.#dropped,
+      quarantines: this.#quarantine.quarantines,
+      queueDepth: this.#queued,
+      inFlight: this.#inFlight.size,
+      staleReplies: this.#staleOfClosedTransports + (this.#transport?.staleReplies ?? 0),
+    };
+  }
+
+  /** Replies received so far (the link resets its reconnect backoff once a connection has answered). */
+  get replies(): number {
+    return this.#replies;
+  }
+
+  #enqueue<T>(
+    owner: object,
+    unit: number,
+    job: LinkJob | undefined,
+    body: ((exchange: LinkExchange) => Promise<T>) | undefined,
+  ): Promise<T> {
+    const refused = this.#refusal(unit);
+    if (refused !== undefined) {
+      this.#count(refused.code);
+      return Promise.reject(refused);
+    }
+    if (this.#queued >= this.#options.maxQueue) {
+      this.#dropped++;
+      this.#count('DEVICE_BUSY');
+      return Promise.reject(
+        new CodedError(
+          'DEVICE_BUSY',
+          `${this.#options.name}: request queue full (${this.#options.maxQueue} waiting)`,
+          {
+            details: { maxQueue: this.#options.maxQueue },
+          },
+        ),
+      );
+    }
+    return new Promise<T>((resolve, reject) => {
+      const entry: QueueEntry = {
+        owner,
+        unit,
+        job,
+        body,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+        settled: false,
+      };
+      let queue = this.#queues.get(unit);
+      if (queue === undefined) {
+        queue = new Fifo();
+        this.#queues.set(unit, queue);
+      }
+      queue.push(entry);
+      this.#queued++;
+      this.#pump();
+    });
+  }
+
+  /** Why a request to `unit` fails at once: link down or unit quarantined. */
+  #refusal(unit: number): CodedError | undefined {
+    if (this.#transport === undefined) return this.#unavailable;
+    const remaining = this.#quarantine.remainingMs(unit, this.#now());
+    if (remaining > 0) {
+      return new CodedError(
+        'DEVICE_UNREACHABLE',
+        `${this.#options.name}: unit ${unit} is quarantined after timeouts; next try in ${Math.ceil(remaining)} ms`,
+        { details: { unit, quarantineRemainingMs: remaining } },
+      );
+    }
+    return undefined;
+  }
+
+  /** The unit whose turn it is (round-robin over units with waiting requests). */
+  #nextUnit(): number | undefined {
+    let lowest: number | undefined;
+    let next: number | undefined;
+    for (const unit of this.#queues.keys()) {
+      if (lowest === undefined || unit < lowest) lowest = unit;
+      if (unit > this.#lastUnit && (next === undefined || unit < next)) next = unit;
+    }
+    return next ?? lowest;
+  }
+
+  #take(unit: number): QueueEntry {
+    const queue = this.#queues.get(unit)!;
+    const entry = queue.shift()!;
+    if (queue.size === 0) this.#queues.delete(unit);
+    this.#queued--;
+    this.#lastUnit = unit;
+    return entry;
+  }
+
+  #pump(): void {
+    for (;;) {
+      const transport = this.#transport;
+      if (this.#exclusiveRunning !== undefined || transport === undefined || this.#queued === 0) return;
+      const unit = this.#nextUnit()!;
+      const head = this.#queues.get(unit)!.peek()!;
+      if (head.body !== undefined) {
+        if (this.#inFlight.size > 0) return; // drain first; nothing else goes out meanwhile
+        this.#runExclusive(this.#take(unit));
+        return;
+      }
+      if (this.#inFlight.size >= Math.min(this.#options.maxInFlight, transport.maxInFlight)) return;
+      const entry = this.#take(unit);
+      if (entry.settled) continue;
+      const refused = this.#refusal(unit);
+      if (refused !== undefined) {
+        this.#count(refused.code);
+        settle(entry, { ok: false, error: refused });
+        continue;
+      }
+      this.#inFlight.add(entry);
+      this.#execute(entry.job!).then(
+        (value) => this.#finish(entry, { ok: true, value }),
+        (error: unknown) => this.#finish(entry, { ok: false, error }),
+      );
+    }
+  }
+
+  #finish(entry: QueueEntry, outcome: { ok: true; value: unknown } | { ok: false; error: unknown }): void {
+    this.#inFlight.delete(entry);
+    settle(entry, outcome);
+    this.#pump();
+  }
+
+  #runExclusive(entry: QueueEntry): void {
+    this.#exclusiveRunning = entry;
+    const exchange: LinkExchange = (job) => {
+      const refused = this.#refusal(job.request.unit);
+      if (refused !== undefined) {
+        this.#count(refused.code);
+        return Promise.reject(refused);
+      }
+      return this.#execute(job);
+    };
+    entry.body!(exchange).then(
+      (value) => this.#endExclusive(entry, { ok: true, value }),
+      (error: unknown) => this.#endExclusive(entry, { ok: false, error }),
+    );
+  }
+
+  #endExclusive(
+    entry: QueueEntry,
+    outcome: { ok: true; value: unknown } | { ok: false; error: unknown },
+  ): void {
+    this.#exclusiveRunning = undefined;
+    settle(entry, outcome);
+    this.#pump();
+  }
+
+  /** Sends one request on the current transport with its timeout, and verifies the reply. */
+  async #execute(job: LinkJob): Promise<Uint8Array> {
+    const { request } = job;
+    let transport = this.#transport;
+    if (transport === undefined) throw this.#unavailable;
+    const ready = transport.ready();
+    if (ready !== undefined) {
+      await ready;
+      if (this.#transport !== transport) throw this.#unavailable;
+      transport = this.#transport;
+    }
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () =>
+        controller.abort(
+          new CodedError(
+            'DEVICE_TIMEOUT',
+            `${describeRequest(request)}: no reply within ${job.timeoutMs} ms`,
+            {
+              details: { unit: request.unit, functionCode: request.functionCode, timeoutMs: job.timeoutMs },
+            },
+          ),
+        ),
+      job.timeoutMs,
+    );
+    this.#requests++;
+    try {
+      const reply = await transport.exchange(request, controller.signal);
+      this.#replies++;
+      const data = verifyReply(request, reply);
+      this.#quarantine.recordReply(request.unit);
+      return data;
+    } catch (err) {
+      const error = isCodedError(err)
+        ? err
+        : new CodedError('DEVICE_FAILURE', `${describeRequest(request)}: ${String(err)}`, { cause: err });
+      this.#count(error.code);
+      const exceptionCode = error.details.exceptionCode;
+      if (
+        error.code === 'DEVICE_TIMEOUT' ||
+        (typeof exceptionCode === 'number' && isGatewayException(exceptionCode))
+      ) {
+        if (error.code === 'DEVICE_TIMEOUT') this.#timeouts++;
+        this.#onNoAnswer(job);
+      } else if (typeof exceptionCode === 'number') {
+        this.#quarantine.recordReply(request.unit);
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  #onNoAnswer(job: LinkJob): void {
+    const unit = job.request.unit;
+    const period = this.#quarantine.recordTimeout(unit, job.quarantine, this.#now());
+    if (period === 0) return;
+    this.#options.logger.warn(
+      { link: this.#options.name, unit, quarantineMs: period },
+      'Modbus unit quarantined: it stopped answering',
+    );
+    const refused = this.#refusal(unit)!;
+    this.#rejectQueued((entry) => entry.unit === unit && entry.body === undefined, refused);
+  }
+
+  #rejectQueued(matches: (entry: QueueEntry) => boolean, error: CodedError): void {
+    for (const [unit, queue] of [...this.#queues]) {
+      const removed = queue.removeWhere(matches);
+      if (queue.size === 0) this.#queues.delete(unit);
+      this.#queued -= removed.length;
+      for (const entry of removed) {
+        if (!entry.settled) this.#count(error.code);
+        settle(entry, { ok: false, error });
+      }
+    }
+  }
+
+  #count(code: ErrorCode): void {
+    this.#errors[code] = (this.#errors[code] ?? 0) + 1;
+  }
+}

@@ -1,0 +1,123 @@
+import { CodedError } from '@lwm2m-adapters/errors';
+import type { ModbusFrame } from '../protocol/frame-reader.js';
+import { MbapFrameReader, mbapFrameWriter } from '../protocol/mbap-frame.js';
+import { describeRequest, type ModbusRequest } from '../protocol/modbus-request.js';
+import type { ModbusByteStream } from './byte-stream.js';
+import type { ModbusTransport } from './modbus-transport.js';
+
+interface Outstanding {
+  readonly request: ModbusRequest;
+  resolve(pdu: Uint8Array): void;
+  reject(error: CodedError): void;
+}
+
+/**
+ * Modbus TCP: every request gets a 16-bit transaction id; replies are matched by it and must come
+ * from the unit asked. Replies whose id is not outstanding (late replies to abandoned requests)
+ * are counted as stale and dropped. Several requests may be outstanding (pipelining), up to
+ * `maxInFlight`, which the scheduler enforces.
+ */
+export class MbapTransport implements ModbusTransport {
+  readonly maxInFlight: number;
+  readonly #stream: ModbusByteStream;
+  readonly #reader = new MbapFrameReader();
+  readonly #outstanding = new Map<number, Outstanding>();
+  readonly #onBroken: (error: CodedError) => void;
+  #nextTransactionId = 1;
+  #stale = 0;
+  #closedWith: CodedError | undefined;
+
+  /** `onBroken` is told when the stream fails or loses framing (the link then reconnects). */
+  constructor(stream: ModbusByteStream, maxInFlight: number, onBroken: (error: CodedError) => void) {
+    this.maxInFlight = maxInFlight;
+    this.#stream = stream;
+    this.#onBroken = onBroken;
+    const sink = {
+      frame: (frame: ModbusFrame) => this.#onFrame(frame),
+      corrupt: (reason: string) => {
+        const error = new CodedError('DEVICE_RESPONSE_INVALID', `Modbus TCP stream lost framing: ${reason}`);
+        void this.close(error);
+        this.#onBroken(error);
+      },
+    };
+    stream.attach({
+      data: (chunk) => this.#reader.push(chunk, sink),
+      closed: (error) => {
+        this.#fail(error);
+        this.#onBroken(error);
+      },
+    });
+  }
+
+  get staleReplies(): number {
+    return this.#stale;
+  }
+
+  ready(): undefined {
+    return undefined;
+  }
+
+  exchange(request: ModbusRequest, signal: AbortSignal): Promise<Uint8Array> {
+    if (this.#closedWith !== undefined) return Promise.reject(this.#closedWith);
+    const transactionId = this.#allocateTransactionId();
+    return new Promise<Uint8Array>((resolve, reject) => {
+      const onAbort = () => {
+        if (this.#outstanding.get(transactionId) === outstanding) this.#outstanding.delete(transactionId);
+        reject(signal.reason);
+      };
+      const outstanding: Outstanding = {
+        request,
+        resolve: (pdu) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(pdu);
+        },
+        reject: (error) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      };
+      this.#outstanding.set(transactionId, outstanding);
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#stream.write(mbapFrameWriter.encode(transactionId, request.unit, request.pdu));
+    });
+  }
+
+  async close(reason: CodedError): Promise<void> {
+    this.#fail(reason);
+    await this.#stream.close();
+  }
+
+  #allocateTransactionId(): number {
+    let id = this.#nextTransactionId;
+    while (this.#outstanding.has(id)) id = (id + 1) & 0xffff;
+    this.#nextTransactionId = (id + 1) & 0xffff;
+    return id;
+  }
+
+  #onFrame(frame: ModbusFrame): void {
+    const outstanding = this.#outstanding.get(frame.transactionId ?? -1);
+    if (outstanding === undefined) {
+      this.#stale++;
+      return;
+    }
+    this.#outstanding.delete(frame.transactionId!);
+    if (frame.unit !== outstanding.request.unit) {
+      outstanding.reject(
+        new CodedError(
+          'DEVICE_RESPONSE_INVALID',
+          `${describeRequest(outstanding.request)}: reply with transaction id ${frame.transactionId} comes from unit ${frame.unit}`,
+          { details: { unit: outstanding.request.unit, replyUnit: frame.unit } },
+        ),
+      );
+      return;
+    }
+    outstanding.resolve(frame.pdu);
+  }
+
+  #fail(error: CodedError): void {
+    this.#closedWith ??= error;
+    const all = [...this.#outstanding.values()];
+    this.#outstanding.clear();
+    for (const outstanding of all) outstanding.reject(error);
+  }
+}

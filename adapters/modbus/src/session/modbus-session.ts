@@ -1,0 +1,402 @@
+import { CodedError, type ErrorCode, isCodedError } from '@lwm2m-adapters/errors';
+import type {
+  AdapterSession,
+  PointReading,
+  RawValue,
+  SessionContext,
+  SessionState,
+  SessionStats,
+} from '@lwm2m-adapters/sdk';
+import type { ModbusConnection } from '../config/connection-schema.js';
+import type { ModbusPoint } from '../config/point-schema.js';
+import { validateModbusWrite } from '../data/write-validation.js';
+import type { ModbusLinkRegistry } from '../link/link-registry.js';
+import type { LinkJob } from '../link/link-scheduler.js';
+import { linkSettingsOf } from '../link/link-settings.js';
+import type { ModbusLink } from '../link/modbus-link.js';
+import { type PlannedRead, planReads } from '../plan/read-planner.js';
+import { FunctionCode } from '../protocol/function-codes.js';
+import { type ModbusRequest, readRequest } from '../protocol/modbus-request.js';
+import { type BoundPoint, bindPoint, readItemOf } from './bound-point.js';
+import { coilWriteRequest, registerWriteRequest, valueWriteRequest } from './write-requests.js';
+
+/** Read plans kept per distinct list of point ids (hosts poll the same lists over and over). */
+const PLAN_CACHE_SIZE = 32;
+/** Attempts to write a pulsed coil back to false. */
+const PULSE_END_ATTEMPTS = 3;
+
+type Outcome = { ok: true; value: RawValue } | { ok: false; error: CodedError };
+
+interface Pulse {
+  /** Ends the pulse now (session closing): writes false at once. */
+  finishNow(): void;
+  readonly done: Promise<void>;
+}
+
+/**
+ * A session for one Modbus device (one unit on a link shared through the adapter's registry).
+ * Reads are planned into as few requests as the limits allow; writes are validated before
+ * anything is sent; execute pulses a coil.
+ */
+export class ModbusSession implements AdapterSession {
+  readonly #context: SessionContext<ModbusConnection, ModbusPoint>;
+  readonly #registry: ModbusLinkRegistry;
+  readonly #points = new Map<string, BoundPoint>();
+  readonly #plans = new Map<string, PlannedRead<BoundPoint>[]>();
+  readonly #listeners = new Set<(state: SessionState, error?: CodedError) => void>();
+  readonly #pulses = new Set<Pulse>();
+  readonly #errors: Partial<Record<ErrorCode, number>> = {};
+  #state: SessionState = 'idle';
+  #link: ModbusLink | undefined;
+  #unsubscribeLink: (() => void) | undefined;
+  #starting: Promise<void> | undefined;
+  #closing: Promise<void> | undefined;
+  #requests = 0;
+  #replies = 0;
+
+  constructor(context: SessionContext<ModbusConnection, ModbusPoint>, registry: ModbusLinkRegistry) {
+    this.#context = context;
+    this.#registry = registry;
+    const { byteOrder, wordOrder } = context.connection;
+    for (const spec of context.points) this.#points.set(spec.id, bindPoint(spec, { byteOrder, wordOrder }));
+  }
+
+  get state(): SessionState {
+    return this.#state;
+  }
+
+  start(): Promise<void> {
+    if (this.#state === 'closed') return Promise.reject(this.#closedError());
+    this.#starting ??= this.#start();
+    return this.#starting;
+  }
+
+  async #start(): Promise<void> {
+    const link = this.#registry.acquire(
+      this,
+      this.#context.deviceId,
+      linkSettingsOf(this.#context.connection),
+      this.#context.logger,
+    );
+    this.#link = link;
+    this.#unsubscribeLink = link.onStateChange((state, error) => {
+      if (state !== 'idle' && state !== 'closed') this.#setState(state, error);
+    });
+    if (link.state !== 'idle' && link.state !== 'closed') this.#setState(link.state, link.lastError);
+    await link.start();
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    await this.#starting?.catch(() => undefined);
+    const pulses = [...this.#pulses];
+    for (const pulse of pulses) pulse.finishNow();
+    await Promise.all(pulses.map((p) => p.done));
+    this.#setState('closed');
+    this.#unsubscribeLink?.();
+    const link = this.#link;
+    if (link !== undefined) {
+      link.scheduler.cancel(this, this.#closedError());
+      await this.#registry.release(this, link);
+    }
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  onStateChange(listener: (state: SessionState, error?: CodedError) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async read(pointIds: readonly string[]): Promise<PointReading[]> {
+    this.#assertOpen();
+    const outcomes = new Map<BoundPoint, Outcome & { timestamp: number }>();
+    const failed = new Map<string, CodedError>();
+    const readable: BoundPoint[] = [];
+    for (const id of pointIds) {
+      const point = this.#points.get(id);
+      if (point === undefined) failed.set(id, this.#unknownPoint(id));
+      else if (!point.spec.access.read) {
+        failed.set(
+          id,
+          new CodedError('OPERATION_NOT_ALLOWED', `point ${id} of ${this.#context.deviceId} is not readable`),
+        );
+      } else readable.push(point);
+    }
+    if (readable.length > 0) {
+      await Promise.all(
+        this.#plan(pointIds, readable).map(async (read) => {
+          const request = readRequest(
+            this.#context.connection.unitId,
+            read.functionCode,
+            read.address,
+            read.count,
+          );
+          let data: Uint8Array;
+          try {
+            data = await this.#send(request);
+          } catch (err) {
+            const error = isCodedError(err)
+              ? err
+              : new CodedError(
+                  'DEVICE_FAILURE',
+                  `reading ${read.items.length} points failed: ${String(err)}`,
+                  {
+                    cause: err,
+                  },
+                );
+            const timestamp = Date.now();
+            for (const item of read.items) outcomes.set(item.key, { ok: false, error, timestamp });
+            return;
+          }
+          const timestamp = Date.now();
+          for (const item of read.items) {
+            outcomes.set(item.key, {
+              ok: true,
+              value: item.key.codec.decode(data, item.address - read.address),
+              timestamp,
+            });
+          }
+        }),
+      );
+    }
+    const now = Date.now();
+    return pointIds.map((pointId): PointReading => {
+      const error = failed.get(pointId);
+      if (error !== undefined) return { pointId, ok: false, error, timestamp: now };
+      const outcome = outcomes.get(this.#points.get(pointId)!)!;
+      return outcome.ok
+        ? { pointId, ok: true, value: outcome.value, timestamp: outcome.timestamp }
+        : { pointId, ok: false, error: outcome.error, timestamp: outcome.timestamp };
+    });
+  }
+
+  async write(pointId: string, value: RawValue): Promise<void> {
+    this.#assertOpen();
+    const point = this.#point(pointId);
+    if (!point.spec.access.write) {
+      throw new CodedError(
+        'OPERATION_NOT_ALLOWED',
+        `point ${pointId} of ${this.#context.deviceId} is not writable`,
+      );
+    }
+    validateModbusWrite(point.spec.source, value);
+    const { unitId, writeMultiple } = this.#context.connection;
+    if (point.layout.bit === undefined) {
+      await this.#send(valueWriteRequest(point, unitId, value, writeMultiple));
+      return;
+    }
+    await this.#readModifyWrite(point, value === true);
+  }
+
+  async execute(pointId: string, _args?: string): Promise<void> {
+    this.#assertOpen();
+    const point = this.#point(pointId);
+    if (!point.spec.access.execute) {
+      throw new CodedError(
+        'OPERATION_NOT_ALLOWED',
+        `point ${pointId} of ${this.#context.deviceId} is not executable`,
+      );
+    }
+    if (point.layout.table !== 'coil') {
+      throw new CodedError(
+        'DEVICE_OPERATION_UNSUPPORTED',
+        `point ${pointId} is a ${point.layout.table}, but execute needs a coil (it writes true, or pulses true then false)`,
+      );
+    }
+    const { unitId, writeMultiple } = this.#context.connection;
+    const on = coilWriteRequest(unitId, point.layout.address, true, writeMultiple);
+    const pulseMs = point.spec.source.pulseMs;
+    if (pulseMs === undefined) {
+      await this.#send(on);
+      return;
+    }
+    const off = coilWriteRequest(unitId, point.layout.address, false, writeMultiple);
+    await this.#pulse(
+      pulseMs,
+      async () => {
+        await this.#send(on);
+      },
+      () => this.#writeOff(pointId, off),
+    );
+  }
+
+  /** The end of a pulse matters (a coil left on): retried on retriable errors, up to 3 attempts. */
+  async #writeOff(pointId: string, request: ModbusRequest): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#send(request);
+        return;
+      } catch (err) {
+        if (attempt >= PULSE_END_ATTEMPTS || !isCodedError(err) || !err.retriable) {
+          this.#context.logger.error(
+            { deviceId: this.#context.deviceId, pointId, code: isCodedError(err) ? err.code : undefined },
+            'Modbus pulse could not write the coil back to false: it may still be on',
+          );
+          throw err;
+        }
+      }
+    }
+  }
+
+  stats(): SessionStats {
+    const stats: Record<string, number> = {
+      requests: this.#requests,
+      replies: this.#replies,
+      timeouts: this.#errors.DEVICE_TIMEOUT ?? 0,
+      dropped: this.#errors.DEVICE_BUSY ?? 0,
+    };
+    for (const [code, count] of Object.entries(this.#errors)) stats[`errors.${code}`] = count;
+    const link = this.#link;
+    if (link !== undefined) {
+      const s = link.scheduler.stats();
+      const c = link.connectionStats();
+      Object.assign(stats, {
+        'link.requests': s.requests,
+        'link.replies': s.replies,
+        'link.timeouts': s.timeouts,
+        'link.dropped': s.dropped,
+        'link.quarantines': s.quarantines,
+        'link.queueDepth': s.queueDepth,
+        'link.inFlight': s.inFlight,
+        'link.staleReplies': s.staleReplies,
+        'link.reconnects': c.reconnects,
+        'link.connectFailures': c.connectFailures,
+      });
+    }
+    return stats;
+  }
+
+  /**
+   * Writes true, waits pulseMs and writes false. A session close cuts the wait short (false is
+   * written at once, then the call fails with SESSION_CLOSED). When writing true fails, false is
+   * still written (best effort): a timed-out write may have reached the coil.
+   */
+  #pulse(pulseMs: number, writeOn: () => Promise<void>, writeOff: () => Promise<void>): Promise<void> {
+    let finish = () => {};
+    let cutShort = false;
+    const elapsed = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, pulseMs);
+      finish = () => {
+        cutShort = true;
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    const done = (async () => {
+      try {
+        await writeOn();
+      } catch (err) {
+        await writeOff().catch(() => undefined);
+        throw err;
+      }
+      await elapsed;
+      await writeOff();
+      if (cutShort) throw this.#closedError();
+    })();
+    const pulse: Pulse = { finishNow: () => finish(), done: done.catch(() => undefined) };
+    this.#pulses.add(pulse);
+    return done.finally(() => this.#pulses.delete(pulse));
+  }
+
+  /** FC3 then FC6 (or FC16) on the register, with nothing else on the link in between. */
+  async #readModifyWrite(point: BoundPoint, on: boolean): Promise<void> {
+    const link = this.#requireLink();
+    const { unitId, writeMultiple } = this.#context.connection;
+    await this.#count(
+      link.scheduler.exclusive(this, unitId, async (exchange) => {
+        const read = readRequest(unitId, FunctionCode.READ_HOLDING_REGISTERS, point.layout.address, 1);
+        this.#requests++;
+        const register = await exchange(this.#job(read));
+        this.#replies++;
+        const write = registerWriteRequest(
+          unitId,
+          point.layout.address,
+          point.codec.withBit(register, on),
+          writeMultiple,
+        );
+        this.#requests++;
+        return exchange(this.#job(write));
+      }),
+    );
+  }
+
+  #send(request: ModbusRequest): Promise<Uint8Array> {
+    const link = this.#requireLink();
+    this.#requests++;
+    return this.#count(link.scheduler.submit(this, this.#job(request)));
+  }
+
+  async #count<T>(operation: Promise<T>): Promise<T> {
+    try {
+      const result = await operation;
+      this.#replies++;
+      return result;
+    } catch (err) {
+      const code: ErrorCode = isCodedError(err) ? err.code : 'DEVICE_FAILURE';
+      this.#errors[code] = (this.#errors[code] ?? 0) + 1;
+      throw err;
+    }
+  }
+
+  #job(request: ModbusRequest): LinkJob {
+    const { timeoutMs, quarantine } = this.#context.connection;
+    return { request, timeoutMs, quarantine };
+  }
+
+  #plan(pointIds: readonly string[], readable: readonly BoundPoint[]): PlannedRead<BoundPoint>[] {
+    const key = pointIds.join('\n');
+    const cached = this.#plans.get(key);
+    if (cached !== undefined) return cached;
+    const unit = this.#context.connection.unitId;
+    const unique = [...new Set(readable)];
+    const plan = planReads(
+      unique.map((p) => readItemOf(p, unit)),
+      this.#context.connection,
+    );
+    if (this.#plans.size >= PLAN_CACHE_SIZE) this.#plans.clear();
+    this.#plans.set(key, plan);
+    return plan;
+  }
+
+  #requireLink(): ModbusLink {
+    if (this.#state === 'closed') throw this.#closedError();
+    if (this.#link === undefined) {
+      throw new CodedError('DEVICE_UNREACHABLE', `session of ${this.#context.deviceId} is not started`);
+    }
+    return this.#link;
+  }
+
+  #point(pointId: string): BoundPoint {
+    const point = this.#points.get(pointId);
+    if (point === undefined) throw this.#unknownPoint(pointId);
+    return point;
+  }
+
+  #unknownPoint(pointId: string): CodedError {
+    return new CodedError(
+      'CONFIG_INVALID',
+      `point ${pointId} is not part of the session of ${this.#context.deviceId}`,
+    );
+  }
+
+  #assertOpen(): void {
+    if (this.#state === 'closed' || this.#closing !== undefined) throw this.#closedError();
+  }
+
+  #closedError(): CodedError {
+    return new CodedError('SESSION_CLOSED', `session of ${this.#context.deviceId} is closed`);
+  }
+
+  #setState(state: SessionState, error?: CodedError): void {
+    if (this.#state === state || this.#state === 'closed') return;
+    this.#state = state;
+    for (const listener of [...this.#listeners]) listener(state, error);
+  }
+}

@@ -1,0 +1,50 @@
+/** `@lwm2m-adapters/modbus/simulator`: a Modbus TCP/RTU/ASCII device simulator for tests and demos. */
+export { type ClockTimer, type SimulatorClock, systemClock } from './clock/clock.js';
+export { createManualClock, type ManualClock } from './clock/manual-clock.js';
+export type { ConfigIssue, ConfigPath } from './config/config-issue.js';
+export {
+  type ListenerConfig,
+  type ListenerConfigInput,
+  type PointConfig,
+  type PointValue,
+  type RangeConfig,
+  type SignalSpec,
+  type SignalSpecInput,
+  type SimulatorConfig,
+  type SimulatorConfigInput,
+  type SimulatorFault,
+  type SimulatorFaultInput,
+  simulatorConfigSchema,
+  type UnitConfig,
+} from './config/config-schema.js';
+export {
+  type FromPointsOptions,
+  type SimulatedPointSpec,
+  type SimulatedUnitSpec,
+  simulatorConfigFromPoints,
+} from './config/from-points.js';
+export {
+  type LocatedConfigIssue,
+  loadSimulatorConfigFile,
+  parseSimulatorConfig,
+  parseSimulatorConfigYaml,
+} from './config/load-config.js';
+export type { SimulatorStats } from './engine/simulator-counters.js';
+export type { FramingName } from './framing/framing.js';
+export { type TableName, tableNames } from './memory/table-name.js';
+export { crc16 } from './protocol/crc16.js';
+export { ExceptionCode, FunctionCode, RequestLimits } from './protocol/function-codes.js';
+export { lrc } from './protocol/lrc.js';
+export {
+  createModbusSimulator,
+  type ListeningAddress,
+  type ModbusSimulator,
+  type ModbusSimulatorOptions,
+  type ReadValueLayout,
+  type SimulatorAddresses,
+  type SimulatorValue,
+  type TypedValueWrite,
+} from './simulator.js';
+export { type DataType, dataTypes, type TypedValue } from './values/data-type.js';
+export { decodeValue, encodeValue, type ValueLayout } from './values/value-codec.js';
+export { type WordOrder, wordOrders } from './values/word-order.js';

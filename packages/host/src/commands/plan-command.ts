@@ -1,0 +1,43 @@
+import { devicePointSpecs, formatMappingIssues } from '@lwm2m-adapters/mapping';
+import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import { compileMappingFile } from '../mapping-loader.js';
+import type { CommandOutput } from './command-output.js';
+
+/** `adapter-host plan plc.yml`: how each device will be read (requests per poll cycle and their ranges). */
+export async function planCommand(
+  file: string,
+  out: CommandOutput,
+  options: { json: boolean; env: Readonly<Record<string, string | undefined>> },
+): Promise<ExitCodeValue> {
+  const { result, adapters } = await compileMappingFile(file, options.env);
+  if (!result.ok) {
+    out.stderr(`${file}: ${result.issues.length} problem(s):\n${formatMappingIssues(result.issues)}`);
+    return ExitCode.MAPPING_INVALID;
+  }
+  const plans = result.mapping.devices.map((device) => {
+    const adapter = adapters.get(device.adapter.name);
+    const points = devicePointSpecs(device).map((p) => ({
+      ...p,
+      source: adapter?.pointSchema.parse(p.source),
+    }));
+    const connection = adapter?.connectionSchema.parse(device.connection);
+    const plan = adapter?.plan?.(connection, points);
+    return { device: device.id, adapter: device.adapter.name, points: points.length, plan };
+  });
+  if (options.json) {
+    out.stdout(JSON.stringify(plans, null, 2));
+    return ExitCode.OK;
+  }
+  let total = 0;
+  const lines: string[] = [];
+  for (const p of plans) {
+    const requests = p.plan?.requestsPerCycle ?? p.points;
+    total += requests;
+    lines.push(`${p.device} (${p.adapter}): ${p.points} points, ${requests} requests per poll cycle`);
+    for (const line of p.plan?.lines ?? ['(this adapter prints no plan: one read per point)'])
+      lines.push(`  ${line}`);
+  }
+  lines.push(`total: ${plans.length} devices, ${total} requests per poll cycle`);
+  out.stdout(lines.join('\n'));
+  return ExitCode.OK;
+}

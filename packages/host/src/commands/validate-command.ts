@@ -1,0 +1,24 @@
+import { describeMapping, formatMappingIssues, printCompiledMapping } from '@lwm2m-adapters/mapping';
+import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import { compileMappingFile } from '../mapping-loader.js';
+import type { CommandOutput } from './command-output.js';
+
+/** `adapter-host validate plc.yml`: compile, print a summary (or every problem), exit 3 when invalid. */
+export async function validateCommand(
+  file: string,
+  out: CommandOutput,
+  options: { json: boolean; print: boolean; env: Readonly<Record<string, string | undefined>> },
+): Promise<ExitCodeValue> {
+  const { result } = await compileMappingFile(file, options.env);
+  if (!result.ok) {
+    if (options.json)
+      out.stdout(JSON.stringify({ ok: false, code: result.code, issues: result.issues }, null, 2));
+    else out.stderr(`${file}: ${result.issues.length} problem(s):\n${formatMappingIssues(result.issues)}`);
+    return ExitCode.MAPPING_INVALID;
+  }
+  if (options.print) out.stdout(printCompiledMapping(result.mapping));
+  else if (options.json)
+    out.stdout(JSON.stringify({ ok: true, devices: result.mapping.devices.length }, null, 2));
+  else out.stdout(`${file}: valid\n${describeMapping(result.mapping)}`);
+  return ExitCode.OK;
+}

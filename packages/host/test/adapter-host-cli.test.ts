@@ -1,0 +1,147 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { devicePointSpecs, loadMapping } from '@lwm2m-adapters/mapping';
+import { createModbusAdapter } from '@lwm2m-adapters/modbus';
+import { silentLogger } from '@lwm2m-adapters/sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mbpollValues, runMbpoll } from '../../../test/peers/mbpoll.js';
+import { type CommandOutput, ExitCode, runAdapterHostCli } from '../src/index.js';
+
+const plcYml = resolve(import.meta.dirname, '../../../mappings/plc.yml');
+
+function capture(): CommandOutput & { text: () => string } {
+  let text = '';
+  return {
+    stdout: (t) => {
+      text += `${t}\n`;
+    },
+    stderr: (t) => {
+      text += `${t}\n`;
+    },
+    text: () => text,
+  };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const address = server.address();
+  await new Promise<void>((r) => server.close(() => r()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'adapter-host-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('adapter-host validate / plan', () => {
+  it('validates the ready plant mapping', async () => {
+    const out = capture();
+    expect(await runAdapterHostCli(['validate', plcYml], { out, env: {} })).toBe(ExitCode.OK);
+    expect(out.text()).toContain('3 devices, 18 points (17 bound, 1 constant)');
+  });
+
+  it('reports every problem of a bad mapping with file:line:column and exits 3', async () => {
+    const file = join(dir, 'bad.yml');
+    await writeFile(
+      file,
+      [
+        'version: 1',
+        'devices:',
+        '  - id: x',
+        '    adapter: modbus',
+        '    connection: { transport: tcp, host: h, port: 70000 }',
+        '    points:',
+        '      /3303/0/5700: { source: { table: holdin, address: 1, type: float32 } }',
+        '  - id: y',
+        '    adapter: "@acme/lwm2m-adapter-missing"',
+        '    connection: {}',
+        '    points: {}',
+        '',
+      ].join('\n'),
+    );
+    const out = capture();
+    expect(await runAdapterHostCli(['validate', '--mapping', file], { out, env: {} })).toBe(
+      ExitCode.MAPPING_INVALID,
+    );
+    const text = out.text();
+    expect(text).toContain(`${file}:5:50: connection.port 70000 is too large; expected at most 65535`);
+    expect(text).toContain(`${file}:7:40: /3303/0/5700: source.table "holdin" is not valid`);
+    expect(text).toMatch(new RegExp(`${file}:9:\\d+: .*@acme/lwm2m-adapter-missing.*npm install`));
+  });
+
+  it('prints the read plan: batched requests per poll cycle', async () => {
+    const out = capture();
+    expect(await runAdapterHostCli(['plan', plcYml], { out, env: {} })).toBe(ExitCode.OK);
+    expect(out.text()).toContain('unit 1 FC3 holding 100..105 (6 regs) -> 3 points');
+    expect(out.text()).toContain('total: 3 devices, 9 requests per poll cycle');
+  });
+
+  it('answers usage errors with exit code 2 and the usage text', async () => {
+    const out = capture();
+    expect(await runAdapterHostCli(['frobnicate', plcYml], { out, env: {} })).toBe(ExitCode.USAGE);
+    expect(out.text()).toContain('unknown command "frobnicate"');
+    expect(await runAdapterHostCli(['plan'], { out, env: {} })).toBe(ExitCode.USAGE);
+    expect(await runAdapterHostCli(['--help'], { out, env: {} })).toBe(ExitCode.OK);
+  });
+});
+
+describe('adapter-host simulate', () => {
+  it('serves every mapped point where the mapping connects, read by the adapter and by mbpoll', async () => {
+    const port = await freePort();
+    const env = { PLC_PORT: String(port) };
+    const out = capture();
+    let stop!: () => void;
+    const stopSignal = new Promise<void>((r) => {
+      stop = r;
+    });
+    const running = runAdapterHostCli(['simulate', plcYml], { out, env, stopSignal });
+    try {
+      const deadline = Date.now() + 10_000;
+      while (!out.text().includes('simulating') && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(out.text()).toContain(
+        `simulating boiler-1, pump-2, pump-3 (units 1, 2, 3) on tcp 127.0.0.1:${port}`,
+      );
+
+      // Our adapter reads every bound point of every device from the simulator.
+      const adapter = createModbusAdapter();
+      const mapping = await loadMapping(plcYml, { resolveAdapter: () => adapter, env });
+      for (const device of mapping.devices) {
+        const points = devicePointSpecs(device).map((p) => ({
+          ...p,
+          source: adapter.pointSchema.parse(p.source),
+        }));
+        await using session = adapter.createSession({
+          deviceId: device.id,
+          connection: adapter.connectionSchema.parse(device.connection),
+          points,
+          logger: silentLogger,
+        });
+        await session.start();
+        const readable = points.filter((p) => p.access.read).map((p) => p.id);
+        const readings = await session.read(readable);
+        for (const r of readings)
+          expect(r.ok, `${device.id} ${r.pointId}: ${r.ok ? '' : r.error.message}`).toBe(true);
+      }
+
+      // An independent master (mbpoll) reads the boiler temperature float (CDAB = mbpoll's default).
+      const result = await runMbpoll(
+        { mode: 'tcp', port },
+        { unitId: 1, address: 100, count: 1, dataType: '4:float' },
+      );
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(Number.isFinite(Number(mbpollValues(result.stdout).get(100)))).toBe(true);
+    } finally {
+      stop();
+    }
+    expect(await running).toBe(ExitCode.OK);
+  }, 60_000);
+});

@@ -1,0 +1,337 @@
+import { isValidPrefix, type ObjectRegistry } from '@lwm2m-adapters/lwm2m';
+import type { AdapterDefinition, AdapterIssue, PointSpec } from '@lwm2m-adapters/sdk';
+import type { AdapterCache } from './adapter-cache.js';
+import { compilePoint, type PointOutcome } from './compile-point.js';
+import type { DeviceScope, ReportingDefaults } from './compile-scope.js';
+import type { CompiledDevice, CompiledObject, CompiledPoint } from './compiled-mapping.js';
+import { deviceEntrySchema, effectiveDeviceSchema, reportingDefaultsSchema } from './document-schema.js';
+import { durationMs } from './duration.js';
+import type { IssueCollector } from './issue-collector.js';
+import type { JsonSchemaCache } from './json-schema-cache.js';
+import { type JsonValue, toCanonicalJson } from './json-value.js';
+import {
+  entryOf,
+  followPath,
+  type LocatedEntry,
+  type LocatedMap,
+  type Origin,
+  originOfTarget,
+  stringOf,
+  valueAt,
+} from './located-node.js';
+import { checkMandatoryResources } from './mandatory-check.js';
+import { isSecretConnectionKey } from './secret-keys.js';
+import { findConnectionSecrets, secretInputValues } from './secret-paths.js';
+import type { SourceText } from './source-text.js';
+import { formatFieldPath, parseLocated } from './zod-issues.js';
+
+/** What compiling devices shares across the whole mapping. */
+export interface MappingScope {
+  readonly source: SourceText;
+  readonly registry: ObjectRegistry;
+  readonly issues: IssueCollector;
+  readonly jsonSchemas: JsonSchemaCache;
+  readonly adapters: AdapterCache;
+  readonly defaults: ReportingDefaults;
+  /** Secret values seen so far, kept out of every message. */
+  readonly secrets: Set<string>;
+}
+
+/** A device's identity as compiled, with where each part is written (for uniqueness checks). */
+export interface DeviceIdentity {
+  readonly id: string;
+  readonly idOrigin: Origin;
+  readonly prefix: string;
+  readonly prefixOrigin: Origin;
+  /** False when the prefix was reported as invalid. */
+  readonly prefixValid: boolean;
+  readonly endpoint: string;
+  readonly endpointOrigin: Origin;
+}
+
+export interface DeviceOutcome {
+  readonly device: CompiledDevice | undefined;
+  readonly identity: DeviceIdentity | undefined;
+}
+
+/**
+ * Compiles one device (a device entry merged over its template, variables substituted): its own
+ * fields, the adapter's connection and point schemas, every point against the object registry,
+ * the adapter's `checkPoints`, and mandatory resources. Problems are reported; the device is
+ * undefined when there were any.
+ */
+export async function compileDevice(
+  tree: LocatedMap,
+  label: string,
+  scope: MappingScope,
+): Promise<DeviceOutcome> {
+  const { issues } = scope;
+  const before = issues.size;
+  const shell = parseLocated(
+    effectiveDeviceSchema,
+    {
+      root: tree,
+      rootOrigin: tree.origin,
+      fieldPrefix: [],
+      device: label,
+      jsonSchema: scope.jsonSchemas.of(deviceEntrySchema),
+    },
+    issues,
+  );
+  const defaults = deviceDefaults(tree, label, scope);
+  const adapter = await resolveAdapter(tree, label, scope);
+  const connectionEntry = entryOf(tree, 'connection');
+  const secretKeys = adapter?.secretConnectionKeys ?? [];
+  for (const value of secretInputValues(connectionEntry?.value, secretKeys)) scope.secrets.add(value);
+  let connection: JsonValue | undefined;
+  if (adapter !== undefined) connection = validateConnection(adapter, connectionEntry, tree, label, scope);
+
+  const deviceScope: DeviceScope = {
+    source: scope.source,
+    registry: scope.registry,
+    issues,
+    jsonSchemas: scope.jsonSchemas,
+    device: label,
+    adapter,
+    defaults,
+  };
+  const pointsNode = valueAt(tree, 'points');
+  const pointEntries = pointsNode?.kind === 'map' ? [...pointsNode.entries.values()] : [];
+  const outcomes: PointOutcome[] = [];
+  for (const entry of pointEntries) {
+    const outcome = compilePoint(entry, deviceScope);
+    if (outcome !== undefined) outcomes.push(outcome);
+  }
+  checkMandatoryResources(pointEntries, scope.registry, issues, label);
+  if (adapter !== undefined && connection !== undefined) {
+    runCheckPoints(adapter, connection, outcomes, tree, label, scope);
+  }
+  const identity = shell.ok
+    ? deviceIdentity(tree, shell.data.id, shell.data.prefix, shell.data.endpoint, label, scope)
+    : undefined;
+  if (
+    issues.size > before ||
+    !shell.ok ||
+    adapter === undefined ||
+    connection === undefined ||
+    identity === undefined
+  ) {
+    return { device: undefined, identity };
+  }
+  const secrets = findConnectionSecrets(connection, connectionEntry?.value, secretKeys);
+  for (const value of secrets.values) scope.secrets.add(value);
+  const points = outcomes.map((outcome) => outcome.point).sort(comparePoints);
+  const device: CompiledDevice = {
+    id: identity.id,
+    prefix: identity.prefix,
+    endpoint: identity.endpoint,
+    adapter: { name: shell.data.adapter, version: adapter.version },
+    connection,
+    secretPaths: secrets.paths,
+    objects: objectsOf(points, scope.registry),
+    points,
+    location: { file: scope.source.file, ...scope.source.position(tree.origin.offset) },
+  };
+  return { device, identity };
+}
+
+function deviceDefaults(tree: LocatedMap, label: string, scope: MappingScope): ReportingDefaults {
+  const entry = entryOf(tree, 'defaults');
+  if (entry === undefined) return scope.defaults;
+  const parsed = parseLocated(
+    reportingDefaultsSchema,
+    {
+      root: entry.value,
+      rootOrigin: entry.keyOrigin,
+      fieldPrefix: ['defaults'],
+      device: label,
+      jsonSchema: scope.jsonSchemas.of(reportingDefaultsSchema),
+    },
+    scope.issues,
+  );
+  if (!parsed.ok) return scope.defaults;
+  const own = parsed.data;
+  return {
+    pollMs: own.poll === undefined ? scope.defaults.pollMs : durationMs(own.poll),
+    pminMs: own.pmin === undefined ? scope.defaults.pminMs : durationMs(own.pmin),
+    pmaxMs: own.pmax === undefined ? scope.defaults.pmaxMs : durationMs(own.pmax),
+    deadband: own.deadband ?? scope.defaults.deadband,
+  };
+}
+
+async function resolveAdapter(
+  tree: LocatedMap,
+  label: string,
+  scope: MappingScope,
+): Promise<AdapterDefinition | undefined> {
+  const entry = entryOf(tree, 'adapter');
+  const name = stringOf(entry?.value);
+  if (entry === undefined || name === undefined || name === '') return undefined;
+  const resolution = await scope.adapters.resolve(name);
+  if (resolution.ok) return resolution.adapter;
+  scope.issues.add({
+    origin: entry.value.origin,
+    message: resolution.message.startsWith(`adapter "${name}"`)
+      ? resolution.message
+      : `adapter ${JSON.stringify(name)} cannot be used: ${resolution.message}`,
+    expected: 'an installed adapter short name (e.g. modbus) or npm package name',
+    device: label,
+  });
+  return undefined;
+}
+
+function validateConnection(
+  adapter: AdapterDefinition,
+  entry: LocatedEntry | undefined,
+  tree: LocatedMap,
+  label: string,
+  scope: MappingScope,
+): JsonValue | undefined {
+  const secretKeys = adapter.secretConnectionKeys ?? [];
+  const parsed = parseLocated(
+    adapter.connectionSchema,
+    {
+      root: entry?.value,
+      rootOrigin: entry?.keyOrigin ?? tree.origin,
+      fieldPrefix: ['connection'],
+      device: label,
+      isSecret: (path) =>
+        path.some((segment) => typeof segment === 'string' && isSecretConnectionKey(segment, secretKeys)),
+      jsonSchema: scope.jsonSchemas.of(adapter.connectionSchema),
+    },
+    scope.issues,
+  );
+  if (!parsed.ok) return undefined;
+  const problemPath: (string | number)[] = [];
+  const json = toCanonicalJson(parsed.data, problemPath);
+  if (json === undefined) {
+    scope.issues.add({
+      origin: entry?.keyOrigin ?? tree.origin,
+      message: `adapter ${adapter.name} turned ${formatFieldPath(['connection', ...problemPath])} into something that is not plain JSON`,
+      expected: 'an adapter whose connection schema returns JSON data',
+      device: label,
+    });
+  }
+  return json;
+}
+
+function runCheckPoints(
+  adapter: AdapterDefinition,
+  connection: JsonValue,
+  outcomes: readonly PointOutcome[],
+  tree: LocatedMap,
+  label: string,
+  scope: MappingScope,
+): void {
+  if (adapter.checkPoints === undefined) return;
+  const bound = outcomes.filter((outcome) => outcome.point.kind === 'bound');
+  const specs: PointSpec<unknown>[] = bound.map((outcome) => ({
+    id: outcome.point.id,
+    source: outcome.adapterPoint,
+    access: outcome.point.access,
+  }));
+  let found: AdapterIssue[];
+  try {
+    found = adapter.checkPoints(connection, specs);
+  } catch (error) {
+    scope.issues.add({
+      origin: tree.origin,
+      message: `adapter ${adapter.name} failed to check the points: ${error instanceof Error ? error.message : String(error)}`,
+      device: label,
+    });
+    return;
+  }
+  const byId = new Map(bound.map((outcome) => [outcome.point.id, outcome]));
+  for (const issue of found) {
+    scope.issues.add({ ...locateAdapterIssue(issue, byId, tree), device: label });
+  }
+}
+
+function locateAdapterIssue(
+  issue: AdapterIssue,
+  byId: ReadonlyMap<string, PointOutcome>,
+  tree: LocatedMap,
+): { origin: Origin; message: string } {
+  if (issue.pointId === undefined) {
+    const connection = entryOf(tree, 'connection');
+    const origin =
+      connection === undefined ? tree.origin : originOfTarget(followPath(connection.value, issue.field));
+    const field = formatFieldPath(['connection', ...issue.field]);
+    return { origin, message: `${field}: ${issue.message}` };
+  }
+  const outcome = byId.get(issue.pointId);
+  const source = outcome === undefined ? undefined : entryOf(outcome.entry.value, 'source');
+  if (outcome === undefined || source === undefined) {
+    return { origin: tree.origin, message: `${issue.pointId}: ${issue.message}` };
+  }
+  const target = followPath(source.value, issue.field);
+  const origin = issue.field.length === 0 ? source.keyOrigin : originOfTarget(target);
+  return { origin, message: `${issue.pointId}: ${issue.message}` };
+}
+
+const PREFIX_EXPECTED = '1-64 characters A-Z a-z 0-9 _ . ~ - with at least one non-digit (e.g. dev0)';
+
+function deviceIdentity(
+  tree: LocatedMap,
+  id: string,
+  prefix: string | undefined,
+  endpoint: string | undefined,
+  label: string,
+  scope: MappingScope,
+): DeviceIdentity {
+  const idOrigin = originFor(tree, 'id');
+  const prefixOrigin = originFor(tree, 'prefix');
+  const resolvedPrefix = prefix ?? (isValidPrefix(id) ? id : `dev${id}`);
+  const prefixValid = isValidPrefix(resolvedPrefix);
+  if (!prefixValid) {
+    scope.issues.add({
+      origin: prefixOrigin,
+      message: `prefix ${JSON.stringify(resolvedPrefix)} is not a valid gateway prefix`,
+      expected: PREFIX_EXPECTED,
+      device: label,
+    });
+  }
+  return {
+    id,
+    idOrigin,
+    prefix: resolvedPrefix,
+    prefixOrigin,
+    prefixValid,
+    endpoint: endpoint ?? id,
+    endpointOrigin: entryOf(tree, 'endpoint') === undefined ? idOrigin : originFor(tree, 'endpoint'),
+  };
+}
+
+function originFor(tree: LocatedMap, key: string): Origin {
+  const entry = entryOf(tree, key);
+  if (entry === undefined) return entryOf(tree, 'id')?.value.origin ?? tree.origin;
+  return entry.value.kind === 'scalar' ? entry.value.origin : entry.keyOrigin;
+}
+
+function comparePoints(a: CompiledPoint, b: CompiledPoint): number {
+  return (
+    a.objectId - b.objectId ||
+    a.instanceId - b.instanceId ||
+    a.resourceId - b.resourceId ||
+    (a.resourceInstanceId ?? -1) - (b.resourceInstanceId ?? -1)
+  );
+}
+
+function objectsOf(points: readonly CompiledPoint[], registry: ObjectRegistry): CompiledObject[] {
+  const instances = new Map<number, Set<number>>();
+  for (const point of points) {
+    let set = instances.get(point.objectId);
+    if (set === undefined) {
+      set = new Set();
+      instances.set(point.objectId, set);
+    }
+    set.add(point.instanceId);
+  }
+  return [...instances.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([objectId, ids]) => ({
+      objectId,
+      version: registry.getObject(objectId)?.version ?? '1.0',
+      instances: [...ids].sort((a, b) => a - b),
+    }));
+}

@@ -1,0 +1,73 @@
+import { instancesSchema } from './document-schema.js';
+import type { IssueCollector } from './issue-collector.js';
+import type { LocatedEntry } from './located-node.js';
+import type { VariableValue } from './substitute-variables.js';
+import { parseLocated } from './zod-issues.js';
+
+/** Most devices one entry may expand to. */
+export const MAX_INSTANCES_PER_ENTRY = 10_000;
+
+const RANGE_RE = /^\s*(-?\d{1,9})\s*\.\.\s*(-?\d{1,9})\s*$/;
+
+export type InstanceRow = Readonly<Record<string, VariableValue>>;
+
+/**
+ * The variable rows a device entry's `instances` expands to: one empty row without `instances`;
+ * every combination for `{ n: 2..50, line: [a, b] }` (first variable outermost); one per row for
+ * a list of mappings. Undefined when `instances` is invalid (reported).
+ */
+export function expandInstances(
+  entry: LocatedEntry | undefined,
+  issues: IssueCollector,
+): InstanceRow[] | undefined {
+  if (entry === undefined) return [{}];
+  const parsed = parseLocated(
+    instancesSchema,
+    { root: entry.value, rootOrigin: entry.keyOrigin, fieldPrefix: ['instances'] },
+    issues,
+  );
+  if (!parsed.ok) return undefined;
+  const tooMany = (): undefined => {
+    issues.add({
+      origin: entry.keyOrigin,
+      message: `instances expands to more than ${MAX_INSTANCES_PER_ENTRY} devices`,
+      expected: `at most ${MAX_INSTANCES_PER_ENTRY} per device entry (split it into several entries)`,
+    });
+    return undefined;
+  };
+  if (Array.isArray(parsed.data)) {
+    return parsed.data.length > MAX_INSTANCES_PER_ENTRY ? tooMany() : parsed.data;
+  }
+  let rows: InstanceRow[] = [{}];
+  for (const [name, spec] of Object.entries(parsed.data)) {
+    const values = valuesOf(spec);
+    if (values === undefined) {
+      const node = entry.value.kind === 'map' ? entry.value.entries.get(name) : undefined;
+      issues.add({
+        origin: node?.value.origin ?? entry.keyOrigin,
+        message: `instances.${name} ${JSON.stringify(spec)} is an empty or reversed range`,
+        expected: 'a range low..high with low <= high, e.g. 1..50',
+      });
+      return undefined;
+    }
+    if (rows.length * values.length > MAX_INSTANCES_PER_ENTRY) return tooMany();
+    rows = rows.flatMap((row) => values.map((value) => ({ ...row, [name]: value })));
+  }
+  return rows;
+}
+
+function valuesOf(spec: string | number | readonly (string | number)[]): VariableValue[] | undefined {
+  if (Array.isArray(spec)) return [...spec];
+  if (typeof spec === 'number') return [spec];
+  const range = RANGE_RE.exec(spec as string);
+  if (range === null) return [spec as string];
+  const low = Number(range[1]);
+  const high = Number(range[2]);
+  if (low > high) return undefined;
+  // Capped one past the limit, so an oversized range is reported as too many instances.
+  return rangeValues(low, Math.min(high, low + MAX_INSTANCES_PER_ENTRY));
+}
+
+function rangeValues(low: number, high: number): number[] {
+  return Array.from({ length: high - low + 1 }, (_, i) => low + i);
+}

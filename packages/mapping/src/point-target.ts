@@ -1,0 +1,83 @@
+import { LwM2mPath, type ObjectDefinition, type ResourceDefinition } from '@lwm2m-adapters/lwm2m';
+import type { DeviceScope } from './compile-scope.js';
+import type { LocatedEntry } from './located-node.js';
+
+/** The LwM2M resource a point key names, with its definitions from the registry. */
+export interface PointTarget {
+  /** Canonical path text without prefix, e.g. `/3303/0/5700`. */
+  readonly path: string;
+  readonly objectId: number;
+  readonly instanceId: number;
+  readonly resourceId: number;
+  readonly resourceInstanceId: number | undefined;
+  readonly object: ObjectDefinition;
+  readonly resource: ResourceDefinition;
+}
+
+const PATH_EXPECTED = '/object/instance/resource or /object/instance/resource/instance, e.g. /3303/0/5700';
+const LISTED_RESOURCES = 40;
+
+/** Canonical form of a point key (`/3303/00/5700` → `/3303/0/5700`), or undefined when it is not a resource path. */
+export function canonicalPointPath(key: string): string | undefined {
+  try {
+    const path = LwM2mPath.parse(key, { allowPrefix: false });
+    return path.level === 'resource' || path.level === 'resource-instance' ? path.toString() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Parses a point key and looks its object and resource up; reports what is wrong at the key. */
+export function resolvePointTarget(entry: LocatedEntry, scope: DeviceScope): PointTarget | undefined {
+  const report = (message: string, expected: string): undefined => {
+    scope.issues.add({ origin: entry.keyOrigin, message, expected, device: scope.device });
+    return undefined;
+  };
+  let path: LwM2mPath;
+  try {
+    path = LwM2mPath.parse(entry.key, { allowPrefix: false });
+  } catch (error) {
+    const reason = error instanceof Error ? `: ${error.message}` : '';
+    return report(`${JSON.stringify(entry.key)} is not an LwM2M resource path${reason}`, PATH_EXPECTED);
+  }
+  const { objectId, instanceId, resourceId, resourceInstanceId } = path;
+  if (objectId === undefined || instanceId === undefined || resourceId === undefined) {
+    return report(`${JSON.stringify(entry.key)} is not an LwM2M resource path`, PATH_EXPECTED);
+  }
+  const text = path.toString();
+  const object = scope.registry.getObject(objectId);
+  if (object === undefined) {
+    return report(
+      `${text}: object ${objectId} is not in the object registry`,
+      'an OMA/IPSO object id, or a custom object whose DDF file is listed under objects:',
+    );
+  }
+  const objectName = `object ${objectId} "${object.name}"`;
+  if (!object.multiple && instanceId !== 0) {
+    return report(`${text}: ${objectName} is single-instance`, `instance 0 (/${objectId}/0/${resourceId})`);
+  }
+  const resource = scope.registry.getResource(objectId, resourceId);
+  if (resource === undefined) {
+    const ids = object.resources.map((r) => r.id);
+    const listed =
+      ids.length > LISTED_RESOURCES ? `${ids.slice(0, LISTED_RESOURCES).join(', ')}, ...` : ids.join(', ');
+    return report(
+      `${text}: ${objectName} version ${object.version} has no resource ${resourceId}`,
+      `one of ${listed}`,
+    );
+  }
+  const resourceName = `resource ${resourceId} "${resource.name}"`;
+  if (resource.multiple && resourceInstanceId === undefined) {
+    return report(
+      `${text}: ${resourceName} is multiple-instance`,
+      `a path per resource instance, e.g. ${text}/0`,
+    );
+  }
+  if (!resource.multiple && resourceInstanceId !== undefined) {
+    return report(
+      `${text}: ${resourceName} is single-instance`,
+      `the resource path /${objectId}/${instanceId}/${resourceId}`,
+    );
+  }
+  return { path: text, objectId, instanceId, resourceId, resourceInstanceId, object, resource };
+}

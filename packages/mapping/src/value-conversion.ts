@@ -1,0 +1,252 @@
+import { CodedError } from '@lwm2m-adapters/errors';
+import {
+  normalizeInteger,
+  parseObjectLink,
+  type ResourceValue,
+  secondsToTime,
+  timeToSeconds,
+} from '@lwm2m-adapters/lwm2m';
+import type { RawValue } from '@lwm2m-adapters/sdk';
+import type { CompiledBoundPoint, EnumEntry } from './compiled-mapping.js';
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+/** Relative tolerance when an inverse scale must give a whole raw number (absorbs float noise). */
+const WHOLE_TOLERANCE = 1e-9;
+
+function readFailure(point: CompiledBoundPoint, message: string): CodedError {
+  return new CodedError('DEVICE_RESPONSE_INVALID', `${point.path}: ${message}`, {
+    retriable: false,
+    details: { path: point.path },
+  });
+}
+
+function writeFailure(point: CompiledBoundPoint, message: string): CodedError {
+  return new CodedError('WRITE_VALUE_INVALID', `${point.path}: ${message}`, {
+    details: { path: point.path },
+  });
+}
+
+/** Decimal places of a number's shortest text form (`0.1` → 1, `1e-7` → 7). */
+function decimals(value: number): number {
+  const text = String(value);
+  const exponent = /e-(\d+)$/.exec(text);
+  const fraction = text.split('e')[0]?.split('.')[1]?.length ?? 0;
+  return fraction + (exponent === null ? 0 : Number(exponent[1]));
+}
+
+function sameRaw(a: RawValue, b: EnumEntry['raw']): boolean {
+  if (typeof a === 'bigint') return typeof b === 'number' && BigInt(b) === a;
+  return a === b;
+}
+
+function numberOf(raw: RawValue): number | undefined {
+  if (typeof raw === 'number') return raw;
+  if (typeof raw === 'bigint') return Number(raw);
+  return undefined;
+}
+
+/**
+ * The LwM2M value of a raw device value: bit, enum or scale/offset applied, then shaped as the
+ * resource type. Throws DEVICE_RESPONSE_INVALID (not retriable) when the device value cannot be
+ * represented (not in the enum, fractional for an integer resource, wrong kind...).
+ */
+export function toLwm2mValue(point: CompiledBoundPoint, raw: RawValue): ResourceValue {
+  const { conversion } = point;
+  let value: RawValue = raw;
+  if (conversion.bit !== undefined) {
+    if (typeof raw !== 'bigint' && !(typeof raw === 'number' && Number.isInteger(raw))) {
+      throw readFailure(point, `bit ${conversion.bit} needs an integer, the device gave ${typeof raw}`);
+    }
+    value = ((BigInt(raw) >> BigInt(conversion.bit)) & 1n) === 1n;
+  } else if (conversion.enum !== undefined) {
+    const entry = conversion.enum.find((candidate) => sameRaw(raw, candidate.raw));
+    if (entry === undefined) {
+      const known = conversion.enum.map((candidate) => String(candidate.raw)).join(', ');
+      throw readFailure(point, `the device value ${String(raw)} is not in the enum (${known})`);
+    }
+    value = entry.value;
+  } else if (conversion.scale !== undefined || conversion.offset !== undefined) {
+    const number = numberOf(raw);
+    if (number === undefined)
+      throw readFailure(point, `scale/offset need a number, the device gave ${typeof raw}`);
+    const scale = conversion.scale ?? 1;
+    const offset = conversion.offset ?? 0;
+    const scaled = number * scale + offset;
+    const places = Math.max(decimals(scale), decimals(offset));
+    // A whole raw value has at most `places` decimals once scaled; drop the float noise (0.1 * 3).
+    value = Number.isInteger(number) && places <= 15 ? Number(scaled.toFixed(places)) : scaled;
+  }
+  return shape(point, value);
+}
+
+function shape(point: CompiledBoundPoint, value: RawValue): ResourceValue {
+  const wrong = (): CodedError =>
+    readFailure(point, `a ${typeof value} value does not fit the resource type ${point.resourceType}`);
+  switch (point.resourceType) {
+    case 'float': {
+      const number = numberOf(value);
+      if (number === undefined) throw wrong();
+      return { type: 'float', value: number };
+    }
+    case 'integer':
+    case 'unsigned': {
+      const integer = integerOf(value);
+      if (integer === undefined) throw readFailure(point, `${String(value)} is not a whole number`);
+      const [min, max] = point.resourceType === 'integer' ? [INT64_MIN, INT64_MAX] : [0n, UINT64_MAX];
+      if (integer < min || integer > max)
+        throw readFailure(point, `${integer} is out of range for ${point.resourceType}`);
+      return { type: point.resourceType, value: normalizeInteger(integer) };
+    }
+    case 'time': {
+      const integer = integerOf(value);
+      if (integer === undefined) throw wrong();
+      return { type: 'time', value: secondsToTime(integer) };
+    }
+    case 'boolean':
+      if (typeof value !== 'boolean') throw wrong();
+      return { type: 'boolean', value };
+    case 'string':
+    case 'corelnk':
+      if (typeof value !== 'string') throw wrong();
+      return { type: point.resourceType, value };
+    case 'objlnk':
+      if (typeof value !== 'string') throw wrong();
+      return { type: 'objlnk', value: parseObjectLink(value) };
+    case 'opaque':
+      if (!(value instanceof Uint8Array)) throw wrong();
+      return { type: 'opaque', value };
+    case 'none':
+      throw readFailure(point, 'an executable resource has no value');
+  }
+}
+
+function integerOf(value: RawValue): bigint | undefined {
+  if (typeof value === 'bigint') return value;
+  if (typeof value === 'number' && Number.isInteger(value)) {
+    return Number.isSafeInteger(value) ? BigInt(value) : BigInt(Math.trunc(value));
+  }
+  return undefined;
+}
+
+/**
+ * The raw value to write for an LwM2M value: checks the point is writable, the value's type and
+ * the resource's range, then applies the inverse of enum or scale/offset. Throws
+ * OPERATION_NOT_ALLOWED for points that are not writable, including mapping-level `bit` points
+ * (a bit write needs a read-modify-write the mapping cannot do; use the adapter's own bit source
+ * type when it has one), and WRITE_VALUE_INVALID for values that do not fit.
+ */
+export function fromLwm2mValue(point: CompiledBoundPoint, value: ResourceValue): RawValue {
+  if (!point.access.write) {
+    throw new CodedError('OPERATION_NOT_ALLOWED', `${point.path} is not writable in the mapping`, {
+      details: { path: point.path },
+    });
+  }
+  if (point.conversion.bit !== undefined) {
+    throw new CodedError(
+      'OPERATION_NOT_ALLOWED',
+      `${point.path} reads bit ${point.conversion.bit} of a register and cannot be written (use the adapter's own bit source type to write single bits)`,
+      { details: { path: point.path } },
+    );
+  }
+  if (value.type !== point.resourceType) {
+    throw writeFailure(point, `the value is ${value.type}, but the resource is ${point.resourceType}`);
+  }
+  checkRange(point, value);
+  const plain = plainValue(value);
+  const { conversion } = point;
+  if (conversion.enum !== undefined) {
+    const entry = conversion.enum.find(
+      (candidate) =>
+        candidate.value === plain ||
+        (typeof plain === 'bigint' &&
+          typeof candidate.value === 'number' &&
+          BigInt(candidate.value) === plain),
+    );
+    if (entry === undefined) {
+      const allowed = conversion.enum.map((candidate) => String(candidate.value)).join(', ');
+      throw writeFailure(point, `${String(plain)} is not one of the enum values (${allowed})`);
+    }
+    return entry.raw;
+  }
+  if (conversion.scale !== undefined || conversion.offset !== undefined) {
+    const number = typeof plain === 'number' ? plain : typeof plain === 'bigint' ? Number(plain) : undefined;
+    if (number === undefined) throw writeFailure(point, 'scale/offset need a number');
+    const raw = (number - (conversion.offset ?? 0)) / (conversion.scale ?? 1);
+    return point.rawKind === 'integer' ? wholeRaw(point, raw, number) : raw;
+  }
+  if (point.rawKind === 'integer') {
+    if (typeof plain === 'bigint') return plain;
+    if (typeof plain === 'number') {
+      if (!Number.isInteger(plain)) throw writeFailure(point, `${plain} is not a whole number`);
+      return plain;
+    }
+  }
+  return plain;
+}
+
+function wholeRaw(point: CompiledBoundPoint, raw: number, written: number): number {
+  const rounded = Math.round(raw);
+  if (Math.abs(raw - rounded) > WHOLE_TOLERANCE * Math.max(1, Math.abs(raw))) {
+    const step = point.conversion.scale ?? 1;
+    throw writeFailure(
+      point,
+      `${written} is not a multiple of the scale ${step} (the device stores whole numbers)`,
+    );
+  }
+  if (!Number.isSafeInteger(rounded)) throw writeFailure(point, `${written} is too large for the device`);
+  return rounded;
+}
+
+function plainValue(value: ResourceValue): RawValue {
+  switch (value.type) {
+    case 'time':
+      return timeToSeconds(value.value);
+    case 'objlnk':
+      return `${value.value.objectId}:${value.value.instanceId}`;
+    case 'none':
+      return '';
+    default:
+      return value.value;
+  }
+}
+
+function checkRange(point: CompiledBoundPoint, value: ResourceValue): void {
+  const range = point.range;
+  if (range === undefined) return;
+  if (
+    range.kind === 'numeric' &&
+    (value.type === 'integer' || value.type === 'unsigned' || value.type === 'float')
+  ) {
+    const number = Number(value.value);
+    if (number < range.min || number > range.max) {
+      throw writeFailure(
+        point,
+        `${String(value.value)} is outside the resource's range ${range.min}..${range.max}`,
+      );
+    }
+  } else if (range.kind === 'length' && (value.type === 'string' || value.type === 'opaque')) {
+    const length = value.type === 'string' ? Buffer.byteLength(value.value, 'utf8') : value.value.length;
+    if (length < range.min || length > range.max) {
+      throw writeFailure(
+        point,
+        `${length} bytes is outside the resource's length range ${range.min}..${range.max}`,
+      );
+    }
+  } else if (
+    range.kind === 'enumeration' &&
+    (value.type === 'string' ||
+      value.type === 'integer' ||
+      value.type === 'unsigned' ||
+      value.type === 'float')
+  ) {
+    const given = value.type === 'string' ? value.value : Number(value.value);
+    if (!range.values.includes(given)) {
+      throw writeFailure(
+        point,
+        `${String(value.value)} is not one of the resource's values (${range.values.join(', ')})`,
+      );
+    }
+  }
+}
