@@ -12,7 +12,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const repo = resolve(import.meta.dirname, '../..');
-const publicPackages = ['packages/errors', 'packages/lwm2m'];
+const publicPackages = [
+  'packages/errors',
+  'packages/lwm2m',
+  'packages/sdk',
+  'packages/mapping',
+  'adapters/modbus',
+  'packages/host',
+  'examples/custom-adapter',
+];
 
 let scratch: string;
 
@@ -50,8 +58,8 @@ describe('npm pack', () => {
       const out = await npm(['pack', '--dry-run', '--json'], join(repo, dir));
       const [info] = JSON.parse(out) as { files: { path: string }[] }[];
       const files = info!.files.map((f) => f.path);
-      expect(files).toContain('dist/index.js');
-      expect(files).toContain('dist/index.d.ts');
+      expect(files, dir).toContain('dist/index.js');
+      expect(files, dir).toContain('dist/index.d.ts');
       expect(files.filter((f) => f.startsWith('test/') || f.includes('tsbuildinfo'))).toEqual([]);
     }
   });
@@ -109,5 +117,60 @@ describe('npm pack', () => {
       await readFile(join(scratch, 'node_modules/@lwm2m-adapters/lwm2m/package.json'), 'utf8'),
     );
     expect(pkg.exports['.'].types).toBe('./dist/index.d.ts');
+  });
+
+  it('runs adapter-host from the packed host and loads a third-party adapter by package name', async () => {
+    await writeFile(
+      join(scratch, 'boiler.json'),
+      JSON.stringify({ boiler: { temperature: 21.5, setpoint: 60 } }),
+    );
+    await writeFile(
+      join(scratch, 'lab.yml'),
+      [
+        'version: 1',
+        'devices:',
+        '  - id: lab-boiler',
+        '    adapter: "@example/lwm2m-adapter-jsonfile"',
+        '    connection: { file: ./boiler.json }',
+        '    points:',
+        '      /3303/0/5700: { source: { key: boiler.temperature, type: number }, units: Cel }',
+        '      /3308/0/5900: { source: { key: boiler.setpoint, type: integer, min: 0, max: 95 }, access: rw }',
+        '',
+      ].join('\n'),
+    );
+    const host = join(scratch, 'node_modules/.bin/adapter-host');
+    const validate = await run(host, ['validate', 'lab.yml'], { cwd: scratch });
+    expect(validate.stdout).toContain('lab-boiler: adapter @example/lwm2m-adapter-jsonfile 0.1.0');
+    const plan = await run(host, ['plan', 'lab.yml'], { cwd: scratch });
+    expect(plan.stdout).toContain('read ./boiler.json once -> 2 points');
+    await writeFile(
+      join(scratch, 'missing-adapter.yml'),
+      'version: 1\ndevices:\n  - id: x\n    adapter: "@nobody/lwm2m-adapter-none"\n    connection: {}\n    points: {}\n',
+    );
+    const failed = await run(host, ['validate', 'missing-adapter.yml'], { cwd: scratch }).catch(
+      (e: { code?: number; stderr?: string }) => e,
+    );
+    expect('code' in failed ? failed.code : 0).toBe(3);
+    expect('stderr' in failed ? failed.stderr : '').toContain('npm install @nobody/lwm2m-adapter-none');
+
+    // The same resolution path the host uses, then a live read through the loaded adapter.
+    await writeFile(
+      join(scratch, 'read.mjs'),
+      `import { compileMappingFile } from '@lwm2m-adapters/host';
+       import { devicePointSpecs } from '@lwm2m-adapters/mapping';
+       import { silentLogger } from '@lwm2m-adapters/sdk';
+       process.chdir(${JSON.stringify(scratch)});
+       const { result, adapters } = await compileMappingFile('lab.yml', {});
+       const device = result.mapping.devices[0];
+       const adapter = adapters.get(device.adapter.name);
+       const session = adapter.createSession({ deviceId: device.id, connection: adapter.connectionSchema.parse(device.connection),
+         points: devicePointSpecs(device).map((p) => ({ ...p, source: adapter.pointSchema.parse(p.source) })), logger: silentLogger });
+       await session.start();
+       const [reading] = await session.read(['/3303/0/5700']);
+       await session.close();
+       console.log(JSON.stringify({ ok: reading.ok, value: reading.value }));`,
+    );
+    const read = await run(process.execPath, ['read.mjs'], { cwd: scratch });
+    expect(JSON.parse(read.stdout)).toEqual({ ok: true, value: 21.5 });
   });
 });
