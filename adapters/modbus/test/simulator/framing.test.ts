@@ -1,11 +1,11 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { crc16Modbus as crc16, hasValidCrc } from '../../src/protocol/crc16.js';
+import { lrcModbus as lrc } from '../../src/protocol/lrc.js';
 import { asciiFraming } from '../../src/simulator/framing/ascii-framing.js';
 import type { FrameHandler, Framing } from '../../src/simulator/framing/framing.js';
 import { rtuFraming } from '../../src/simulator/framing/rtu-framing.js';
 import { tcpFraming } from '../../src/simulator/framing/tcp-framing.js';
-import { crc16, hasValidCrc } from '../../src/simulator/protocol/crc16.js';
-import { lrc } from '../../src/simulator/protocol/lrc.js';
 
 const hex = (text: string) => Buffer.from(text.replace(/\s+/g, ''), 'hex');
 const referenceCrc16 = createRequire(import.meta.url)('modbus-serial/utils/crc16') as (

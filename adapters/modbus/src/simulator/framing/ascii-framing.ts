@@ -1,5 +1,5 @@
 /** Modbus ASCII: ':' + hex(address, PDU, LRC) + CR LF. A ':' always starts a new frame. */
-import { lrc } from '../protocol/lrc.js';
+import { lrcModbus as lrc } from '../../protocol/lrc.js';
 import type { FrameDecoder, FrameHandler, Framing } from './framing.js';
 
 const COLON = 0x3a;

@@ -4,7 +4,7 @@
  * forward byte by byte for the next valid frame; line silence does the same with what is left, so
  * a request that followed garbage is still found, and nothing stays buffered across silences.
  */
-import { CRC16_INITIAL, crc16, hasValidCrc, updateCrc16 } from '../protocol/crc16.js';
+import { CRC16_INITIAL, crc16Modbus as crc16, hasValidCrc, updateCrc16 } from '../../protocol/crc16.js';
 import { LENGTH_PENDING, LENGTH_UNKNOWN, rtuRequestLength } from '../protocol/rtu-request-length.js';
 import type { FrameDecoder, FrameHandler, Framing } from './framing.js';
 
