@@ -195,6 +195,42 @@ export const errorCatalogue = {
     retriable: false,
     responseCode: '5.03',
   },
+  // CoAP / LwM2M transport (client engine towards its server)
+  COAP_TIMEOUT: {
+    summary: 'the peer did not acknowledge or answer a CoAP message in time (after all retransmissions)',
+    retriable: true,
+    responseCode: '5.04',
+  },
+  COAP_RESET: {
+    summary: 'the peer answered a CoAP message with a Reset (RST)',
+    retriable: true,
+    responseCode: '5.03',
+  },
+  COAP_MESSAGE_INVALID: {
+    summary: 'a CoAP datagram is malformed (header, token, options) and was rejected',
+    retriable: false,
+    responseCode: '4.00',
+  },
+  QUEUE_FULL: {
+    summary: 'a bounded queue is full; the item was dropped and counted',
+    retriable: true,
+    responseCode: '5.03',
+  },
+  TRANSPORT_CLOSED: {
+    summary: 'the endpoint or transport is closed',
+    retriable: false,
+    responseCode: '5.03',
+  },
+  DTLS_HANDSHAKE_FAILED: {
+    summary: 'the DTLS handshake failed or timed out (wrong PSK identity/key, or the server is unreachable)',
+    retriable: true,
+    responseCode: '5.03',
+  },
+  REGISTRATION_REJECTED: {
+    summary: 'the LwM2M server refused the registration (4.00 bad parameters, 4.03 forbidden, 4.12 version)',
+    retriable: false,
+    responseCode: '4.03',
+  },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
