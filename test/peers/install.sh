@@ -38,4 +38,38 @@ then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q --disable-pip-version-check -r requirements.txt
 fi
+# Eclipse Leshan demo server (Maven Central; Java 17 + Maven): jars with their dependencies in
+# $PEERS/leshan/lib, fetched through leshan/pom.xml. The marker file holds the installed version.
+# libcoap's coap-client-* (libcoap3-bin) act as raw LwM2M registrants in the Leshan smoke test.
+leshan_version="$(sed -n 's:.*<leshan.version>\(.*\)</leshan.version>.*:\1:p' leshan/pom.xml)"
+leshan_home="$PEERS/leshan"
+if [ "$(cat "$leshan_home/installed-version" 2>/dev/null)" != "$leshan_version" ]; then
+  for tool in java mvn; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+      echo "peers: the Leshan demo server needs $tool (Java 17 and Maven 3.8+): sudo apt-get install openjdk-17-jdk-headless maven" >&2
+      exit 1
+    fi
+  done
+  echo "peers: fetching Leshan demo server $leshan_version from Maven Central into $leshan_home/lib"
+  rm -rf "$leshan_home/lib.partial"
+  if ! mvn_log="$(mvn -q -B -f leshan/pom.xml dependency:copy-dependencies -DoutputDirectory="$leshan_home/lib.partial" 2>&1)"; then
+    echo "$mvn_log" >&2
+    echo "peers: fetching the Leshan demo server failed (Maven Central must be reachable)" >&2
+    exit 1
+  fi
+  rm -rf "$leshan_home/lib"
+  mv "$leshan_home/lib.partial" "$leshan_home/lib"
+  echo "$leshan_version" >"$leshan_home/installed-version"
+fi
+if ! command -v coap-client-notls >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "peers: apt-get install libcoap3-bin"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libcoap3-bin >/dev/null
+  else
+    echo "peers: missing Debian package libcoap3-bin; install it with: sudo apt-get install libcoap3-bin" >&2
+    exit 1
+  fi
+fi
+echo "peers: Leshan demo server $leshan_version, libcoap $(coap-client-notls -h 2>&1 | sed -n 's/.* v\([0-9.]*\) .*/\1/p' | head -1) ready"
 echo "peers: socat $(socat -V 2>/dev/null | sed -n 2p | awk '{print $3}'), mbpoll, pymodbus $("$venv/bin/python" -c 'import pymodbus; print(pymodbus.__version__)') ready"
