@@ -103,6 +103,9 @@ describe('npm pack', () => {
         compilerOptions: {
           module: 'NodeNext',
           moduleResolution: 'NodeNext',
+          target: 'ES2023',
+          // The declarations use Disposable/AsyncDisposable (`await using`): lib esnext.disposable or @types/node.
+          lib: ['ES2023', 'ESNext.Disposable'],
           strict: true,
           noEmit: true,
           types: [],

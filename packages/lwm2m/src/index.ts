@@ -1,3 +1,25 @@
+export * from './client/index.js';
+export {
+  CoapEndpoint,
+  type CoapEndpointStats,
+  type CoapNotifyOptions,
+  type CoapRequestOptions,
+} from './coap/coap-endpoint.js';
+export * from './coap/coap-types.js';
+export {
+  type CoapEndpointLimits,
+  type CoapEndpointOptions,
+  defaultEndpointLimits,
+} from './coap/endpoint-options.js';
+export type { DropReason, MessageTypeCounts } from './coap/endpoint-stats.js';
+export { MessageIdAllocator, type MessageIdAllocatorOptions } from './coap/message-id-allocator.js';
+export type { ObservationResetListener } from './coap/notification-scheduler.js';
+export type { CoapRequestHandler } from './coap/request-responder.js';
+export {
+  defaultTransmissionParameters,
+  maxTransmitWait,
+  type TransmissionParameters,
+} from './coap/transmission-parameters.js';
 export * from './codec/codec-types.js';
 export * from './codec/content-format.js';
 export {
@@ -56,3 +78,11 @@ export { type AddDefinitionOptions, ObjectRegistry } from './registry/object-reg
 export { compareObjectVersions, isObjectVersion } from './registry/object-version.js';
 export { omaObjectDefinitions } from './registry/oma-objects.js';
 export { parseRangeEnumeration } from './registry/range-enumeration.js';
+export type { DatagramReceiver } from './transport/datagram-receiver.js';
+export {
+  type DtlsPskCipherSuite,
+  DtlsTransport,
+  type DtlsTransportOptions,
+  type DtlsTransportStats,
+} from './transport/dtls-transport.js';
+export { UdpTransport, type UdpTransportOptions, type UdpTransportStats } from './transport/udp-transport.js';

@@ -1,0 +1,381 @@
+import { CodedError } from '@lwm2m-adapters/errors';
+import type {
+  CoapIncomingRequest,
+  CoapOutgoingResponse,
+  EngineClock,
+  PeerAddress,
+} from '../coap/coap-types.js';
+import { systemClock } from '../coap/coap-types.js';
+import { ContentFormat } from '../codec/content-format.js';
+import type { LwM2mCodecsOptions } from '../codec/lwm2m-codecs.js';
+import { LwM2mPath } from '../model/path.js';
+import type { ObjectModel } from '../registry/object-definition.js';
+import { AttributeStore } from './attribute-store.js';
+import {
+  ClientDataModel,
+  type DataModelChange,
+  type EndDevice,
+  type EndDeviceOptions,
+} from './client-data-model.js';
+import { type ClientLogger, silentLogger } from './client-log.js';
+import type { ClientObjectTree } from './client-object-tree.js';
+import type { LwM2mCoapLink } from './coap-link.js';
+import { DeviceManagementHandler } from './device-management-handler.js';
+import { type DeviceInfo, deviceInstance } from './device-object.js';
+import { ListenerSet } from './listener-set.js';
+import type { NotificationPolicyOptions } from './notification-policy.js';
+import type { ObservationAttributes } from './observation-attributes.js';
+import {
+  ObservationManager,
+  type ObservationStats,
+  type ObservationSummary,
+  type SamplingEntry,
+} from './observation-manager.js';
+import { registrationPayload } from './registration-links.js';
+import {
+  RegistrationManager,
+  type RegistrationState,
+  type RegistrationStateChange,
+  type RegistrationTimingOptions,
+} from './registration-manager.js';
+import { type SecurityInfo, securityInstance } from './security-object.js';
+import { type SendEntry, type SendOptions, SendReporter, type SendResult } from './send-reporter.js';
+import { ServerAccount, type ServerSettings } from './server-account.js';
+import { serverInstance } from './server-object.js';
+
+/** The server the client registers with. */
+export interface ClientServerOptions extends ServerSettings {
+  readonly peer: PeerAddress;
+  /** /0 Security content (URI, mode, PSK identity and key); never readable by the server. */
+  readonly security?: SecurityInfo;
+}
+
+export interface ClientLimits {
+  /** Observations kept; more are refused with 5.03. Default 256. */
+  readonly maxObservations?: number;
+  /** Paths that may carry attributes. Default 4096. */
+  readonly maxAttributePaths?: number;
+  /** Paths or values in one composite request. Default 256. */
+  readonly maxCompositePaths?: number;
+  /** Entries per Send message. Default 256. */
+  readonly maxSendEntriesPerMessage?: number;
+}
+
+export interface LwM2mClientOptions {
+  /** Endpoint client name (`ep`), e.g. `urn:dev:ops:ACME-GW-0001`. */
+  readonly endpointName: string;
+  readonly server: ClientServerOptions;
+  /** Object definitions (e.g. `ObjectRegistry.withOmaObjects()` plus vendor DDFs). */
+  readonly registry: ObjectModel;
+  readonly link: LwM2mCoapLink;
+  /** Default: the system clock. Tests pass a fake one. */
+  readonly clock?: EngineClock;
+  /** The client's own /3 Device. */
+  readonly device?: DeviceInfo;
+  /** Act as an LwM2M Gateway: declare /25 and accept end devices. Default false. */
+  readonly gateway?: boolean;
+  readonly codecs?: LwM2mCodecsOptions;
+  /** Content formats announced on the root link. Default [110, 112, 11542]. */
+  readonly contentFormats?: readonly number[];
+  readonly notifications?: NotificationPolicyOptions;
+  readonly registration?: RegistrationTimingOptions;
+  readonly limits?: ClientLimits;
+  /** [0, 1) source for backoff jitter. Default Math.random. */
+  readonly random?: () => number;
+  readonly log?: ClientLogger;
+}
+
+/** Events a host can listen to. */
+export interface LwM2mClientEvents {
+  /** Registration state changed ('registered', 'backoff' with the error...). */
+  readonly state: RegistrationStateChange;
+  /** A Register succeeded; observations from before are void. */
+  readonly registered: { readonly location: readonly string[] };
+  /** Observed paths or their attributes changed: the host adapts its polling. */
+  readonly sampling: readonly SamplingEntry[];
+  /** An object, instance or end device came or went. */
+  readonly structure: DataModelChange;
+}
+
+export const DEFAULT_CONTENT_FORMATS: readonly number[] = [
+  ContentFormat.SENML_JSON,
+  ContentFormat.SENML_CBOR,
+  ContentFormat.TLV,
+];
+
+type EventListeners = { readonly [K in keyof LwM2mClientEvents]: ListenerSet<LwM2mClientEvents[K]> };
+
+/**
+ * An LwM2M 1.1 client (or LwM2M Gateway) over a socket-free CoAP link: registers, answers DM
+ * requests, keeps observations, sends notifications and Send batches. `objects` is the client's
+ * own tree (/0, /1, /3 and, as a gateway, /25 are provided); end devices get trees of their own.
+ *
+ *   const client = new LwM2mClient({ endpointName, server: { peer, shortServerId: 1 }, registry, link, clock });
+ *   client.objects.defineObject(3303, { instances: { 0: { 5700: { read: () => sensor.value }, 5701: 'Cel' } } });
+ *   client.start();
+ *   ...
+ *   await client.close(); // De-register
+ */
+export class LwM2mClient {
+  readonly endpointName: string;
+  readonly #clock: EngineClock;
+  readonly #link: LwM2mCoapLink;
+  readonly #log: ClientLogger;
+  readonly #account: ServerAccount;
+  readonly #data: ClientDataModel;
+  readonly #attributes: AttributeStore;
+  readonly #observations: ObservationManager;
+  readonly #handler: DeviceManagementHandler;
+  readonly #registration: RegistrationManager;
+  readonly #sender: SendReporter;
+  readonly #events: EventListeners;
+  #unsubscribeLink: (() => void) | undefined;
+  #started = false;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: LwM2mClientOptions) {
+    this.endpointName = options.endpointName;
+    if (typeof options.endpointName !== 'string' || options.endpointName.length === 0) {
+      throw new CodedError('CONFIG_INVALID', 'endpointName must be a non-empty string');
+    }
+    this.#clock = options.clock ?? systemClock;
+    this.#link = options.link;
+    this.#log = options.log ?? silentLogger;
+    const onListenerError = (error: unknown) => this.#safeLog('listener-failed', 'a listener threw', error);
+    this.#events = {
+      state: new ListenerSet(onListenerError),
+      registered: new ListenerSet(onListenerError),
+      sampling: new ListenerSet(onListenerError),
+      structure: new ListenerSet(onListenerError),
+    };
+    const account = new ServerAccount(options.server);
+    this.#account = account;
+    const limits = options.limits ?? {};
+    this.#data = new ClientDataModel({
+      model: options.registry,
+      codecOptions: options.codecs,
+      gateway: options.gateway ?? false,
+      onListenerError,
+    });
+    this.#attributes = new AttributeStore(limits.maxAttributePaths);
+    this.#observations = new ObservationManager({
+      clock: this.#clock,
+      link: this.#link,
+      data: this.#data,
+      attributes: this.#attributes,
+      defaults: () => this.#defaultPeriods(),
+      policy: options.notifications,
+      maxObservations: limits.maxObservations,
+      log: this.#log,
+    });
+    this.#handler = new DeviceManagementHandler({
+      data: this.#data,
+      attributes: this.#attributes,
+      observations: this.#observations,
+      log: this.#log,
+      limits: options.codecs?.limits,
+      maxCompositePaths: limits.maxCompositePaths,
+    });
+    const contentFormats = options.contentFormats ?? DEFAULT_CONTENT_FORMATS;
+    this.#registration = new RegistrationManager({
+      ...options.registration,
+      endpointName: options.endpointName,
+      peer: options.server.peer,
+      link: this.#link,
+      clock: this.#clock,
+      account,
+      links: () => registrationPayload(this.#data.root, contentFormats),
+      ...(options.random === undefined ? {} : { random: options.random }),
+      log: this.#log,
+    });
+    this.#sender = new SendReporter({
+      data: this.#data,
+      link: this.#link,
+      peer: options.server.peer,
+      account,
+      isRegistered: () => this.#registration.isRegistered,
+      maxEntriesPerMessage: limits.maxSendEntriesPerMessage,
+    });
+    this.#declareCoreObjects(options);
+    this.#wire();
+  }
+
+  /** The client's own object tree: declare application objects here. */
+  get objects(): ClientObjectTree {
+    return this.#data.root;
+  }
+
+  get state(): RegistrationState {
+    return this.#registration.state;
+  }
+
+  /** Location-Path of the current registration. */
+  get registrationLocation(): readonly string[] | undefined {
+    return this.#registration.location;
+  }
+
+  get observationStats(): ObservationStats {
+    return this.#observations.stats;
+  }
+
+  on<K extends keyof LwM2mClientEvents>(
+    event: K,
+    listener: (payload: LwM2mClientEvents[K]) => void,
+  ): () => void {
+    return (this.#events[event] as ListenerSet<LwM2mClientEvents[K]>).add(listener);
+  }
+
+  /** Starts serving requests and registers. Idempotent. */
+  start(): void {
+    if (this.#started || this.#closing !== undefined) return;
+    this.#started = true;
+    const unsubscribeRequests = this.#link.onRequest((request) => this.handleRequest(request));
+    const unsubscribeResets = this.#link.onObservationReset?.((peer, token) => {
+      this.#observations.cancel(peer, token);
+    });
+    this.#unsubscribeLink = () => {
+      unsubscribeRequests();
+      unsubscribeResets?.();
+    };
+    this.#registration.start();
+  }
+
+  /** De-registers (bounded wait), forgets observations and stops serving. Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      await this.#registration.close();
+      this.#observations.clear();
+      this.#unsubscribeLink?.();
+      this.#unsubscribeLink = undefined;
+    })();
+    return this.#closing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /**
+   * Answers a request from the server. Before the Register was answered (and after close) the
+   * request is ignored: `undefined`, no response (Core §6.2.1).
+   */
+  async handleRequest(request: CoapIncomingRequest): Promise<CoapOutgoingResponse | undefined> {
+    if (this.#closing !== undefined || !this.#registration.isRegistered) return undefined;
+    return this.#handler.handleRequest(request);
+  }
+
+  /** Adds an end device (gateway clients only): a /25 instance plus its tree; an Update follows. */
+  addEndDevice(options: EndDeviceOptions): EndDevice {
+    return this.#data.addEndDevice(options);
+  }
+
+  /** Removes an end device: its observations end with 4.04, /25 observers are notified, an Update follows. */
+  removeEndDevice(prefix: string): boolean {
+    return this.#data.removeEndDevice(prefix);
+  }
+
+  endDevice(prefix: string): EndDevice | undefined {
+    return this.#data.endDevice(prefix);
+  }
+
+  endDevices(): EndDevice[] {
+    return this.#data.endDevices();
+  }
+
+  /** Reports a changed value anywhere (`/3303/0/5700`, `/dev0/3303/0/5700`). */
+  changed(path: LwM2mPath | string): void {
+    const parsed = typeof path === 'string' ? LwM2mPath.parse(path) : path;
+    const tree = parsed.prefix === undefined ? this.#data.root : this.#data.endDevice(parsed.prefix)?.objects;
+    if (tree === undefined) {
+      throw new CodedError('CONFIG_INVALID', `no end device has the prefix ${parsed.prefix}`, {
+        details: { path: parsed.toString() },
+      });
+    }
+    tree.changed(parsed);
+  }
+
+  /** Send (POST /dp) of the given values, or current values when an entry has none. */
+  send(entries: readonly SendEntry[], options?: SendOptions): Promise<SendResult> {
+    return this.#sender.send(entries, options);
+  }
+
+  /** Observed paths and how often to sample them. */
+  samplingPlan(): SamplingEntry[] {
+    return this.#observations.samplingPlan();
+  }
+
+  observations(): ObservationSummary[] {
+    return this.#observations.list();
+  }
+
+  /** Asks for an Update now (e.g. after a network change). */
+  requestUpdate(): void {
+    this.#registration.requestUpdate();
+  }
+
+  #defaultPeriods(): ObservationAttributes {
+    const { defaultMinPeriod, defaultMaxPeriod } = this.#account;
+    return {
+      ...(defaultMinPeriod === undefined ? {} : { pmin: defaultMinPeriod }),
+      ...(defaultMaxPeriod === undefined ? {} : { pmax: defaultMaxPeriod }),
+    };
+  }
+
+  #declareCoreObjects(options: LwM2mClientOptions): void {
+    const root = this.#data.root;
+    const { peer, security, shortServerId } = options.server;
+    root.defineObject(0, { instances: { 0: securityInstance(peer, shortServerId, security) } });
+    root.defineObject(1, {
+      instances: {
+        0: serverInstance(this.#account, {
+          registrationParametersChanged: () => this.#registration.requestUpdate(),
+          updateTriggered: () => this.#registration.requestUpdate(),
+          defaultPeriodsChanged: () => this.#observations.attributesChanged(),
+        }),
+      },
+    });
+    root.defineObject(3, {
+      instances: {
+        0: deviceInstance(
+          { supportedBindings: this.#account.supportedBindings, ...options.device },
+          this.#clock,
+        ),
+      },
+    });
+  }
+
+  #wire(): void {
+    this.#data.onChange((path) => this.#observations.changed(path));
+    this.#data.onStructureChange((change) => this.#onStructureChange(change));
+    this.#registration.onRegistered((location) => {
+      this.#observations.clear();
+      this.#events.registered.emit({ location });
+    });
+    this.#registration.onStateChange((change) => this.#events.state.emit(change));
+    this.#observations.onSamplingPlanChanged((plan) => this.#events.sampling.emit(plan));
+  }
+
+  #onStructureChange(change: DataModelChange): void {
+    if (
+      change.kind === 'instance-removed' ||
+      change.kind === 'object-removed' ||
+      change.kind === 'device-removed'
+    ) {
+      this.#attributes.removeUnder(change.path);
+      void this.#observations.endUnder(change.path);
+    }
+    if (change.kind === 'instance-added' || change.kind === 'instance-removed') {
+      this.#observations.changed(change.path.parent());
+    }
+    this.#events.structure.emit(change);
+    this.#registration.requestUpdate({ withLinks: true });
+  }
+
+  #safeLog(event: string, message: string, error: unknown): void {
+    try {
+      this.#log({ level: 'warn', event, message, error });
+    } catch {
+      // never let logging break the engine
+    }
+  }
+}
