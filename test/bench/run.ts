@@ -4,6 +4,7 @@
  */
 import { cpus, totalmem } from 'node:os';
 import { runCodecBench } from './codecs.bench.js';
+import { runLwM2mClientBench } from './lwm2m-client.bench.js';
 import { runModbusBench } from './modbus.bench.js';
 import { runModbusSimulatorBench } from './modbus-simulator.bench.js';
 
@@ -13,3 +14,4 @@ console.log(
 runCodecBench();
 await runModbusSimulatorBench();
 await runModbusBench();
+await runLwM2mClientBench();
