@@ -82,6 +82,12 @@ export interface LwM2mClientOptions {
   readonly limits?: ClientLimits;
   /** [0, 1) source for backoff jitter. Default Math.random. */
   readonly random?: () => number;
+  /**
+   * Answer device-management requests from any address, not only from the registered server's
+   * address and port. Default false: over NoSec UDP anyone who can reach the socket could
+   * otherwise read, write and execute. For tests and trusted debugging only.
+   */
+  readonly acceptRequestsFromAnyPeer?: boolean;
   readonly log?: ClientLogger;
 }
 
@@ -129,6 +135,8 @@ export class LwM2mClient {
   readonly #registration: RegistrationManager;
   readonly #sender: SendReporter;
   readonly #events: EventListeners;
+  readonly #serverPeer: PeerAddress;
+  readonly #acceptAnyPeer: boolean;
   #unsubscribeLink: (() => void) | undefined;
   #started = false;
   #closing: Promise<void> | undefined;
@@ -139,6 +147,8 @@ export class LwM2mClient {
       throw new CodedError('CONFIG_INVALID', 'endpointName must be a non-empty string');
     }
     this.#clock = options.clock ?? systemClock;
+    this.#serverPeer = options.server.peer;
+    this.#acceptAnyPeer = options.acceptRequestsFromAnyPeer ?? false;
     this.#link = options.link;
     this.#log = options.log ?? silentLogger;
     const onListenerError = (error: unknown) => this.#safeLog('listener-failed', 'a listener threw', error);
@@ -255,12 +265,22 @@ export class LwM2mClient {
     return this.close();
   }
 
+  /** Requests count as the server's when they come from its address and port (the DTLS session peer, or UDP). */
+  #fromServer(request: CoapIncomingRequest): boolean {
+    const server = this.#serverPeer;
+    return (
+      request.peer.port === server.port &&
+      normalizeAddress(request.peer.address) === normalizeAddress(server.address)
+    );
+  }
+
   /**
    * Answers a request from the server. Before the Register was answered (and after close) the
    * request is ignored: `undefined`, no response (Core §6.2.1).
    */
   async handleRequest(request: CoapIncomingRequest): Promise<CoapOutgoingResponse | undefined> {
     if (this.#closing !== undefined || !this.#registration.isRegistered) return undefined;
+    if (!this.#acceptAnyPeer && !this.#fromServer(request)) return { code: '4.01' };
     return this.#handler.handleRequest(request);
   }
 
@@ -378,4 +398,9 @@ export class LwM2mClient {
       // never let logging break the engine
     }
   }
+}
+
+/** `::ffff:127.0.0.1` and `127.0.0.1` name the same peer. */
+function normalizeAddress(address: string): string {
+  return address.toLowerCase().replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1');
 }

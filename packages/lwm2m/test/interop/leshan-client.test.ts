@@ -94,6 +94,22 @@ describe('LwM2M client engine against Leshan', () => {
     ).toBe('4.05');
   });
 
+  it('answers 4.01 to a device-management request from a peer that is not its server', async () => {
+    const stranger = await UdpTransport.open({ host: '127.0.0.1' });
+    const strangerEndpoint = new CoapEndpoint({ sink: stranger });
+    stranger.setReceiver(strangerEndpoint);
+    try {
+      const response = await strangerEndpoint.request(transport.localAddress, {
+        method: 'GET',
+        uriPath: ['3', '0', '0'],
+      });
+      expect(response.code).toBe('4.01');
+    } finally {
+      strangerEndpoint.close();
+      await stranger.close();
+    }
+  });
+
   it('applies a Write (replace) and reads it back', async () => {
     const written = await leshan.api.write(ep, '/3303/0/5750', 'furnace', { format: 'TEXT' });
     expect(written.code, written.errorMessage).toBe('2.04');
