@@ -28,6 +28,14 @@ export interface DtlsTransportOptions {
   readonly onError?: (error: Error) => void;
   /** The session ended without `close()` (server close_notify, fatal alert, socket error). */
   readonly onDisconnect?: (error: Error | undefined) => void;
+  /**
+   * Once `connect()` was called, a datagram sent while no session is up (lost session, failed
+   * handshake) starts a new handshake, at most once per backoff period: capped exponential, from
+   * `initialMs` (default 1 s) to `maxMs` (default 60 s), reset by a successful handshake. The
+   * datagram itself is dropped (CoAP retransmits it). Failures go to `onError` as
+   * DTLS_HANDSHAKE_FAILED. `close()` stops it until the next `connect()`.
+   */
+  readonly rehandshake?: { readonly initialMs?: number; readonly maxMs?: number };
 }
 
 export interface DtlsTransportStats {
@@ -75,6 +83,10 @@ export class DtlsTransport implements DatagramSink, AsyncDisposable {
   #connecting: Promise<PeerAddress> | undefined;
   #resolved: Promise<PeerAddress> | undefined;
   #closing: Promise<void> | undefined;
+  /** The owner wants a session: set by connect(), cleared by close(). */
+  #wanted = false;
+  #failedHandshakes = 0;
+  #nextHandshakeAt = 0;
   readonly #stats = {
     handshakes: 0,
     handshakeFailures: 0,
@@ -121,11 +133,33 @@ export class DtlsTransport implements DatagramSink, AsyncDisposable {
    * server's address; rejects with DTLS_HANDSHAKE_FAILED on a timeout or an alert.
    */
   connect(): Promise<PeerAddress> {
+    this.#wanted = true;
     if (this.#socket !== undefined && this.#peer !== undefined) return Promise.resolve(this.#peer);
-    this.#connecting ??= this.#handshake().finally(() => {
-      this.#connecting = undefined;
-    });
+    this.#connecting ??= this.#handshake()
+      .then(
+        (peer) => {
+          this.#failedHandshakes = 0;
+          return peer;
+        },
+        (error: unknown) => {
+          this.#failedHandshakes++;
+          const initial = this.#options.rehandshake?.initialMs ?? 1000;
+          const max = this.#options.rehandshake?.maxMs ?? 60_000;
+          this.#nextHandshakeAt =
+            this.#clock.now() + Math.min(max, initial * 2 ** (this.#failedHandshakes - 1));
+          throw error;
+        },
+      )
+      .finally(() => {
+        this.#connecting = undefined;
+      });
     return this.#connecting;
+  }
+
+  /** Called when a datagram finds no session: a new handshake when wanted and the backoff allows. */
+  #maybeRehandshake(): void {
+    if (!this.#wanted || this.#connecting !== undefined || this.#clock.now() < this.#nextHandshakeAt) return;
+    this.connect().catch((error: unknown) => this.#report(error));
   }
 
   send(datagram: Uint8Array, peer: PeerAddress): void {
@@ -138,6 +172,7 @@ export class DtlsTransport implements DatagramSink, AsyncDisposable {
       peer.address !== sessionPeer.address
     ) {
       this.#stats.dropped++;
+      if (socket === undefined) this.#maybeRehandshake();
       return;
     }
     try {
@@ -160,6 +195,7 @@ export class DtlsTransport implements DatagramSink, AsyncDisposable {
 
   /** Ends the session (close_notify). Idempotent; `connect()` afterwards starts a new session. */
   async close(): Promise<void> {
+    this.#wanted = false;
     const socket = this.#socket;
     this.#socket = undefined;
     this.#peer = undefined;

@@ -4,11 +4,9 @@
  * registration (Leshan marks it secure) and a Read in TLV. Then a client with the wrong key: the
  * handshake fails with DTLS_HANDSHAKE_FAILED and the client never registers.
  *
- * Note: the engine does not drive the DTLS handshake itself. LwM2mClient only talks to its link;
- * DtlsTransport.send() drops datagrams while no session is up. The host calls
- * `transport.connect()` before `client.start()`, and nothing re-handshakes after a failure: the
- * Register then times out at the CoAP layer (COAP_TIMEOUT, after all retransmissions) and backs
- * off. The wrong-key test below asserts exactly that behaviour.
+ * The host calls `transport.connect()` before `client.start()`; afterwards the transport keeps the
+ * session up itself: a datagram that finds no session (lost session, failed handshake) starts a new
+ * handshake with capped exponential backoff, each failure reported as DTLS_HANDSHAKE_FAILED.
  */
 import { randomBytes } from 'node:crypto';
 import { type CodedError, isCodedError } from '@lwm2m-adapters/errors';
@@ -34,6 +32,7 @@ interface Stack {
   readonly endpoint: CoapEndpoint;
   readonly client: LwM2mClient;
   readonly states: RegistrationStateChange[];
+  readonly transportErrors: Error[];
 }
 
 let leshan: LeshanServer;
@@ -45,12 +44,14 @@ function stack(
   pskKey: Uint8Array,
   handshakeTimeoutMs: number,
 ): Stack {
+  const transportErrors: Error[] = [];
   const transport = new DtlsTransport({
     host: '127.0.0.1',
     port: leshan.coapsPort,
     pskIdentity: identity,
     pskKey,
     handshakeTimeoutMs,
+    onError: (error) => transportErrors.push(error),
   });
   const endpoint = new CoapEndpoint({ sink: transport });
   transport.setReceiver(endpoint);
@@ -68,7 +69,7 @@ function stack(
   });
   const states: RegistrationStateChange[] = [];
   client.on('state', (change) => states.push(change));
-  const created = { transport, endpoint, client, states };
+  const created = { transport, endpoint, client, states, transportErrors };
   stacks.push(created);
   return created;
 }
@@ -108,7 +109,7 @@ describe('LwM2M client engine against Leshan over DTLS-PSK', () => {
   }, 40_000);
 
   it('with the wrong key: DTLS_HANDSHAKE_FAILED, no registration, no handshake loop', async () => {
-    const { transport, client, states } = stack(badEp, `${badEp}-id`, badKey, 2_000);
+    const { transport, client, states, transportErrors } = stack(badEp, `${badEp}-id`, badKey, 2_000);
     const error = await transport.connect().then(
       () => undefined,
       (e: unknown) => e,
@@ -120,14 +121,17 @@ describe('LwM2M client engine against Leshan over DTLS-PSK', () => {
     expect(coded.message).toMatch(/wrong PSK identity\/key|alert|decrypt/i);
     expect(transport.connected).toBe(false);
 
-    // The engine registers anyway (it does not know of the transport): its datagrams are dropped.
+    // The engine's Register finds no session: the transport re-handshakes with capped backoff
+    // (1 s, 2 s, 4 s...) and reports every failure; the datagrams themselves are dropped.
     client.start();
     const started = Date.now();
     await new Promise((resolve) => setTimeout(resolve, 6_000));
     const attempts = transport.stats().handshakes + transport.stats().handshakeFailures;
     expect(Date.now() - started).toBeGreaterThanOrEqual(5_900);
-    // Bounded: no handshake loop.
+    // Retried, but bounded: no handshake loop.
+    expect(attempts).toBeGreaterThan(1);
     expect(attempts).toBeLessThan(6);
+    expect(transportErrors.some((e) => isCodedError(e) && e.code === 'DTLS_HANDSHAKE_FAILED')).toBe(true);
     expect(transport.stats().dropped).toBeGreaterThan(0);
     expect(client.state).not.toBe('registered');
     expect(states.map((s) => s.state)).not.toContain('registered');
