@@ -118,6 +118,31 @@ describe('LwM2M client engine against Leshan', () => {
     );
   });
 
+  it('applies a partial-update Write (POST) on an instance, leaving other resources alone', async () => {
+    const written = await leshan.api.write(
+      ep,
+      '/3303/0',
+      { id: 0, resources: [{ id: 5750, value: 'kiln' }] },
+      { format: 'TLV', replace: false },
+    );
+    expect(written.code, written.errorMessage).toBe('2.04');
+    const read = JSON.stringify((await leshan.api.read(ep, '/3303/0', { format: 'SENML_JSON' })).content);
+    expect(read).toContain('kiln');
+    expect(read).toContain('Cel');
+  });
+
+  it.each(['TLV', 'SENML_CBOR'] as const)(
+    'serves the Server object (integer, boolean, string) in %s',
+    async (format) => {
+      const response = await leshan.api.read(ep, '/1/0', { format });
+      expect(response.code, response.errorMessage).toBe('2.05');
+      const content = JSON.stringify(response.content);
+      expect(content).toContain('"id":1,"value":20');
+      expect(content).toMatch(/"id":6,"value":(true|false)/);
+      expect(content).toContain('"id":7,"value":"U"');
+    },
+  );
+
   it('executes with arguments', async () => {
     const response = await leshan.api.execute(ep, '/3303/0/5605', "0='reset',1");
     expect(response.code, response.errorMessage).toBe('2.04');
