@@ -1,5 +1,10 @@
 import { dirname, resolve } from 'node:path';
-import { type CompiledMapping, type CompileMappingResult, compileMapping } from '@lwm2m-adapters/mapping';
+import {
+  type AdapterResolver,
+  type CompiledMapping,
+  type CompileMappingResult,
+  compileMapping,
+} from '@lwm2m-adapters/mapping';
 import type { AdapterDefinition } from '@lwm2m-adapters/sdk';
 import { createAdapterResolver } from './adapter-resolver.js';
 
@@ -13,9 +18,10 @@ export interface LoadedMapping {
 export async function compileMappingFile(
   file: string,
   env: Readonly<Record<string, string | undefined>> = process.env,
+  /** Reuse one across reloads so adapters (and their links) are loaded once. */
+  resolver: AdapterResolver = createAdapterResolver(dirname(resolve(file))),
 ): Promise<{ result: CompileMappingResult; adapters: Map<string, AdapterDefinition> }> {
   const absolute = resolve(file);
-  const resolver = createAdapterResolver(dirname(absolute));
   const adapters = new Map<string, AdapterDefinition>();
   const result = await compileMapping(absolute, {
     env,

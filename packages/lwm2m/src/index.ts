@@ -85,4 +85,11 @@ export {
   type DtlsTransportOptions,
   type DtlsTransportStats,
 } from './transport/dtls-transport.js';
+export {
+  type PskCredentials,
+  parseServerUri,
+  ServerConnection,
+  type ServerConnectionOptions,
+  type ServerConnectionStats,
+} from './transport/server-connection.js';
 export { UdpTransport, type UdpTransportOptions, type UdpTransportStats } from './transport/udp-transport.js';

@@ -26,7 +26,14 @@ export { describeMapping } from './describe-mapping.js';
 export { devicePointSpecs, mappingObjectRegistry } from './device-points.js';
 export { diffCompiledMappings, type MappingDiff } from './diff-mapping.js';
 export { MAPPING_DOCUMENT_VERSION, mappingDocumentSchema } from './document-schema.js';
-export { DURATION_PATTERN, durationMs, formatDuration, MAX_DURATION_MS, parseDuration } from './duration.js';
+export {
+  DURATION_EXPECTED,
+  DURATION_PATTERN,
+  durationMs,
+  formatDuration,
+  MAX_DURATION_MS,
+  parseDuration,
+} from './duration.js';
 export { MAX_INSTANCES_PER_ENTRY } from './instances.js';
 export {
   formatMappingJsonSchema,

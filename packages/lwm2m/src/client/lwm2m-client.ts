@@ -319,6 +319,24 @@ export class LwM2mClient {
     return this.#sender.send(entries, options);
   }
 
+  /**
+   * Attaches attributes to a path as a server's Write-Attributes would (a host's configured pmin,
+   * pmax or st, say); the server may change or remove them later. CONFIG_INVALID when the path
+   * limit is reached.
+   */
+  attachAttributes(path: LwM2mPath | string, attributes: ObservationAttributes): void {
+    const parsed = typeof path === 'string' ? LwM2mPath.parse(path) : path;
+    if (!this.#attributes.canAttach(parsed)) {
+      throw new CodedError(
+        'CONFIG_INVALID',
+        `no room for attributes on ${parsed}: ${this.#attributes.maxPaths} paths already carry some (limits.maxAttributePaths)`,
+        { details: { path: parsed.toString() } },
+      );
+    }
+    this.#attributes.set(parsed, { ...this.#attributes.attached(parsed), ...attributes });
+    this.#observations.attributesChanged();
+  }
+
   /** Observed paths and how often to sample them. */
   samplingPlan(): SamplingEntry[] {
     return this.#observations.samplingPlan();

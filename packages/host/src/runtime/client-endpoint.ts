@@ -1,0 +1,96 @@
+import {
+  type ClientLogEntry,
+  type DeviceInfo,
+  LwM2mClient,
+  type ObjectModel,
+  type PskCredentials,
+  ServerConnection,
+} from '@lwm2m-adapters/lwm2m';
+import type { Logger } from 'pino';
+
+/** Where and how the host's LwM2M clients register. */
+export interface HostServerSettings {
+  /** `coap://host[:port]` or `coaps://host[:port]`. */
+  readonly uri: string;
+  /** Needed for `coaps://`. In per-device mode every endpoint presents the same identity. */
+  readonly psk?: PskCredentials;
+  /** Registration lifetime in seconds. Default 300. */
+  readonly lifetime?: number;
+  readonly shortServerId?: number;
+  /** Local address the UDP sockets bind. */
+  readonly bindAddress?: string;
+}
+
+export interface ClientEndpointOptions {
+  readonly endpointName: string;
+  readonly server: HostServerSettings;
+  readonly registry: ObjectModel;
+  readonly gateway: boolean;
+  readonly device: DeviceInfo;
+  readonly logger: Logger;
+  /** Paths that may carry attributes (mapped points get the mapping's pmin/pmax/st). */
+  readonly maxAttributePaths: number;
+}
+
+/** One LwM2M client of the host with its own socket (and DTLS session) to the server. */
+export class ClientEndpoint implements AsyncDisposable {
+  readonly client: LwM2mClient;
+  readonly connection: ServerConnection;
+  #closing: Promise<void> | undefined;
+
+  private constructor(client: LwM2mClient, connection: ServerConnection) {
+    this.client = client;
+    this.connection = connection;
+  }
+
+  static async open(options: ClientEndpointOptions): Promise<ClientEndpoint> {
+    const log = options.logger.child({ endpoint: options.endpointName });
+    const connection = await ServerConnection.open({
+      uri: options.server.uri,
+      ...(options.server.psk === undefined ? {} : { psk: options.server.psk }),
+      ...(options.server.bindAddress === undefined ? {} : { localAddress: options.server.bindAddress }),
+      onError: (error) => log.warn({ err: error }, 'transport error'),
+    });
+    const client = new LwM2mClient({
+      endpointName: options.endpointName,
+      server: {
+        peer: connection.peer,
+        security: { ...connection.security, serverUri: options.server.uri },
+        shortServerId: options.server.shortServerId ?? 1,
+        lifetime: options.server.lifetime ?? 300,
+      },
+      registry: options.registry,
+      link: connection.link,
+      gateway: options.gateway,
+      device: options.device,
+      limits: { maxAttributePaths: options.maxAttributePaths },
+      log: (entry) => logClientEntry(log, entry),
+    });
+    return new ClientEndpoint(client, connection);
+  }
+
+  /** De-registers (bounded wait), then closes the socket. Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      try {
+        await this.client.close();
+      } finally {
+        await this.connection.close();
+      }
+    })();
+    return this.#closing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+function logClientEntry(log: Logger, entry: ClientLogEntry): void {
+  const fields = {
+    event: entry.event,
+    ...entry.details,
+    ...(entry.error === undefined ? {} : { err: entry.error }),
+  };
+  log[entry.level](fields, entry.message);
+}

@@ -1,0 +1,218 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { HostStatus } from './host-status.js';
+
+const SESSION_STATES = ['idle', 'connecting', 'connected', 'reconnecting', 'closed'] as const;
+
+/**
+ * Prometheus metrics of one host, in a registry of its own (never prom-client's global one, so
+ * hosts in one process do not mix). Counters and gauges are taken from a status snapshot at
+ * scrape time; poll latency is a histogram fed as reads complete.
+ */
+export class HostMetrics {
+  readonly registry = new Registry();
+  readonly #pollDuration: Histogram<'device' | 'kind'>;
+
+  constructor(status: () => HostStatus) {
+    const registry = this.registry;
+    collectDefaultMetrics({ register: registry });
+    let snapshot: HostStatus | undefined;
+    let snapshotAt = 0;
+    // one status snapshot per scrape, shared by every collector
+    const current = (): HostStatus => {
+      const now = Date.now();
+      if (snapshot === undefined || now - snapshotAt > 100) {
+        snapshot = status();
+        snapshotAt = now;
+      }
+      return snapshot;
+    };
+    this.#pollDuration = new Histogram({
+      name: 'adapter_host_device_read_duration_seconds',
+      help: 'Duration of one adapter read (a poll cycle or an on-demand read), by device',
+      labelNames: ['device', 'kind'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    });
+    const gauge = <L extends string>(
+      name: string,
+      help: string,
+      labelNames: readonly L[],
+      fill: (set: (labels: Record<L, string>, value: number) => void, s: HostStatus) => void,
+    ) =>
+      new Gauge<L>({
+        name,
+        help,
+        labelNames,
+        registers: [registry],
+        collect() {
+          this.reset();
+          fill((labels, value) => this.set(labels, value), current());
+        },
+      });
+    const counter = <L extends string>(
+      name: string,
+      help: string,
+      labelNames: readonly L[],
+      fill: (add: (labels: Record<L, string>, value: number) => void, s: HostStatus) => void,
+    ) =>
+      new Counter<L>({
+        name,
+        help,
+        labelNames,
+        registers: [registry],
+        collect() {
+          this.reset();
+          fill((labels, value) => this.inc(labels, value), current());
+        },
+      });
+
+    gauge('adapter_host_device_connected', '1 when the device session is connected', ['device'], (set, s) => {
+      for (const d of s.devices) set({ device: d.id }, d.connection === 'connected' ? 1 : 0);
+    });
+    gauge(
+      'adapter_host_device_state',
+      'Device session state (1 for the current one)',
+      ['device', 'state'],
+      (set, s) => {
+        for (const d of s.devices)
+          for (const state of SESSION_STATES) set({ device: d.id, state }, d.connection === state ? 1 : 0);
+      },
+    );
+    gauge(
+      'adapter_host_lwm2m_registered',
+      '1 while the LwM2M endpoint is registered',
+      ['endpoint'],
+      (set, s) => {
+        for (const e of s.endpoints)
+          set(
+            { endpoint: e.endpoint },
+            e.registration === 'registered' || e.registration === 'updating' ? 1 : 0,
+          );
+      },
+    );
+    gauge('adapter_host_points', 'Mapped points read from the device', ['device'], (set, s) => {
+      for (const d of s.devices) set({ device: d.id }, d.stats.points);
+    });
+    gauge('adapter_host_points_polled', 'Points read in the background now', ['device'], (set, s) => {
+      for (const d of s.devices) set({ device: d.id }, d.stats.polledPoints);
+    });
+    gauge('adapter_host_points_bad', 'Points whose last read failed', ['device'], (set, s) => {
+      for (const d of s.devices) set({ device: d.id }, d.stats.badPoints);
+    });
+    gauge(
+      'adapter_host_queue_depth',
+      'Requests waiting, by device and queue',
+      ['device', 'queue'],
+      (set, s) => {
+        for (const d of s.devices) {
+          set({ device: d.id, queue: 'reads' }, d.stats.pendingReads);
+          const link = d.stats.session['link.queueDepth'];
+          if (link !== undefined) set({ device: d.id, queue: 'link' }, link);
+        }
+      },
+    );
+    counter(
+      'adapter_host_adapter_reads_total',
+      'Adapter read calls (each may be several device requests)',
+      ['device'],
+      (add, s) => {
+        for (const d of s.devices) add({ device: d.id }, d.stats.adapterReads);
+      },
+    );
+    counter(
+      'adapter_host_device_requests_total',
+      'Requests the adapter sent to the device',
+      ['device'],
+      (add, s) => {
+        for (const d of s.devices) add({ device: d.id }, d.stats.session.requests ?? 0);
+      },
+    );
+    counter('adapter_host_point_reads_total', 'Point readings', ['device'], (add, s) => {
+      for (const d of s.devices) add({ device: d.id }, d.stats.pointReads);
+    });
+    counter(
+      'adapter_host_errors_total',
+      'Failed point reads, writes and executes',
+      ['device', 'operation'],
+      (add, s) => {
+        for (const d of s.devices) {
+          add({ device: d.id, operation: 'read' }, d.stats.readErrors);
+          add({ device: d.id, operation: 'write' }, d.stats.writeErrors);
+          add({ device: d.id, operation: 'execute' }, d.stats.executeErrors);
+        }
+      },
+    );
+    counter('adapter_host_writes_total', 'Writes sent to the device', ['device'], (add, s) => {
+      for (const d of s.devices) add({ device: d.id }, d.stats.writes);
+    });
+    counter('adapter_host_executes_total', 'Executes sent to the device', ['device'], (add, s) => {
+      for (const d of s.devices) add({ device: d.id }, d.stats.executes);
+    });
+    counter('adapter_host_value_changes_total', 'Point value changes seen', ['device'], (add, s) => {
+      for (const d of s.devices) add({ device: d.id }, d.stats.changes);
+    });
+    counter(
+      'adapter_host_poll_overruns_total',
+      'Poll cycles skipped because the previous one was still running',
+      ['device'],
+      (add, s) => {
+        for (const d of s.devices) add({ device: d.id }, d.stats.overruns);
+      },
+    );
+    gauge('adapter_host_observations', 'Active observations', ['endpoint'], (set, s) => {
+      for (const e of s.endpoints) set({ endpoint: e.endpoint }, e.observations.active);
+    });
+    counter('adapter_host_notifications_total', 'Notifications sent', ['endpoint'], (add, s) => {
+      for (const e of s.endpoints) add({ endpoint: e.endpoint }, e.observations.notificationsSent);
+    });
+    counter(
+      'adapter_host_notifications_skipped_total',
+      'Notifications skipped (value unavailable)',
+      ['endpoint'],
+      (add, s) => {
+        for (const e of s.endpoints) add({ endpoint: e.endpoint }, e.observations.notificationsSkipped);
+      },
+    );
+    counter(
+      'adapter_host_drops_total',
+      'Messages dropped, by endpoint and reason',
+      ['endpoint', 'reason'],
+      (add, s) => {
+        for (const e of s.endpoints) {
+          add({ endpoint: e.endpoint, reason: 'notification' }, e.observations.notificationsDropped);
+          for (const [reason, count] of Object.entries(e.coapDropped))
+            add({ endpoint: e.endpoint, reason }, count);
+        }
+      },
+    );
+    counter(
+      'adapter_host_send_messages_total',
+      'Send (POST /dp) messages acknowledged',
+      ['endpoint'],
+      (add, s) => {
+        for (const e of s.endpoints) add({ endpoint: e.endpoint }, e.sendMessages);
+      },
+    );
+    counter('adapter_host_send_values_total', 'Values reported with Send', ['endpoint'], (add, s) => {
+      for (const e of s.endpoints) add({ endpoint: e.endpoint }, e.sendValues);
+    });
+    counter('adapter_host_reloads_total', 'Mapping reloads applied', [], (add, s) => add({}, s.reloads));
+  }
+
+  /** Records one adapter read. */
+  observeRead(deviceId: string, outcome: { durationMs: number; background: boolean }): void {
+    this.#pollDuration.observe(
+      { device: deviceId, kind: outcome.background ? 'poll' : 'on-demand' },
+      outcome.durationMs / 1000,
+    );
+  }
+
+  /** The Prometheus text exposition. */
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}

@@ -1,0 +1,127 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CodedError } from '@lwm2m-adapters/errors';
+import type { HostMetrics } from './host-metrics.js';
+import { type HostStatus, isHealthy } from './host-status.js';
+
+export interface OperationsServerOptions {
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly status: () => HostStatus;
+  readonly metrics: HostMetrics;
+}
+
+/**
+ * The host's HTTP side for operators: `GET /healthz` (200 when every endpoint is registered and
+ * every device connected, 503 otherwise, with the status as JSON) and `GET /metrics` (Prometheus
+ * text). Nothing else is served; requests have a short timeout.
+ */
+export class OperationsServer implements AsyncDisposable {
+  readonly #server: Server;
+  readonly #options: OperationsServerOptions;
+  #closing: Promise<void> | undefined;
+
+  private constructor(server: Server, options: OperationsServerOptions) {
+    this.#server = server;
+    this.#options = options;
+  }
+
+  static async listen(options: OperationsServerOptions): Promise<OperationsServer> {
+    let instance: OperationsServer | undefined;
+    const server = createServer((request, response) => {
+      void instance?.handle(request, response);
+    });
+    server.requestTimeout = 10_000;
+    server.headersTimeout = 5_000;
+    instance = new OperationsServer(server, options);
+    const host = options.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (cause) =>
+        reject(
+          new CodedError(
+            'CONFIG_INVALID',
+            `cannot listen on ${host}:${options.port} for /healthz and /metrics`,
+            {
+              cause,
+            },
+          ),
+        ),
+      );
+      server.listen(options.port, host, () => resolve());
+    });
+    return instance;
+  }
+
+  get port(): number {
+    return (this.#server.address() as AddressInfo).port;
+  }
+
+  get url(): string {
+    const { address, port } = this.#server.address() as AddressInfo;
+    return `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+  }
+
+  async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = (request.url ?? '/').split('?')[0];
+    try {
+      if (request.method !== 'GET' && request.method !== 'HEAD') {
+        response
+          .writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' })
+          .end('method not allowed\n');
+        return;
+      }
+      if (path === '/healthz') {
+        const status = this.#options.status();
+        const healthy = isHealthy(status);
+        const body = {
+          status: healthy ? 'ok' : 'degraded',
+          mode: status.mode,
+          uptimeSeconds: Math.round((Date.now() - status.startedAt) / 1000),
+          endpoints: status.endpoints.map((e) => ({
+            endpoint: e.endpoint,
+            registration: e.registration,
+            ...(e.lastError === undefined ? {} : { lastError: e.lastError }),
+          })),
+          devices: status.devices.map((d) => ({
+            id: d.id,
+            endpoint: d.endpoint,
+            ...(d.prefix === undefined ? {} : { prefix: d.prefix }),
+            connection: d.connection,
+            points: d.stats.points,
+            badPoints: d.stats.badPoints,
+            ...(d.lastError === undefined ? {} : { lastError: d.lastError }),
+          })),
+          ...(status.lastReloadError === undefined ? {} : { lastReloadError: status.lastReloadError }),
+        };
+        response
+          .writeHead(healthy ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+          .end(`${JSON.stringify(body)}\n`);
+        return;
+      }
+      if (path === '/metrics') {
+        const text = await this.#options.metrics.text();
+        response.writeHead(200, { 'content-type': this.#options.metrics.contentType }).end(text);
+        return;
+      }
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /healthz or /metrics\n');
+    } catch (error) {
+      if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' });
+      response.end(`internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+  }
+
+  /** Stops listening and ends open connections. Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= new Promise<void>((resolve) => {
+      this.#server.close(() => resolve());
+      this.#server.closeAllConnections();
+    });
+    return this.#closing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}

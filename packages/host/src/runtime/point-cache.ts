@@ -1,0 +1,67 @@
+import type { CodedError } from '@lwm2m-adapters/errors';
+import type { ResourceValue } from '@lwm2m-adapters/lwm2m';
+
+/** good: the last device read gave this value; bad: the last read failed (the value, if any, is older). */
+export type PointQuality = 'good' | 'bad';
+
+/** What the host knows of one point: the last good value and the outcome of the last read. */
+export interface CachedPoint {
+  /** The last value read successfully, in LwM2M form (undefined before the first good read). */
+  readonly value: ResourceValue | undefined;
+  /** When `value` was read (ms since the epoch); 0 before the first good read. */
+  readonly valueAt: number;
+  readonly quality: PointQuality;
+  /** The error of the last read when quality is bad. */
+  readonly error: CodedError | undefined;
+  /** When the last read (good or bad) completed; 0 before any. */
+  readonly readAt: number;
+}
+
+const EMPTY: CachedPoint = { value: undefined, valueAt: 0, quality: 'bad', error: undefined, readAt: 0 };
+
+/**
+ * The last reading of each point of one device, with timestamp and quality. A failed read keeps
+ * the last good value (marked bad) so a recovery can be told from a change.
+ */
+export class PointCache {
+  readonly #entries = new Map<string, CachedPoint>();
+
+  get(pointId: string): CachedPoint {
+    return this.#entries.get(pointId) ?? EMPTY;
+  }
+
+  /** Records a good reading; returns the previous entry. */
+  setValue(pointId: string, value: ResourceValue, at: number): CachedPoint {
+    const previous = this.get(pointId);
+    this.#entries.set(pointId, { value, valueAt: at, quality: 'good', error: undefined, readAt: at });
+    return previous;
+  }
+
+  /** Records a failed reading, keeping the last good value; returns the previous entry. */
+  setError(pointId: string, error: CodedError, at: number): CachedPoint {
+    const previous = this.get(pointId);
+    this.#entries.set(pointId, { ...previous, quality: 'bad', error, readAt: at });
+    return previous;
+  }
+
+  /** Forgets when the point was read (after a write): the next read goes to the device. */
+  invalidate(pointId: string): void {
+    const entry = this.#entries.get(pointId);
+    if (entry !== undefined) this.#entries.set(pointId, { ...entry, readAt: 0 });
+  }
+
+  /** Points with a good reading / with a failed one. */
+  counts(): { good: number; bad: number } {
+    let good = 0;
+    let bad = 0;
+    for (const entry of this.#entries.values()) {
+      if (entry.quality === 'good') good++;
+      else bad++;
+    }
+    return { good, bad };
+  }
+
+  clear(): void {
+    this.#entries.clear();
+  }
+}

@@ -1,0 +1,129 @@
+/** Reads a group of points; resolves when the readings are recorded. Never rejects. */
+export type GroupReader = (pointIds: readonly string[]) => Promise<void>;
+
+export interface PollSchedulerStats {
+  /** Poll cycles started. */
+  readonly cycles: number;
+  /** Cycles skipped because the previous read of the same group was still running. */
+  readonly overruns: number;
+  /** Distinct poll intervals (one timer each). */
+  readonly groups: number;
+  readonly points: number;
+}
+
+interface PollGroup {
+  readonly intervalMs: number;
+  pointIds: string[];
+  /** When the group's phase started; ticks fall on startedAt + k * interval (no drift). */
+  readonly startedAt: number;
+  ticks: number;
+  timer: NodeJS.Timeout | undefined;
+  running: boolean;
+}
+
+/**
+ * Background reads of one device: points with the same interval form one group, read together
+ * (one adapter call, which plans its own batches) on a drift-free timer. A group whose previous
+ * read is still running skips the tick (counted) instead of queueing reads behind a slow device.
+ */
+export class PollScheduler {
+  readonly #read: GroupReader;
+  readonly #now: () => number;
+  readonly #groups = new Map<number, PollGroup>();
+  #cycles = 0;
+  #overruns = 0;
+  #stopped = false;
+
+  constructor(read: GroupReader, now: () => number = Date.now) {
+    this.#read = read;
+    this.#now = now;
+  }
+
+  /**
+   * Sets every point's interval (points absent are not polled). Groups whose interval already ran
+   * keep their phase; a new interval starts with an immediate read.
+   */
+  update(intervals: ReadonlyMap<string, number>): void {
+    if (this.#stopped) return;
+    const wanted = new Map<number, string[]>();
+    for (const [pointId, intervalMs] of intervals) {
+      const ids = wanted.get(intervalMs);
+      if (ids === undefined) wanted.set(intervalMs, [pointId]);
+      else ids.push(pointId);
+    }
+    for (const [intervalMs, group] of this.#groups) {
+      if (!wanted.has(intervalMs)) {
+        clearTimeout(group.timer);
+        this.#groups.delete(intervalMs);
+      }
+    }
+    for (const [intervalMs, pointIds] of wanted) {
+      const group = this.#groups.get(intervalMs);
+      if (group !== undefined) {
+        const added = pointIds.some((id) => !group.pointIds.includes(id));
+        group.pointIds = pointIds;
+        // newly added points are read now rather than up to one interval later
+        if (added && !group.running) void this.#run(group, pointIds);
+        continue;
+      }
+      const created: PollGroup = {
+        intervalMs,
+        pointIds,
+        startedAt: this.#now(),
+        ticks: 0,
+        timer: undefined,
+        running: false,
+      };
+      this.#groups.set(intervalMs, created);
+      this.#tick(created);
+    }
+  }
+
+  /** Intervals in force, by point id. */
+  intervals(): Map<string, number> {
+    const result = new Map<string, number>();
+    for (const group of this.#groups.values())
+      for (const id of group.pointIds) result.set(id, group.intervalMs);
+    return result;
+  }
+
+  stats(): PollSchedulerStats {
+    let points = 0;
+    for (const group of this.#groups.values()) points += group.pointIds.length;
+    return { cycles: this.#cycles, overruns: this.#overruns, groups: this.#groups.size, points };
+  }
+
+  /** Stops every timer; reads in progress finish. Idempotent. */
+  stop(): void {
+    this.#stopped = true;
+    for (const group of this.#groups.values()) clearTimeout(group.timer);
+    this.#groups.clear();
+  }
+
+  #tick(group: PollGroup): void {
+    if (this.#stopped || this.#groups.get(group.intervalMs) !== group) return;
+    if (group.running) this.#overruns++;
+    else void this.#run(group, group.pointIds);
+    group.ticks++;
+    const next = group.startedAt + group.ticks * group.intervalMs;
+    const now = this.#now();
+    if (next <= now) {
+      // fell behind (a blocked event loop): skip the missed ticks rather than burst
+      const missed = Math.ceil((now - next) / group.intervalMs);
+      group.ticks += missed;
+    }
+    const delay = Math.max(0, group.startedAt + group.ticks * group.intervalMs - now);
+    group.timer = setTimeout(() => this.#tick(group), delay);
+    group.timer.unref?.();
+  }
+
+  async #run(group: PollGroup, pointIds: readonly string[]): Promise<void> {
+    group.running = true;
+    this.#cycles++;
+    try {
+      await this.#read(pointIds);
+    } finally {
+      group.running = false;
+    }
+  }
+}
