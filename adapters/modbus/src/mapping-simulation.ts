@@ -13,6 +13,8 @@ export interface MappedModbusDevice {
   readonly deviceId: string;
   readonly connection: ModbusConnection;
   readonly points: readonly ModbusPoint[];
+  /** Per point (same order), the only raw values it may hold, e.g. the raw side of a mapping enum. */
+  readonly pointValues?: readonly (readonly (number | string | boolean)[] | undefined)[];
 }
 
 /** A simulator to start: where it listens and the units (one per mapped device) it serves. */
@@ -53,7 +55,11 @@ const simulatorTables: Readonly<Record<ModbusPoint['table'], TableName>> = {
   input: 'inputRegisters',
 };
 
-function simulatedPoint(device: MappedModbusDevice, point: ModbusPoint): SimulatedPointSpec {
+function simulatedPoint(
+  device: MappedModbusDevice,
+  point: ModbusPoint,
+  values: readonly (number | string | boolean)[] | undefined,
+): SimulatedPointSpec {
   const layout = pointLayout(point, {
     byteOrder: device.connection.byteOrder,
     wordOrder: device.connection.wordOrder,
@@ -69,6 +75,7 @@ function simulatedPoint(device: MappedModbusDevice, point: ModbusPoint): Simulat
     type: layout.type,
     wordOrder: simulatorOrder(layout.permutation, device.deviceId, layout.address),
     bit: layout.bit,
+    ...(values === undefined ? {} : { values }),
   };
 }
 
@@ -105,7 +112,7 @@ export function planMappingSimulation(devices: readonly MappedModbusDevice[]): M
     }
     endpoint.deviceIds.push(device.deviceId);
     const unit = endpoint.units.get(c.unitId) ?? [];
-    unit.push(...device.points.map((p) => simulatedPoint(device, p)));
+    unit.push(...device.points.map((p, i) => simulatedPoint(device, p, device.pointValues?.[i])));
     endpoint.units.set(c.unitId, unit);
   }
   return {

@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { isCodedError } from '@lwm2m-adapters/errors';
+import { DURATION_EXPECTED, durationMs } from '@lwm2m-adapters/mapping';
 import { z } from 'zod';
 import { type CommandOutput, processOutput } from './commands/command-output.js';
+import { demoCommand } from './commands/demo-command.js';
 import { planCommand } from './commands/plan-command.js';
 import { type RunOptions, runCommand } from './commands/run-command.js';
 import { runInput, runSettingsSchema } from './commands/run-settings.js';
@@ -41,6 +43,9 @@ other commands:
                        --json   machine-readable plan
   simulate <mapping>   serve the mapping's Modbus devices from simulators on the host/port the mapping
                        connects to, until Ctrl-C
+  demo <mapping>       everything on this machine: simulators for the devices, the host in gateway mode
+                       with Send batches, and a built-in LwM2M server printing what arrives
+                       --duration DURATION  stop by itself after this long (default: until Ctrl-C)
 
   --help, -h           this text      --version  the host version
 
@@ -48,9 +53,9 @@ signals (run): SIGINT/SIGTERM stop polling, de-register and exit 0; SIGHUP reloa
 exit codes: 0 ok, 1 runtime failure, 2 usage error, 3 mapping invalid (problems printed), 70 internal error
 `;
 
-const commandSchema = z.enum(['run', 'validate', 'plan', 'simulate'], {
+const commandSchema = z.enum(['run', 'validate', 'plan', 'simulate', 'demo'], {
   error: (issue) =>
-    `unknown command ${JSON.stringify(issue.input)}; valid commands: run, validate, plan, simulate`,
+    `unknown command ${JSON.stringify(issue.input)}; valid commands: run, validate, plan, simulate, demo`,
 });
 
 const flagsSchema = z.object({
@@ -85,7 +90,7 @@ function onSighup(listener: () => void): () => void {
   return () => process.off('SIGHUP', listener);
 }
 
-const COMMANDS = new Set(['run', 'validate', 'plan', 'simulate']);
+const COMMANDS = new Set(['run', 'validate', 'plan', 'simulate', 'demo']);
 
 const cliOptions = {
   mapping: { type: 'string', short: 'm' },
@@ -108,6 +113,7 @@ const cliOptions = {
   bind: { type: 'string' },
   'log-level': { type: 'string' },
   'log-format': { type: 'string' },
+  duration: { type: 'string' },
 } as const;
 
 async function hostVersion(): Promise<string> {
@@ -155,7 +161,14 @@ export async function runAdapterHostCli(
         out.stderr(`adapter-host: unexpected argument ${JSON.stringify(rest.at(-1))}\n\n${usage}`);
         return ExitCode.USAGE;
       }
-      const { json: _json, print: _print, help: _help, version: _version, ...runFlags } = values;
+      const {
+        json: _json,
+        print: _print,
+        help: _help,
+        version: _version,
+        duration: _duration,
+        ...runFlags
+      } = values;
       const settings = runSettingsSchema.safeParse(
         runInput({ ...runFlags, mapping: values.mapping ?? rest[0] }, env),
       );
@@ -190,6 +203,21 @@ export async function runAdapterHostCli(
         return await planCommand(mapping, out, { json, env });
       case 'simulate':
         return await simulateCommand(mapping, out, { until: environment.stopSignal ?? signalled(), env });
+      case 'demo': {
+        const limitMs = values.duration === undefined ? undefined : durationMs(values.duration);
+        if (limitMs === undefined && values.duration !== undefined) {
+          out.stderr(
+            `adapter-host: --duration ${JSON.stringify(values.duration)}: expected ${DURATION_EXPECTED}`,
+          );
+          return ExitCode.USAGE;
+        }
+        return await demoCommand(mapping, out, {
+          until: environment.stopSignal ?? signalled(),
+          env,
+          hostVersion: await hostVersion(),
+          ...(limitMs === undefined ? {} : { durationMs: limitMs }),
+        });
+      }
       case 'run':
         return ExitCode.USAGE;
     }

@@ -1,4 +1,4 @@
-import { devicePointSpecs, formatMappingIssues } from '@lwm2m-adapters/mapping';
+import { type CompiledMapping, devicePointSpecs, formatMappingIssues } from '@lwm2m-adapters/mapping';
 import {
   type MappedModbusDevice,
   modbusConnectionSchema,
@@ -36,18 +36,48 @@ export async function simulateCommand(
     out.stderr(`${file}: ${result.issues.length} problem(s):\n${formatMappingIssues(result.issues)}`);
     return ExitCode.MAPPING_INVALID;
   }
-  const devices: MappedModbusDevice[] = result.mapping.devices
+  const running = await startMappingSimulators(result.mapping, out);
+  if (running === undefined) {
+    out.stderr(`${file}: no Modbus devices to simulate`);
+    return ExitCode.FAILURE;
+  }
+  try {
+    options.onListening?.(running.addresses);
+    await options.until;
+    return ExitCode.OK;
+  } finally {
+    await running.close();
+  }
+}
+
+/** Simulators serving a mapping's Modbus devices. */
+export interface MappingSimulators {
+  readonly addresses: readonly string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a simulator per Modbus endpoint of the mapping (TCP and RTU-over-TCP), listening where the
+ * mapping connects, with a changing value behind every mapped point. Undefined when the mapping
+ * has no Modbus device. Serial devices are named on stderr, not simulated.
+ */
+export async function startMappingSimulators(
+  mapping: CompiledMapping,
+  out: CommandOutput,
+): Promise<MappingSimulators | undefined> {
+  const devices: MappedModbusDevice[] = mapping.devices
     .filter((d) => d.adapter.name === 'modbus' || d.adapter.name === '@lwm2m-adapters/modbus')
     .map((d) => ({
       deviceId: d.id,
       connection: modbusConnectionSchema.parse(d.connection),
       points: devicePointSpecs(d).map((p) => modbusPointSchema.parse(p.source)),
+      // enum points get only the raw values the mapping knows, so the host can convert every one
+      pointValues: d.points
+        .filter((p) => p.kind === 'bound')
+        .map((p) => p.conversion.enum?.map((entry) => entry.raw)),
     }));
-  const skipped = result.mapping.devices.length - devices.length;
-  if (devices.length === 0) {
-    out.stderr(`${file}: no Modbus devices to simulate`);
-    return ExitCode.FAILURE;
-  }
+  const skipped = mapping.devices.length - devices.length;
+  if (devices.length === 0) return undefined;
   const plan = planMappingSimulation(devices);
   for (const s of plan.serialDevices) {
     out.stderr(
@@ -56,6 +86,9 @@ export async function simulateCommand(
   }
   const simulators: ModbusSimulator[] = [];
   const addresses: string[] = [];
+  const close = async () => {
+    await Promise.all(simulators.map((s) => s.close()));
+  };
   try {
     for (const endpoint of plan.endpoints) {
       const simulator = createModbusSimulator(simulatorConfigFromPoints(endpoint.units), {
@@ -71,11 +104,10 @@ export async function simulateCommand(
         );
       }
     }
-    if (skipped > 0) out.stdout(`${skipped} non-Modbus device(s) not simulated`);
-    options.onListening?.(addresses);
-    await options.until;
-    return ExitCode.OK;
-  } finally {
-    await Promise.all(simulators.map((s) => s.close()));
+  } catch (error) {
+    await close();
+    throw error;
   }
+  if (skipped > 0) out.stdout(`${skipped} non-Modbus device(s) not simulated`);
+  return { addresses, close };
 }

@@ -26,6 +26,8 @@ export interface SimulatedPointSpec {
   readonly length?: number | undefined;
   /** Bit of a register holding a bool (default 0). */
   readonly bit?: number | undefined;
+  /** The only raw values the point may hold (an enum in the mapping): served in turn. */
+  readonly values?: readonly (number | string | boolean)[] | undefined;
 }
 
 export interface SimulatedUnitSpec {
@@ -100,9 +102,13 @@ function spansOf(
     if (!free) continue;
     for (let address = spec.address; address < end; address++)
       used.set(address, (used.get(address) ?? 0) | mask);
-    spans
-      .at(-1)!
-      .points.push({ ...point, signal: signalFor(point.type ?? 'uint16', point.length, nextIndex()) });
+    spans.at(-1)!.points.push({
+      ...point,
+      signal:
+        spec.values !== undefined && spec.values.length > 0
+          ? { kind: 'sequence', values: [...spec.values], periodMs: 5000 }
+          : signalFor(point.type ?? 'uint16', point.length, nextIndex()),
+    });
   }
   return spans;
 }
