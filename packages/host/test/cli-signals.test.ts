@@ -1,0 +1,116 @@
+/**
+ * The real `adapter-host` process (the built dist) and real signals: SIGHUP reloads the mapping (a device added
+ * while the other keeps its registration), SIGTERM de-registers every endpoint and exits 0. The
+ * LwM2M server is the host package's demo server, the devices a Modbus simulator.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ObjectRegistry } from '@lwm2m-adapters/lwm2m';
+import { createModbusSimulator, simulatorConfigFromPoints } from '@lwm2m-adapters/modbus/simulator';
+import { expect, it } from 'vitest';
+import { DemoLwm2mServer } from '../src/demo/demo-lwm2m-server.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+// the built binary (npm test runs tsc -b first): tsx would sit between us and node and relays
+// only SIGINT/SIGTERM, not SIGHUP
+const cli = join(root, 'packages', 'host', 'dist', 'cli', 'adapter-host.js');
+
+function mapping(port: number, ids: readonly string[]): string {
+  return `version: 1
+devices:
+${ids
+  .map(
+    (id, i) => `  - id: ${id}
+    adapter: modbus
+    connection: { transport: tcp, host: 127.0.0.1, port: ${port}, unitId: ${i + 1} }
+    points:
+      /3303/0/5700: { source: { table: holding, address: 0, type: int16 }, scale: 0.1 }
+`,
+  )
+  .join('')}`;
+}
+
+function waitFor<T>(
+  events: T[],
+  predicate: (event: T) => boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const found = events.find(predicate);
+      if (found !== undefined) resolve(found);
+      else if (Date.now() > deadline) reject(new Error(`timed out waiting for ${what}`));
+      else setTimeout(check, 50);
+    };
+    check();
+  });
+}
+
+it('reloads on SIGHUP and de-registers on SIGTERM, exiting 0', async () => {
+  const simulator = createModbusSimulator(
+    simulatorConfigFromPoints(
+      [1, 2].map((unitId) => ({ unitId, points: [{ table: 'holding', address: 0, type: 'int16' }] })),
+    ),
+    { listeners: [{ transport: 'tcp', host: '127.0.0.1', port: 0 }] },
+  );
+  const started = await simulator.start();
+  const port = started.listeners[0]?.transport === 'tcp' ? started.listeners[0].port : 0;
+  const events: { kind: string; endpoint: string; id: string }[] = [];
+  const server = await DemoLwm2mServer.start(ObjectRegistry.withOmaObjects(), {
+    registered: (r) => events.push({ kind: 'registered', endpoint: r.endpoint, id: r.id }),
+    deregistered: (r) => events.push({ kind: 'deregistered', endpoint: r.endpoint, id: r.id }),
+  });
+  const dir = await mkdtemp(join(tmpdir(), 'host-signals-'));
+  const file = join(dir, 'plc.yml');
+  await writeFile(file, mapping(port, ['press-1']));
+  const child = spawn(
+    process.execPath,
+    [cli, '--mapping', file, '--server', server.uri, '--mode', 'per-device', '--log-format', 'json'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  try {
+    const first = await waitFor(
+      events,
+      (e) => e.kind === 'registered' && e.endpoint === 'press-1',
+      20_000,
+      'press-1 registered',
+    );
+    await writeFile(file, mapping(port, ['press-1', 'press-2']));
+    child.kill('SIGHUP');
+    await waitFor(
+      events,
+      (e) => e.kind === 'registered' && e.endpoint === 'press-2',
+      20_000,
+      'press-2 registered after SIGHUP',
+    );
+    // press-1 was unchanged: registered once, never de-registered
+    expect(events.filter((e) => e.endpoint === 'press-1')).toEqual([first]);
+    child.kill('SIGTERM');
+    expect(await exited, output).toBe(0);
+    expect(
+      events
+        .filter((e) => e.kind === 'deregistered')
+        .map((e) => e.endpoint)
+        .sort(),
+    ).toEqual(['press-1', 'press-2']);
+    expect(output).toContain('"msg":"mapping reloaded"');
+  } finally {
+    child.kill('SIGKILL');
+    await server.close();
+    await simulator.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}, 60_000);
