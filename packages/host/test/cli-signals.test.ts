@@ -54,7 +54,10 @@ function waitFor<T>(
 it('reloads on SIGHUP and de-registers on SIGTERM, exiting 0', async () => {
   const simulator = createModbusSimulator(
     simulatorConfigFromPoints(
-      [1, 2].map((unitId) => ({ unitId, points: [{ table: 'holding', address: 0, type: 'int16' }] })),
+      [1, 2].map((unitId) => ({
+        unitId,
+        points: [{ table: 'holdingRegisters', address: 0, type: 'int16' }],
+      })),
     ),
     { listeners: [{ transport: 'tcp', host: '127.0.0.1', port: 0 }] },
   );
