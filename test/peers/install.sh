@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the third-party peers the interop tests run against, if missing. Idempotent and quick
 # when everything is present. Runs as `npm test`'s pretest step and from .ci/run.
-#   Debian packages (apt-get, needs root): socat, mbpoll
+#   Debian packages (apt-get, needs root): socat, mbpoll, libcoap3-bin, and a JDK 17 with Maven
+#     when the machine has none (the Leshan peers)
 #   PyPI (a venv under $LWM2M_ADAPTERS_PEERS, default ~/.cache/lwm2m-adapters/peers): pymodbus, pyserial
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -10,6 +11,9 @@ PEERS="${LWM2M_ADAPTERS_PEERS:-$HOME/.cache/lwm2m-adapters/peers}"
 missing=()
 command -v socat >/dev/null 2>&1 || missing+=(socat)
 command -v mbpoll >/dev/null 2>&1 || missing+=(mbpoll)
+command -v coap-client-notls >/dev/null 2>&1 || missing+=(libcoap3-bin)
+command -v javac >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null 2>&1 || missing+=(maven)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "peers: apt-get install ${missing[*]}"
@@ -61,15 +65,29 @@ if [ "$(cat "$leshan_home/installed-version" 2>/dev/null)" != "$leshan_version" 
   mv "$leshan_home/lib.partial" "$leshan_home/lib"
   echo "$leshan_version" >"$leshan_home/installed-version"
 fi
-if ! command -v coap-client-notls >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "peers: apt-get install libcoap3-bin"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libcoap3-bin >/dev/null
-  else
-    echo "peers: missing Debian package libcoap3-bin; install it with: sudo apt-get install libcoap3-bin" >&2
+# Leshan server library for the Read-/Observe-Composite and Send harness (leshan/harness): a newer
+# Leshan than the demo (M4 has no Observe-Composite), fetched through leshan/harness/pom.xml into
+# $PEERS/leshan/harness-lib; test/peers/leshan-harness.ts compiles the harness with javac.
+if ! command -v javac >/dev/null 2>&1; then
+  echo "peers: the Leshan harness needs javac (JDK 17): sudo apt-get install openjdk-17-jdk-headless" >&2
+  exit 1
+fi
+harness_version="$(sed -n 's:.*<leshan.harness.version>\(.*\)</leshan.harness.version>.*:\1:p' leshan/harness/pom.xml)"
+if [ "$(cat "$leshan_home/harness-installed-version" 2>/dev/null)" != "$harness_version" ]; then
+  if ! command -v mvn >/dev/null 2>&1; then
+    echo "peers: fetching the Leshan harness library needs Maven 3.8+: sudo apt-get install maven" >&2
     exit 1
   fi
+  echo "peers: fetching Leshan server library $harness_version from Maven Central into $leshan_home/harness-lib"
+  rm -rf "$leshan_home/harness-lib.partial"
+  if ! mvn_log="$(mvn -q -B -f leshan/harness/pom.xml dependency:copy-dependencies -DoutputDirectory="$leshan_home/harness-lib.partial" 2>&1)"; then
+    echo "$mvn_log" >&2
+    echo "peers: fetching the Leshan server library failed (Maven Central must be reachable)" >&2
+    exit 1
+  fi
+  rm -rf "$leshan_home/harness-lib"
+  mv "$leshan_home/harness-lib.partial" "$leshan_home/harness-lib"
+  echo "$harness_version" >"$leshan_home/harness-installed-version"
 fi
-echo "peers: Leshan demo server $leshan_version, libcoap $(coap-client-notls -h 2>&1 | sed -n 's/.* v\([0-9.]*\) .*/\1/p' | head -1) ready"
+echo "peers: Leshan demo server $leshan_version, Leshan harness library $harness_version, libcoap $(coap-client-notls -h 2>&1 | sed -n 's/.* v\([0-9.]*\) .*/\1/p' | head -1) ready"
 echo "peers: socat $(socat -V 2>/dev/null | sed -n 2p | awk '{print $3}'), mbpoll, pymodbus $("$venv/bin/python" -c 'import pymodbus; print(pymodbus.__version__)') ready"

@@ -53,12 +53,17 @@ process.once('exit', () => {
 export function startPeer(
   command: string,
   args: readonly string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  options: {
+    cwd?: string;
+    env?: NodeJS.ProcessEnv;
+    /** 'pipe' for peers driven over stdin (child.stdin); default 'ignore'. */
+    stdin?: 'ignore' | 'pipe';
+  } = {},
 ): PeerProcess {
   const child = spawn(command, args, {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
   });
   let out = '';
   const waiters = new Set<() => void>();

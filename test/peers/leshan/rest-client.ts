@@ -10,8 +10,9 @@
  * (or a bad request), 500 a response Leshan could not decode, 504 no answer in time: those throw
  * {@link LeshanHttpError}.
  *
- * Not in M4's REST API, so not here: Read-/Write-/Observe-Composite and Send (the LwM2M server
- * library has them, the demo servlets do not expose them).
+ * Not in M4's REST API, so not here: Read-/Write-/Observe-Composite and Send (the demo servlets
+ * expose none of them, and the M4 library has no Observe-Composite at all). test/peers/leshan-harness.ts
+ * drives those against the Leshan server library 2.0.0-M15 instead.
  */
 import type { z } from 'zod';
 import { type LeshanEventStream, openLeshanEventStream } from './events.js';

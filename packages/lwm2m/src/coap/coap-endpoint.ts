@@ -30,7 +30,7 @@ import type { EndpointContext } from './endpoint-context.js';
 import {
   type CoapEndpointLimits,
   type CoapEndpointOptions,
-  cryptoRandom,
+  createCryptoRandom,
   resolveEndpointOptions,
 } from './endpoint-options.js';
 import { type DropReason, EndpointCounters, type MessageTypeCounts } from './endpoint-stats.js';
@@ -153,7 +153,7 @@ export class CoapEndpoint implements Disposable {
     this.#params = params;
     this.#limits = limits;
     this.#szx = szx;
-    const random = options.random ?? cryptoRandom;
+    const random = options.random ?? createCryptoRandom();
     const clock = this.#clock;
     this.#timers = new TimerSet(clock);
     this.#lastSweep = clock.now();
