@@ -1,6 +1,7 @@
 /**
- * The real `adapter-host` process (the built dist) and real signals: SIGHUP reloads the mapping (a device added
- * while the other keeps its registration), SIGTERM de-registers every endpoint and exits 0. The
+ * The real `adapter-host` process (the built dist) and real signals: SIGHUP reloads the mapping (a
+ * broken edit is refused and shown on /healthz while the running mapping stays; a device added while
+ * the other keeps its registration), SIGTERM de-registers every endpoint and exits 0. The
  * LwM2M server is the host package's demo server, the devices a Modbus simulator.
  */
 import { spawn } from 'node:child_process';
@@ -73,7 +74,19 @@ it('reloads on SIGHUP and de-registers on SIGTERM, exiting 0', async () => {
   await writeFile(file, mapping(port, ['press-1']));
   const child = spawn(
     process.execPath,
-    [cli, '--mapping', file, '--server', server.uri, '--mode', 'per-device', '--log-format', 'json'],
+    [
+      cli,
+      '--mapping',
+      file,
+      '--server',
+      server.uri,
+      '--mode',
+      'per-device',
+      '--log-format',
+      'json',
+      '--http',
+      '127.0.0.1:0',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -83,6 +96,13 @@ it('reloads on SIGHUP and de-registers on SIGTERM, exiting 0', async () => {
   child.stderr.on('data', (chunk: Buffer) => {
     output += chunk.toString();
   });
+  const outputContains = async (text: string, timeoutMs: number): Promise<void> => {
+    const deadline = Date.now() + timeoutMs;
+    while (!output.includes(text)) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${JSON.stringify(text)}:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   try {
     const first = await waitFor(
@@ -91,6 +111,20 @@ it('reloads on SIGHUP and de-registers on SIGTERM, exiting 0', async () => {
       20_000,
       'press-1 registered',
     );
+    const httpUrl = /"url":"(http:[^"]+)"/.exec(output)?.[1];
+    expect(httpUrl, output).toBeDefined();
+    const health = async () =>
+      (await (await fetch(`${httpUrl}/healthz`)).json()) as { lastReloadError?: string };
+    expect((await health()).lastReloadError).toBeUndefined();
+
+    // a broken edit: refused, the running mapping stays, /healthz says where the problem is
+    await writeFile(file, mapping(port, ['press-1']).replace('table: holding', 'table: holdnig'));
+    child.kill('SIGHUP');
+    await outputContains('the changed mapping has problems', 20_000);
+    expect((await health()).lastReloadError).toMatch(
+      /^CONFIG_INVALID: 1 problem\(s\); first: .*plc\.yml:7:\d+: /,
+    );
+
     await writeFile(file, mapping(port, ['press-1', 'press-2']));
     child.kill('SIGHUP');
     await waitFor(
@@ -99,6 +133,8 @@ it('reloads on SIGHUP and de-registers on SIGTERM, exiting 0', async () => {
       20_000,
       'press-2 registered after SIGHUP',
     );
+    await outputContains('"msg":"mapping reloaded"', 20_000);
+    expect((await health()).lastReloadError).toBeUndefined();
     // press-1 was unchanged: registered once, never de-registered
     expect(events.filter((e) => e.endpoint === 'press-1')).toEqual([first]);
     child.kill('SIGTERM');
@@ -110,6 +146,7 @@ it('reloads on SIGHUP and de-registers on SIGTERM, exiting 0', async () => {
         .sort(),
     ).toEqual(['press-1', 'press-2']);
     expect(output).toContain('"msg":"mapping reloaded"');
+    expect(output).toContain('"msg":"the changed mapping has problems; still running the previous one"');
   } finally {
     child.kill('SIGKILL');
     await server.close();

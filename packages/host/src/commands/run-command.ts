@@ -2,7 +2,7 @@ import { type FSWatcher, watch } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { CodedError, isCodedError } from '@lwm2m-adapters/errors';
-import { formatMappingIssues } from '@lwm2m-adapters/mapping';
+import { formatMappingIssue, formatMappingIssues } from '@lwm2m-adapters/mapping';
 import type { Logger } from 'pino';
 import { createAdapterResolver } from '../adapter-resolver.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
@@ -151,6 +151,11 @@ function reloader(
         logger.info({ mapping: file }, 'reloading the mapping');
         const { result, adapters } = await compileMappingFile(file, env, resolver);
         if (!result.ok) {
+          const first = result.issues[0];
+          host.setReloadError(
+            `CONFIG_INVALID: ${result.issues.length} problem(s)` +
+              (first === undefined ? '' : `; first: ${formatMappingIssue(first)}`),
+          );
           logger.error(
             { problems: result.issues.length, details: formatMappingIssues(result.issues) },
             'the changed mapping has problems; still running the previous one',
@@ -158,12 +163,15 @@ function reloader(
           continue;
         }
         if (result.mapping.source.sha256 === host.mapping.source.sha256) {
+          host.setReloadError(undefined);
           logger.info({}, 'mapping unchanged');
           continue;
         }
         await host.reload(result.mapping, adapters);
       } while (again);
     } catch (error) {
+      // host.reload records its own failures; this also covers a mapping file that cannot be read
+      host.setReloadError(isCodedError(error) ? `${error.code}: ${error.message}` : String(error));
       logger.error({ err: error, code: isCodedError(error) ? error.code : undefined }, 'reload failed');
     } finally {
       running = false;

@@ -351,10 +351,17 @@ export class AdapterHost implements AsyncDisposable {
     const stopping = restartAll ? [...this.#devices.keys()] : [...diff.removed, ...diff.changed];
     const starting = restartAll ? mapping.devices.map((d) => d.id) : [...diff.added, ...diff.changed];
     try {
+      // End devices leave the gateway synchronously (the first part of #detach) and new ones join
+      // in the same tick, so the engine sends one Update with the final /25 list, not one per step.
+      const detaching: Promise<void>[] = [];
       for (const id of stopping) {
         const attached = this.#devices.get(id);
-        if (attached !== undefined) await this.#detach(attached);
+        if (attached === undefined) continue;
+        if (attached.ownEndpoint) await this.#detach(attached);
+        else detaching.push(this.#detach(attached));
       }
+      const detached = Promise.all(detaching);
+      detached.catch(() => undefined); // awaited below; no unhandled rejection if an attach throws first
       this.#mapping = mapping;
       this.#adapters = new Map([...this.#adapters, ...adapters]);
       if (restartAll) this.#registry = mappingObjectRegistry(mapping);
@@ -370,6 +377,7 @@ export class AdapterHost implements AsyncDisposable {
           started.push(attached);
         }
       }
+      await detached;
       await Promise.all(started.map(({ runner }) => runner.start()));
       this.#reloads++;
       this.#lastReloadError = undefined;
@@ -382,6 +390,15 @@ export class AdapterHost implements AsyncDisposable {
       this.#lastReloadError = isCodedError(error) ? `${error.code}: ${error.message}` : String(error);
       throw error;
     }
+  }
+
+  /**
+   * Records the outcome of a reload that never reached `reload`: the reason when the changed mapping
+   * did not compile or could not be read (the previous mapping keeps running and status shows why),
+   * undefined when the file turned out to be the running mapping again.
+   */
+  setReloadError(reason: string | undefined): void {
+    this.#lastReloadError = reason;
   }
 
   status(): HostStatus {
