@@ -1,17 +1,33 @@
 /**
  * `npm run bench`: runs every benchmark and prints markdown tables (copy them into BENCHMARKS.md
  * with the machine and date). Every case is bounded in time and count.
+ * `npm run bench -- host modbus` runs only the named suites (codecs, modbus-simulator, modbus,
+ * lwm2m-client, host).
  */
 import { cpus, totalmem } from 'node:os';
 import { runCodecBench } from './codecs.bench.js';
+import { runHostBench } from './host-bench.js';
 import { runLwM2mClientBench } from './lwm2m-client.bench.js';
 import { runModbusBench } from './modbus.bench.js';
 import { runModbusSimulatorBench } from './modbus-simulator.bench.js';
 
+const suites: Record<string, () => unknown> = {
+  codecs: runCodecBench,
+  'modbus-simulator': runModbusSimulatorBench,
+  modbus: runModbusBench,
+  'lwm2m-client': runLwM2mClientBench,
+  host: runHostBench,
+};
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !(name in suites));
+if (unknown.length > 0) {
+  console.error(`unknown suite(s) ${unknown.join(', ')}; known: ${Object.keys(suites).join(', ')}`);
+  process.exit(2);
+}
+
 console.log(
   `# lwm2m-adapters benchmarks\n\nnode ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, ${new Date().toISOString()}`,
 );
-runCodecBench();
-await runModbusSimulatorBench();
-await runModbusBench();
-await runLwM2mClientBench();
+for (const [name, run] of Object.entries(suites)) {
+  if (wanted.length === 0 || wanted.includes(name)) await run();
+}

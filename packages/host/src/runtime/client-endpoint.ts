@@ -28,7 +28,7 @@ export interface ClientEndpointOptions {
   readonly gateway: boolean;
   readonly device: DeviceInfo;
   readonly logger: Logger;
-  /** Paths that may carry attributes (mapped points get the mapping's pmin/pmax/st). */
+  /** Paths that may carry attributes (mapped points get the mapping's pmin/pmax/st); also the observation limit. */
   readonly maxAttributePaths: number;
 }
 
@@ -63,7 +63,8 @@ export class ClientEndpoint implements AsyncDisposable {
       link: connection.link,
       gateway: options.gateway,
       device: options.device,
-      limits: { maxAttributePaths: options.maxAttributePaths },
+      // a server may observe every mapped point on its own: the engine's default (256) is too few
+      limits: { maxAttributePaths: options.maxAttributePaths, maxObservations: options.maxAttributePaths },
       log: (entry) => logClientEntry(log, entry),
     });
     return new ClientEndpoint(client, connection);

@@ -280,7 +280,7 @@ export class DeviceRunner implements AsyncDisposable {
   /** Reads one point for a server request: fresh cache entry, else the device. */
   async readPoint(pointId: string): Promise<ResourceValue> {
     const entry = this.#cache.get(pointId);
-    const maxAge = this.#scheduler.intervals().get(pointId) ?? this.#cacheMaxAgeMs;
+    const maxAge = this.#scheduler.intervalOf(pointId) ?? this.#cacheMaxAgeMs;
     if (entry.readAt !== 0 && this.#now() - entry.readAt <= Math.max(maxAge, this.#cacheMaxAgeMs)) {
       this.#counters.cacheHits++;
       if (entry.quality === 'good' && entry.value !== undefined) return entry.value;
@@ -369,7 +369,7 @@ export class DeviceRunner implements AsyncDisposable {
       this.#cache.invalidate(point.id);
     }
     this.#logger.info({ deviceId: this.device.id, point: point.id }, 'written');
-    if (this.#scheduler.intervals().has(point.id)) void this.#backgroundRead([point.id]);
+    if (this.#scheduler.intervalOf(point.id) !== undefined) void this.#backgroundRead([point.id]);
   }
 
   async #execute(point: CompiledBoundPoint, args: ExecuteArguments): Promise<void> {

@@ -30,6 +30,8 @@ export class PollScheduler {
   readonly #read: GroupReader;
   readonly #now: () => number;
   readonly #groups = new Map<number, PollGroup>();
+  /** Interval in force by point id (what `intervals()` lists), looked up on every server read. */
+  readonly #intervalByPoint = new Map<string, number>();
   #cycles = 0;
   #overruns = 0;
   #stopped = false;
@@ -46,7 +48,9 @@ export class PollScheduler {
   update(intervals: ReadonlyMap<string, number>): void {
     if (this.#stopped) return;
     const wanted = new Map<number, string[]>();
+    this.#intervalByPoint.clear();
     for (const [pointId, intervalMs] of intervals) {
+      this.#intervalByPoint.set(pointId, intervalMs);
       const ids = wanted.get(intervalMs);
       if (ids === undefined) wanted.set(intervalMs, [pointId]);
       else ids.push(pointId);
@@ -60,7 +64,8 @@ export class PollScheduler {
     for (const [intervalMs, pointIds] of wanted) {
       const group = this.#groups.get(intervalMs);
       if (group !== undefined) {
-        const added = pointIds.some((id) => !group.pointIds.includes(id));
+        const current = new Set(group.pointIds);
+        const added = pointIds.some((id) => !current.has(id));
         group.pointIds = pointIds;
         // newly added points are read now rather than up to one interval later
         if (added && !group.running) void this.#run(group, pointIds);
@@ -87,6 +92,11 @@ export class PollScheduler {
     return result;
   }
 
+  /** The interval of one point, undefined when it is not polled. */
+  intervalOf(pointId: string): number | undefined {
+    return this.#intervalByPoint.get(pointId);
+  }
+
   stats(): PollSchedulerStats {
     let points = 0;
     for (const group of this.#groups.values()) points += group.pointIds.length;
@@ -98,6 +108,7 @@ export class PollScheduler {
     this.#stopped = true;
     for (const group of this.#groups.values()) clearTimeout(group.timer);
     this.#groups.clear();
+    this.#intervalByPoint.clear();
   }
 
   #tick(group: PollGroup): void {
