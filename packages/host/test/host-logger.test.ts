@@ -1,0 +1,43 @@
+/**
+ * The host's logger: human lines when pretty (a terminal), one JSON object per line otherwise, both
+ * written through the command's output.
+ */
+import { describe, expect, it } from 'vitest';
+import { createHostLogger } from '../src/commands/host-logger.js';
+
+function capture() {
+  const lines: string[] = [];
+  return {
+    lines,
+    out: { stdout: (text: string) => lines.push(text), stderr: (text: string) => lines.push(text) },
+  };
+}
+
+describe('createHostLogger', () => {
+  it('writes human-readable lines when pretty, without colours off a terminal', () => {
+    const { lines, out } = capture();
+    const logger = createHostLogger('info', 'pretty', out, false);
+    logger.info({ device: 'press-1', points: 12 }, 'device connected');
+    logger.debug({}, 'below the level');
+    const text = lines.join('');
+    expect(text).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: device connected\n/);
+    expect(text).toContain('device: "press-1"');
+    expect(text).not.toContain('below the level');
+    expect(text).not.toContain('\u001b['); // no ANSI colours
+  });
+
+  it('writes one JSON object per line when json, or auto off a terminal', () => {
+    for (const format of ['json', 'auto'] as const) {
+      const { lines, out } = capture();
+      const logger = createHostLogger('info', format, out, false);
+      logger.warn({ device: 'press-1' }, 'device connection lost');
+      expect(lines).toHaveLength(1);
+      expect(JSON.parse(lines[0]!)).toMatchObject({
+        level: 40,
+        name: 'adapter-host',
+        device: 'press-1',
+        msg: 'device connection lost',
+      });
+    }
+  });
+});
