@@ -1,5 +1,12 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
 import { decodeXmlReferences } from './xml-references.js';
+
+/**
+ * fast-xml-parser, loaded on the first document: only custom object definitions (DDF files) are
+ * parsed at run time, so hosts on the vendored OMA objects alone never carry it.
+ */
+type XmlLibrary = typeof import('fast-xml-parser');
+const loadXmlLibrary = (): XmlLibrary => createRequire(import.meta.url)('fast-xml-parser') as XmlLibrary;
 
 /** An XML element with its attributes, child elements and own character data. */
 export interface XmlElement {
@@ -91,6 +98,7 @@ function describeError(error: unknown): string {
  */
 export function parseXmlDocument(xml: string): XmlDocumentResult {
   if (DOCTYPE_RE.test(xml)) return { ok: false, reason: 'DOCTYPE and ENTITY declarations are not allowed' };
+  const { XMLParser, XMLValidator } = loadXmlLibrary();
   const validation = XMLValidator.validate(xml, { allowBooleanAttributes: false });
   if (validation !== true) {
     const { msg, line, col } = validation.err;

@@ -1,5 +1,5 @@
 import { CodedError } from '@lwm2m-adapters/errors';
-import { dtls } from 'node-dtls-client';
+import type { dtls } from 'node-dtls-client';
 import { type DatagramSink, type EngineClock, type PeerAddress, systemClock } from '../coap/coap-types.js';
 import { describePeer } from '../coap/peer-key.js';
 import type { DatagramReceiver } from './datagram-receiver.js';
@@ -223,12 +223,14 @@ export class DtlsTransport implements DatagramSink, AsyncDisposable {
       throw error;
     });
     const peer = await this.#resolved;
+    // loaded on the first handshake: hosts that only speak coap:// never carry the DTLS stack (~10 MB)
+    const { dtls: library } = await import('node-dtls-client');
     const where = `DTLS handshake with ${describePeer(peer)}`;
     return new Promise<PeerAddress>((resolve, reject) => {
       let settled = false;
       let socket: dtls.Socket;
       try {
-        socket = dtls.createSocket({
+        socket = library.createSocket({
           type: this.#options.type ?? 'udp4',
           address: peer.address,
           port: peer.port,
