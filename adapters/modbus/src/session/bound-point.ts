@@ -1,7 +1,8 @@
 import type { PointSpec } from '@lwm2m-adapters/sdk';
 import type { ModbusPoint } from '../config/point-schema.js';
 import { type OrderDefaults, type PointLayout, pointLayout } from '../data/point-layout.js';
-import { createValueCodec, type ValueCodec } from '../data/value-codec.js';
+import type { ValueCodec } from '../data/value-codec.js';
+import type { ValueCodecCache } from '../data/value-codec-cache.js';
 import type { ReadItem } from '../plan/read-planner.js';
 
 /** A point of a session, resolved once: its layout and codec. */
@@ -11,9 +12,13 @@ export interface BoundPoint {
   readonly codec: ValueCodec;
 }
 
-export function bindPoint(spec: PointSpec<ModbusPoint>, defaults: OrderDefaults): BoundPoint {
+export function bindPoint(
+  spec: PointSpec<ModbusPoint>,
+  defaults: OrderDefaults,
+  codecs: ValueCodecCache,
+): BoundPoint {
   const layout = pointLayout(spec.source, defaults);
-  return { spec, layout, codec: createValueCodec(layout) };
+  return { spec, layout, codec: codecs.codecFor(layout) };
 }
 
 /** What the planner needs to read the point. */

@@ -9,6 +9,7 @@ import type {
 } from '@lwm2m-adapters/sdk';
 import type { ModbusConnection } from '../config/connection-schema.js';
 import type { ModbusPoint } from '../config/point-schema.js';
+import { ValueCodecCache } from '../data/value-codec-cache.js';
 import { validateModbusWrite } from '../data/write-validation.js';
 import type { ModbusLinkRegistry } from '../link/link-registry.js';
 import type { LinkJob } from '../link/link-scheduler.js';
@@ -58,7 +59,10 @@ export class ModbusSession implements AdapterSession {
     this.#context = context;
     this.#registry = registry;
     const { byteOrder, wordOrder } = context.connection;
-    for (const spec of context.points) this.#points.set(spec.id, bindPoint(spec, { byteOrder, wordOrder }));
+    const codecs = new ValueCodecCache();
+    for (const spec of context.points) {
+      this.#points.set(spec.id, bindPoint(spec, { byteOrder, wordOrder }, codecs));
+    }
   }
 
   get state(): SessionState {
