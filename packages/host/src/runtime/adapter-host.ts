@@ -295,21 +295,27 @@ export class AdapterHost implements AsyncDisposable {
     return attached;
   }
 
-  /** Observed paths → the runners whose points they cover. */
+  /**
+   * Observed paths → the runners whose points they cover, in one pass over the plan (the engine
+   * publishes a plan per burst of Observes); runners whose ranges did not change keep going.
+   */
   #distributeSampling(plan: readonly SamplingEntry[], only?: AttachedDevice): void {
-    const targets = only === undefined ? [...this.#devices.values()].filter((d) => !d.ownEndpoint) : [only];
-    for (const attached of targets) {
-      const ranges: ObservedRange[] = [];
-      for (const entry of plan) {
-        if (entry.path.prefix !== attached.prefix) continue;
-        ranges.push({
-          path: entry.path.withoutPrefix(),
-          minMs: entry.minPeriodSeconds === undefined ? undefined : entry.minPeriodSeconds * 1000,
-          maxMs: entry.maxPeriodSeconds === undefined ? undefined : entry.maxPeriodSeconds * 1000,
-        });
+    if (this.#closing !== undefined) return;
+    const byPrefix = new Map<string | undefined, ObservedRange[]>();
+    for (const entry of plan) {
+      let ranges = byPrefix.get(entry.path.prefix);
+      if (ranges === undefined) {
+        ranges = [];
+        byPrefix.set(entry.path.prefix, ranges);
       }
-      attached.runner.setObserved(ranges);
+      ranges.push({
+        path: entry.path.withoutPrefix(),
+        minMs: entry.minPeriodSeconds === undefined ? undefined : entry.minPeriodSeconds * 1000,
+        maxMs: entry.maxPeriodSeconds === undefined ? undefined : entry.maxPeriodSeconds * 1000,
+      });
     }
+    const targets = only === undefined ? [...this.#devices.values()].filter((d) => !d.ownEndpoint) : [only];
+    for (const attached of targets) attached.runner.setObserved(byPrefix.get(attached.prefix) ?? []);
   }
 
   /** Stops a device: polling, its declarations (an Update follows) or its own registration, then its session. */

@@ -196,6 +196,7 @@ export class DeviceRunner implements AsyncDisposable {
 
   /** Observed paths of this device (no prefix) with their sampling bounds: background reads adapt. */
   setObserved(ranges: readonly ObservedRange[]): void {
+    if (sameRanges(this.#observed, ranges)) return;
     this.#observed = ranges;
     if (this.#started !== undefined && this.#closing === undefined) this.#reschedule();
   }
@@ -518,4 +519,14 @@ export class DeviceRunner implements AsyncDisposable {
       }),
     );
   }
+}
+
+function sameRanges(a: readonly ObservedRange[], b: readonly ObservedRange[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.minMs !== y.minMs || x.maxMs !== y.maxMs || !x.path.equals(y.path)) return false;
+  }
+  return true;
 }

@@ -97,7 +97,10 @@ export interface LwM2mClientEvents {
   readonly state: RegistrationStateChange;
   /** A Register succeeded; observations from before are void. */
   readonly registered: { readonly location: readonly string[] };
-  /** Observed paths or their attributes changed: the host adapts its polling. */
+  /**
+   * Observed paths or their attributes changed: the host adapts its polling. Emitted once per burst
+   * (on a zero-delay timer after the requests that arrived together), with the whole plan.
+   */
   readonly sampling: readonly SamplingEntry[];
   /** An object, instance or end device came or went. */
   readonly structure: DataModelChange;

@@ -19,6 +19,7 @@ import {
   hasNumericConditions,
   type ObservationAttributes,
 } from './observation-attributes.js';
+import { PathOverlapIndex } from './path-overlap-index.js';
 import { fail, RequestFailure } from './request-failure.js';
 
 /** What observations read and encode (the client's data model). */
@@ -124,11 +125,6 @@ function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('hex');
 }
 
-/** `a` and `b` are on one branch: one equals or contains the other. */
-function overlaps(a: LwM2mPath, b: LwM2mPath): boolean {
-  return a.startsWith(b) || b.startsWith(a);
-}
-
 function seconds(value: number | undefined): number {
   return (value ?? 0) * 1000;
 }
@@ -151,7 +147,11 @@ export class ObservationManager {
   readonly #log: ClientLogger;
   readonly maxObservations: number;
   readonly #observations = new Map<string, Observation>();
+  /** The observations by their target paths, so a change finds its observers without a scan. */
+  readonly #byPath = new PathOverlapIndex<Observation>();
   readonly #samplingListeners: ListenerSet<readonly SamplingEntry[]>;
+  /** Cancels the queued sampling-plan publication, when one is queued. */
+  #cancelSampling: (() => void) | undefined;
   #sequence = 0;
   #sent = 0;
   #skipped = 0;
@@ -226,6 +226,7 @@ export class ObservationManager {
       changeSeen: false,
     };
     this.#observations.set(key, observation);
+    for (const target of observation.targets) this.#byPath.add(target.path, observation);
     this.#schedulePmax(observation);
     this.#scheduleEvaluation(observation);
     this.#samplingChanged();
@@ -243,9 +244,7 @@ export class ObservationManager {
 
   /** Reports a changed value (any level, with prefix): notifies the observations it concerns. */
   changed(path: LwM2mPath): void {
-    for (const observation of [...this.#observations.values()]) {
-      if (observation.targets.some((t) => overlaps(t.path, path))) this.#onChange(observation);
-    }
+    for (const observation of this.#byPath.overlapping(path)) this.#onChange(observation);
   }
 
   /** Recomputes attributes after a Write-Attributes (or a /1 default change) and reschedules. */
@@ -281,9 +280,14 @@ export class ObservationManager {
 
   /** Forgets every observation without notifying (new Register, De-register, close). */
   clear(): void {
-    if (this.#observations.size === 0) return;
+    if (this.#observations.size === 0) {
+      // a queued plan (after a cancel, say) still goes out: listeners must not keep a stale one
+      if (this.#cancelSampling !== undefined) this.#publishSampling();
+      return;
+    }
     for (const observation of [...this.#observations.values()]) this.#remove(observation);
-    this.#samplingChanged();
+    // at once: the host stops sampling before the registration goes, and no timer stays behind
+    this.#publishSampling();
   }
 
   list(): ObservationSummary[] {
@@ -341,14 +345,32 @@ export class ObservationManager {
     observation.pminTimer.cancel();
     observation.pmaxTimer.cancel();
     observation.evaluationTimer.cancel();
-    if (this.#observations.get(observation.key) === observation) this.#observations.delete(observation.key);
+    if (this.#observations.get(observation.key) !== observation) return;
+    this.#observations.delete(observation.key);
+    for (const target of observation.targets) this.#byPath.remove(target.path, observation);
   }
 
   #isActive(observation: Observation): boolean {
     return this.#observations.get(observation.key) === observation;
   }
 
+  /**
+   * Publishes the sampling plan once per burst: a server observing thousands of resources sends
+   * thousands of Observes at once, and a plan per Observe would cost O(n²). The plan goes out on a
+   * zero-delay timer, after every request that arrived together has been handled.
+   */
   #samplingChanged(): void {
+    if (this.#samplingListeners.size === 0 || this.#cancelSampling !== undefined) return;
+    this.#cancelSampling = this.#clock.setTimer(0, () => {
+      this.#cancelSampling = undefined;
+      this.#publishSampling();
+    });
+  }
+
+  /** Publishes the plan now, instead of any queued publication. */
+  #publishSampling(): void {
+    this.#cancelSampling?.();
+    this.#cancelSampling = undefined;
     if (this.#samplingListeners.size > 0) this.#samplingListeners.emit(this.samplingPlan());
   }
 

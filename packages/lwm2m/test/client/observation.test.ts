@@ -322,7 +322,7 @@ describe('evaluation periods and sampling', () => {
   });
 
   it('publishes the sampling plan of observed paths', async () => {
-    const { client, link } = await setup({ server: { defaultMaxPeriod: 300 } });
+    const { client, link, clock } = await setup({ server: { defaultMaxPeriod: 300 } });
     const plans: (readonly SamplingEntry[])[] = [];
     client.on('sampling', (plan) => plans.push(plan));
     await link.send({ path: '/3303/0/5700', method: 'PUT', query: ['epmin=1', 'epmax=10'] });
@@ -336,7 +336,14 @@ describe('evaluation periods and sampling', () => {
       ['/3303/0/5700', 1, 10, 1],
       ['/3303/0/5701', undefined, 300, 1],
     ]);
+    // the two Observes and the Write-Attributes arrived together: one plan for all of them
+    await clock.advance(0);
+    expect(plans.map((plan) => plan.map((e) => e.path.toString()))).toEqual([
+      ['/3303/0/5700', '/3303/0/5701'],
+    ]);
     await link.send({ path: '/3303/0/5700', observe: 1, token: '01' });
+    expect(plans).toHaveLength(1); // not before the timer
+    await clock.advance(0);
     expect(plans.at(-1)?.map((e) => e.path.toString())).toEqual(['/3303/0/5701']);
   });
 });
