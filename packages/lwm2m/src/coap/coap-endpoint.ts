@@ -10,6 +10,8 @@
  * that, and message IDs that are provably never reused towards a peer within EXCHANGE_LIFETIME.
  * So this endpoint owns the exchange layer and uses only node-coap's wire codec (coap-packet).
  */
+
+import { blockSizeOf } from './block-option.js';
 import { Block1Reassembler } from './block1-reassembler.js';
 import { performBlockwiseRequest } from './blockwise-request.js';
 import { BlockwiseResponseCache } from './blockwise-response-cache.js';
@@ -130,6 +132,8 @@ export class CoapEndpoint implements Disposable {
   readonly #params: TransmissionParameters;
   readonly #limits: CoapEndpointLimits;
   readonly #szx: number;
+  /** The last block-wise request body going to each peer + method + URI, which the next one waits for. */
+  readonly #block1Requests = new Map<string, Promise<void>>();
   readonly #counters = new EndpointCounters();
   readonly #timers: TimerSet;
   readonly #messageIds: MessageIdAllocator;
@@ -258,15 +262,32 @@ export class CoapEndpoint implements Disposable {
     this.#maybeSweep();
     const peerKey = peerKeyOf(peer);
     const deadlineAt = options.timeoutMs === undefined ? undefined : this.#clock.now() + options.timeoutMs;
-    return performBlockwiseRequest(
-      {
-        exchange: (message) => this.#requests.exchange(peer, peerKey, message, deadlineAt),
-        szx: this.#szx,
-        maxDatagramSize: this.#limits.maxDatagramSize,
-        maxResponseBodyBytes: this.#limits.maxResponseBodyBytes,
-      },
-      request,
+    const perform = () =>
+      performBlockwiseRequest(
+        {
+          exchange: (message) => this.#requests.exchange(peer, peerKey, message, deadlineAt),
+          szx: this.#szx,
+          maxDatagramSize: this.#limits.maxDatagramSize,
+          maxResponseBodyBytes: this.#limits.maxResponseBodyBytes,
+        },
+        request,
+      );
+    if ((request.payload?.length ?? 0) <= blockSizeOf(this.#szx)) return perform();
+    // A body that may go in Block1 blocks: a server tells concurrent block-wise transfers to one
+    // resource apart only by peer, method and URI (RFC 7959 §2.4; no Request-Tag here), so two at
+    // once would interleave their blocks. They go one after the other (the deadline still runs).
+    const key = `${peerKey}\n${request.method}\n${request.uriPath.join('/')}\n${(request.uriQuery ?? []).join('&')}`;
+    const previous = this.#block1Requests.get(key);
+    const result = previous === undefined ? perform() : previous.then(perform);
+    const tail = result.then(
+      () => undefined,
+      () => undefined,
     );
+    this.#block1Requests.set(key, tail);
+    void tail.then(() => {
+      if (this.#block1Requests.get(key) === tail) this.#block1Requests.delete(key);
+    });
+    return result;
   }
 
   /**

@@ -242,6 +242,47 @@ describe('Block1: a large request body (RFC 7959 §2.5)', () => {
     expect(Buffer.concat(received).equals(Buffer.from(body))).toBe(true);
   });
 
+  it('two large bodies to one resource go one after the other, never interleaved', async () => {
+    let draws = 0;
+    const { sink, ep } = setup(() => (draws++ * 0.6180339887) % 1); // distinct tokens for requests in flight
+    const first = new Uint8Array(2000).fill(1);
+    const second = new Uint8Array(2000).fill(2);
+    const small = text('small');
+    const a = ep.request(SERVER, { method: 'POST', uriPath: ['dp'], payload: first });
+    const b = ep.request(SERVER, { method: 'POST', uriPath: ['dp'], payload: second });
+    // a small body to the same resource and a large one elsewhere do not wait
+    const c = ep.request(SERVER, { method: 'POST', uriPath: ['dp'], payload: small });
+    const d = ep.request(SERVER, { method: 'POST', uriPath: ['rd'], payload: new Uint8Array(2000).fill(3) });
+    await settle();
+    // answers every outstanding message, in the order sent, until nothing new goes out
+    const transfers: string[] = [];
+    for (let answered = 0; answered < sink.sent.length; answered++) {
+      const sent = sink.sent[answered]!.message;
+      const option = optionValues(sent, OptionNumber.Block1)[0];
+      const path = optionValues(sent, OptionNumber.UriPath)
+        .map((v) => Buffer.from(v).toString())
+        .join('/');
+      if (option === undefined) {
+        transfers.push(`${path}:${asText(sent.payload)}`);
+        ep.receive(ackWith(sent, 0x44), SERVER);
+      } else {
+        const block = decodeBlockOption(option)!;
+        transfers.push(`${path}:${sent.payload[0]}#${block.num}`);
+        ep.receive(
+          ackWith(sent, block.more ? 0x5f : 0x44, [encodeBlockOption(OptionNumber.Block1, block)]),
+          SERVER,
+        );
+      }
+      await settle();
+    }
+    await Promise.all([a, b, c, d]);
+    const dp = transfers.filter((t) => t.startsWith('dp:') && t.includes('#'));
+    expect(dp).toEqual(['dp:1#0', 'dp:1#1', 'dp:2#0', 'dp:2#1']);
+    // the small request and the other resource went alongside the first transfer, not after both
+    expect(transfers.indexOf('dp:small')).toBeLessThan(transfers.indexOf('dp:2#0'));
+    expect(transfers.indexOf('rd:3#0')).toBeLessThan(transfers.indexOf('dp:2#0'));
+  });
+
   it('an error response to a block ends the transfer with that response', async () => {
     const { sink, ep } = setup();
     const pending = ep.request(SERVER, { method: 'POST', uriPath: ['rd'], payload: new Uint8Array(5000) });
