@@ -30,6 +30,8 @@ export interface SendSettings {
   readonly intervalMs: number;
   /** Values per Send batch. Default 256. */
   readonly maxValues?: number;
+  /** Sends outstanding at once per endpoint. Default 1 (see SendBatcherOptions.maxInFlight). */
+  readonly maxInFlight?: number;
 }
 
 export interface AdapterHostOptions {
@@ -205,6 +207,7 @@ export class AdapterHost implements AsyncDisposable {
       client: endpoint.client,
       intervalMs: send.intervalMs,
       maxValues: send.maxValues ?? 256,
+      ...(send.maxInFlight === undefined ? {} : { maxInFlight: send.maxInFlight }),
       logger: this.#logger.child({ endpoint: endpoint.client.endpointName }),
     });
   }

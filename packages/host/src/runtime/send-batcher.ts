@@ -4,10 +4,16 @@ import type { Logger } from 'pino';
 export interface SendBatcherOptions {
   /** What sends: the engine's Send (POST /dp), which reads each path's current value. */
   readonly client: Pick<LwM2mClient, 'send'>;
-  /** How long changes are gathered before one Send. */
+  /** How long changes are gathered before a partial batch goes. */
   readonly intervalMs: number;
   /** Values per Send; a full batch goes at once. The engine splits a Send into messages further. */
   readonly maxValues: number;
+  /**
+   * Sends outstanding at once. Default 1: CoAP asks for one outstanding interaction per server
+   * (NSTART 1), and a Send larger than a datagram goes block-wise, which the engine does one at a
+   * time per resource anyway. More helps only when Sends fit one datagram and the server allows it.
+   */
+  readonly maxInFlight?: number;
   readonly logger: Logger;
 }
 
@@ -21,6 +27,7 @@ export interface SendBatcherStats {
   /** Changes not sent because the batch could not go (muted, not registered, rejected). */
   readonly dropped: number;
   readonly pending: number;
+  readonly inFlight: number;
 }
 
 /**
@@ -30,14 +37,18 @@ export interface SendBatcherStats {
  *
  * - A path changed again before it goes is sent once, with its latest value (the engine reads the
  *   value when it builds the Send), so what waits is bounded by the number of mapped paths.
- * - One Send at a time: changes arriving while one is in flight wait for it; then a full batch goes
- *   at once and a partial one after the interval.
+ * - A full batch goes at once, a partial one after the interval; at most `maxInFlight` Sends are
+ *   outstanding, and changes arriving meanwhile wait (and coalesce) until one completes.
  */
 export class SendBatcher {
   readonly #options: SendBatcherOptions;
+  readonly #maxInFlight: number;
   readonly #pending = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
-  #draining: Promise<void> | undefined;
+  /** The interval elapsed or a flush asked: partial batches may go until nothing is pending. */
+  #due = false;
+  #inFlight = 0;
+  readonly #idle: Array<() => void> = [];
   #closed = false;
   readonly #stats = { messages: 0, batches: 0, values: 0, failures: 0, dropped: 0 };
 
@@ -45,65 +56,68 @@ export class SendBatcher {
     if (!Number.isInteger(options.maxValues) || options.maxValues < 1) {
       throw new RangeError(`maxValues must be a positive integer, got ${options.maxValues}`);
     }
+    const maxInFlight = options.maxInFlight ?? 1;
+    if (!Number.isInteger(maxInFlight) || maxInFlight < 1) {
+      throw new RangeError(`maxInFlight must be a positive integer, got ${maxInFlight}`);
+    }
     this.#options = options;
+    this.#maxInFlight = maxInFlight;
   }
 
   add(path: LwM2mPath): void {
     if (this.#closed) return;
     this.#pending.add(path.toString());
-    if (this.#draining !== undefined) return; // the running drain looks again when its Send ends
-    if (this.#pending.size >= this.#options.maxValues) void this.#drain(false);
-    else this.#arm();
+    this.#pump();
   }
 
-  /** Sends everything pending now, after any Send in flight. */
-  async flush(): Promise<void> {
-    while (this.#draining !== undefined || this.#pending.size > 0) await this.#drain(true);
+  /** Sends everything pending now (after the Sends in flight) and resolves when all have completed. */
+  flush(): Promise<void> {
+    this.#due = true;
+    this.#pump();
+    if (this.#pending.size === 0 && this.#inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
   }
 
   stats(): SendBatcherStats {
-    return { ...this.#stats, pending: this.#pending.size };
+    return { ...this.#stats, pending: this.#pending.size, inFlight: this.#inFlight };
   }
 
   /** Sends what is pending, then stops taking changes. Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
     await this.flush();
-  }
-
-  #arm(): void {
-    if (this.#timer !== undefined || this.#pending.size === 0 || this.#closed) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      void this.#drain(false);
-    }, this.#options.intervalMs);
-    this.#timer.unref?.();
-  }
-
-  /**
-   * Sends batches one after another: all of them when `all`, otherwise while a full batch waits.
-   * A drain already running is joined rather than doubled.
-   */
-  #drain(all: boolean): Promise<void> {
-    if (this.#draining !== undefined) return this.#draining;
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    const run = async (): Promise<void> => {
-      do {
-        const batch = this.#take();
-        if (batch.length === 0) break;
-        await this.#send(batch);
-      } while (all || this.#pending.size >= this.#options.maxValues);
-    };
-    const draining = run().finally(() => {
-      this.#draining = undefined;
-      this.#arm(); // what arrived during the last Send goes after the interval
-    });
-    this.#draining = draining;
-    return draining;
+  }
+
+  /** Starts the Sends that may go now; arms the interval for what has to wait. */
+  #pump(): void {
+    while (
+      this.#inFlight < this.#maxInFlight &&
+      this.#pending.size > 0 &&
+      (this.#due || this.#pending.size >= this.#options.maxValues)
+    ) {
+      const batch = this.#take();
+      this.#inFlight++;
+      void this.#send(batch).finally(() => {
+        this.#inFlight--;
+        this.#pump();
+      });
+    }
+    if (this.#pending.size === 0) {
+      this.#due = false;
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+      if (this.#inFlight === 0) for (const resolve of this.#idle.splice(0)) resolve();
+    } else if (!this.#due && this.#timer === undefined) {
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        this.#due = true;
+        this.#pump();
+      }, this.#options.intervalMs);
+      this.#timer.unref?.();
+    }
   }
 
   #take(): string[] {

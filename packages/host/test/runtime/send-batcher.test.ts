@@ -1,6 +1,7 @@
 /**
- * SendBatcher: one Send at a time, full batches at once, partial ones after the interval, a path
- * changed twice sent once, nothing lost while a Send is in flight, drops counted when a Send cannot go.
+ * SendBatcher: full batches at once, partial ones after the interval, a path changed twice sent
+ * once, at most maxInFlight Sends outstanding, nothing lost while they are, drops counted when a Send
+ * cannot go.
  */
 import { LwM2mPath, type SendEntry, type SendResult } from '@lwm2m-adapters/lwm2m';
 import pino from 'pino';
@@ -63,9 +64,9 @@ describe('SendBatcher', () => {
     expect(batcher.stats()).toMatchObject({ batches: 1, messages: 1, values: 2, pending: 0, dropped: 0 });
   });
 
-  it('sends a full batch at once and never more than one Send at a time', async () => {
+  it('sends a full batch at once and never more than maxInFlight Sends at a time', async () => {
     const peer = new ScriptedSend();
-    const batcher = new SendBatcher({ client: peer, intervalMs: 100, maxValues: 3, logger });
+    const batcher = new SendBatcher({ client: peer, intervalMs: 100, maxValues: 3, maxInFlight: 1, logger });
     for (let i = 0; i < 3; i++) batcher.add(path(i));
     expect(peer.calls).toHaveLength(1);
     // while it is in flight, seven more changes arrive: they wait, no second Send starts
@@ -82,15 +83,21 @@ describe('SendBatcher', () => {
     expect(peer.calls).toHaveLength(3);
     peer.complete();
     await settle();
-    // the last one (a single path) waits for the interval
-    expect(peer.calls).toHaveLength(3);
-    await vi.advanceTimersByTimeAsync(100);
+    // the last one (a single path) goes at once too: its change has waited longer than the interval
     expect(peer.calls).toHaveLength(4);
+    expect(peer.calls[3]).toHaveLength(1);
     peer.complete();
     await settle();
     expect(peer.maxInFlight).toBe(1);
     expect(peer.calls.flat().sort()).toEqual(Array.from({ length: 10 }, (_, i) => `/3303/${i}/5700`).sort());
     expect(batcher.stats()).toMatchObject({ batches: 4, values: 10, pending: 0 });
+    // a change after all that waits for a fresh interval
+    batcher.add(path(11));
+    await vi.advanceTimersByTimeAsync(99);
+    expect(peer.calls).toHaveLength(4);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(peer.calls).toHaveLength(5);
+    peer.complete();
   });
 
   it('bounds what waits by the distinct paths, however often they change', async () => {
@@ -104,7 +111,13 @@ describe('SendBatcher', () => {
 
   it('flush sends everything pending in full batches, after the Send in flight', async () => {
     const peer = new ScriptedSend();
-    const batcher = new SendBatcher({ client: peer, intervalMs: 10_000, maxValues: 2, logger });
+    const batcher = new SendBatcher({
+      client: peer,
+      intervalMs: 10_000,
+      maxValues: 2,
+      maxInFlight: 1,
+      logger,
+    });
     batcher.add(path(0));
     batcher.add(path(1)); // full: goes now
     for (let i = 2; i < 7; i++) batcher.add(path(i));
@@ -121,6 +134,24 @@ describe('SendBatcher', () => {
     await flushed;
     expect(peer.calls.map((batch) => batch.length)).toEqual([2, 2, 2, 1]);
     expect(peer.maxInFlight).toBe(1);
+  });
+
+  it('keeps up to maxInFlight Sends outstanding; a completion lets the next batch go', async () => {
+    const peer = new ScriptedSend();
+    const batcher = new SendBatcher({ client: peer, intervalMs: 100, maxValues: 2, maxInFlight: 3, logger });
+    for (let i = 0; i < 10; i++) batcher.add(path(i));
+    expect(peer.calls).toHaveLength(3);
+    expect(batcher.stats()).toMatchObject({ inFlight: 3, pending: 4 });
+    peer.complete();
+    await settle();
+    expect(peer.calls).toHaveLength(4);
+    for (let i = 0; i < 4; i++) {
+      peer.complete();
+      await settle();
+    }
+    expect(peer.calls).toHaveLength(5);
+    expect(peer.maxInFlight).toBe(3);
+    expect(batcher.stats()).toMatchObject({ inFlight: 0, pending: 0, batches: 5, values: 10 });
   });
 
   it('counts the values of a muted, rejected or failed Send as dropped, and goes on', async () => {
@@ -155,10 +186,13 @@ describe('SendBatcher', () => {
     expect(batcher.stats().pending).toBe(0);
   });
 
-  it('refuses a batch size that is not a positive integer', () => {
+  it('refuses a batch size or in-flight limit that is not a positive integer', () => {
     const peer = new ScriptedSend();
     expect(() => new SendBatcher({ client: peer, intervalMs: 10, maxValues: 0, logger })).toThrow(
       /maxValues must be a positive integer/,
     );
+    expect(
+      () => new SendBatcher({ client: peer, intervalMs: 10, maxValues: 1, maxInFlight: 0, logger }),
+    ).toThrow(/maxInFlight must be a positive integer/);
   });
 });
