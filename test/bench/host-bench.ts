@@ -3,7 +3,8 @@
  *  1. start → registered with 1,000 (and 10,000) points, and the mapping's compile time;
  *  2. idle memory of a host process with 0 / 1,000 / 10,000 points (child processes);
  *  3. latency from a register change to the notification at the server (pmin 0, 100 ms poll);
- *  4. Send batching: values per message and per CoAP message, messages/s, against the message-ID ceiling.
+ *  4. Send batching: values per message and per CoAP message, messages/s, against the message-ID ceiling;
+ *  5. a server observing every point: the Observe burst, then the notifications it brings.
  * The Modbus simulator and the LwM2M server (CoapEndpoint + UdpTransport, test/bench/host/) run in
  * this process on loopback; the idle-memory hosts run in child processes on the compiled packages.
  */
@@ -162,12 +163,13 @@ const CHILD = join(import.meta.dirname, 'host', 'idle-host.mjs');
 /** V8's young generation at 2 MiB semi-spaces instead of the default 16 MiB (64-bit). */
 const SMALL_YOUNG_GEN = '--max-semi-space-size=2';
 const IDLE_WARMUP_MS = 2_500;
-const IDLE_GAP_MS = 2_500;
+/** Long enough for V8's memory reducer (it shrinks the young generation after ~8 s of low allocation). */
+const IDLE_GAP_MS = 12_500;
 
 function runChild(
   args: readonly string[],
   nodeFlags: readonly string[] = [],
-  timeoutMs = 45_000,
+  timeoutMs = 60_000,
 ): Promise<ChildReport> {
   return new Promise((resolve, reject) => {
     // no --conditions=source: the child loads packages/*/dist (built by `npm run bench`)
@@ -460,20 +462,124 @@ async function sendBench(): Promise<void> {
   for (const row of rows) console.log(row);
   for (const note of notes) console.log(`\n${note}`);
   console.log(
-    `\nMethod: gateway host with \`send: { intervalMs: 100, maxValues: 256 }\`, every point polled (\`poll\` in the mapping) from the in-process simulator whose signals change every value every 100 ms, so each poll changes every point. ${SEND_WARMUP_MS / 1000} s warm-up, then ${SEND_MEASURE_MS / 1000} s measured. The server answers each POST /dp with 2.04 after decoding it (\`LwM2mCodecs.decodeTimestampedNodes\`, SenML CBOR) and counting its values; "CON messages" counts every confirmable datagram the host sent to the server (Block1 blocks of large Sends each take a message ID). Ceiling: 65,536 message IDs per peer within EXCHANGE_LIFETIME 247 s ≈ ${fmt(CON_CEILING_PER_S)} CON/s per registration; × values per CON message = values/s one registration can sustain. CPU covers host, simulator and server together.`,
+    `\nMethod: gateway host with \`send: { intervalMs: 100, maxValues: 256 }\`, every point polled (\`poll\` in the mapping) from the in-process simulator whose signals change every value every 100 ms, so each poll changes every point. ${SEND_WARMUP_MS / 1000} s warm-up, then ${SEND_MEASURE_MS / 1000} s measured. The server answers each POST /dp with 2.04 after decoding it (\`LwM2mCodecs.decodeTimestampedNodes\`, SenML CBOR) and counting its values. One Send is outstanding at a time (the default \`maxInFlight: 1\`); changes arriving meanwhile coalesce, each path going once with its latest value, so "values/s received" falls below "value changes/s" once Sends cannot keep up. "CON messages" counts every confirmable datagram the host sent to the server (Block1 blocks of large Sends each take a message ID). Ceiling: 65,536 message IDs per peer within EXCHANGE_LIFETIME 247 s ≈ ${fmt(CON_CEILING_PER_S)} CON/s per registration; × values per CON message = values/s one registration can sustain. CPU covers host, simulator and server together.`,
   );
 }
 
-export async function runHostBench(): Promise<void> {
-  const took: string[] = [];
-  for (const [name, run] of [
-    ['start', startBench],
-    ['idle memory', idleMemoryBench],
-    ['latency', latencyBench],
-    ['Send', sendBench],
-  ] as const) {
+// ---------------------------------------------------------------------------------------------
+// 5. a server observing every point
+
+const OBSERVE_IN_FLIGHT = 16;
+const OBSERVE_HOLD_MS = 4_000;
+
+interface ObserveAllResult {
+  readonly points: number;
+  readonly observeMs: number;
+  readonly observeCpuMs: number;
+  readonly notificationsPerS: number;
+  readonly holdCpuPercent: number;
+  readonly sent: number;
+  readonly skipped: number;
+  readonly dropped: number;
+}
+
+/** Observes every mapped point of a gateway host (16 Observes in flight), then holds them while every value changes each second. */
+async function observeAllCase(r: Rig, devices: number): Promise<ObserveAllResult> {
+  const file = await r.files.write(`observe-all-${devices}.yml`, { devices, port: r.port, poll: '1s' });
+  const { mapping, adapters } = await compile(file);
+  const registered = r.server.nextRegistration(15_000, performance.now());
+  const host = await AdapterHost.start({
+    mapping,
+    adapters,
+    server: { uri: r.server.uri },
+    mode: 'gateway',
+    endpoint: `bench-observe-all-${devices}`,
+  });
+  try {
+    const { peer } = await registered;
+    const paths = mapping.devices.flatMap((device) =>
+      device.points.filter((p) => p.kind === 'bound').map((p) => `/${device.prefix}${p.path}`),
+    );
+    let notifications = 0;
+    const onNotification = () => {
+      notifications++;
+    };
+    let next = 0;
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    await run();
+    await Promise.all(
+      Array.from({ length: OBSERVE_IN_FLIGHT }, async () => {
+        while (next < paths.length) {
+          const index = next++;
+          await r.server.observe(peer, paths[index]!, onNotification, index);
+        }
+      }),
+    );
+    const observeMs = performance.now() - t0;
+    const cpu1 = process.cpuUsage(cpu0);
+    notifications = 0;
+    const cpu2 = process.cpuUsage();
+    const t1 = performance.now();
+    await sleep(OBSERVE_HOLD_MS);
+    const holdMs = performance.now() - t1;
+    const cpu3 = process.cpuUsage(cpu2);
+    const observations = host.status().endpoints[0]?.observations;
+    return {
+      sent: observations?.notificationsSent ?? 0,
+      skipped: observations?.notificationsSkipped ?? 0,
+      dropped: observations?.notificationsDropped ?? 0,
+      points: paths.length,
+      observeMs,
+      observeCpuMs: (cpu1.user + cpu1.system) / 1000,
+      notificationsPerS: (notifications * 1000) / holdMs,
+      holdCpuPercent: ((cpu3.user + cpu3.system) / 1000 / holdMs) * 100,
+    };
+  } finally {
+    await host.close();
+  }
+}
+
+async function observeAllBench(): Promise<void> {
+  const results: ObserveAllResult[] = [];
+  const r = await rig(50);
+  try {
+    for (const devices of [10, 50]) results.push(await observeAllCase(r, devices));
+  } finally {
+    await r.close();
+  }
+  console.log('\n## adapter-host: a server observing every point (gateway mode)\n');
+  console.log(
+    '| points observed | all Observes answered in ms | Observes/s | CPU ms for the burst | notifications/s while held | CPU while held (whole process) | notifications sent / skipped / dropped (whole run) |',
+  );
+  console.log('|---:|---:|---:|---:|---:|---:|---|');
+  for (const x of results) {
+    console.log(
+      `| ${fmt(x.points)} | ${fmt(x.observeMs)} | ${fmt((x.points * 1000) / x.observeMs)} | ${fmt(x.observeCpuMs)} | ${fmt(x.notificationsPerS)} | ${fmt(x.holdCpuPercent)} % | ${fmt(x.sent)} / ${fmt(x.skipped)} / ${fmt(x.dropped)} |`,
+    );
+  }
+  console.log(
+    `\nMethod: gateway host, devices x 100 points on the in-process simulator (\`poll: 1s\`; every simulated value changes every 100 ms, so every poll changes every point). After registration the server sends GET Observe (Accept text/plain, NON notifications) for every mapped point, ${OBSERVE_IN_FLIGHT} in flight, until all are answered; then it holds the observations for ${OBSERVE_HOLD_MS / 1000} s and counts the notifications (pmin 0, each change notifies). CPU covers host, simulator and server together.`,
+  );
+}
+
+/** The host benchmark's sections, by the name `npm run bench -- host-<name>` selects. */
+export const hostBenchSections = {
+  start: startBench,
+  memory: idleMemoryBench,
+  latency: latencyBench,
+  send: sendBench,
+  'observe-all': observeAllBench,
+} as const satisfies Record<string, () => Promise<void>>;
+
+export async function runHostBench(
+  sections: readonly (keyof typeof hostBenchSections)[] = Object.keys(
+    hostBenchSections,
+  ) as (keyof typeof hostBenchSections)[],
+): Promise<void> {
+  const took: string[] = [];
+  for (const name of sections) {
+    const t0 = performance.now();
+    await hostBenchSections[name]();
     took.push(`${name} ${fmt((performance.now() - t0) / 1000, 1)} s`);
   }
   console.log(`\nadapter-host benchmarks took ${took.join(', ')}.`);
