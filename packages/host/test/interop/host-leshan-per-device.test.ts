@@ -11,17 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LeshanServer, startLeshanServer } from '../../../../test/peers/leshan.js';
 import { mbpollValues, runMbpoll } from '../../../../test/peers/mbpoll.js';
 import { type PymodbusDevice, startPymodbusDevice } from '../../../../test/peers/pymodbus.js';
-import { runAdapterHostCli } from '../../src/cli-main.js';
-import type { ExitCodeValue } from '../../src/exit-codes.js';
+import { eventually, type RunningHostCli, startHostCli } from '../support/host-cli-run.js';
 
 const ep = 'boiler-7';
 let leshan: LeshanServer;
 let plc: PymodbusDevice;
 let dir: string;
-let stop: () => void;
-let exited: Promise<ExitCodeValue>;
-let httpUrl: string;
-const logs: string[] = [];
+let host: RunningHostCli;
 
 function mappingYaml(port: number): string {
   return `version: 1
@@ -38,25 +34,6 @@ devices:
       /3311/0/5850: { source: { table: coil, address: 0 }, access: rw }
       /3311/0/5851: { source: { table: holding, address: 20, type: uint16 }, access: rw }
 `;
-}
-
-async function eventually<T>(
-  probe: () => Promise<T | undefined>,
-  timeoutMs: number,
-  what: string,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}${last === undefined ? '' : `: ${String(last)}`}`);
 }
 
 beforeAll(async () => {
@@ -86,46 +63,13 @@ beforeAll(async () => {
     (e) => e.type === 'REGISTRATION' && e.registration.endpoint === ep,
     20_000,
   );
-  const stopSignal = new Promise<void>((resolve) => {
-    stop = resolve;
-  });
-  const ready = new Promise<void>((resolve) => {
-    exited = runAdapterHostCli(
-      [
-        '--mapping',
-        mapping,
-        '--server',
-        `coap://127.0.0.1:${leshan.coapPort}`,
-        '--mode',
-        'per-device',
-        '--http',
-        '0',
-        '--lifetime',
-        '60',
-        '--log-format',
-        'json',
-      ],
-      {
-        out: { stdout: (t) => logs.push(t), stderr: (t) => logs.push(t) },
-        env: {},
-        stopSignal,
-        onReloadRequest: () => () => {},
-        isTty: false,
-        onReady: (r) => {
-          httpUrl = r.httpUrl ?? '';
-          resolve();
-        },
-      },
-    );
-    exited.then(() => resolve());
-  });
-  await ready;
+  host = await startHostCli(mapping, `coap://127.0.0.1:${leshan.coapPort}`);
   await registered;
 }, 90_000);
 
 afterAll(async () => {
-  stop?.();
-  await exited;
+  host?.stop();
+  await host?.exited;
   await Promise.all([leshan?.stop(), plc?.stop()]);
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 }, 60_000);
@@ -197,12 +141,12 @@ describe('adapter-host per-device mode against Leshan and pymodbus', () => {
   });
 
   it('serves /healthz and /metrics', async () => {
-    const health = await fetch(`${httpUrl}/healthz`);
+    const health = await fetch(`${host.httpUrl}/healthz`);
     expect(health.status).toBe(200);
     const body = (await health.json()) as { status: string; devices: { id: string; connection: string }[] };
     expect(body.status).toBe('ok');
     expect(body.devices).toEqual([expect.objectContaining({ id: ep, connection: 'connected' })]);
-    const metrics = await (await fetch(`${httpUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${host.httpUrl}/metrics`)).text();
     expect(metrics).toContain(`adapter_host_device_connected{device="${ep}"} 1`);
     expect(metrics).toContain(`adapter_host_lwm2m_registered{endpoint="${ep}"} 1`);
     expect(metrics).toMatch(new RegExp(`adapter_host_notifications_total\\{endpoint="${ep}"\\} [1-9]`));
@@ -222,7 +166,7 @@ describe('adapter-host per-device mode against Leshan and pymodbus', () => {
       'a 5.03 while the PLC is down',
     );
     expect(unavailable.code).toBe('5.03');
-    const degraded = await fetch(`${httpUrl}/healthz`);
+    const degraded = await fetch(`${host.httpUrl}/healthz`);
     expect(degraded.status).toBe(503);
     // after the restart the register holds its initial 215 again: the observation reports 21.5
     const recovered = leshan.events.waitForEvent(
@@ -245,9 +189,9 @@ describe('adapter-host per-device mode against Leshan and pymodbus', () => {
       (e) => e.type === 'DEREGISTRATION' && e.registration.endpoint === ep,
       15_000,
     );
-    stop();
-    expect(await exited).toBe(0);
+    host.stop();
+    expect(await host.exited).toBe(0);
     await deregistered;
-    expect(logs.join('')).toContain('"msg":"shutting down: stop polling, de-register, close"');
+    expect(host.logs.join('')).toContain('"msg":"shutting down: stop polling, de-register, close"');
   }, 30_000);
 });

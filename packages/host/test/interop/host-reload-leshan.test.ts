@@ -11,8 +11,7 @@ import { join } from 'node:path';
 import { createModbusSimulator, type ModbusSimulator } from '@lwm2m-adapters/modbus/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LeshanServer, startLeshanServer } from '../../../../test/peers/leshan.js';
-import { runAdapterHostCli } from '../../src/cli-main.js';
-import type { ExitCodeValue } from '../../src/exit-codes.js';
+import { eventually, loggedEntries, type RunningHostCli, startHostCli } from '../support/host-cli-run.js';
 
 const A = 'reload-boiler-a';
 const B = 'reload-boiler-b';
@@ -44,102 +43,9 @@ function mappingYaml(devices: readonly string[]): string {
   return `version: 1\ndevices:\n${devices.join('')}`;
 }
 
-async function eventually<T>(
-  probe: () => Promise<T | undefined>,
-  timeoutMs: number,
-  what: string,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}${last === undefined ? '' : `: ${String(last)}`}`);
-}
-
-interface RunningHost {
-  readonly exited: Promise<ExitCodeValue>;
-  readonly httpUrl: string;
-  readonly logs: string[];
-  readonly stop: () => void;
-  /** Asks for a reload the way SIGHUP does. */
-  readonly reload: () => void;
-}
-
-/** `adapter-host --mapping <file> --mode per-device ...` through the CLI entry point. */
-async function startHost(leshan: LeshanServer, mapping: string, extra: string[] = []): Promise<RunningHost> {
-  const logs: string[] = [];
-  let stop!: () => void;
-  const stopSignal = new Promise<void>((resolve) => {
-    stop = resolve;
-  });
-  const reloadListeners = new Set<() => void>();
-  let httpUrl = '';
-  let exited!: Promise<ExitCodeValue>;
-  await new Promise<void>((resolve, reject) => {
-    exited = runAdapterHostCli(
-      [
-        '--mapping',
-        mapping,
-        '--server',
-        `coap://127.0.0.1:${leshan.coapPort}`,
-        '--mode',
-        'per-device',
-        '--http',
-        '0',
-        '--lifetime',
-        '60',
-        '--observed-poll',
-        '200ms',
-        '--log-format',
-        'json',
-        ...extra,
-      ],
-      {
-        out: { stdout: (t) => logs.push(t), stderr: (t) => logs.push(t) },
-        env: {},
-        stopSignal,
-        onReloadRequest: (listener) => {
-          reloadListeners.add(listener);
-          return () => reloadListeners.delete(listener);
-        },
-        isTty: false,
-        onReady: (ready) => {
-          httpUrl = ready.httpUrl ?? '';
-          resolve();
-        },
-      },
-    );
-    exited.then(
-      (code) => reject(new Error(`adapter-host exited ${code} before it was ready:\n${logs.join('')}`)),
-      reject,
-    );
-  });
-  return {
-    exited,
-    httpUrl,
-    logs,
-    stop,
-    reload: () => {
-      for (const listener of reloadListeners) listener();
-    },
-  };
-}
-
-/** Log lines (JSON) with this message, from index `after` on. */
-function logged(host: RunningHost, msg: string, after = 0): Record<string, unknown>[] {
-  return host.logs
-    .slice(after)
-    .flatMap((text) => text.split('\n'))
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>)
-    .filter((entry) => entry.msg === msg);
+/** `adapter-host --mode per-device` against Leshan, observed points polled every 200 ms. */
+function startHost(leshan: LeshanServer, mapping: string, extra: string[] = []): Promise<RunningHostCli> {
+  return startHostCli(mapping, `coap://127.0.0.1:${leshan.coapPort}`, ['--observed-poll', '200ms', ...extra]);
 }
 
 let leshan: LeshanServer;
@@ -157,7 +63,7 @@ afterAll(async () => {
 }, 60_000);
 
 describe('adapter-host reload (per-device) against Leshan', () => {
-  let host: RunningHost;
+  let host: RunningHostCli;
   let mapping: string;
   /** A second PLC for device C, which the health test stops and starts. */
   let plcC: { sim: ModbusSimulator; port: number };
@@ -226,7 +132,7 @@ describe('adapter-host reload (per-device) against Leshan', () => {
     host.reload();
     await Promise.all([cRegistered, bDeregistered]);
     const reloaded = await eventually(
-      async () => logged(host, 'mapping reloaded', logIndex)[0],
+      async () => loggedEntries(host, 'mapping reloaded', logIndex)[0],
       10_000,
       'the reload to be logged',
     );
@@ -287,7 +193,7 @@ describe('adapter-host reload (per-device) against Leshan', () => {
     const after = await leshan.api.client(C);
     expect(after?.registrationId).not.toBe(before?.registrationId);
     const reloaded = await eventually(
-      async () => logged(host, 'mapping reloaded', logIndex)[0],
+      async () => loggedEntries(host, 'mapping reloaded', logIndex)[0],
       10_000,
       'the reload to be logged',
     );
@@ -317,7 +223,7 @@ describe('adapter-host reload (per-device) against Leshan', () => {
     host.reload();
     const problem = await eventually(
       async () =>
-        logged(host, 'the changed mapping has problems; still running the previous one', logIndex)[0],
+        loggedEntries(host, 'the changed mapping has problems; still running the previous one', logIndex)[0],
       10_000,
       'the problems to be logged',
     );
@@ -327,7 +233,7 @@ describe('adapter-host reload (per-device) against Leshan', () => {
       `${mapping}:12:40: /3303/0/5700: source.table "holdin" is not valid`,
     );
     expect(String(problem.details)).toContain(`${mapping}:13:`);
-    expect(logged(host, 'mapping reloaded', logIndex)).toEqual([]);
+    expect(loggedEntries(host, 'mapping reloaded', logIndex)).toEqual([]);
 
     // both devices still answer, nobody registered or de-registered
     for (const ep of [A, C]) {
@@ -349,7 +255,11 @@ describe('adapter-host reload (per-device) against Leshan', () => {
     );
     const again = host.logs.length;
     host.reload();
-    await eventually(async () => logged(host, 'mapping unchanged', again)[0], 10_000, 'an unchanged reload');
+    await eventually(
+      async () => loggedEntries(host, 'mapping unchanged', again)[0],
+      10_000,
+      'an unchanged reload',
+    );
   }, 30_000);
 
   it('answers /healthz 503 while a PLC is down, and 200 again once it is back', async () => {
@@ -424,7 +334,7 @@ describe('adapter-host --watch against Leshan', () => {
     const host = await startHost(leshan, mapping, ['--watch']);
     try {
       await first;
-      expect(logged(host, 'watching the mapping for changes')).toHaveLength(1);
+      expect(loggedEntries(host, 'watching the mapping for changes')).toHaveLength(1);
       const cursor = leshan.events.cursor();
       const second = leshan.events.waitForEvent(
         (e) => e.type === 'REGISTRATION' && e.registration.endpoint === W2,
