@@ -14,16 +14,16 @@ import {
   type LeshanServer,
   startLeshanServer,
 } from '../../../../test/peers/leshan.js';
-import { endpointLink, LwM2mClient } from '../../src/client/index.js';
+import type { LwM2mClient } from '../../src/client/index.js';
 import { CoapEndpoint } from '../../src/coap/coap-endpoint.js';
-import { ObjectRegistry } from '../../src/registry/object-registry.js';
 import { UdpTransport } from '../../src/transport/udp-transport.js';
+import { type LoopbackClient, openLoopbackClient } from './support/loopback-client.js';
 
 const ep = 'lwm2m-adapters-interop-1';
 
 let leshan: LeshanServer;
 let transport: UdpTransport;
-let endpoint: CoapEndpoint;
+let loopback: LoopbackClient;
 let client: LwM2mClient;
 let temperature = 21.5;
 const executed: string[] = [];
@@ -71,16 +71,13 @@ async function changeAndWaitForEvaluation(
 
 beforeAll(async () => {
   leshan = await startLeshanServer();
-  transport = await UdpTransport.open({ host: '127.0.0.1' });
-  endpoint = new CoapEndpoint({ sink: transport });
-  transport.setReceiver(endpoint);
-  client = new LwM2mClient({
+  loopback = await openLoopbackClient({
     endpointName: ep,
-    server: { peer: { address: '127.0.0.1', port: leshan.coapPort }, shortServerId: 1, lifetime: 20 },
-    registry: ObjectRegistry.withOmaObjects(),
-    link: endpointLink(endpoint),
+    serverPort: leshan.coapPort,
+    lifetime: 20,
     device: { manufacturer: 'lwm2m-adapters', modelNumber: 'interop', serialNumber: 'SN-1' },
   });
+  ({ client, transport } = loopback);
   client.objects.defineObject(3303, {
     instances: {
       0: {
@@ -140,9 +137,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await client?.close();
-  endpoint?.close();
-  await transport?.close();
+  await loopback?.close();
   await leshan?.stop();
 }, 30_000);
 

@@ -12,16 +12,13 @@ import {
   leafValues,
   startLeshanHarness,
 } from '../../../../test/peers/leshan-harness.js';
-import { endpointLink, LwM2mClient } from '../../src/client/index.js';
-import { CoapEndpoint } from '../../src/coap/coap-endpoint.js';
-import { ObjectRegistry } from '../../src/registry/object-registry.js';
-import { UdpTransport } from '../../src/transport/udp-transport.js';
+import type { LwM2mClient } from '../../src/client/index.js';
+import { type LoopbackClient, openLoopbackClient } from './support/loopback-client.js';
 
 const ep = 'lwm2m-adapters-composite-1';
 
 let leshan: LeshanHarness;
-let transport: UdpTransport;
-let endpoint: CoapEndpoint;
+let loopback: LoopbackClient;
 let client: LwM2mClient;
 let temperature = 21.5;
 
@@ -34,16 +31,13 @@ const isCompositeNotification = (e: HarnessEvent): e is CompositeNotification =>
 
 beforeAll(async () => {
   leshan = await startLeshanHarness();
-  transport = await UdpTransport.open({ host: '127.0.0.1' });
-  endpoint = new CoapEndpoint({ sink: transport });
-  transport.setReceiver(endpoint);
-  client = new LwM2mClient({
+  loopback = await openLoopbackClient({
     endpointName: ep,
-    server: { peer: { address: '127.0.0.1', port: leshan.coapPort }, shortServerId: 1, lifetime: 30 },
-    registry: ObjectRegistry.withOmaObjects(),
-    link: endpointLink(endpoint),
+    serverPort: leshan.coapPort,
+    lifetime: 30,
     device: { manufacturer: 'lwm2m-adapters', modelNumber: 'composite', serialNumber: 'SN-C1' },
   });
+  ({ client } = loopback);
   client.objects.defineObject(3303, {
     instances: { 0: { 5700: { read: () => temperature }, 5701: 'Cel', 5750: 'boiler' } },
   });
@@ -53,9 +47,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await client?.close();
-  endpoint?.close();
-  await transport?.close();
+  await loopback?.close();
   await leshan?.stop();
 }, 30_000);
 

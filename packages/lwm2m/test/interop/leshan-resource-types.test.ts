@@ -11,17 +11,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LeshanHarness, leafValues, startLeshanHarness } from '../../../../test/peers/leshan-harness.js';
-import { endpointLink, LwM2mClient } from '../../src/client/index.js';
-import { CoapEndpoint } from '../../src/coap/coap-endpoint.js';
-import { ObjectRegistry } from '../../src/registry/object-registry.js';
-import { UdpTransport } from '../../src/transport/udp-transport.js';
+import type { LwM2mClient } from '../../src/client/index.js';
+import { type LoopbackClient, openLoopbackClient } from './support/loopback-client.js';
 
 const ep = 'lwm2m-adapters-types-1';
 const created = new Date(Date.UTC(2024, 0, 2, 3, 4, 5));
 
 let leshan: LeshanHarness;
-let transport: UdpTransport;
-let endpoint: CoapEndpoint;
+let loopback: LoopbackClient;
 let client: LwM2mClient;
 
 /** What Leshan must decode from /10/0 (Cellular Connectivity), /19/0 (BinaryAppDataContainer), /22/0 (Virtual Observe Notify). */
@@ -43,16 +40,13 @@ const expected = {
 
 beforeAll(async () => {
   leshan = await startLeshanHarness();
-  transport = await UdpTransport.open({ host: '127.0.0.1' });
-  endpoint = new CoapEndpoint({ sink: transport });
-  transport.setReceiver(endpoint);
-  client = new LwM2mClient({
+  loopback = await openLoopbackClient({
     endpointName: ep,
-    server: { peer: { address: '127.0.0.1', port: leshan.coapPort }, shortServerId: 1, lifetime: 30 },
-    registry: ObjectRegistry.withOmaObjects(),
-    link: endpointLink(endpoint),
+    serverPort: leshan.coapPort,
+    lifetime: 30,
     device: { manufacturer: 'lwm2m-adapters' },
   });
+  ({ client } = loopback);
   client.objects.defineObject(10, {
     instances: {
       0: {
@@ -76,9 +70,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await client?.close();
-  endpoint?.close();
-  await transport?.close();
+  await loopback?.close();
   await leshan?.stop();
 }, 30_000);
 

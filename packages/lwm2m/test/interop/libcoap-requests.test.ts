@@ -14,10 +14,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LeshanServer, startLeshanServer } from '../../../../test/peers/leshan.js';
 import { execFileAsync, requireExecutable } from '../../../../test/peers/peer-process.js';
-import { endpointLink, LwM2mClient } from '../../src/client/index.js';
-import { CoapEndpoint } from '../../src/coap/coap-endpoint.js';
-import { ObjectRegistry } from '../../src/registry/object-registry.js';
-import { UdpTransport } from '../../src/transport/udp-transport.js';
+import type { LwM2mClient } from '../../src/client/index.js';
+import type { CoapEndpoint } from '../../src/coap/coap-endpoint.js';
+import type { UdpTransport } from '../../src/transport/udp-transport.js';
+import { type LoopbackClient, openLoopbackClient } from './support/loopback-client.js';
 
 const INSTALL = 'apt-get install -y libcoap3-bin';
 const ep = 'lwm2m-adapters-libcoap-raw-1';
@@ -26,6 +26,7 @@ let coapClient: string;
 let leshan: LeshanServer;
 let transport: UdpTransport;
 let endpoint: CoapEndpoint;
+let loopback: LoopbackClient;
 let client: LwM2mClient;
 let base: string;
 const executed: string[] = [];
@@ -50,18 +51,15 @@ async function coap(...args: string[]): Promise<CoapClientResult> {
 beforeAll(async () => {
   coapClient = await requireExecutable('coap-client-notls', INSTALL);
   leshan = await startLeshanServer();
-  transport = await UdpTransport.open({ host: '127.0.0.1' });
-  endpoint = new CoapEndpoint({ sink: transport });
-  transport.setReceiver(endpoint);
-  base = `coap://127.0.0.1:${transport.localAddress.port}`;
-  client = new LwM2mClient({
+  loopback = await openLoopbackClient({
     endpointName: ep,
-    server: { peer: { address: '127.0.0.1', port: leshan.coapPort }, shortServerId: 1, lifetime: 30 },
-    registry: ObjectRegistry.withOmaObjects(),
-    link: endpointLink(endpoint),
+    serverPort: leshan.coapPort,
+    lifetime: 30,
     acceptRequestsFromAnyPeer: true,
     device: { manufacturer: 'lwm2m-adapters', modelNumber: 'libcoap-raw', serialNumber: 'SN-R1' },
   });
+  ({ client, endpoint, transport } = loopback);
+  base = `coap://127.0.0.1:${transport.localAddress.port}`;
   client.objects.defineObject(3303, {
     instances: {
       0: {
@@ -92,9 +90,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await client?.close();
-  endpoint?.close();
-  await transport?.close();
+  await loopback?.close();
   await leshan?.stop();
 }, 30_000);
 
