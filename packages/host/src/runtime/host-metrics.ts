@@ -66,9 +66,32 @@ export class HostMetrics {
         },
       });
 
-    gauge('adapter_host_device_connected', '1 when the device session is connected', ['device'], (set, s) => {
-      for (const d of s.devices) set({ device: d.id }, d.connection === 'connected' ? 1 : 0);
-    });
+    type DeviceStatus = HostStatus['devices'][number];
+    type EndpointStatus = HostStatus['endpoints'][number];
+    /** One series per device, valued by `value`. */
+    const perDevice = (
+      kind: 'gauge' | 'counter',
+      name: string,
+      help: string,
+      value: (d: DeviceStatus) => number,
+    ) =>
+      (kind === 'gauge' ? gauge : counter)(name, help, ['device'], (put, s) => {
+        for (const d of s.devices) put({ device: d.id }, value(d));
+      });
+    /** One series per LwM2M endpoint, valued by `value`. */
+    const perEndpoint = (
+      kind: 'gauge' | 'counter',
+      name: string,
+      help: string,
+      value: (e: EndpointStatus) => number,
+    ) =>
+      (kind === 'gauge' ? gauge : counter)(name, help, ['endpoint'], (put, s) => {
+        for (const e of s.endpoints) put({ endpoint: e.endpoint }, value(e));
+      });
+
+    perDevice('gauge', 'adapter_host_device_connected', '1 when the device session is connected', (d) =>
+      d.connection === 'connected' ? 1 : 0,
+    );
     gauge(
       'adapter_host_device_state',
       'Device session state (1 for the current one)',
@@ -78,27 +101,17 @@ export class HostMetrics {
           for (const state of SESSION_STATES) set({ device: d.id, state }, d.connection === state ? 1 : 0);
       },
     );
-    gauge(
-      'adapter_host_lwm2m_registered',
-      '1 while the LwM2M endpoint is registered',
-      ['endpoint'],
-      (set, s) => {
-        for (const e of s.endpoints)
-          set(
-            { endpoint: e.endpoint },
-            e.registration === 'registered' || e.registration === 'updating' ? 1 : 0,
-          );
-      },
+    perEndpoint('gauge', 'adapter_host_lwm2m_registered', '1 while the LwM2M endpoint is registered', (e) =>
+      e.registration === 'registered' || e.registration === 'updating' ? 1 : 0,
     );
-    gauge('adapter_host_points', 'Mapped points read from the device', ['device'], (set, s) => {
-      for (const d of s.devices) set({ device: d.id }, d.stats.points);
-    });
-    gauge('adapter_host_points_polled', 'Points read in the background now', ['device'], (set, s) => {
-      for (const d of s.devices) set({ device: d.id }, d.stats.polledPoints);
-    });
-    gauge('adapter_host_points_bad', 'Points whose last read failed', ['device'], (set, s) => {
-      for (const d of s.devices) set({ device: d.id }, d.stats.badPoints);
-    });
+    perDevice('gauge', 'adapter_host_points', 'Mapped points read from the device', (d) => d.stats.points);
+    perDevice(
+      'gauge',
+      'adapter_host_points_polled',
+      'Points read in the background now',
+      (d) => d.stats.polledPoints,
+    );
+    perDevice('gauge', 'adapter_host_points_bad', 'Points whose last read failed', (d) => d.stats.badPoints);
     gauge(
       'adapter_host_queue_depth',
       'Requests waiting, by device and queue',
@@ -111,25 +124,19 @@ export class HostMetrics {
         }
       },
     );
-    counter(
+    perDevice(
+      'counter',
       'adapter_host_adapter_reads_total',
       'Adapter read calls (each may be several device requests)',
-      ['device'],
-      (add, s) => {
-        for (const d of s.devices) add({ device: d.id }, d.stats.adapterReads);
-      },
+      (d) => d.stats.adapterReads,
     );
-    counter(
+    perDevice(
+      'counter',
       'adapter_host_device_requests_total',
       'Requests the adapter sent to the device',
-      ['device'],
-      (add, s) => {
-        for (const d of s.devices) add({ device: d.id }, d.stats.session.requests ?? 0);
-      },
+      (d) => d.stats.session.requests ?? 0,
     );
-    counter('adapter_host_point_reads_total', 'Point readings', ['device'], (add, s) => {
-      for (const d of s.devices) add({ device: d.id }, d.stats.pointReads);
-    });
+    perDevice('counter', 'adapter_host_point_reads_total', 'Point readings', (d) => d.stats.pointReads);
     counter(
       'adapter_host_errors_total',
       'Failed point reads, writes and executes',
@@ -142,36 +149,37 @@ export class HostMetrics {
         }
       },
     );
-    counter('adapter_host_writes_total', 'Writes sent to the device', ['device'], (add, s) => {
-      for (const d of s.devices) add({ device: d.id }, d.stats.writes);
-    });
-    counter('adapter_host_executes_total', 'Executes sent to the device', ['device'], (add, s) => {
-      for (const d of s.devices) add({ device: d.id }, d.stats.executes);
-    });
-    counter('adapter_host_value_changes_total', 'Point value changes seen', ['device'], (add, s) => {
-      for (const d of s.devices) add({ device: d.id }, d.stats.changes);
-    });
-    counter(
+    perDevice('counter', 'adapter_host_writes_total', 'Writes sent to the device', (d) => d.stats.writes);
+    perDevice(
+      'counter',
+      'adapter_host_executes_total',
+      'Executes sent to the device',
+      (d) => d.stats.executes,
+    );
+    perDevice(
+      'counter',
+      'adapter_host_value_changes_total',
+      'Point value changes seen',
+      (d) => d.stats.changes,
+    );
+    perDevice(
+      'counter',
       'adapter_host_poll_overruns_total',
       'Poll cycles skipped because the previous one was still running',
-      ['device'],
-      (add, s) => {
-        for (const d of s.devices) add({ device: d.id }, d.stats.overruns);
-      },
+      (d) => d.stats.overruns,
     );
-    gauge('adapter_host_observations', 'Active observations', ['endpoint'], (set, s) => {
-      for (const e of s.endpoints) set({ endpoint: e.endpoint }, e.observations.active);
-    });
-    counter('adapter_host_notifications_total', 'Notifications sent', ['endpoint'], (add, s) => {
-      for (const e of s.endpoints) add({ endpoint: e.endpoint }, e.observations.notificationsSent);
-    });
-    counter(
+    perEndpoint('gauge', 'adapter_host_observations', 'Active observations', (e) => e.observations.active);
+    perEndpoint(
+      'counter',
+      'adapter_host_notifications_total',
+      'Notifications sent',
+      (e) => e.observations.notificationsSent,
+    );
+    perEndpoint(
+      'counter',
       'adapter_host_notifications_skipped_total',
       'Notifications skipped (value unavailable)',
-      ['endpoint'],
-      (add, s) => {
-        for (const e of s.endpoints) add({ endpoint: e.endpoint }, e.observations.notificationsSkipped);
-      },
+      (e) => e.observations.notificationsSkipped,
     );
     counter(
       'adapter_host_drops_total',
@@ -185,17 +193,18 @@ export class HostMetrics {
         }
       },
     );
-    counter(
+    perEndpoint(
+      'counter',
       'adapter_host_send_messages_total',
       'Send (POST /dp) messages acknowledged',
-      ['endpoint'],
-      (add, s) => {
-        for (const e of s.endpoints) add({ endpoint: e.endpoint }, e.sendMessages);
-      },
+      (e) => e.sendMessages,
     );
-    counter('adapter_host_send_values_total', 'Values reported with Send', ['endpoint'], (add, s) => {
-      for (const e of s.endpoints) add({ endpoint: e.endpoint }, e.sendValues);
-    });
+    perEndpoint(
+      'counter',
+      'adapter_host_send_values_total',
+      'Values reported with Send',
+      (e) => e.sendValues,
+    );
     counter('adapter_host_reloads_total', 'Mapping reloads applied', [], (add, s) => add({}, s.reloads));
   }
 
