@@ -111,6 +111,8 @@ it('reloads on SIGHUP and de-registers on SIGTERM, exiting 0', async () => {
       20_000,
       'press-1 registered',
     );
+    // the operations server starts once the host has started, which may be after the Register
+    await outputContains('"url":"http:', 20_000);
     const httpUrl = /"url":"(http:[^"]+)"/.exec(output)?.[1];
     expect(httpUrl, output).toBeDefined();
     const health = async () =>

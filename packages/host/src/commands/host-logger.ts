@@ -24,7 +24,7 @@ export function createHostLogger(
     colorize: isTty,
     sync: true,
     translateTime: 'HH:MM:ss.l',
-    ignore: 'pid,hostname,name',
+    ignore: 'pid,hostname,name,report', // status reports say everything in their message
     // pino-pretty pipes into its destination: it must be a stream, not just something with write()
     destination: new Writable({
       write(chunk: Buffer | string, _encoding, done) {

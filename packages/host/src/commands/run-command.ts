@@ -8,11 +8,11 @@ import { createAdapterResolver } from '../adapter-resolver.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { compileMappingFile } from '../mapping-loader.js';
 import { AdapterHost } from '../runtime/adapter-host.js';
-import type { HostStatus } from '../runtime/host-status.js';
 import { OperationsServer } from '../runtime/operations-server.js';
 import type { CommandOutput } from './command-output.js';
 import { createHostLogger } from './host-logger.js';
 import type { RunSettings } from './run-settings.js';
+import { startStatusReporter } from './status-reporter.js';
 
 export interface RunOptions {
   /** Resolves when the host should shut down (SIGINT/SIGTERM in the CLI). */
@@ -110,7 +110,7 @@ export async function runCommand(
     const reload = reloader(file, host, logger, options.env, resolver);
     if (options.onReloadRequest !== undefined) cleanups.push(options.onReloadRequest(reload));
     if (settings.watch) cleanups.push(watchMapping(file, reload, logger));
-    cleanups.push(statusReporter(host, logger, settings.statusIntervalMs));
+    cleanups.push(startStatusReporter(() => host.status(), logger, settings.statusIntervalMs));
     options.onReady?.({ host, httpUrl: operations?.url });
     await options.until;
     logger.info({}, 'shutting down: stop polling, de-register, close');
@@ -198,49 +198,5 @@ function watchMapping(file: string, reload: () => void, logger: Logger): () => v
   return () => {
     clearTimeout(timer);
     watcher?.close();
-  };
-}
-
-/** Logs a one-line status per device and endpoint now and then: connection, points, reads/s. */
-function statusReporter(host: AdapterHost, logger: Logger, intervalMs: number): () => void {
-  let previous: { at: number; reads: Map<string, number> } = { at: Date.now(), reads: new Map() };
-  const report = () => {
-    const status: HostStatus = host.status();
-    const now = Date.now();
-    const seconds = Math.max(0.001, (now - previous.at) / 1000);
-    const reads = new Map(status.devices.map((d) => [d.id, d.stats.pointReads]));
-    for (const endpoint of status.endpoints) {
-      logger.info(
-        {
-          endpoint: endpoint.endpoint,
-          registration: endpoint.registration,
-          observations: endpoint.observations.active,
-          notifications: endpoint.observations.notificationsSent,
-        },
-        `${endpoint.endpoint}: ${endpoint.registration}, ${endpoint.observations.active} observation(s), ${endpoint.observations.notificationsSent} notification(s) sent`,
-      );
-    }
-    for (const device of status.devices) {
-      const rate = ((reads.get(device.id) ?? 0) - (previous.reads.get(device.id) ?? 0)) / seconds;
-      logger.info(
-        {
-          device: device.id,
-          connection: device.connection,
-          points: device.stats.points,
-          badPoints: device.stats.badPoints,
-          pointsPerSecond: Number(rate.toFixed(1)),
-        },
-        `${device.id}${device.prefix === undefined ? '' : ` (/${device.prefix})`}: ${device.connection}, ${device.stats.points} point(s), ${rate.toFixed(1)} points/s${device.stats.badPoints > 0 ? `, ${device.stats.badPoints} failing` : ''}`,
-      );
-    }
-    previous = { at: now, reads };
-  };
-  const first = setTimeout(report, Math.min(intervalMs, 5_000));
-  const timer = setInterval(report, intervalMs);
-  first.unref();
-  timer.unref();
-  return () => {
-    clearTimeout(first);
-    clearInterval(timer);
   };
 }
