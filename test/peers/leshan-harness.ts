@@ -32,6 +32,7 @@ import {
   harnessResponseSchema,
 } from './leshan/harness-schemas.js';
 import { leshanHome } from './leshan.js';
+import { PeerEventLog } from './peer-event-log.js';
 import { MissingPeerError, type PeerProcess, requireExecutable, startPeer } from './peer-process.js';
 
 export type {
@@ -212,19 +213,15 @@ export async function startLeshanHarness(options: { startTimeoutMs?: number } = 
   // A write after the JVM died reports EPIPE here; the exit handler below fails the waiters.
   stdin.on('error', () => {});
 
-  const events: HarnessEvent[] = [];
-  const waiters = new Set<() => void>();
+  const log = new PeerEventLog<HarnessEvent>('Leshan harness event', (e) =>
+    'endpoint' in e ? `${e.event} ${e.endpoint}` : e.event,
+  );
   const pending = new Map<number, Pending>();
   let nextId = 1;
-  let failure: Error | undefined;
-  const notify = () => {
-    for (const w of waiters) w();
-  };
   const fail = (error: Error) => {
-    failure ??= error;
+    log.fail(error);
     for (const p of pending.values()) p.reject(error);
     pending.clear();
-    notify();
   };
 
   let buffer = '';
@@ -268,8 +265,7 @@ export async function startLeshanHarness(options: { startTimeoutMs?: number } = 
       );
       return;
     }
-    events.push(event.data);
-    notify();
+    log.push(event.data);
   };
   peer.child.once('exit', (code, signal) =>
     fail(
@@ -279,44 +275,7 @@ export async function startLeshanHarness(options: { startTimeoutMs?: number } = 
     ),
   );
 
-  const waitForEvent = (
-    predicate: (event: HarnessEvent) => boolean,
-    waitMs: number,
-    { after = 0 }: { after?: number } = {},
-  ): Promise<HarnessEvent> =>
-    new Promise((resolve, reject) => {
-      let next = after;
-      const check = () => {
-        for (; next < events.length; next++) {
-          const candidate = events[next];
-          if (candidate !== undefined && predicate(candidate)) {
-            cleanup();
-            resolve(candidate);
-            return;
-          }
-        }
-        if (failure !== undefined) {
-          cleanup();
-          reject(failure);
-        }
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        const seen = events
-          .slice(after)
-          .map((e) => ('endpoint' in e ? `${e.event} ${e.endpoint}` : e.event))
-          .join(', ');
-        reject(
-          new Error(`no matching Leshan harness event within ${waitMs} ms; seen since #${after}: [${seen}]`),
-        );
-      }, waitMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        waiters.delete(check);
-      };
-      waiters.add(check);
-      check();
-    });
+  const waitForEvent: LeshanHarness['waitForEvent'] = log.waitFor.bind(log);
 
   const command = async <S extends z.ZodType>(
     schema: S,
@@ -324,7 +283,7 @@ export async function startLeshanHarness(options: { startTimeoutMs?: number } = 
     body: Record<string, unknown>,
     deviceTimeoutMs: number,
   ): Promise<z.infer<S>> => {
-    if (failure !== undefined) throw failure;
+    if (log.failure !== undefined) throw log.failure;
     const id = nextId++;
     const result = await new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -369,9 +328,9 @@ export async function startLeshanHarness(options: { startTimeoutMs?: number } = 
     coapPort,
     peer,
     startupMs,
-    events,
-    cursor: () => events.length,
-    waitForEvent: waitForEvent as LeshanHarness['waitForEvent'],
+    events: log.events,
+    cursor: () => log.cursor(),
+    waitForEvent,
     read: (endpoint, path, o = {}) =>
       command(harnessReadResultSchema, 'read', { endpoint, path, format: o.format }, o.timeoutMs ?? 5000),
     readComposite: (endpoint, paths, o = {}) =>

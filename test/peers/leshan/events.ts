@@ -12,7 +12,9 @@
  * COAPLOG for each CoAP message of an endpoint that was already registered when the stream opened.
  * M4 has no SEND event (its demo ignores LwM2M Send).
  */
+
 import type { z } from 'zod';
+import { PeerEventLog } from '../peer-event-log.js';
 import {
   coapLogDataSchema,
   type LeshanNode,
@@ -119,14 +121,12 @@ export async function openLeshanEventStream(
   baseUrl: string,
   options: { endpoint?: string; connectTimeoutMs?: number } = {},
 ): Promise<LeshanEventStream> {
-  const events: LeshanEvent[] = [];
-  const waiters = new Set<() => void>();
-  let failure: Error | undefined;
+  const log = new PeerEventLog<LeshanEvent>(
+    'Leshan event',
+    (e) => `${e.type}${'registration' in e ? ` ${e.registration.endpoint}` : ''}`,
+  );
   let abort = new AbortController();
   let closed = false;
-  const notify = () => {
-    for (const w of waiters) w();
-  };
 
   const connect = async (url: string) => {
     const controller = new AbortController();
@@ -145,7 +145,7 @@ export async function openLeshanEventStream(
     if (!response.ok || response.body === null) {
       throw new Error(`Leshan event stream ${url}/api/event answered HTTP ${response.status}`);
     }
-    failure = undefined;
+    log.recover();
     void pump(response.body, controller);
     await new Promise((resolve) => setTimeout(resolve, SUBSCRIBE_SETTLE_MS));
   };
@@ -164,10 +164,9 @@ export async function openLeshanEventStream(
           buffer = buffer.slice(newline + 1);
           newline = buffer.indexOf('\n');
           if (line === '') {
-            if (data.length > 0) events.push(parseLeshanEvent(event, data.join('\n')));
+            if (data.length > 0) log.push(parseLeshanEvent(event, data.join('\n')));
             event = 'message';
             data = [];
-            notify();
           } else if (line.startsWith('event:')) {
             event = line.slice(6).trim();
           } else if (line.startsWith('data:')) {
@@ -176,59 +175,19 @@ export async function openLeshanEventStream(
           // ':' comments (heartbeats), id: and retry: are ignored
         }
       }
-      if (!controller.signal.aborted && !closed) failure = new Error('Leshan event stream ended');
+      if (!controller.signal.aborted && !closed) log.fail(new Error('Leshan event stream ended'));
     } catch (err) {
-      if (!controller.signal.aborted && !closed) {
-        failure = err instanceof Error ? err : new Error(String(err));
-      }
+      if (!controller.signal.aborted && !closed)
+        log.fail(err instanceof Error ? err : new Error(String(err)));
     }
-    notify();
   };
 
   await connect(baseUrl);
 
   const stream: LeshanEventStream = {
-    events,
-    cursor: () => events.length,
-    waitForEvent(
-      predicate: (event: LeshanEvent) => boolean,
-      timeoutMs: number,
-      { after = 0 }: { after?: number } = {},
-    ): Promise<LeshanEvent> {
-      return new Promise<LeshanEvent>((resolve, reject) => {
-        let next = after;
-        const check = () => {
-          for (; next < events.length; next++) {
-            const candidate = events[next];
-            if (candidate !== undefined && predicate(candidate)) {
-              cleanup();
-              resolve(candidate);
-              return;
-            }
-          }
-          if (failure !== undefined) {
-            cleanup();
-            reject(failure);
-          }
-        };
-        const timer = setTimeout(() => {
-          cleanup();
-          const seen = events
-            .slice(after)
-            .map((e) => `${e.type}${'registration' in e ? ` ${e.registration.endpoint}` : ''}`)
-            .join(', ');
-          reject(
-            new Error(`no matching Leshan event within ${timeoutMs} ms; seen since #${after}: [${seen}]`),
-          );
-        }, timeoutMs);
-        const cleanup = () => {
-          clearTimeout(timer);
-          waiters.delete(check);
-        };
-        waiters.add(check);
-        check();
-      });
-    },
+    events: log.events,
+    cursor: () => log.cursor(),
+    waitForEvent: log.waitFor.bind(log),
     disconnect() {
       abort.abort();
     },
@@ -239,7 +198,6 @@ export async function openLeshanEventStream(
     close() {
       closed = true;
       abort.abort();
-      notify();
     },
   };
   return stream;
