@@ -6,6 +6,7 @@
  *  - registration round trip (start() -> registered).
  * Client and in-process server share this process, so CPU figures cover both sides.
  */
+
 import {
   CoapEndpoint,
   type CoapIncomingRequest,
@@ -18,6 +19,7 @@ import {
   UdpTransport,
 } from '@lwm2m-adapters/lwm2m';
 import { startLeshanServer } from '../peers/leshan.js';
+import { coapPayloadOffset } from './coap-payload-offset.js';
 
 const registry = ObjectRegistry.withOmaObjects();
 const HOST = '127.0.0.1';
@@ -75,21 +77,7 @@ function parseObserveResponse(d: Uint8Array): RawResponse | undefined {
   const tkl = d[0]! & 0x0f;
   if (tkl !== OBSERVE_TOKEN.length || d.length < 4 + tkl) return undefined;
   for (let i = 0; i < tkl; i++) if (d[4 + i] !== OBSERVE_TOKEN[i]) return undefined;
-  let i = 4 + tkl;
-  while (i < d.length && d[i] !== 0xff) {
-    const b = d[i++]!;
-    const delta = b >> 4;
-    let len = b & 0x0f;
-    if (delta === 13) i += 1;
-    else if (delta === 14) i += 2;
-    if (len === 13) len = d[i++]! + 13;
-    else if (len === 14) {
-      len = ((d[i]! << 8) | d[i + 1]!) + 269;
-      i += 2;
-    }
-    i += len;
-  }
-  const payload = i < d.length ? Buffer.from(d.subarray(i + 1)).toString('latin1') : '';
+  const payload = Buffer.from(d.subarray(coapPayloadOffset(d))).toString('latin1');
   return { type: (d[0]! >> 4) & 3, code: d[1]!, messageId: (d[2]! << 8) | d[3]!, payload };
 }
 

@@ -6,6 +6,7 @@
  * from the clients is counted by message type (the CoAP message-ID budget is per CON message,
  * Block1 blocks included).
  */
+
 import {
   CoapEndpoint,
   type CoapIncomingRequest,
@@ -19,6 +20,7 @@ import {
   type PeerAddress,
   UdpTransport,
 } from '@lwm2m-adapters/lwm2m';
+import { coapPayloadOffset } from '../coap-payload-offset.js';
 
 const HOST = '127.0.0.1';
 const TYPES = ['CON', 'NON', 'ACK', 'RST'] as const;
@@ -89,26 +91,13 @@ function parseObserveResponse(d: Uint8Array): RawResponse | undefined {
   const tkl = d[0]! & 0x0f;
   if (tkl !== OBSERVE_TOKEN_LENGTH || d.length < 4 + tkl) return undefined;
   if (d[4] !== OBSERVE_TOKEN_PREFIX[0] || d[5] !== OBSERVE_TOKEN_PREFIX[1]) return undefined;
-  let i = 4 + tkl;
-  while (i < d.length && d[i] !== 0xff) {
-    const b = d[i++]!;
-    const delta = b >> 4;
-    let len = b & 0x0f;
-    if (delta === 13) i += 1;
-    else if (delta === 14) i += 2;
-    if (len === 13) len = d[i++]! + 13;
-    else if (len === 14) {
-      len = ((d[i]! << 8) | d[i + 1]!) + 269;
-      i += 2;
-    }
-    i += len;
-  }
+  const start = coapPayloadOffset(d);
   return {
     index: (d[6]! << 8) | d[7]!,
     type: TYPES[(d[0]! >> 4) & 3]!,
     code: d[1]!,
     messageId: (d[2]! << 8) | d[3]!,
-    payload: i < d.length ? d.subarray(i + 1) : new Uint8Array(0),
+    payload: d.subarray(start),
   };
 }
 
