@@ -30,7 +30,7 @@ export class PollScheduler {
   readonly #read: GroupReader;
   readonly #now: () => number;
   readonly #groups = new Map<number, PollGroup>();
-  /** Interval in force by point id (what `intervals()` lists), looked up on every server read. */
+  /** Interval in force by point id (each point is in exactly one group); looked up on every server read. */
   readonly #intervalByPoint = new Map<string, number>();
   #cycles = 0;
   #overruns = 0;
@@ -84,12 +84,9 @@ export class PollScheduler {
     }
   }
 
-  /** Intervals in force, by point id. */
+  /** Intervals in force, by point id (a copy). */
   intervals(): Map<string, number> {
-    const result = new Map<string, number>();
-    for (const group of this.#groups.values())
-      for (const id of group.pointIds) result.set(id, group.intervalMs);
-    return result;
+    return new Map(this.#intervalByPoint);
   }
 
   /** The interval of one point, undefined when it is not polled. */
@@ -98,9 +95,12 @@ export class PollScheduler {
   }
 
   stats(): PollSchedulerStats {
-    let points = 0;
-    for (const group of this.#groups.values()) points += group.pointIds.length;
-    return { cycles: this.#cycles, overruns: this.#overruns, groups: this.#groups.size, points };
+    return {
+      cycles: this.#cycles,
+      overruns: this.#overruns,
+      groups: this.#groups.size,
+      points: this.#intervalByPoint.size,
+    };
   }
 
   /** Stops every timer; reads in progress finish. Idempotent. */
