@@ -10,7 +10,8 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { AdapterHost, compileMappingFile } from '@lwm2m-adapters/host';
+import { AdapterHost, type AdapterHostOptions, compileMappingFile } from '@lwm2m-adapters/host';
+import type { PeerAddress } from '@lwm2m-adapters/lwm2m';
 import type { CompiledMapping } from '@lwm2m-adapters/mapping';
 import { createModbusSimulator, type ModbusSimulator } from '@lwm2m-adapters/modbus/simulator';
 import type { AdapterDefinition } from '@lwm2m-adapters/sdk';
@@ -85,6 +86,36 @@ async function compile(file: string): Promise<{
   const ms = performance.now() - t0;
   if (!result.ok) throw new Error(result.issues.map((issue) => issue.message).join('\n'));
   return { mapping: result.mapping, adapters, ms };
+}
+
+/**
+ * Compiles a generated mapping and starts a gateway host on it against the rig's LwM2M server;
+ * resolves once the server has its Register (closing the host if that never comes).
+ */
+async function startRegisteredHost(
+  r: Rig,
+  endpoint: string,
+  mappingOptions: BenchMappingOptions,
+  options: Pick<AdapterHostOptions, 'runner' | 'send'> = {},
+): Promise<{ host: AdapterHost; mapping: CompiledMapping; peer: PeerAddress }> {
+  const file = await r.files.write(`${endpoint}.yml`, mappingOptions);
+  const { mapping, adapters } = await compile(file);
+  const registered = r.server.nextRegistration(15_000, performance.now());
+  const host = await AdapterHost.start({
+    mapping,
+    adapters,
+    server: { uri: r.server.uri },
+    mode: 'gateway',
+    endpoint,
+    ...options,
+  });
+  try {
+    const { peer } = await registered;
+    return { host, mapping, peer };
+  } catch (error) {
+    await host.close();
+    throw error;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -270,17 +301,14 @@ async function latencyCase(
   mappingOptions: BenchMappingOptions,
   changes: number,
 ): Promise<LatencyResult> {
-  const file = await r.files.write(`latency-${mappingOptions.devices}.yml`, mappingOptions);
-  const { mapping, adapters } = await compile(file);
-  const registered = r.server.nextRegistration(15_000, performance.now());
-  const host = await AdapterHost.start({
-    mapping,
-    adapters,
-    server: { uri: r.server.uri },
-    mode: 'gateway',
-    endpoint: `bench-latency-${mappingOptions.devices}`,
-    runner: { observedPollMs: LATENCY_POLL_MS },
-  });
+  const { host, peer } = await startRegisteredHost(
+    r,
+    `bench-latency-${mappingOptions.devices}`,
+    mappingOptions,
+    {
+      runner: { observedPollMs: LATENCY_POLL_MS },
+    },
+  );
   const rand = seeded(42);
   const samples: number[] = [];
   let missed = 0;
@@ -288,7 +316,6 @@ async function latencyCase(
   let confirmable = 0;
   let notifications = 0;
   try {
-    const { peer } = await registered;
     // /dev1/3304/0/5700: input register 0 of unit 1, int16, scale 0.01; setValue stops its signal
     const path = '/dev1/3304/0/5700';
     let raw = 1;
@@ -399,19 +426,13 @@ async function sendBench(): Promise<void> {
       [100, '1s'],
       [100, '250ms'],
     ] as const) {
-      const file = await r.files.write(`send-${devices}-${poll}.yml`, { devices, port: r.port, poll });
-      const { mapping, adapters } = await compile(file);
-      const registered = r.server.nextRegistration(15_000, performance.now());
-      const host = await AdapterHost.start({
-        mapping,
-        adapters,
-        server: { uri: r.server.uri },
-        mode: 'gateway',
-        endpoint: `bench-send-${devices}-${poll}`,
-        send: { intervalMs: 100, maxValues: 256 },
-      });
+      const { host } = await startRegisteredHost(
+        r,
+        `bench-send-${devices}-${poll}`,
+        { devices, port: r.port, poll },
+        { send: { intervalMs: 100, maxValues: 256 } },
+      );
       try {
-        await registered;
         await sleep(SEND_WARMUP_MS);
         const changes = () => host.status().devices.reduce((n, d) => n + d.stats.changes, 0);
         const batcher = () => host.status().endpoints[0]!;
@@ -485,18 +506,12 @@ interface ObserveAllResult {
 
 /** Observes every mapped point of a gateway host (16 Observes in flight), then holds them while every value changes each second. */
 async function observeAllCase(r: Rig, devices: number): Promise<ObserveAllResult> {
-  const file = await r.files.write(`observe-all-${devices}.yml`, { devices, port: r.port, poll: '1s' });
-  const { mapping, adapters } = await compile(file);
-  const registered = r.server.nextRegistration(15_000, performance.now());
-  const host = await AdapterHost.start({
-    mapping,
-    adapters,
-    server: { uri: r.server.uri },
-    mode: 'gateway',
-    endpoint: `bench-observe-all-${devices}`,
+  const { host, mapping, peer } = await startRegisteredHost(r, `bench-observe-all-${devices}`, {
+    devices,
+    port: r.port,
+    poll: '1s',
   });
   try {
-    const { peer } = await registered;
     const paths = mapping.devices.flatMap((device) =>
       device.points.filter((p) => p.kind === 'bound').map((p) => `/${device.prefix}${p.path}`),
     );

@@ -77,6 +77,7 @@ function parseObserveResponse(d: Uint8Array): RawResponse | undefined {
   const tkl = d[0]! & 0x0f;
   if (tkl !== OBSERVE_TOKEN.length || d.length < 4 + tkl) return undefined;
   for (let i = 0; i < tkl; i++) if (d[4 + i] !== OBSERVE_TOKEN[i]) return undefined;
+  if (d[1]! >> 5 < 2) return undefined; // only responses, never a request with the same token
   const payload = Buffer.from(d.subarray(coapPayloadOffset(d))).toString('latin1');
   return { type: (d[0]! >> 4) & 3, code: d[1]!, messageId: (d[2]! << 8) | d[3]!, payload };
 }

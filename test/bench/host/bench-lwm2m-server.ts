@@ -91,6 +91,8 @@ function parseObserveResponse(d: Uint8Array): RawResponse | undefined {
   const tkl = d[0]! & 0x0f;
   if (tkl !== OBSERVE_TOKEN_LENGTH || d.length < 4 + tkl) return undefined;
   if (d[4] !== OBSERVE_TOKEN_PREFIX[0] || d[5] !== OBSERVE_TOKEN_PREFIX[1]) return undefined;
+  // only responses: a client request whose random token starts with the prefix (1 in 65,536) is not ours
+  if (d[1]! >> 5 < 2) return undefined;
   const start = coapPayloadOffset(d);
   return {
     index: (d[6]! << 8) | d[7]!,
