@@ -25,6 +25,16 @@ export interface RunnerSettings {
   readonly minPollMs?: number;
 }
 
+/** Longest wait on close for Send batches to go out. */
+const SEND_FLUSH_ON_CLOSE_MS = 5_000;
+
+/** Waits for `work`, but no longer than `ms`. */
+async function settledWithin(ms: number, work: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
 export interface SendSettings {
   /** Changes gathered this long go out in one Send (POST /dp). */
   readonly intervalMs: number;
@@ -453,15 +463,20 @@ export class AdapterHost implements AsyncDisposable {
   }
 
   /**
-   * Stops polling, sends what Send batches hold, de-registers every endpoint (bounded wait), closes
-   * the device sessions, then the sockets. Idempotent.
+   * Stops polling, sends what Send batches hold (waiting at most 5 s), de-registers every endpoint
+   * (bounded wait), closes the device sessions, then the sockets. Idempotent.
    */
   close(): Promise<void> {
     this.#closing ??= (async () => {
       await this.#reloading?.catch(() => undefined);
       const attached = [...this.#devices.values()];
       for (const device of attached) device.runner.stopPolling();
-      await Promise.allSettled([this.#gatewayBatcher?.close(), ...attached.map((d) => d.batcher?.close())]);
+      // what Send batches hold goes out, but a server that never answers must not hold shutdown
+      // for CoAP's 93 s: whatever is still in flight fails when the endpoint closes below
+      await settledWithin(
+        SEND_FLUSH_ON_CLOSE_MS,
+        Promise.allSettled([this.#gatewayBatcher?.close(), ...attached.map((d) => d.batcher?.close())]),
+      );
       const endpoints = [
         ...(this.#gateway === undefined ? [] : [this.#gateway]),
         ...attached.filter((d) => d.ownEndpoint).map((d) => d.endpoint),
