@@ -12,7 +12,7 @@ import {
   type ResourceDefinition,
   type ResourceType,
   type ResourceValue,
-} from '@lwm2m-adapters/lwm2m';
+} from '@lwm2m-adapters/lwm2m-core';
 import { type Measurement, measure, printTable } from './measure.js';
 
 const RESOURCES = 60;

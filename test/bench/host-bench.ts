@@ -10,8 +10,8 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import type { PeerAddress } from '@lwm2m-adapters/coap';
 import { AdapterHost, type AdapterHostOptions, compileMappingFile } from '@lwm2m-adapters/host';
-import type { PeerAddress } from '@lwm2m-adapters/lwm2m';
 import type { CompiledMapping } from '@lwm2m-adapters/mapping';
 import { createModbusSimulator, type ModbusSimulator } from '@lwm2m-adapters/modbus/simulator';
 import type { AdapterDefinition } from '@lwm2m-adapters/sdk';

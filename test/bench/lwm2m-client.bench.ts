@@ -12,12 +12,11 @@ import {
   type CoapIncomingRequest,
   type CoapOutgoingResponse,
   type DatagramSink,
-  endpointLink,
-  LwM2mClient,
-  ObjectRegistry,
   type PeerAddress,
-  UdpTransport,
-} from '@lwm2m-adapters/lwm2m';
+} from '@lwm2m-adapters/coap';
+import { endpointLink, LwM2mClient } from '@lwm2m-adapters/lwm2m-client';
+import { ObjectRegistry } from '@lwm2m-adapters/lwm2m-core';
+import { UdpTransport } from '@lwm2m-adapters/transport-node';
 import { startLeshanServer } from '../peers/leshan.js';
 import { coapPayloadOffset } from './coap-payload-offset.js';
 

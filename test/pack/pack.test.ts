@@ -14,7 +14,11 @@ const run = promisify(execFile);
 const repo = resolve(import.meta.dirname, '../..');
 const publicPackages = [
   'packages/errors',
-  'packages/lwm2m',
+  'packages/kit',
+  'packages/lwm2m-core',
+  'packages/coap',
+  'packages/lwm2m-client',
+  'packages/transport-node',
   'packages/sdk',
   'packages/mapping',
   'adapters/modbus',
@@ -67,7 +71,7 @@ describe('npm pack', () => {
   it('installs and runs from plain ESM in a scratch project', async () => {
     const script = `
       import { CodedError } from '@lwm2m-adapters/errors';
-      import { LwM2mCodecs, LwM2mPath, ObjectRegistry, ContentFormat, node, value } from '@lwm2m-adapters/lwm2m';
+      import { LwM2mCodecs, LwM2mPath, ObjectRegistry, ContentFormat, node, value } from '@lwm2m-adapters/lwm2m-core';
       const registry = ObjectRegistry.withOmaObjects();
       const codecs = new LwM2mCodecs(registry);
       const path = LwM2mPath.parse('/3303/0');
@@ -88,10 +92,36 @@ describe('npm pack', () => {
     });
   });
 
+  it('runs a CoAP request over UDP through the packed kit, coap, transport-node and lwm2m-client', async () => {
+    const script = `
+      import { Fifo } from '@lwm2m-adapters/kit';
+      import { CoapEndpoint } from '@lwm2m-adapters/coap';
+      import { UdpTransport } from '@lwm2m-adapters/transport-node';
+      import { endpointLink, LwM2mClient } from '@lwm2m-adapters/lwm2m-client';
+      const open = async () => { const t = await UdpTransport.open({ host: '127.0.0.1' }); const e = new CoapEndpoint({ sink: t }); t.setReceiver(e); return { t, e }; };
+      const server = await open(); const client = await open();
+      server.e.onRequest(async (request) => ({ code: '2.05', contentFormat: 0, payload: new TextEncoder().encode(request.uriPath.join('/')) }));
+      const peer = await client.t.resolvePeer('127.0.0.1', server.t.localAddress.port);
+      const response = await client.e.request(peer, { method: 'GET', uriPath: ['3', '0', '0'] });
+      const queue = new Fifo(); queue.push(1);
+      console.log(JSON.stringify({ code: response.code, body: new TextDecoder().decode(response.payload), queued: queue.size, link: typeof endpointLink(client.e).request, client: typeof LwM2mClient }));
+      server.e.close(); client.e.close(); await Promise.all([server.t.close(), client.t.close()]);
+    `;
+    await writeFile(join(scratch, 'coap-consumer.mjs'), script);
+    const { stdout } = await run(process.execPath, ['coap-consumer.mjs'], { cwd: scratch });
+    expect(JSON.parse(stdout)).toEqual({
+      code: '2.05',
+      body: '3/0/0',
+      queued: 1,
+      link: 'function',
+      client: 'function',
+    });
+  });
+
   it('type-checks a TypeScript consumer against the shipped declarations', async () => {
     await writeFile(
       join(scratch, 'consumer.ts'),
-      `import { LwM2mPath, type ResourceValue } from '@lwm2m-adapters/lwm2m';
+      `import { LwM2mPath, type ResourceValue } from '@lwm2m-adapters/lwm2m-core';
        const v: ResourceValue = { type: 'float', value: 1.5 };
        const level: 'resource' | 'root' | 'object' | 'instance' | 'resource-instance' = LwM2mPath.parse('/3/0/1').level;
        export const out = [v, level];
@@ -117,7 +147,7 @@ describe('npm pack', () => {
     const result = await run(tsc, ['-p', scratch]).catch((e: { stdout?: string }) => e);
     expect('stdout' in result ? result.stdout : '').toBe('');
     const pkg = JSON.parse(
-      await readFile(join(scratch, 'node_modules/@lwm2m-adapters/lwm2m/package.json'), 'utf8'),
+      await readFile(join(scratch, 'node_modules/@lwm2m-adapters/lwm2m-core/package.json'), 'utf8'),
     );
     expect(pkg.exports['.'].types).toBe('./dist/index.d.ts');
   });

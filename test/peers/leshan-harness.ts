@@ -50,7 +50,7 @@ export const LESHAN_HARNESS_VERSION = '2.0.0-M15';
 const harnessLib = join(leshanHome, 'harness-lib');
 const harnessClasses = join(leshanHome, 'harness-classes');
 /** The OMA object definitions the client under test uses; Leshan bundles only the core objects. */
-const omaRegistry = join(dirname(fileURLToPath(import.meta.url)), '../../packages/lwm2m/registry/oma');
+const omaRegistry = join(dirname(fileURLToPath(import.meta.url)), '../../packages/lwm2m-core/registry/oma');
 const INSTALL_HINT = 'bash test/peers/install.sh (needs a JDK 17 and mvn; fetches from Maven Central)';
 const JVM_OPTIONS = [
   '-XX:+UseSerialGC',

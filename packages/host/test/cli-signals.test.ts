@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ObjectRegistry } from '@lwm2m-adapters/lwm2m';
+import { ObjectRegistry } from '@lwm2m-adapters/lwm2m-core';
 import { createModbusSimulator, simulatorConfigFromPoints } from '@lwm2m-adapters/modbus/simulator';
 import { expect, it } from 'vitest';
 import { DemoLwm2mServer } from '../src/demo/demo-lwm2m-server.js';

@@ -27,7 +27,7 @@ it('imports the host without the DTLS stack, the XML parser or pino-pretty', () 
   });
   expect(result.status, result.stderr).toBe(0);
   const loaded = JSON.parse(result.stdout) as string[];
-  expect(loaded.some((url) => url.includes('/packages/lwm2m/dist/'))).toBe(true);
+  expect(loaded.some((url) => url.includes('/packages/lwm2m-client/dist/'))).toBe(true);
   expect(loaded.some((url) => url.includes('/node_modules/yaml/'))).toBe(true);
   for (const lazy of ['node-dtls-client', 'fast-xml-parser', 'pino-pretty']) {
     expect(loaded.filter((url) => url.includes(`/node_modules/${lazy}/`))).toEqual([]);

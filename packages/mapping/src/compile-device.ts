@@ -1,4 +1,4 @@
-import { isValidPrefix, type ObjectRegistry } from '@lwm2m-adapters/lwm2m';
+import { isValidPrefix, type ObjectRegistry } from '@lwm2m-adapters/lwm2m-core';
 import type { AdapterDefinition, AdapterIssue, PointSpec } from '@lwm2m-adapters/sdk';
 import type { AdapterCache } from './adapter-cache.js';
 import { compilePoint, type PointOutcome } from './compile-point.js';

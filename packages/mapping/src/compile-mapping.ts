@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { CodedError } from '@lwm2m-adapters/errors';
-import { loadDdfFile, type ObjectDefinition, ObjectRegistry } from '@lwm2m-adapters/lwm2m';
+import { loadDdfFile, type ObjectDefinition, ObjectRegistry } from '@lwm2m-adapters/lwm2m-core';
 import { AdapterCache, type AdapterResolver } from './adapter-cache.js';
 import { compileDevice, type DeviceIdentity, type MappingScope } from './compile-device.js';
 import type { ReportingDefaults } from './compile-scope.js';

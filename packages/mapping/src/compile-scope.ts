@@ -1,4 +1,4 @@
-import type { ObjectRegistry } from '@lwm2m-adapters/lwm2m';
+import type { ObjectRegistry } from '@lwm2m-adapters/lwm2m-core';
 import type { AdapterDefinition } from '@lwm2m-adapters/sdk';
 import type { IssueCollector } from './issue-collector.js';
 import type { JsonSchemaCache } from './json-schema-cache.js';

@@ -3,7 +3,7 @@ import {
   type ResourceRange,
   type ResourceType,
   resourceTypes,
-} from '@lwm2m-adapters/lwm2m';
+} from '@lwm2m-adapters/lwm2m-core';
 import type { PointAccess, RawValueKind } from '@lwm2m-adapters/sdk';
 import { z } from 'zod';
 import type { JsonValue } from './json-value.js';

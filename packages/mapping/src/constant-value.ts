@@ -7,7 +7,7 @@ import {
   type ResourceType,
   type ResourceValue,
   secondsToTime,
-} from '@lwm2m-adapters/lwm2m';
+} from '@lwm2m-adapters/lwm2m-core';
 import type { CompiledConstantPoint } from './compiled-mapping.js';
 import type { JsonValue } from './json-value.js';
 import type { LocatedScalar } from './located-node.js';

@@ -1,4 +1,4 @@
-import type { ResourceDefinition } from '@lwm2m-adapters/lwm2m';
+import type { ResourceDefinition } from '@lwm2m-adapters/lwm2m-core';
 import type { RawValueKind } from '@lwm2m-adapters/sdk';
 import type { DeviceScope } from './compile-scope.js';
 import type { EnumEntry, PointConversion } from './compiled-mapping.js';

@@ -1,4 +1,4 @@
-import { ObjectRegistry } from '@lwm2m-adapters/lwm2m';
+import { ObjectRegistry } from '@lwm2m-adapters/lwm2m-core';
 import type { PointSpec } from '@lwm2m-adapters/sdk';
 import type { CompiledBoundPoint, CompiledDevice, CompiledMapping } from './compiled-mapping.js';
 

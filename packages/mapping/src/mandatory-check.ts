@@ -1,4 +1,4 @@
-import type { ObjectRegistry, ResourceDefinition, ResourceType } from '@lwm2m-adapters/lwm2m';
+import type { ObjectRegistry, ResourceDefinition, ResourceType } from '@lwm2m-adapters/lwm2m-core';
 import type { IssueCollector } from './issue-collector.js';
 import type { LocatedEntry } from './located-node.js';
 import { canonicalPointPath } from './point-target.js';

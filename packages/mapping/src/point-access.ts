@@ -1,4 +1,4 @@
-import type { ResourceDefinition, ResourceOperations } from '@lwm2m-adapters/lwm2m';
+import type { ResourceDefinition, ResourceOperations } from '@lwm2m-adapters/lwm2m-core';
 import type { AdapterCapabilities, PointAccess } from '@lwm2m-adapters/sdk';
 
 /** How access is written in a mapping. */

@@ -1,4 +1,4 @@
-import { LwM2mPath, type ObjectDefinition, type ResourceDefinition } from '@lwm2m-adapters/lwm2m';
+import { LwM2mPath, type ObjectDefinition, type ResourceDefinition } from '@lwm2m-adapters/lwm2m-core';
 import type { DeviceScope } from './compile-scope.js';
 import type { LocatedEntry } from './located-node.js';
 

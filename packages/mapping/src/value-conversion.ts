@@ -5,7 +5,7 @@ import {
   type ResourceValue,
   secondsToTime,
   timeToSeconds,
-} from '@lwm2m-adapters/lwm2m';
+} from '@lwm2m-adapters/lwm2m-core';
 import type { RawValue } from '@lwm2m-adapters/sdk';
 import type { CompiledBoundPoint, EnumEntry } from './compiled-mapping.js';
 

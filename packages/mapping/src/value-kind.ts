@@ -1,4 +1,4 @@
-import type { ResourceType } from '@lwm2m-adapters/lwm2m';
+import type { ResourceType } from '@lwm2m-adapters/lwm2m-core';
 import type { RawValueKind } from '@lwm2m-adapters/sdk';
 
 /** Which kinds of (converted) values each LwM2M resource type accepts. */

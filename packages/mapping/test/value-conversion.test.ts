@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: mapping texts use ${VAR} references
 import { isCodedError } from '@lwm2m-adapters/errors';
-import type { ResourceType } from '@lwm2m-adapters/lwm2m';
+import type { ResourceType } from '@lwm2m-adapters/lwm2m-core';
 import type { RawValueKind } from '@lwm2m-adapters/sdk';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

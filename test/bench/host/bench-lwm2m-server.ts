@@ -11,15 +11,17 @@ import {
   CoapEndpoint,
   type CoapIncomingRequest,
   type CoapOutgoingResponse,
+  type PeerAddress,
+} from '@lwm2m-adapters/coap';
+import {
   ContentFormat,
   LwM2mCodecs,
   type LwM2mNode,
   LwM2mPath,
   type ObjectModel,
   ObjectRegistry,
-  type PeerAddress,
-  UdpTransport,
-} from '@lwm2m-adapters/lwm2m';
+} from '@lwm2m-adapters/lwm2m-core';
+import { UdpTransport } from '@lwm2m-adapters/transport-node';
 import { coapPayloadOffset } from '../coap-payload-offset.js';
 
 const HOST = '127.0.0.1';

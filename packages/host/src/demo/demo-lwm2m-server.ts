@@ -2,6 +2,9 @@ import {
   CoapEndpoint,
   type CoapIncomingRequest,
   type CoapOutgoingResponse,
+  type PeerAddress,
+} from '@lwm2m-adapters/coap';
+import {
   ContentFormat,
   type CoreLink,
   decodeLinks,
@@ -9,10 +12,9 @@ import {
   type LwM2mNode,
   LwM2mPath,
   type ObjectModel,
-  type PeerAddress,
   type TimestampedPathNode,
-  UdpTransport,
-} from '@lwm2m-adapters/lwm2m';
+} from '@lwm2m-adapters/lwm2m-core';
+import { UdpTransport } from '@lwm2m-adapters/transport-node';
 
 export interface DemoRegistration {
   readonly endpoint: string;

@@ -1,6 +1,8 @@
 import { hostname } from 'node:os';
 import { CodedError, isCodedError } from '@lwm2m-adapters/errors';
-import { type DeviceInfo, type ObjectRegistry, type SamplingEntry, systemClock } from '@lwm2m-adapters/lwm2m';
+import { systemClock } from '@lwm2m-adapters/kit';
+import type { DeviceInfo, SamplingEntry } from '@lwm2m-adapters/lwm2m-client';
+import type { ObjectRegistry } from '@lwm2m-adapters/lwm2m-core';
 import {
   type CompiledDevice,
   type CompiledMapping,

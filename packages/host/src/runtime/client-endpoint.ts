@@ -1,11 +1,7 @@
-import {
-  type ClientLogEntry,
-  type DeviceInfo,
-  LwM2mClient,
-  type ObjectModel,
-  type PskCredentials,
-  ServerConnection,
-} from '@lwm2m-adapters/lwm2m';
+import type { LogEntry } from '@lwm2m-adapters/kit';
+import { type DeviceInfo, endpointLink, LwM2mClient, SecurityMode } from '@lwm2m-adapters/lwm2m-client';
+import type { ObjectModel } from '@lwm2m-adapters/lwm2m-core';
+import { type PskCredentials, ServerConnection } from '@lwm2m-adapters/transport-node';
 import type { Logger } from 'pino';
 
 /** Where and how the host's LwM2M clients register. */
@@ -55,12 +51,20 @@ export class ClientEndpoint implements AsyncDisposable {
       endpointName: options.endpointName,
       server: {
         peer: connection.peer,
-        security: { ...connection.security, serverUri: options.server.uri },
+        security:
+          connection.psk === undefined
+            ? { mode: SecurityMode.NO_SEC, serverUri: options.server.uri }
+            : {
+                mode: SecurityMode.PSK,
+                identity: connection.psk.identity,
+                secretKey: connection.psk.key,
+                serverUri: options.server.uri,
+              },
         shortServerId: options.server.shortServerId ?? 1,
         lifetime: options.server.lifetime ?? 300,
       },
       registry: options.registry,
-      link: connection.link,
+      link: endpointLink(connection.endpoint),
       gateway: options.gateway,
       device: options.device,
       // a server may observe every mapped point on its own: the engine's default (256) is too few
@@ -87,7 +91,7 @@ export class ClientEndpoint implements AsyncDisposable {
   }
 }
 
-function logClientEntry(log: Logger, entry: ClientLogEntry): void {
+function logClientEntry(log: Logger, entry: LogEntry): void {
   const fields = {
     event: entry.event,
     ...entry.details,

@@ -1,11 +1,11 @@
+import type { Clock } from '@lwm2m-adapters/kit';
 import {
   type DeviceInfo,
   deviceInstance,
-  type EngineClock,
   type InstanceDeclaration,
   type ObjectDeclaration,
   type ObservationAttributes,
-} from '@lwm2m-adapters/lwm2m';
+} from '@lwm2m-adapters/lwm2m-client';
 import type { CompiledDevice } from '@lwm2m-adapters/mapping';
 
 const DEVICE_OBJECT = 3;
@@ -30,7 +30,7 @@ export function mappedDeviceInfo(device: CompiledDevice, hostVersion: string): D
 export function withDeviceObject(
   objects: ReadonlyMap<number, ObjectDeclaration>,
   info: DeviceInfo,
-  clock: EngineClock,
+  clock: Clock,
 ): Map<number, ObjectDeclaration> {
   const result = new Map(objects);
   const mapped = objects.get(DEVICE_OBJECT);

@@ -1,15 +1,13 @@
 import { CodedError, isCodedError } from '@lwm2m-adapters/errors';
-import {
-  type ExecuteArguments,
-  type InstanceDeclaration,
-  LwM2mPath,
-  type ObjectDeclaration,
-  type ResourceContent,
-  type ResourceDeclaration,
-  type ResourceValue,
-  valuesEqual,
-  type WrittenValue,
-} from '@lwm2m-adapters/lwm2m';
+import type {
+  ExecuteArguments,
+  InstanceDeclaration,
+  ObjectDeclaration,
+  ResourceContent,
+  ResourceDeclaration,
+  WrittenValue,
+} from '@lwm2m-adapters/lwm2m-client';
+import { LwM2mPath, type ResourceValue, valuesEqual } from '@lwm2m-adapters/lwm2m-core';
 import {
   type CompiledBoundPoint,
   type CompiledDevice,

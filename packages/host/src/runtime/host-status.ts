@@ -1,4 +1,4 @@
-import type { ObservationStats, RegistrationState } from '@lwm2m-adapters/lwm2m';
+import type { ObservationStats, RegistrationState } from '@lwm2m-adapters/lwm2m-client';
 import type { SessionState } from '@lwm2m-adapters/sdk';
 import type { DeviceRunnerStats } from './device-runner.js';
 

@@ -1,5 +1,5 @@
 import type { CodedError } from '@lwm2m-adapters/errors';
-import type { ResourceValue } from '@lwm2m-adapters/lwm2m';
+import type { ResourceValue } from '@lwm2m-adapters/lwm2m-core';
 
 /** good: the last device read gave this value; bad: the last read failed (the value, if any, is older). */
 export type PointQuality = 'good' | 'bad';

@@ -1,4 +1,4 @@
-import type { LwM2mPath } from '@lwm2m-adapters/lwm2m';
+import type { LwM2mPath } from '@lwm2m-adapters/lwm2m-core';
 import type { CompiledBoundPoint } from '@lwm2m-adapters/mapping';
 
 /** An observed path of one device (no gateway prefix) and how often the server wants it evaluated. */

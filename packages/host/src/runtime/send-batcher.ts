@@ -1,4 +1,5 @@
-import type { LwM2mClient, LwM2mPath, SendResult } from '@lwm2m-adapters/lwm2m';
+import type { LwM2mClient, SendResult } from '@lwm2m-adapters/lwm2m-client';
+import type { LwM2mPath } from '@lwm2m-adapters/lwm2m-core';
 import type { Logger } from 'pino';
 
 export interface SendBatcherOptions {

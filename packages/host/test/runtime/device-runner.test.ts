@@ -7,13 +7,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CodedError, isCodedError } from '@lwm2m-adapters/errors';
-import {
-  type ExecuteArguments,
-  LwM2mPath,
-  type ResourceDeclaration,
-  type ResourceHandlers,
-  type ResourceValue,
-} from '@lwm2m-adapters/lwm2m';
+import type { ExecuteArguments, ResourceDeclaration, ResourceHandlers } from '@lwm2m-adapters/lwm2m-client';
+import { LwM2mPath, type ResourceValue } from '@lwm2m-adapters/lwm2m-core';
 import type { CompiledDevice } from '@lwm2m-adapters/mapping';
 import { createModbusSimulator, type ModbusSimulator } from '@lwm2m-adapters/modbus/simulator';
 import { type AdapterDefinition, type SessionState, silentLogger } from '@lwm2m-adapters/sdk';

@@ -5,7 +5,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LwM2mPath } from '@lwm2m-adapters/lwm2m';
+import { LwM2mPath } from '@lwm2m-adapters/lwm2m-core';
 import type { CompiledDevice } from '@lwm2m-adapters/mapping';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileMappingFile } from '../../src/mapping-loader.js';

@@ -3,7 +3,9 @@
  * once, at most maxInFlight Sends outstanding, nothing lost while they are, drops counted when a Send
  * cannot go.
  */
-import { LwM2mPath, type SendEntry, type SendResult } from '@lwm2m-adapters/lwm2m';
+
+import type { SendEntry, SendResult } from '@lwm2m-adapters/lwm2m-client';
+import { LwM2mPath } from '@lwm2m-adapters/lwm2m-core';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SendBatcher } from '../../src/runtime/send-batcher.js';

@@ -1,0 +1,17 @@
+/** Runtime pieces every package shares; nothing here does I/O. */
+export { type BackoffPolicy, backoffDelay, REJECTED_BACKOFF, UNREACHABLE_BACKOFF } from './backoff.js';
+export { type Clock, systemClock } from './clock.js';
+export { Fifo } from './fifo.js';
+export { FifoMap } from './fifo-map.js';
+export { ListenerSet } from './listener-set.js';
+export { type EventLogger, type LogEntry, type LogLevel, silentLogger } from './logger.js';
+export { MAX_TIMER_CHUNK_MS, RestartableTimer } from './restartable-timer.js';
+export { TimerSet } from './timer-set.js';
+export {
+  assertWellFormedText,
+  decodeUtf8,
+  decodeUtf8Range,
+  encodeUtf8,
+  encodeUtf8Into,
+  utf8Length,
+} from './utf8-strict.js';

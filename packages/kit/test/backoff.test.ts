@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../../lwm2m-client/test/support/fake-clock.js';
+import { backoffDelay, REJECTED_BACKOFF, UNREACHABLE_BACKOFF } from '../src/backoff.js';
+import { MAX_TIMER_CHUNK_MS, RestartableTimer } from '../src/restartable-timer.js';
+
+describe('backoffDelay', () => {
+  it('doubles from the initial delay up to the cap', () => {
+    const delays = Array.from({ length: 12 }, (_, i) => backoffDelay(UNREACHABLE_BACKOFF, i, () => 0));
+    expect(delays).toEqual([
+      2000, 4000, 8000, 16000, 32000, 64000, 128000, 256000, 300000, 300000, 300000, 300000,
+    ]);
+    expect(backoffDelay(REJECTED_BACKOFF, 100, () => 0)).toBe(3_600_000);
+  });
+
+  it('keeps jitter within [1 - jitter, 1] of the delay', () => {
+    for (const r of [0, 0.25, 0.5, 0.9999]) {
+      const d = backoffDelay(UNREACHABLE_BACKOFF, 3, () => r);
+      expect(d).toBeGreaterThanOrEqual(8000);
+      expect(d).toBeLessThanOrEqual(16000);
+    }
+    expect(backoffDelay(UNREACHABLE_BACKOFF, 1e9, () => 2)).toBe(150000);
+  });
+});
+
+describe('RestartableTimer', () => {
+  it('fires once, can be re-armed and cancelled', async () => {
+    const clock = new FakeClock();
+    const timer = new RestartableTimer(clock);
+    let fired = 0;
+    timer.set(1000, () => fired++);
+    timer.set(2000, () => fired++);
+    await clock.advance(1500);
+    expect(fired).toBe(0);
+    await clock.advance(500);
+    expect(fired).toBe(1);
+    timer.set(10, () => fired++);
+    timer.cancel();
+    await clock.advance(100);
+    expect(fired).toBe(1);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('waits long delays in chunks the platform timer can hold', async () => {
+    const clock = new FakeClock();
+    const timer = new RestartableTimer(clock);
+    let fired = false;
+    timer.set(3 * MAX_TIMER_CHUNK_MS + 5, () => {
+      fired = true;
+    });
+    expect(clock.pendingDelays()).toEqual([MAX_TIMER_CHUNK_MS]);
+    await clock.advance(3 * MAX_TIMER_CHUNK_MS);
+    expect(fired).toBe(false);
+    await clock.advance(5);
+    expect(fired).toBe(true);
+  });
+});

@@ -1,0 +1,16 @@
+/** Node.js datagram transports for the CoAP endpoint; the only package that opens sockets. */
+export type { DatagramReceiver } from './datagram-receiver.js';
+export {
+  type DtlsPskCipherSuite,
+  DtlsTransport,
+  type DtlsTransportOptions,
+  type DtlsTransportStats,
+} from './dtls-transport.js';
+export {
+  type PskCredentials,
+  parseServerUri,
+  ServerConnection,
+  type ServerConnectionOptions,
+  type ServerConnectionStats,
+} from './server-connection.js';
+export { UdpTransport, type UdpTransportOptions, type UdpTransportStats } from './udp-transport.js';
