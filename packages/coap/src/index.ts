@@ -12,7 +12,7 @@ export {
   defaultEndpointLimits,
 } from './endpoint/endpoint-options.js';
 export type { DropReason, MessageTypeCounts } from './endpoint/endpoint-stats.js';
-export { describePeer } from './endpoint/peer-key.js';
+export { describePeer, peerKeyOf } from './endpoint/peer-key.js';
 export type { CoapRequestHandler } from './exchange/request-responder.js';
 export {
   defaultTransmissionParameters,

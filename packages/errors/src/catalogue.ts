@@ -211,6 +211,12 @@ export const errorCatalogue = {
     retriable: false,
     responseCode: '4.00',
   },
+  SERVER_ERROR: {
+    summary:
+      'the peer answered with a CoAP server error (5.xx): it is reachable but cannot serve the request now',
+    retriable: true,
+    responseCode: '5.03',
+  },
   QUEUE_FULL: {
     summary: 'a bounded queue is full; the item was dropped and counted',
     retriable: true,

@@ -160,6 +160,21 @@ describe('backoff', () => {
     expect(client.state).toBe('registered');
   });
 
+  it('reports a 5.xx answer to Register as SERVER_ERROR (reachable, not a timeout) and backs off as unreachable', async () => {
+    const { client, link, clock } = createClient();
+    link.responder = () => response('5.03');
+    const states: RegistrationStateChange[] = [];
+    client.on('state', (s) => states.push(s));
+    client.start();
+    await clock.advanceSeconds(7);
+    const start = link.requests[0]!.at;
+    expect(link.requests.map((r) => (r.at - start) / 1000)).toEqual([0, 2, 6]);
+    const error = states.find((s) => s.state === 'backoff')?.error;
+    expect(error?.code).toBe('SERVER_ERROR');
+    expect(error?.message).toBe('Register answered 5.03');
+    expect(error?.retriable).toBe(true);
+  });
+
   it('applies jitter within [50 %, 100 %] of the delay', async () => {
     const { client, link, clock } = createClient({ random: () => 0.999 });
     link.responder = timeout;

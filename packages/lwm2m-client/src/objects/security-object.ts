@@ -1,4 +1,4 @@
-import type { PeerAddress } from '@lwm2m-adapters/coap';
+import { describePeer, type PeerAddress } from '@lwm2m-adapters/coap';
 import type { InstanceDeclaration } from './resource-declaration.js';
 
 /** LwM2M Security modes (/0/x/2). */
@@ -33,9 +33,8 @@ export function securityInstance(
 ): InstanceDeclaration {
   const mode = info.mode ?? (info.identity === undefined ? SecurityMode.NO_SEC : SecurityMode.PSK);
   const scheme = mode === SecurityMode.NO_SEC ? 'coap' : 'coaps';
-  const host = peer.address.includes(':') ? `[${peer.address}]` : peer.address;
   return {
-    0: info.serverUri ?? `${scheme}://${host}:${peer.port}`,
+    0: info.serverUri ?? `${scheme}://${describePeer(peer)}`,
     1: false,
     2: mode,
     3: bytes(info.identity),

@@ -1,4 +1,9 @@
-import type { CoapOutgoingResponse, NotificationOutcome, PeerAddress } from '@lwm2m-adapters/coap';
+import {
+  type CoapOutgoingResponse,
+  type NotificationOutcome,
+  type PeerAddress,
+  peerKeyOf,
+} from '@lwm2m-adapters/coap';
 import type { Clock } from '@lwm2m-adapters/kit';
 import { type EventLogger, ListenerSet, RestartableTimer, silentLogger } from '@lwm2m-adapters/kit';
 import type { LwM2mPath } from '@lwm2m-adapters/lwm2m-core';
@@ -111,15 +116,12 @@ interface Observation {
 
 const SEQUENCE_MODULO = 2 ** 24;
 
-function peerKey(peer: PeerAddress): string {
-  return `${peer.address}|${peer.port}`;
-}
-
 function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('hex');
 }
 
-function seconds(value: number | undefined): number {
+/** An attribute in seconds (absent = 0) as milliseconds of the clock. */
+function secondsToMs(value: number | undefined): number {
   return (value ?? 0) * 1000;
 }
 
@@ -185,7 +187,7 @@ export class ObservationManager {
    * Observe value of its first response. Throws 5.03 when the table is full.
    */
   start(request: ObservationRequest): number {
-    const key = `${peerKey(request.peer)}|${hex(request.token)}`;
+    const key = `${peerKeyOf(request.peer)}|${hex(request.token)}`;
     const existing = this.#observations.get(key);
     if (existing !== undefined) this.#remove(existing);
     else if (this.#observations.size >= this.maxObservations) {
@@ -229,7 +231,7 @@ export class ObservationManager {
 
   /** Cancels the observation of `peer` + `token` (GET/FETCH with Observe=1, or RST). */
   cancel(peer: PeerAddress, token: Uint8Array): boolean {
-    const observation = this.#observations.get(`${peerKey(peer)}|${hex(token)}`);
+    const observation = this.#observations.get(`${peerKeyOf(peer)}|${hex(token)}`);
     if (observation === undefined) return false;
     this.#remove(observation);
     this.#samplingChanged();
@@ -398,7 +400,7 @@ export class ObservationManager {
       observation.pmaxTimer.cancel();
       return;
     }
-    const delay = observation.lastNotifiedAt + seconds(pmax) - this.#clock.now();
+    const delay = observation.lastNotifiedAt + secondsToMs(pmax) - this.#clock.now();
     observation.pmaxTimer.set(delay, () => void this.#notify(observation));
   }
 
@@ -408,14 +410,14 @@ export class ObservationManager {
       if (!observation.changeSeen) observation.evaluationTimer.cancel();
       return;
     }
-    const delay = observation.lastEvaluatedAt + seconds(epmax) - this.#clock.now();
+    const delay = observation.lastEvaluatedAt + secondsToMs(epmax) - this.#clock.now();
     observation.evaluationTimer.set(delay, () => void this.#evaluate(observation, 'sample'));
   }
 
   #onChange(observation: Observation): void {
     const { epmin } = this.#periods(observation);
     const now = this.#clock.now();
-    const nextAllowed = observation.lastEvaluatedAt + seconds(epmin);
+    const nextAllowed = observation.lastEvaluatedAt + secondsToMs(epmin);
     if (epmin > 0 && now < nextAllowed) {
       // Inside the minimum evaluation period: evaluate once when it ends.
       if (!observation.changeSeen) {
@@ -494,7 +496,7 @@ export class ObservationManager {
   /** A notification is due: now when pmin allows, else when pmin ends. */
   #due(observation: Observation): void {
     const { pmin } = this.#periods(observation);
-    const wait = observation.lastNotifiedAt + seconds(pmin) - this.#clock.now();
+    const wait = observation.lastNotifiedAt + secondsToMs(pmin) - this.#clock.now();
     if (wait <= 0) {
       void this.#notify(observation);
       return;

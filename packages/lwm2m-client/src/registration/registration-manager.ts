@@ -27,7 +27,7 @@ export type RegistrationState =
 export interface RegistrationStateChange {
   readonly state: RegistrationState;
   readonly previous: RegistrationState;
-  /** Why the last Register or Update failed (REGISTRATION_REJECTED, COAP_TIMEOUT...). */
+  /** Why the last Register or Update failed (REGISTRATION_REJECTED, SERVER_ERROR, COAP_TIMEOUT...). */
   readonly error?: CodedError;
   /** In 'backoff': when the next Register is sent (clock ms). */
   readonly retryAt?: number;
@@ -290,7 +290,7 @@ export class RegistrationManager {
       return;
     }
     this.#registerFailed(
-      new CodedError('COAP_TIMEOUT', `Register answered ${response.code}`, {
+      new CodedError('SERVER_ERROR', `Register answered ${response.code}`, {
         details: { code: response.code },
       }),
       UNREACHABLE_BACKOFF_KIND,
@@ -380,7 +380,7 @@ export class RegistrationManager {
       else if (response.code.startsWith('4.')) outcome = 'gone';
       else {
         outcome = 'failed';
-        failure = new CodedError('COAP_TIMEOUT', `Update answered ${response.code}`, {
+        failure = new CodedError('SERVER_ERROR', `Update answered ${response.code}`, {
           details: { code: response.code },
         });
       }
