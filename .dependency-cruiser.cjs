@@ -10,6 +10,22 @@
  *   sdk  <-  adapters/*, mapping;   host = composition root (imports transport-node, loads adapters by name)
  */
 
+const { readdirSync, readFileSync, existsSync } = require('node:fs');
+const { join } = require('node:path');
+
+/** The files other packages may import: the `source` of every entry in each package's `exports` map. */
+const entryFiles = ['packages', 'adapters', 'examples'].flatMap((group) =>
+  readdirSync(join(__dirname, group))
+    .filter((dir) => existsSync(join(__dirname, group, dir, 'package.json')))
+    .flatMap((dir) => {
+      const manifest = JSON.parse(readFileSync(join(__dirname, group, dir, 'package.json'), 'utf8'));
+      return Object.values(manifest.exports ?? {})
+        .map((target) => (typeof target === 'object' && target !== null ? target.source : undefined))
+        .filter((source) => typeof source === 'string')
+        .map((source) => `^${group}/${dir}/${source.replace(/^\.\//, '').replaceAll('.', '\\.')}$`);
+    }),
+);
+
 /** What each workspace package may import of the others (besides itself and third-party packages). */
 const allowed = {
   errors: [],
@@ -88,7 +104,7 @@ module.exports = {
       from: { path: '^(packages|adapters|examples)/([^/]+)/src/' },
       to: {
         path: '^(packages|adapters|examples)/[^/]+/src/',
-        pathNot: ['^$1/$2/src/', '/src/index\\.ts$', '/src/[^/]+/index\\.ts$'],
+        pathNot: ['^$1/$2/src/', ...entryFiles],
       },
     },
     {

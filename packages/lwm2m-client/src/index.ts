@@ -1,4 +1,9 @@
-/** The socket-free LwM2M 1.1 client engine (and LwM2M Gateway): public API. */
+/**
+ * @lwm2m-adapters/lwm2m-client: the socket-free LwM2M 1.1 client engine (and LwM2M Gateway).
+ * `LwM2mClient` plus the types of its options, declarations and events; wire it to a CoAP endpoint
+ * with `endpointLink`. The engine's parts (data model, object tree, observation manager,
+ * registration manager, ...) are at `@lwm2m-adapters/lwm2m-client/engine` for advanced use.
+ */
 
 export { type CoapEndpointPort, type EndpointLinkOptions, endpointLink } from './link/coap-endpoint-link.js';
 export type { LwM2mCoapLink, LwM2mRequestHandler, NotifyOptions } from './link/coap-link.js';
@@ -11,20 +16,13 @@ export {
   type LwM2mClientOptions,
 } from './lwm2m-client.js';
 export {
-  ClientDataModel,
-  type ClientDataModelOptions,
   type DataModelChange,
   type EndDevice,
   type EndDeviceOptions,
   GATEWAY_OBJECT_ID,
   GATEWAY_OBJECT_VERSION,
 } from './objects/client-data-model.js';
-export {
-  ClientObjectTree,
-  type ClientObjectTreeOptions,
-  type TreeStructureChange,
-  type WriteMode,
-} from './objects/client-object-tree.js';
+export type { TreeStructureChange, WriteMode } from './objects/client-object-tree.js';
 export { type DeviceInfo, deviceInstance } from './objects/device-object.js';
 export type {
   CreateRequest,
@@ -39,49 +37,28 @@ export type {
   WrittenValue,
 } from './objects/resource-declaration.js';
 export { type SecurityInfo, SecurityMode } from './objects/security-object.js';
-export { AttributeStore } from './observe/attribute-store.js';
-export { NotificationPolicy, type NotificationPolicyOptions } from './observe/notification-policy.js';
 export {
   type AttributeUpdate,
   OBSERVATION_ATTRIBUTE_NAMES,
   type ObservationAttributeName,
   type ObservationAttributes,
-  parseAttributeQuery,
 } from './observe/observation-attributes.js';
-export {
-  ObservationManager,
-  type ObservationManagerOptions,
-  type ObservationRequest,
-  type ObservationStats,
-  type ObservationSummary,
-  type ObservedData,
-  type SamplingEntry,
+export type {
+  ObservationStats,
+  ObservationSummary,
+  ObservedData,
+  SamplingEntry,
 } from './observe/observation-manager.js';
-export {
-  DeviceManagementHandler,
-  type DeviceManagementHandlerOptions,
-} from './operations/device-management-handler.js';
-export {
-  type ExecuteArgument,
-  type ExecuteArguments,
-  type ExecuteArgumentsResult,
-  parseExecuteArguments,
+export type {
+  ExecuteArgument,
+  ExecuteArguments,
+  ExecuteArgumentsResult,
 } from './operations/execute-arguments.js';
-export { announcedVersion, LWM2M_1_1_CORE_VERSIONS } from './registration/object-versions.js';
-export { iotDeviceObjectsLinks, registrationPayload } from './registration/registration-links.js';
-export {
-  RegistrationManager,
-  type RegistrationManagerOptions,
-  type RegistrationState,
-  type RegistrationStateChange,
-  type RegistrationTimingOptions,
-  updateDelayMs,
+export { LWM2M_1_1_CORE_VERSIONS } from './registration/object-versions.js';
+export type {
+  RegistrationState,
+  RegistrationStateChange,
+  RegistrationTimingOptions,
 } from './registration/registration-manager.js';
-export { ServerAccount, type ServerSettings } from './registration/server-account.js';
-export {
-  type SendEntry,
-  type SendOptions,
-  SendReporter,
-  type SendResult,
-  type SendStatus,
-} from './send/send-reporter.js';
+export type { ServerSettings } from './registration/server-account.js';
+export type { SendEntry, SendOptions, SendResult, SendStatus } from './send/send-reporter.js';

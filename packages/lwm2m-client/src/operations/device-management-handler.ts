@@ -2,7 +2,8 @@ import type { CoapIncomingRequest, CoapOutgoingResponse } from '@lwm2m-adapters/
 import { isCodedError } from '@lwm2m-adapters/errors';
 import { decodeUtf8, type EventLogger, silentLogger } from '@lwm2m-adapters/kit';
 import type { DecodeLimits, LwM2mNode, LwM2mPath, ResourceNode } from '@lwm2m-adapters/lwm2m-core';
-import { ContentFormat, decodeTlvCreate } from '@lwm2m-adapters/lwm2m-core';
+import { ContentFormat } from '@lwm2m-adapters/lwm2m-core';
+import { decodeTlvCreate } from '@lwm2m-adapters/lwm2m-core/codecs';
 import type { ClientDataModel } from '../objects/client-data-model.js';
 import type { ClientObjectTree } from '../objects/client-object-tree.js';
 import type { AttributeStore } from '../observe/attribute-store.js';
