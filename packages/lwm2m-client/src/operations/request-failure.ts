@@ -2,7 +2,7 @@ import type { CoapCode } from '@lwm2m-adapters/coap';
 import { isCodedError } from '@lwm2m-adapters/errors';
 
 /** The error codes an LwM2M client may answer with (Transport TS; notes §2.5). */
-const LWM2M_ERROR_CODES = new Set<string>([
+const LWM2M_ERROR_CODE_LIST = [
   '4.00',
   '4.01',
   '4.02',
@@ -16,22 +16,11 @@ const LWM2M_ERROR_CODES = new Set<string>([
   '5.00',
   '5.01',
   '5.03',
-]);
+] as const;
 
-export type Lwm2mErrorCode =
-  | '4.00'
-  | '4.01'
-  | '4.02'
-  | '4.03'
-  | '4.04'
-  | '4.05'
-  | '4.06'
-  | '4.08'
-  | '4.13'
-  | '4.15'
-  | '5.00'
-  | '5.01'
-  | '5.03';
+export type Lwm2mErrorCode = (typeof LWM2M_ERROR_CODE_LIST)[number];
+
+const LWM2M_ERROR_CODES: ReadonlySet<string> = new Set(LWM2M_ERROR_CODE_LIST);
 
 /**
  * A protocol outcome of a DM request (4.04 unknown path, 4.05 not allowed...): thrown inside the

@@ -19,7 +19,13 @@ import {
 } from 'cbor2/encoder';
 import type { DecodeLimits } from '../codec-types.js';
 import { untagNumber } from './cbor-numbers.js';
-import { assignLabel, type LabelContext, type MutableSenmlRecord, type SenmlRecord } from './senml-record.js';
+import {
+  assertRecordArray,
+  assignLabel,
+  type LabelContext,
+  type MutableSenmlRecord,
+  type SenmlRecord,
+} from './senml-record.js';
 
 const FORMAT = 'SenML CBOR';
 
@@ -128,16 +134,7 @@ export function parseSenmlCbor(payload: Uint8Array, limits: DecodeLimits): Senml
     if (isCodedError(err)) throw err;
     throw libraryError(err, limits);
   }
-  if (!Array.isArray(parsed)) {
-    throw new CodedError('CODEC_MALFORMED', `${FORMAT} payload must be an array of records`);
-  }
-  if (parsed.length > limits.maxEntries) {
-    throw new CodedError(
-      'CODEC_LIMIT_EXCEEDED',
-      `${FORMAT} payload has ${parsed.length} records, more than the limit of ${limits.maxEntries}`,
-      { details: { count: parsed.length, limit: limits.maxEntries } },
-    );
-  }
+  assertRecordArray(parsed, limits.maxEntries, FORMAT);
   return parsed.map((item: unknown, index): SenmlRecord => {
     if (!(item instanceof Map)) {
       throw new CodedError('CODEC_MALFORMED', `${FORMAT} record ${index} is not a map`, {

@@ -3,7 +3,13 @@ import { decodeUtf8 } from '@lwm2m-adapters/kit';
 import type { DecodeLimits } from '../codec-types.js';
 import { encodeBase64Url } from './base64url.js';
 import { exactJsonInteger } from './json-integer.js';
-import { assignLabel, type LabelContext, type MutableSenmlRecord, type SenmlRecord } from './senml-record.js';
+import {
+  assertRecordArray,
+  assignLabel,
+  type LabelContext,
+  type MutableSenmlRecord,
+  type SenmlRecord,
+} from './senml-record.js';
 
 const FORMAT = 'SenML JSON';
 const encoder = new TextEncoder();
@@ -51,16 +57,7 @@ export function exactIntegerReviver(
 }
 
 function recordsOf(parsed: unknown, limits: DecodeLimits): { records: SenmlRecord[]; rounded: boolean } {
-  if (!Array.isArray(parsed)) {
-    throw new CodedError('CODEC_MALFORMED', `${FORMAT} payload must be an array of records`);
-  }
-  if (parsed.length > limits.maxEntries) {
-    throw new CodedError(
-      'CODEC_LIMIT_EXCEEDED',
-      `${FORMAT} payload has ${parsed.length} records, more than the limit of ${limits.maxEntries}`,
-      { details: { count: parsed.length, limit: limits.maxEntries } },
-    );
-  }
+  assertRecordArray(parsed, limits.maxEntries, FORMAT);
   let rounded = false;
   const records = parsed.map((item: unknown, index): SenmlRecord => {
     if (typeof item !== 'object' || item === null || Array.isArray(item)) {

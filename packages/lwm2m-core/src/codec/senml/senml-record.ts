@@ -1,6 +1,24 @@
 import { CodedError } from '@lwm2m-adapters/errors';
 import { decodeBase64Url } from './base64url.js';
 
+/** A decoded SenML pack is an array of at most `maxEntries` records (CODEC_MALFORMED, CODEC_LIMIT_EXCEEDED). */
+export function assertRecordArray(
+  parsed: unknown,
+  maxEntries: number,
+  format: string,
+): asserts parsed is unknown[] {
+  if (!Array.isArray(parsed)) {
+    throw new CodedError('CODEC_MALFORMED', `${format} payload must be an array of records`);
+  }
+  if (parsed.length > maxEntries) {
+    throw new CodedError(
+      'CODEC_LIMIT_EXCEEDED',
+      `${format} payload has ${parsed.length} records, more than the limit of ${maxEntries}`,
+      { details: { count: parsed.length, limit: maxEntries } },
+    );
+  }
+}
+
 /**
  * One SenML record (RFC 8428 §4) with the LwM2M `vlo` extension, independent of its JSON or CBOR
  * form. Only the labels LwM2M uses are kept; `bver`, `u`, `s` (and `bu`, `bs`, `ut`) are checked
