@@ -7,7 +7,7 @@ import { createModbusAdapter } from '@lwm2m-adapters/modbus';
 import { silentLogger } from '@lwm2m-adapters/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mbpollValues, runMbpoll } from '../../../test/peers/mbpoll.js';
-import { type CommandOutput, ExitCode, runAdapterHostCli } from '../src/index.js';
+import { type CommandOutput, ExitCode, runAdapterHostCli, usage } from '../src/index.js';
 
 const plcYml = resolve(import.meta.dirname, '../../../mappings/plc.yml');
 
@@ -90,6 +90,21 @@ describe('adapter-host validate / plan', () => {
     expect(out.text()).toContain('unknown command "frobnicate"');
     expect(await runAdapterHostCli(['plan'], { out, env: {} })).toBe(ExitCode.USAGE);
     expect(await runAdapterHostCli(['--help'], { out, env: {} })).toBe(ExitCode.OK);
+  });
+
+  it('dispatches every command its usage text names, and names them all for an unknown one', async () => {
+    const listed = /adapter-host <([a-z|]+)> plc\.yml/.exec(usage)?.[1]?.split('|') ?? [];
+    expect(listed).toEqual(['validate', 'plan', 'simulate', 'demo']);
+    for (const name of listed) {
+      expect(usage).toMatch(new RegExp(`^  ${name} <mapping> +\\S`, 'm'));
+      const out = capture();
+      expect(await runAdapterHostCli([name], { out, env: {} })).toBe(ExitCode.USAGE);
+      expect(out.text()).toContain('give the mapping file: adapter-host <command> plc.yml');
+      expect(out.text()).not.toContain('unknown command');
+    }
+    const out = capture();
+    expect(await runAdapterHostCli(['frobnicate', plcYml], { out, env: {} })).toBe(ExitCode.USAGE);
+    expect(out.text()).toContain(`valid commands: run, ${listed.join(', ')}\n`);
   });
 });
 

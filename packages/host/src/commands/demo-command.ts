@@ -2,11 +2,11 @@ import { resolve } from 'node:path';
 import type { LwM2mNode, ResourceValue } from '@lwm2m-adapters/lwm2m-core';
 import { formatMappingIssues, mappingObjectRegistry } from '@lwm2m-adapters/mapping';
 import { pino } from 'pino';
+import type { CommandOutput } from '../cli/command-output.js';
 import { DemoLwm2mServer, type DemoRegistration } from '../demo/demo-lwm2m-server.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { compileMappingFile } from '../mapping-loader.js';
 import { AdapterHost } from '../runtime/adapter-host.js';
-import type { CommandOutput } from './command-output.js';
 import { startMappingSimulators } from './simulate-command.js';
 
 export interface DemoOptions {

@@ -10,9 +10,9 @@ import {
   type ModbusSimulator,
   simulatorConfigFromPoints,
 } from '@lwm2m-adapters/modbus/simulator';
+import type { CommandOutput } from '../cli/command-output.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { compileMappingFile } from '../mapping-loader.js';
-import type { CommandOutput } from './command-output.js';
 
 export interface SimulateOptions {
   /** Resolves when the simulators should stop (SIGINT/SIGTERM in the CLI, a test's signal). */
