@@ -85,9 +85,3 @@ export { verifyReply } from './protocol/reply-verifier.js';
 /** The Modbus adapter hosts load by name (`adapter: modbus`). */
 export const adapter = createModbusAdapter();
 export default adapter;
-export {
-  type MappedModbusDevice,
-  type MappingSimulationPlan,
-  planMappingSimulation,
-  type SimulatedEndpoint,
-} from './mapping-simulation.js';

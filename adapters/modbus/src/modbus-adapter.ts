@@ -52,6 +52,8 @@ export function createModbusAdapter(options: ModbusAdapterOptions = {}): ModbusA
     validateWrite: validateModbusWrite,
     plan: describeModbusPlan,
     createSession: (context) => new ModbusSession(context, registry),
+    // the simulator engine is loaded only when asked to simulate
+    simulate: async (devices) => (await import('./start-simulators.js')).startModbusSimulators(devices),
   });
   return Object.freeze({ ...definition, openLinks: () => registry.size });
 }

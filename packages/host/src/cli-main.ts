@@ -201,8 +201,8 @@ const COMMANDS = {
   simulate: {
     synopsis: '<mapping>',
     help: [
-      "serve the mapping's Modbus devices from simulators on the host/port the mapping",
-      'connects to, until Ctrl-C',
+      "serve the mapping's devices from their adapters' simulators where the mapping connects,",
+      'until Ctrl-C; a device no adapter can simulate is named with the reason',
     ],
     main: onMapping((flags, call) =>
       simulateCommand(flags.mapping, call.out, {
