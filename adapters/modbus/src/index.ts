@@ -1,10 +1,11 @@
 /**
  * @lwm2m-adapters/modbus: Modbus TCP, RTU (serial), RTU over TCP and ASCII for lwm2m-adapters.
  *
- * `adapter` (also the default export) is the instance hosts load by name (`adapter: modbus`);
- * `createModbusAdapter()` makes independent instances (each with its own shared-link registry).
+ * Hosts load it by name (`adapter: modbus`) and get a fresh instance from `createAdapter()`, each
+ * with its own link registry; `adapter` (also the default export) is one shared instance.
+ * `createModbusAdapter(options)` makes instances with options (tests: in-memory byte streams).
  */
-import { createModbusAdapter } from './modbus-adapter.js';
+import { createModbusAdapter, type ModbusAdapter } from './modbus-adapter.js';
 
 export {
   type ModbusConnection,
@@ -82,12 +83,11 @@ export {
 } from './protocol/modbus-request.js';
 export { verifyReply } from './protocol/reply-verifier.js';
 
-/** The Modbus adapter hosts load by name (`adapter: modbus`). */
+/** A new Modbus adapter instance with its own links: what the SDK's loader gives a host (`fresh`). */
+export function createAdapter(): ModbusAdapter {
+  return createModbusAdapter();
+}
+
+/** One shared Modbus adapter instance, for loaders that take the default export. */
 export const adapter = createModbusAdapter();
 export default adapter;
-export {
-  type MappedModbusDevice,
-  type MappingSimulationPlan,
-  planMappingSimulation,
-  type SimulatedEndpoint,
-} from './mapping-simulation.js';

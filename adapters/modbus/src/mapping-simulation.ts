@@ -1,4 +1,5 @@
 import { CodedError } from '@lwm2m-adapters/errors';
+import type { SimulationDevice, SimulationValue } from '@lwm2m-adapters/sdk';
 import type { ModbusConnection } from './config/connection-schema.js';
 import type { ModbusPoint } from './config/point-schema.js';
 import { orderName } from './data/byte-order.js';
@@ -8,19 +9,15 @@ import type { SimulatedPointSpec, SimulatedUnitSpec } from './simulator/config/f
 import type { TableName } from './simulator/memory/table-name.js';
 import { type WordOrder, wordOrders } from './simulator/values/word-order.js';
 
-/** One mapped Modbus device, as `adapter-host simulate` sees it. */
-export interface MappedModbusDevice {
-  readonly deviceId: string;
-  readonly connection: ModbusConnection;
-  readonly points: readonly ModbusPoint[];
-  /** Per point (same order), the only raw values it may hold, e.g. the raw side of a mapping enum. */
-  readonly pointValues?: readonly (readonly (number | string | boolean)[] | undefined)[];
-}
+/** A mapped Modbus device, its connection and points validated by the adapter's schemas. */
+export type MappedModbusDevice = SimulationDevice<ModbusConnection, ModbusPoint>;
 
 /** A simulator to start: where it listens and the units (one per mapped device) it serves. */
 export interface SimulatedEndpoint {
   /** `tcp://127.0.0.1:5020`, `rtu-over-tcp://...`. */
   readonly key: string;
+  /** How the mapped connections reach it. */
+  readonly transport: 'tcp' | 'rtu-over-tcp';
   readonly listener: ListenerConfigInput;
   readonly deviceIds: readonly string[];
   readonly units: readonly SimulatedUnitSpec[];
@@ -58,7 +55,7 @@ const simulatorTables: Readonly<Record<ModbusPoint['table'], TableName>> = {
 function simulatedPoint(
   device: MappedModbusDevice,
   point: ModbusPoint,
-  values: readonly (number | string | boolean)[] | undefined,
+  values: readonly SimulationValue[] | undefined,
 ): SimulatedPointSpec {
   const layout = pointLayout(point, {
     byteOrder: device.connection.byteOrder,
@@ -86,7 +83,12 @@ function simulatedPoint(
 export function planMappingSimulation(devices: readonly MappedModbusDevice[]): MappingSimulationPlan {
   const endpoints = new Map<
     string,
-    { listener: ListenerConfigInput; deviceIds: string[]; units: Map<number, SimulatedPointSpec[]> }
+    {
+      transport: SimulatedEndpoint['transport'];
+      listener: ListenerConfigInput;
+      deviceIds: string[];
+      units: Map<number, SimulatedPointSpec[]>;
+    }
   >();
   const serialDevices: { deviceId: string; path: string }[] = [];
   for (const device of devices) {
@@ -99,6 +101,7 @@ export function planMappingSimulation(devices: readonly MappedModbusDevice[]): M
     let endpoint = endpoints.get(key);
     if (endpoint === undefined) {
       endpoint = {
+        transport: c.transport,
         listener: {
           transport: 'tcp',
           host: c.host,
@@ -112,12 +115,13 @@ export function planMappingSimulation(devices: readonly MappedModbusDevice[]): M
     }
     endpoint.deviceIds.push(device.deviceId);
     const unit = endpoint.units.get(c.unitId) ?? [];
-    unit.push(...device.points.map((p, i) => simulatedPoint(device, p, device.pointValues?.[i])));
+    unit.push(...device.points.map((p) => simulatedPoint(device, p.source, p.values)));
     endpoint.units.set(c.unitId, unit);
   }
   return {
     endpoints: [...endpoints].map(([key, e]) => ({
       key,
+      transport: e.transport,
       listener: e.listener,
       deviceIds: e.deviceIds,
       units: [...e.units].map(([unitId, points]) => ({ unitId, points })),

@@ -32,7 +32,8 @@ export type ModbusAdapter = AdapterDefinition<ModbusConnection, ModbusPoint> & {
 /**
  * Creates a Modbus adapter instance. Sessions created by one instance share links: devices on the
  * same serial port, or on the same TCP host:port, use one connection and one request queue. A host
- * process creates one instance (or loads the default `adapter`) for all its devices.
+ * creates one instance for all its devices (the package's `createAdapter` export, which the SDK's
+ * loader calls for a fresh instance); `adapter`, the default export, is one shared instance.
  */
 export function createModbusAdapter(options: ModbusAdapterOptions = {}): ModbusAdapter {
   const registry = new ModbusLinkRegistry({
@@ -52,6 +53,8 @@ export function createModbusAdapter(options: ModbusAdapterOptions = {}): ModbusA
     validateWrite: validateModbusWrite,
     plan: describeModbusPlan,
     createSession: (context) => new ModbusSession(context, registry),
+    // the simulator engine is loaded only when asked to simulate
+    simulate: async (devices) => (await import('./start-simulators.js')).startModbusSimulators(devices),
   });
   return Object.freeze({ ...definition, openLinks: () => registry.size });
 }

@@ -3,67 +3,14 @@ import { parseArgs } from 'node:util';
 import { isCodedError } from '@lwm2m-adapters/errors';
 import { DURATION_EXPECTED, durationMs } from '@lwm2m-adapters/mapping';
 import { z } from 'zod';
-import { type CommandOutput, processOutput } from './commands/command-output.js';
+import { type CommandOutput, processOutput } from './cli/command-output.js';
+import { RUN_OPTIONS_USAGE, runInput, runSettingsSchema } from './cli/run-settings.js';
 import { demoCommand } from './commands/demo-command.js';
 import { planCommand } from './commands/plan-command.js';
 import { type RunOptions, runCommand } from './commands/run-command.js';
-import { runInput, runSettingsSchema } from './commands/run-settings.js';
 import { simulateCommand } from './commands/simulate-command.js';
 import { validateCommand } from './commands/validate-command.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
-
-export const usage = `usage: adapter-host [run] --mapping plc.yml [options]    run the mapping against an LwM2M server
-       adapter-host <validate|plan|simulate> plc.yml [options]
-
-run (the default command) options; each also from the environment variable shown:
-  --mapping, -m FILE       the mapping file                                   ADAPTER_HOST_MAPPING
-  --server URI             coap://host[:5683] or coaps://host[:5684]          ADAPTER_HOST_SERVER
-                           (default coap://127.0.0.1:5683)
-  --mode MODE              gateway (one LwM2M Gateway endpoint, /25, devices   ADAPTER_HOST_MODE
-                           under their prefix; default) or per-device (one
-                           endpoint per device, for servers without gateway support)
-  --endpoint NAME          gateway endpoint name (default adapter-host-<hostname>) ADAPTER_HOST_ENDPOINT
-  --psk-identity ID        PSK identity for coaps://                          ADAPTER_HOST_PSK_IDENTITY
-  --psk-key-file FILE      file holding the PSK as hex digits                  ADAPTER_HOST_PSK_KEY_FILE
-  --lifetime SECONDS       registration lifetime (default 300)                ADAPTER_HOST_LIFETIME
-  --http [HOST:]PORT       serve /healthz and /metrics (default host 127.0.0.1) ADAPTER_HOST_HTTP
-  --watch                  reload the mapping when the file changes (SIGHUP always reloads) ADAPTER_HOST_WATCH=1
-  --send-interval DURATION also report changes with Send (POST /dp) batches   ADAPTER_HOST_SEND_INTERVAL
-  --cache-max-age DURATION oldest cached value a Read gets for unpolled points (default 1s)
-  --observed-poll DURATION read interval of observed points the mapping does not poll faster (default 1s)
-  --status-interval DURATION how often a status line per device is logged (default 30s)
-  --bind ADDRESS           local address of the UDP sockets                   ADAPTER_HOST_BIND
-  --log-level LEVEL        trace, debug, info (default), warn, error, silent  ADAPTER_HOST_LOG_LEVEL
-  --log-format FORMAT      auto (pretty on a terminal, JSON lines otherwise), pretty, json
-
-other commands:
-  validate <mapping>   check the mapping; print a summary, or every problem as file:line:column
-                       --json   machine-readable result     --print  print the compiled mapping (secrets redacted)
-  plan <mapping>       print how each device will be read (requests per poll cycle, register ranges)
-                       --json   machine-readable plan
-  simulate <mapping>   serve the mapping's Modbus devices from simulators on the host/port the mapping
-                       connects to, until Ctrl-C
-  demo <mapping>       everything on this machine: simulators for the devices, the host in gateway mode
-                       with Send batches, and a built-in LwM2M server printing what arrives
-                       --duration DURATION  stop by itself after this long (default: until Ctrl-C)
-
-  --help, -h           this text      --version  the host version
-
-signals (run): SIGINT/SIGTERM stop polling, de-register and exit 0; SIGHUP reloads the mapping.
-exit codes: 0 ok, 1 runtime failure, 2 usage error, 3 mapping invalid (problems printed), 70 internal error
-`;
-
-const commandSchema = z.enum(['run', 'validate', 'plan', 'simulate', 'demo'], {
-  error: (issue) =>
-    `unknown command ${JSON.stringify(issue.input)}; valid commands: run, validate, plan, simulate, demo`,
-});
-
-const flagsSchema = z.object({
-  command: commandSchema,
-  mapping: z.string({ error: 'give the mapping file: adapter-host <command> plc.yml' }).min(1),
-  json: z.boolean(),
-  print: z.boolean(),
-});
 
 export interface CliEnvironment {
   readonly out?: CommandOutput;
@@ -89,8 +36,6 @@ function onSighup(listener: () => void): () => void {
   process.on('SIGHUP', listener);
   return () => process.off('SIGHUP', listener);
 }
-
-const COMMANDS = new Set(['run', 'validate', 'plan', 'simulate', 'demo']);
 
 const cliOptions = {
   mapping: { type: 'string', short: 'm' },
@@ -123,6 +68,192 @@ async function hostVersion(): Promise<string> {
   return pkg.version;
 }
 
+type CliValues = ReturnType<
+  typeof parseArgs<{ options: typeof cliOptions; allowPositionals: true }>
+>['values'];
+
+/** One invocation, as a command gets it. */
+interface CommandCall {
+  readonly values: CliValues;
+  /** The positional arguments after the command name. */
+  readonly args: readonly string[];
+  readonly out: CommandOutput;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly environment: CliEnvironment;
+}
+
+interface CliCommand {
+  /** What it takes after its name, in the usage text. */
+  readonly synopsis: string;
+  /** Its usage lines: the first beside its name, the others (options) below. */
+  readonly help: readonly string[];
+  readonly main: (call: CommandCall) => Promise<ExitCodeValue>;
+}
+
+function usageError(out: CommandOutput, message: string): ExitCodeValue {
+  out.stderr(`adapter-host: ${message}\n\n${usage}`);
+  return ExitCode.USAGE;
+}
+
+const mappingFlagsSchema = z.object({
+  mapping: z.string({ error: 'give the mapping file: adapter-host <command> plc.yml' }).min(1),
+  json: z.boolean(),
+  print: z.boolean(),
+});
+
+/** The mapping file and output flags of a command other than `run`, or a usage error. */
+function mappingFlags(call: CommandCall): z.infer<typeof mappingFlagsSchema> | ExitCodeValue {
+  const { values, args, env } = call;
+  const flags = mappingFlagsSchema.safeParse({
+    mapping: values.mapping ?? args[0] ?? env.ADAPTER_HOST_MAPPING,
+    json: values.json ?? false,
+    print: values.print ?? false,
+  });
+  if (flags.success) return flags.data;
+  return usageError(call.out, flags.error.issues.map((i) => i.message).join('; '));
+}
+
+async function runMain(call: CommandCall): Promise<ExitCodeValue> {
+  const { values, args, out, env, environment } = call;
+  if (args.length > 1 || (args.length === 1 && values.mapping !== undefined)) {
+    return usageError(out, `unexpected argument ${JSON.stringify(args.at(-1))}`);
+  }
+  const {
+    json: _json,
+    print: _print,
+    help: _help,
+    version: _version,
+    duration: _duration,
+    ...runFlags
+  } = values;
+  const settings = runSettingsSchema.safeParse(
+    runInput({ ...runFlags, mapping: values.mapping ?? args[0] }, env),
+  );
+  if (!settings.success) return usageError(out, settings.error.issues.map((i) => i.message).join('; '));
+  return await runCommand(settings.data, out, {
+    until: environment.stopSignal ?? signalled(),
+    onReloadRequest: environment.onReloadRequest ?? onSighup,
+    env,
+    isTty: environment.isTty ?? process.stdout.isTTY === true,
+    hostVersion: await hostVersion(),
+    ...(environment.onReady === undefined ? {} : { onReady: environment.onReady }),
+  });
+}
+
+/** A command on a mapping file: its usage errors are answered before `main` runs. */
+function onMapping(
+  main: (flags: z.infer<typeof mappingFlagsSchema>, call: CommandCall) => Promise<ExitCodeValue>,
+): (call: CommandCall) => Promise<ExitCodeValue> {
+  return async (call) => {
+    const flags = mappingFlags(call);
+    return typeof flags === 'number' ? flags : await main(flags, call);
+  };
+}
+
+async function demoMain(
+  flags: z.infer<typeof mappingFlagsSchema>,
+  call: CommandCall,
+): Promise<ExitCodeValue> {
+  const { values, out, env, environment } = call;
+  const limitMs = values.duration === undefined ? undefined : durationMs(values.duration);
+  if (limitMs === undefined && values.duration !== undefined) {
+    out.stderr(`adapter-host: --duration ${JSON.stringify(values.duration)}: expected ${DURATION_EXPECTED}`);
+    return ExitCode.USAGE;
+  }
+  return await demoCommand(flags.mapping, out, {
+    until: environment.stopSignal ?? signalled(),
+    env,
+    hostVersion: await hostVersion(),
+    ...(limitMs === undefined ? {} : { durationMs: limitMs }),
+  });
+}
+
+/** The default command: what runs when the first argument names no command. */
+const DEFAULT_COMMAND = 'run';
+
+/** Every command: its usage lines and what runs it. The usage text and the dispatch both come from here. */
+const COMMANDS = {
+  run: {
+    synopsis: '--mapping plc.yml [options]',
+    help: ['run the mapping against an LwM2M server'],
+    main: runMain,
+  },
+  validate: {
+    synopsis: '<mapping>',
+    help: [
+      'check the mapping; print a summary, or every problem as file:line:column',
+      '--json   machine-readable result     --print  print the compiled mapping (secrets redacted)',
+    ],
+    main: onMapping((flags, call) =>
+      validateCommand(flags.mapping, call.out, { json: flags.json, print: flags.print, env: call.env }),
+    ),
+  },
+  plan: {
+    synopsis: '<mapping>',
+    help: [
+      'print how each device will be read (requests per poll cycle, register ranges)',
+      '--json   machine-readable plan',
+    ],
+    main: onMapping((flags, call) =>
+      planCommand(flags.mapping, call.out, { json: flags.json, env: call.env }),
+    ),
+  },
+  simulate: {
+    synopsis: '<mapping>',
+    help: [
+      "serve the mapping's devices from their adapters' simulators where the mapping connects,",
+      'until Ctrl-C; a device no adapter can simulate is named with the reason',
+    ],
+    main: onMapping((flags, call) =>
+      simulateCommand(flags.mapping, call.out, {
+        until: call.environment.stopSignal ?? signalled(),
+        env: call.env,
+      }),
+    ),
+  },
+  demo: {
+    synopsis: '<mapping>',
+    help: [
+      'everything on this machine: simulators for the devices, the host in gateway mode',
+      'with Send batches, and a built-in LwM2M server printing what arrives',
+      '--duration DURATION  stop by itself after this long (default: until Ctrl-C)',
+    ],
+    main: onMapping(demoMain),
+  },
+} as const satisfies Readonly<Record<string, CliCommand>>;
+
+type CommandName = keyof typeof COMMANDS;
+const commandNames = Object.keys(COMMANDS) as CommandName[];
+const otherCommands = commandNames.filter((name) => name !== DEFAULT_COMMAND);
+
+function isCommandName(name: string): name is CommandName {
+  return Object.hasOwn(COMMANDS, name);
+}
+
+/** `  name synopsis` padded to the help column, continuation lines aligned under it. */
+function commandUsage(name: CommandName): string {
+  const column = 23;
+  const [first = '', ...rest] = COMMANDS[name].help;
+  const head = `  ${name} ${COMMANDS[name].synopsis}`;
+  return [`${head.padEnd(column - 1)} ${first}`, ...rest.map((line) => `${' '.repeat(column)}${line}`)].join(
+    '\n',
+  );
+}
+
+export const usage = `usage: adapter-host [${DEFAULT_COMMAND}] ${COMMANDS[DEFAULT_COMMAND].synopsis}    ${COMMANDS[DEFAULT_COMMAND].help[0]}
+       adapter-host <${otherCommands.join('|')}> plc.yml [options]
+
+${DEFAULT_COMMAND} (the default command) options; each also from the environment variable shown:
+${RUN_OPTIONS_USAGE}
+other commands:
+${otherCommands.map(commandUsage).join('\n')}
+
+  --help, -h           this text      --version  the host version
+
+signals (run): SIGINT/SIGTERM stop polling, de-register and exit 0; SIGHUP reloads the mapping.
+exit codes: 0 ok, 1 runtime failure, 2 usage error, 3 mapping invalid (problems printed), 70 internal error
+`;
+
 /** Runs one adapter-host invocation and returns its exit code. */
 export async function runAdapterHostCli(
   argv: readonly string[],
@@ -134,8 +265,7 @@ export async function runAdapterHostCli(
   try {
     parsed = parseArgs({ args: [...argv], allowPositionals: true, options: cliOptions });
   } catch (err) {
-    out.stderr(`adapter-host: ${(err as Error).message}\n\n${usage}`);
-    return ExitCode.USAGE;
+    return usageError(out, (err as Error).message);
   }
   const { values, positionals } = parsed;
   if (values.help) {
@@ -152,75 +282,18 @@ export async function runAdapterHostCli(
     return ExitCode.USAGE;
   }
   const first = positionals[0];
-  const command =
-    first === undefined || (!COMMANDS.has(first) && values.mapping !== undefined) ? 'run' : first;
-  const rest = first === command ? positionals.slice(1) : positionals;
+  // `adapter-host --mapping plc.yml` and `adapter-host -m plc.yml extra` are `run`
+  const name =
+    first === undefined || (!isCommandName(first) && values.mapping !== undefined) ? DEFAULT_COMMAND : first;
+  if (!isCommandName(name)) {
+    return usageError(
+      out,
+      `unknown command ${JSON.stringify(name)}; valid commands: ${commandNames.join(', ')}`,
+    );
+  }
+  const args = first === name ? positionals.slice(1) : positionals;
   try {
-    if (command === 'run') {
-      if (rest.length > 1 || (rest.length === 1 && values.mapping !== undefined)) {
-        out.stderr(`adapter-host: unexpected argument ${JSON.stringify(rest.at(-1))}\n\n${usage}`);
-        return ExitCode.USAGE;
-      }
-      const {
-        json: _json,
-        print: _print,
-        help: _help,
-        version: _version,
-        duration: _duration,
-        ...runFlags
-      } = values;
-      const settings = runSettingsSchema.safeParse(
-        runInput({ ...runFlags, mapping: values.mapping ?? rest[0] }, env),
-      );
-      if (!settings.success) {
-        out.stderr(`adapter-host: ${settings.error.issues.map((i) => i.message).join('; ')}\n\n${usage}`);
-        return ExitCode.USAGE;
-      }
-      return await runCommand(settings.data, out, {
-        until: environment.stopSignal ?? signalled(),
-        onReloadRequest: environment.onReloadRequest ?? onSighup,
-        env,
-        isTty: environment.isTty ?? process.stdout.isTTY === true,
-        hostVersion: await hostVersion(),
-        ...(environment.onReady === undefined ? {} : { onReady: environment.onReady }),
-      });
-    }
-    const flags = flagsSchema.safeParse({
-      command,
-      mapping: values.mapping ?? rest[0] ?? env.ADAPTER_HOST_MAPPING,
-      json: values.json ?? false,
-      print: values.print ?? false,
-    });
-    if (!flags.success) {
-      out.stderr(`adapter-host: ${flags.error.issues.map((i) => i.message).join('; ')}\n\n${usage}`);
-      return ExitCode.USAGE;
-    }
-    const { mapping, json, print } = flags.data;
-    switch (flags.data.command) {
-      case 'validate':
-        return await validateCommand(mapping, out, { json, print, env });
-      case 'plan':
-        return await planCommand(mapping, out, { json, env });
-      case 'simulate':
-        return await simulateCommand(mapping, out, { until: environment.stopSignal ?? signalled(), env });
-      case 'demo': {
-        const limitMs = values.duration === undefined ? undefined : durationMs(values.duration);
-        if (limitMs === undefined && values.duration !== undefined) {
-          out.stderr(
-            `adapter-host: --duration ${JSON.stringify(values.duration)}: expected ${DURATION_EXPECTED}`,
-          );
-          return ExitCode.USAGE;
-        }
-        return await demoCommand(mapping, out, {
-          until: environment.stopSignal ?? signalled(),
-          env,
-          hostVersion: await hostVersion(),
-          ...(limitMs === undefined ? {} : { durationMs: limitMs }),
-        });
-      }
-      case 'run':
-        return ExitCode.USAGE;
-    }
+    return await COMMANDS[name].main({ values, args, out, env, environment });
   } catch (err) {
     if (isCodedError(err)) {
       out.stderr(`adapter-host: ${err.code}: ${err.message}`);

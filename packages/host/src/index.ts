@@ -1,7 +1,7 @@
 export { createAdapterResolver } from './adapter-resolver.js';
+export { type CommandOutput, processOutput } from './cli/command-output.js';
+export { type RunSettings, runSettingsSchema } from './cli/run-settings.js';
 export { type CliEnvironment, runAdapterHostCli, usage } from './cli-main.js';
-export { type CommandOutput, processOutput } from './commands/command-output.js';
-export { type RunSettings, runSettingsSchema } from './commands/run-settings.js';
 export { ExitCode, type ExitCodeValue } from './exit-codes.js';
 export { compileMappingFile } from './mapping-loader.js';
 export {

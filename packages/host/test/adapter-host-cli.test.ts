@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,20 +7,26 @@ import { createModbusAdapter } from '@lwm2m-adapters/modbus';
 import { silentLogger } from '@lwm2m-adapters/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mbpollValues, runMbpoll } from '../../../test/peers/mbpoll.js';
-import { type CommandOutput, ExitCode, runAdapterHostCli } from '../src/index.js';
+import { type CommandOutput, ExitCode, runAdapterHostCli, usage } from '../src/index.js';
 
 const plcYml = resolve(import.meta.dirname, '../../../mappings/plc.yml');
 
-function capture(): CommandOutput & { text: () => string } {
+function capture(): CommandOutput & { text: () => string; stdoutLines: string[]; stderrLines: string[] } {
   let text = '';
+  const stdoutLines: string[] = [];
+  const stderrLines: string[] = [];
   return {
     stdout: (t) => {
       text += `${t}\n`;
+      stdoutLines.push(t);
     },
     stderr: (t) => {
       text += `${t}\n`;
+      stderrLines.push(t);
     },
     text: () => text,
+    stdoutLines,
+    stderrLines,
   };
 }
 
@@ -91,6 +97,21 @@ describe('adapter-host validate / plan', () => {
     expect(await runAdapterHostCli(['plan'], { out, env: {} })).toBe(ExitCode.USAGE);
     expect(await runAdapterHostCli(['--help'], { out, env: {} })).toBe(ExitCode.OK);
   });
+
+  it('dispatches every command its usage text names, and names them all for an unknown one', async () => {
+    const listed = /adapter-host <([a-z|]+)> plc\.yml/.exec(usage)?.[1]?.split('|') ?? [];
+    expect(listed).toEqual(['validate', 'plan', 'simulate', 'demo']);
+    for (const name of listed) {
+      expect(usage).toMatch(new RegExp(`^  ${name} <mapping> +\\S`, 'm'));
+      const out = capture();
+      expect(await runAdapterHostCli([name], { out, env: {} })).toBe(ExitCode.USAGE);
+      expect(out.text()).toContain('give the mapping file: adapter-host <command> plc.yml');
+      expect(out.text()).not.toContain('unknown command');
+    }
+    const out = capture();
+    expect(await runAdapterHostCli(['frobnicate', plcYml], { out, env: {} })).toBe(ExitCode.USAGE);
+    expect(out.text()).toContain(`valid commands: run, ${listed.join(', ')}\n`);
+  });
 });
 
 describe('adapter-host simulate', () => {
@@ -144,4 +165,78 @@ describe('adapter-host simulate', () => {
     }
     expect(await running).toBe(ExitCode.OK);
   }, 60_000);
+
+  /** A mapping folder with the template third-party adapter installed, which has no simulator. */
+  async function mixedMapping(name: string, devices: string[]): Promise<string> {
+    const folder = join(dir, name);
+    await mkdir(join(folder, 'node_modules', '@example'), { recursive: true });
+    await symlink(
+      resolve(import.meta.dirname, '../../../examples/custom-adapter'),
+      join(folder, 'node_modules', '@example', 'lwm2m-adapter-jsonfile'),
+      'dir',
+    );
+    await writeFile(join(folder, 'boiler.json'), '{ "t": 20 }');
+    const file = join(folder, 'plant.yml');
+    await writeFile(file, ['version: 1', 'devices:', ...devices, ''].join('\n'));
+    return file;
+  }
+  const serialDrive = [
+    '  - id: drive',
+    '    adapter: modbus',
+    '    connection: { transport: rtu, path: /dev/ttyUSB7, unitId: 3 }',
+    '    points:',
+    '      /3303/0/5700: { source: { table: input, address: 0, type: int16 } }',
+  ];
+  const jsonLab = [
+    '  - id: lab',
+    '    adapter: "@example/lwm2m-adapter-jsonfile"',
+    '    connection: { file: ./boiler.json }',
+    '    points:',
+    '      /3303/0/5700: { source: { key: t, type: number } }',
+  ];
+
+  it('simulates what its adapters can and names every other device with the reason', async () => {
+    const port = await freePort();
+    const file = await mixedMapping('mixed', [
+      '  - id: plc',
+      '    adapter: modbus',
+      `    connection: { transport: tcp, host: 127.0.0.1, port: ${port}, unitId: 4 }`,
+      '    points:',
+      '      /3303/0/5700: { source: { table: holding, address: 1, type: float32 } }',
+      ...serialDrive,
+      ...jsonLab,
+    ]);
+    const out = capture();
+    let stop!: () => void;
+    const stopSignal = new Promise<void>((r) => {
+      stop = r;
+    });
+    const running = runAdapterHostCli(['simulate', file], { out, env: {}, stopSignal });
+    try {
+      const deadline = Date.now() + 10_000;
+      while (!out.text().includes('simulating') && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(out.stdoutLines).toEqual([`simulating plc (units 4) on tcp 127.0.0.1:${port}`]);
+      expect(out.stderrLines).toEqual([
+        'drive: on serial line /dev/ttyUSB7; run modbus-simulator --rtu-path <other end of the line> for it',
+        'lab: adapter "jsonfile" has no simulator; not simulated',
+      ]);
+    } finally {
+      stop();
+    }
+    expect(await running).toBe(ExitCode.OK);
+  });
+
+  it('exits 1 when no device of the mapping can be simulated', async () => {
+    const file = await mixedMapping('unsimulated', [...serialDrive, ...jsonLab]);
+    const out = capture();
+    expect(
+      await runAdapterHostCli(['simulate', file], { out, env: {}, stopSignal: new Promise(() => {}) }),
+    ).toBe(ExitCode.FAILURE);
+    expect(out.stderrLines).toEqual([
+      'drive: on serial line /dev/ttyUSB7; run modbus-simulator --rtu-path <other end of the line> for it',
+      'lab: adapter "jsonfile" has no simulator; not simulated',
+      `${file}: no devices to simulate`,
+    ]);
+  });
 });

@@ -3,7 +3,7 @@
  * written through the command's output.
  */
 import { describe, expect, it } from 'vitest';
-import { createHostLogger } from '../src/commands/host-logger.js';
+import { createHostLogger } from '../src/cli/host-logger.js';
 
 function capture() {
   const lines: string[] = [];

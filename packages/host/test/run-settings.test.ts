@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DURATION_EXPECTED } from '@lwm2m-adapters/mapping';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunInput, runInput, runSettingsSchema } from '../src/commands/run-settings.js';
+import { type RunInput, runInput, runSettingsSchema } from '../src/cli/run-settings.js';
 import { type CommandOutput, ExitCode, runAdapterHostCli } from '../src/index.js';
 
 function settings(flags: RunInput, env: Record<string, string | undefined> = {}) {

@@ -4,8 +4,8 @@
  * pretty terminal line without the repeated figures.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createHostLogger } from '../src/commands/host-logger.js';
-import { startStatusReporter } from '../src/commands/status-reporter.js';
+import { createHostLogger } from '../src/cli/host-logger.js';
+import { startStatusReporter } from '../src/ops/status-reporter.js';
 import type { DeviceRunnerStats } from '../src/runtime/device-runner.js';
 import type { HostStatus } from '../src/runtime/host-status.js';
 

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { AdapterSession, PointSpec, SessionContext } from './adapter-session.js';
+import type { AdapterSimulation, SimulationDevice } from './adapter-simulator.js';
 import type { RawValue, RawValueKind } from './raw-value.js';
 
 /** The SDK contract version adapters are built against (semver). */
@@ -57,6 +58,13 @@ export interface AdapterDefinition<Connection = unknown, Point = unknown> {
   /** Describes the read plan for the given points. Pure; no I/O. */
   plan?(connection: Connection, points: readonly PointSpec<Point>[]): AdapterPlan;
   createSession(context: SessionContext<Connection, Point>): AdapterSession;
+  /**
+   * Optional: starts simulators serving these devices where their connections point, for tests,
+   * demos and `adapter-host simulate`. Every device given is either served by one returned
+   * simulator or listed as unsimulated with the reason. On failure, closes what it started and
+   * throws. Hosts call it through `simulateDevices`, which validates both sides.
+   */
+  simulate?(devices: readonly SimulationDevice<Connection, Point>[]): Promise<AdapterSimulation>;
 }
 
 /** Identity helper that gives an adapter definition its types. */
@@ -77,6 +85,7 @@ export function isAdapterDefinition(value: unknown): value is AdapterDefinition 
     typeof v.validateWrite === 'function' &&
     typeof v.pointValueKind === 'function' &&
     typeof v.connectionSchema === 'object' &&
-    typeof v.pointSchema === 'object'
+    typeof v.pointSchema === 'object' &&
+    (v.simulate === undefined || typeof v.simulate === 'function')
   );
 }

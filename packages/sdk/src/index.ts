@@ -22,9 +22,20 @@ export {
   silentLogger,
 } from './adapter-session.js';
 export {
+  type AdapterSimulation,
+  type SimulationDevice,
+  type SimulationPoint,
+  type SimulationValue,
+  type SimulatorHandle,
+  type SimulatorListener,
+  simulatorHandle,
+  type UnsimulatedDevice,
+} from './adapter-simulator.js';
+export {
   adapterPackageName,
   assertSdkCompatible,
   type LoadAdapterOptions,
   loadAdapter,
 } from './load-adapter.js';
 export { type RawValue, type RawValueKind, rawValueKind } from './raw-value.js';
+export { type SimulationRequest, simulateDevices } from './simulate-devices.js';

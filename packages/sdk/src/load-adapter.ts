@@ -17,8 +17,14 @@ export function adapterPackageName(nameOrPackage: string): string {
 export interface LoadAdapterOptions {
   /** Directory whose node_modules are searched (the mapping file's directory, or cwd). */
   readonly from: string;
-  /** Already-imported adapters by short name (bundled ones), consulted first. */
+  /** Already-imported adapters by short name, consulted first. */
   readonly builtIn?: Readonly<Record<string, AdapterDefinition>>;
+  /**
+   * Give a new, independent instance (own connections and links) when the package exports a
+   * `createAdapter()` factory, instead of its shared default export. Hosts ask for one so that two
+   * hosts in one process never share a link. Default false.
+   */
+  readonly fresh?: boolean;
 }
 
 /** Throws ADAPTER_INCOMPATIBLE unless the adapter's sdkVersion range accepts this SDK. */
@@ -36,7 +42,8 @@ export function assertSdkCompatible(adapter: AdapterDefinition, sdkVersion = SDK
 /**
  * Resolves an adapter by short name (`modbus`) or npm package name (`@acme/lwm2m-adapter-bacnet`)
  * from `options.from`, imports it, checks it exports an adapter definition (default export or
- * `adapter`) and that its SDK range accepts this SDK.
+ * `adapter`; with `fresh`, what its `createAdapter()` export makes) and that its SDK range accepts
+ * this SDK.
  */
 export async function loadAdapter(
   nameOrPackage: string,
@@ -67,11 +74,28 @@ export async function loadAdapter(
       cause: err,
     });
   }
-  const candidate = module.default ?? module.adapter;
+  const factory = options.fresh === true ? module.createAdapter : undefined;
+  let candidate: unknown = module.default ?? module.adapter;
+  if (typeof factory === 'function') {
+    try {
+      candidate = await factory();
+    } catch (err) {
+      throw new CodedError(
+        'ADAPTER_INVALID',
+        `package ${packageName}: createAdapter() failed: ${String(err)}`,
+        {
+          cause: err,
+          details: { package: packageName },
+        },
+      );
+    }
+  }
   if (!isAdapterDefinition(candidate)) {
     throw new CodedError(
       'ADAPTER_INVALID',
-      `package ${packageName} does not export an adapter definition (default export or "adapter", made with defineAdapter from @lwm2m-adapters/sdk)`,
+      typeof factory === 'function'
+        ? `package ${packageName}: createAdapter() did not return an adapter definition (made with defineAdapter from @lwm2m-adapters/sdk)`
+        : `package ${packageName} does not export an adapter definition (default export or "adapter", made with defineAdapter from @lwm2m-adapters/sdk)`,
       { details: { package: packageName } },
     );
   }

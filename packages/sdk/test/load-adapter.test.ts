@@ -36,19 +36,29 @@ async function fakePackage(name: string, source: string): Promise<void> {
   await writeFile(join(pkgDir, 'index.js'), source);
 }
 
-const definitionSource = (sdkVersion: string) => `
-  export default {
+const definitionObject = (sdkVersion: string) => `{
     kind: 'lwm2m-adapters/adapter', name: 'acme', version: '2.0.0', sdkVersion: ${JSON.stringify(sdkVersion)},
     capabilities: { read: true, write: true, execute: false, subscribe: false },
     connectionSchema: {}, pointSchema: {},
     pointValueKind() { return 'number'; }, validateWrite() {}, createSession() { throw new Error('x'); },
-  };`;
+  }`;
+const definitionSource = (sdkVersion: string) => `export default ${definitionObject(sdkVersion)};`;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sdk-load-'));
   await fakePackage('@acme/lwm2m-adapter-good', definitionSource(`^${SDK_VERSION}`));
   await fakePackage('@acme/lwm2m-adapter-old', definitionSource('^0.0.1'));
   await fakePackage('@acme/not-an-adapter', 'export default { hello: 1 };');
+  await fakePackage(
+    '@acme/lwm2m-adapter-factory',
+    `export function createAdapter() { return ${definitionObject(`^${SDK_VERSION}`)}; }
+     export const adapter = createAdapter();
+     export default adapter;`,
+  );
+  await fakePackage(
+    '@acme/lwm2m-adapter-bad-factory',
+    `${definitionSource(`^${SDK_VERSION}`)}\nexport function createAdapter() { return { hello: 1 }; }`,
+  );
 });
 
 afterAll(async () => {
@@ -65,6 +75,26 @@ describe('adapter loading', () => {
   it('loads an adapter by npm package name from a directory', async () => {
     const adapter = await loadAdapter('@acme/lwm2m-adapter-good', { from: dir });
     expect(adapter.name).toBe('acme');
+  });
+
+  it('gives the shared default export, or with `fresh` a new instance from createAdapter()', async () => {
+    const options = { from: dir };
+    const shared = await loadAdapter('@acme/lwm2m-adapter-factory', options);
+    expect(await loadAdapter('@acme/lwm2m-adapter-factory', options)).toBe(shared);
+    const fresh = await loadAdapter('@acme/lwm2m-adapter-factory', { ...options, fresh: true });
+    const another = await loadAdapter('@acme/lwm2m-adapter-factory', { ...options, fresh: true });
+    expect(fresh.name).toBe('acme');
+    expect(fresh).not.toBe(shared);
+    expect(another).not.toBe(fresh);
+    // a package without a factory has one instance to give
+    const good = await loadAdapter('@acme/lwm2m-adapter-good', options);
+    expect(await loadAdapter('@acme/lwm2m-adapter-good', { ...options, fresh: true })).toBe(good);
+  });
+
+  it('fails with ADAPTER_INVALID when createAdapter() makes no definition', async () => {
+    await expect(
+      loadAdapter('@acme/lwm2m-adapter-bad-factory', { from: dir, fresh: true }),
+    ).rejects.toMatchObject({ code: 'ADAPTER_INVALID', message: expect.stringContaining('createAdapter()') });
   });
 
   it('prefers built-in adapters for short names', async () => {

@@ -2,12 +2,12 @@ import { resolve } from 'node:path';
 import type { LwM2mNode, ResourceValue } from '@lwm2m-adapters/lwm2m-core';
 import { formatMappingIssues, mappingObjectRegistry } from '@lwm2m-adapters/mapping';
 import { pino } from 'pino';
+import type { CommandOutput } from '../cli/command-output.js';
 import { DemoLwm2mServer, type DemoRegistration } from '../demo/demo-lwm2m-server.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { compileMappingFile } from '../mapping-loader.js';
+import { startMappingSimulators } from '../mapping-simulators.js';
 import { AdapterHost } from '../runtime/adapter-host.js';
-import type { CommandOutput } from './command-output.js';
-import { startMappingSimulators } from './simulate-command.js';
 
 export interface DemoOptions {
   readonly until: Promise<void>;
@@ -49,8 +49,8 @@ function nodeText(node: LwM2mNode): string {
 }
 
 /**
- * `adapter-host demo plc.yml`: the whole path on one machine, nothing to install. Simulators serve
- * the mapping's Modbus devices, the host runs the mapping in gateway mode with Send batches, and a
+ * `adapter-host demo plc.yml`: the whole path on one machine, nothing to install. The adapters'
+ * simulators serve the mapping's devices, the host runs the mapping in gateway mode with Send batches, and a
  * small built-in LwM2M server prints the registration, reads /25 and shows the values that arrive.
  */
 export async function demoCommand(
@@ -64,25 +64,31 @@ export async function demoCommand(
     return ExitCode.MAPPING_INVALID;
   }
   const mapping = result.mapping;
-  const simulators = await startMappingSimulators(mapping, out);
+  const simulators = await startMappingSimulators(mapping, adapters, out);
   let firstRegistration: (registration: DemoRegistration) => void = () => {};
   const registered = new Promise<DemoRegistration>((resolveRegistration) => {
     firstRegistration = resolveRegistration;
   });
-  const server = await DemoLwm2mServer.start(mappingObjectRegistry(mapping), {
-    registered: (r) => {
-      out.stdout(`server: ${r.endpoint} registered with ${r.links.length} links:`);
-      out.stdout(`  ${r.links.map((l) => `<${l.uri}>`).join(',')}`);
-      firstRegistration(r);
-    },
-    updated: (r) => out.stdout(`server: ${r.endpoint} updated its registration`),
-    deregistered: (r) => out.stdout(`server: ${r.endpoint} de-registered`),
-    sent: (r, values) => {
-      const shown = values.slice(0, 6).map((v) => `${v.path}=${nodeText(v.node)}`);
-      const more = values.length > shown.length ? ` (+${values.length - shown.length} more)` : '';
-      out.stdout(`server: Send from ${r.endpoint}: ${shown.join('  ')}${more}`);
-    },
-  });
+  let server: DemoLwm2mServer;
+  try {
+    server = await DemoLwm2mServer.start(mappingObjectRegistry(mapping), {
+      registered: (r) => {
+        out.stdout(`server: ${r.endpoint} registered with ${r.links.length} links:`);
+        out.stdout(`  ${r.links.map((l) => `<${l.uri}>`).join(',')}`);
+        firstRegistration(r);
+      },
+      updated: (r) => out.stdout(`server: ${r.endpoint} updated its registration`),
+      deregistered: (r) => out.stdout(`server: ${r.endpoint} de-registered`),
+      sent: (r, values) => {
+        const shown = values.slice(0, 6).map((v) => `${v.path}=${nodeText(v.node)}`);
+        const more = values.length > shown.length ? ` (+${values.length - shown.length} more)` : '';
+        out.stdout(`server: Send from ${r.endpoint}: ${shown.join('  ')}${more}`);
+      },
+    });
+  } catch (error) {
+    await simulators?.close();
+    throw error;
+  }
   let host: AdapterHost | undefined;
   let timer: NodeJS.Timeout | undefined;
   try {

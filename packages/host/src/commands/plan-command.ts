@@ -1,7 +1,7 @@
 import { devicePointSpecs, formatMappingIssues } from '@lwm2m-adapters/mapping';
+import type { CommandOutput } from '../cli/command-output.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { compileMappingFile } from '../mapping-loader.js';
-import type { CommandOutput } from './command-output.js';
 
 /** `adapter-host plan plc.yml`: how each device will be read (requests per poll cycle and their ranges). */
 export async function planCommand(

@@ -5,14 +5,14 @@ import { CodedError, isCodedError } from '@lwm2m-adapters/errors';
 import { formatMappingIssue, formatMappingIssues } from '@lwm2m-adapters/mapping';
 import type { Logger } from 'pino';
 import { createAdapterResolver } from '../adapter-resolver.js';
+import type { CommandOutput } from '../cli/command-output.js';
+import { createHostLogger } from '../cli/host-logger.js';
+import type { RunSettings } from '../cli/run-settings.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { compileMappingFile } from '../mapping-loader.js';
+import { startStatusReporter } from '../ops/status-reporter.js';
 import { AdapterHost } from '../runtime/adapter-host.js';
 import { OperationsServer } from '../runtime/operations-server.js';
-import type { CommandOutput } from './command-output.js';
-import { createHostLogger } from './host-logger.js';
-import type { RunSettings } from './run-settings.js';
-import { startStatusReporter } from './status-reporter.js';
 
 export interface RunOptions {
   /** Resolves when the host should shut down (SIGINT/SIGTERM in the CLI). */

@@ -1,7 +1,7 @@
 import { describeMapping, formatMappingIssues, printCompiledMapping } from '@lwm2m-adapters/mapping';
+import type { CommandOutput } from '../cli/command-output.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { compileMappingFile } from '../mapping-loader.js';
-import type { CommandOutput } from './command-output.js';
 
 /** `adapter-host validate plc.yml`: compile, print a summary (or every problem), exit 3 when invalid. */
 export async function validateCommand(

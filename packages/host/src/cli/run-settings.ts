@@ -134,6 +134,28 @@ export const runSettingsSchema = z
     }),
   );
 
+/** The options of `adapter-host run` in its usage text, each with the environment variable that can give it. */
+export const RUN_OPTIONS_USAGE = `  --mapping, -m FILE       the mapping file                                   ADAPTER_HOST_MAPPING
+  --server URI             coap://host[:5683] or coaps://host[:5684]          ADAPTER_HOST_SERVER
+                           (default coap://127.0.0.1:5683)
+  --mode MODE              gateway (one LwM2M Gateway endpoint, /25, devices   ADAPTER_HOST_MODE
+                           under their prefix; default) or per-device (one
+                           endpoint per device, for servers without gateway support)
+  --endpoint NAME          gateway endpoint name (default adapter-host-<hostname>) ADAPTER_HOST_ENDPOINT
+  --psk-identity ID        PSK identity for coaps://                          ADAPTER_HOST_PSK_IDENTITY
+  --psk-key-file FILE      file holding the PSK as hex digits                  ADAPTER_HOST_PSK_KEY_FILE
+  --lifetime SECONDS       registration lifetime (default 300)                ADAPTER_HOST_LIFETIME
+  --http [HOST:]PORT       serve /healthz and /metrics (default host 127.0.0.1) ADAPTER_HOST_HTTP
+  --watch                  reload the mapping when the file changes (SIGHUP always reloads) ADAPTER_HOST_WATCH=1
+  --send-interval DURATION also report changes with Send (POST /dp) batches   ADAPTER_HOST_SEND_INTERVAL
+  --cache-max-age DURATION oldest cached value a Read gets for unpolled points (default 1s)
+  --observed-poll DURATION read interval of observed points the mapping does not poll faster (default 1s)
+  --status-interval DURATION how often a status line per device is logged (default 30s)
+  --bind ADDRESS           local address of the UDP sockets                   ADAPTER_HOST_BIND
+  --log-level LEVEL        trace, debug, info (default), warn, error, silent  ADAPTER_HOST_LOG_LEVEL
+  --log-format FORMAT      auto (pretty on a terminal, JSON lines otherwise), pretty, json
+`;
+
 /** Flag name → environment variable that can give it. */
 export const RUN_ENVIRONMENT: Readonly<Record<string, string>> = {
   mapping: 'ADAPTER_HOST_MAPPING',
