@@ -4,7 +4,15 @@ export { type Clock, systemClock } from './clock.js';
 export { Fifo } from './fifo.js';
 export { FifoMap } from './fifo-map.js';
 export { ListenerSet } from './listener-set.js';
-export { type EventLogger, type LogEntry, type LogLevel, silentLogger } from './logger.js';
+export {
+  type EventLogger,
+  eventLoggerFor,
+  type LogEntry,
+  type LogLevel,
+  type StructuredLogger,
+  silentEventLogger,
+  silentLogger,
+} from './logger.js';
 export { MAX_TIMER_CHUNK_MS, RestartableTimer } from './restartable-timer.js';
 export { TimerSet } from './timer-set.js';
 export {

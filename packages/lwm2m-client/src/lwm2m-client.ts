@@ -1,7 +1,7 @@
 import type { CoapIncomingRequest, CoapOutgoingResponse, PeerAddress } from '@lwm2m-adapters/coap';
 import { CodedError } from '@lwm2m-adapters/errors';
 import type { Clock } from '@lwm2m-adapters/kit';
-import { type EventLogger, ListenerSet, silentLogger, systemClock } from '@lwm2m-adapters/kit';
+import { type EventLogger, ListenerSet, silentEventLogger, systemClock } from '@lwm2m-adapters/kit';
 import type { LwM2mCodecsOptions, ObjectModel } from '@lwm2m-adapters/lwm2m-core';
 import { ContentFormat, LwM2mPath } from '@lwm2m-adapters/lwm2m-core';
 import type { LwM2mCoapLink } from './link/coap-link.js';
@@ -145,7 +145,7 @@ export class LwM2mClient {
     this.#serverPeer = options.server.peer;
     this.#acceptAnyPeer = options.acceptRequestsFromAnyPeer ?? false;
     this.#link = options.link;
-    this.#log = options.log ?? silentLogger;
+    this.#log = options.log ?? silentEventLogger;
     const onListenerError = (error: unknown) => this.#safeLog('listener-failed', 'a listener threw', error);
     this.#events = {
       state: new ListenerSet(onListenerError),

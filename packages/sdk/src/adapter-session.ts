@@ -1,20 +1,12 @@
 import type { CodedError } from '@lwm2m-adapters/errors';
+import type { StructuredLogger } from '@lwm2m-adapters/kit';
 import type { RawValue } from './raw-value.js';
 
-/** Minimal structured logger (pino-compatible): `logger.warn({ unit: 3 }, 'unit quarantined')`. */
-export interface AdapterLogger {
-  debug(fields: Record<string, unknown>, message: string): void;
-  info(fields: Record<string, unknown>, message: string): void;
-  warn(fields: Record<string, unknown>, message: string): void;
-  error(fields: Record<string, unknown>, message: string): void;
-}
-
-export const silentLogger: AdapterLogger = {
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-};
+/**
+ * The logger a session is handed: kit's `StructuredLogger`, pino-compatible:
+ * `logger.warn({ unit: 3 }, 'unit quarantined')`.
+ */
+export type AdapterLogger = StructuredLogger;
 
 /** What the mapping allows on a point. */
 export interface PointAccess {

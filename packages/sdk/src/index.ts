@@ -1,4 +1,6 @@
 export { CodedError, type ErrorCode, isCodedError } from '@lwm2m-adapters/errors';
+/** The logger contract and a logger that drops everything (for tests and tools), from kit. */
+export { type StructuredLogger, silentLogger } from '@lwm2m-adapters/kit';
 export {
   type AdapterCapabilities,
   type AdapterDefinition,
@@ -8,18 +10,17 @@ export {
   isAdapterDefinition,
   SDK_VERSION,
 } from './adapter-definition.js';
-export {
-  type AdapterLogger,
-  type AdapterSession,
-  type PointAccess,
-  type PointReading,
-  type PointSpec,
-  type SessionContext,
-  type SessionState,
-  type SessionStats,
-  type Subscription,
-  type SubscriptionOptions,
-  silentLogger,
+export type {
+  AdapterLogger,
+  AdapterSession,
+  PointAccess,
+  PointReading,
+  PointSpec,
+  SessionContext,
+  SessionState,
+  SessionStats,
+  Subscription,
+  SubscriptionOptions,
 } from './adapter-session.js';
 export {
   type AdapterSimulation,

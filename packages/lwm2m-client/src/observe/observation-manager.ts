@@ -5,7 +5,7 @@ import {
   peerKeyOf,
 } from '@lwm2m-adapters/coap';
 import type { Clock } from '@lwm2m-adapters/kit';
-import { type EventLogger, ListenerSet, RestartableTimer, silentLogger } from '@lwm2m-adapters/kit';
+import { type EventLogger, ListenerSet, RestartableTimer, silentEventLogger } from '@lwm2m-adapters/kit';
 import type { LwM2mPath } from '@lwm2m-adapters/lwm2m-core';
 import { type LwM2mNode, nodesEqual, type PathNode } from '@lwm2m-adapters/lwm2m-core';
 import type { LwM2mCoapLink } from '../link/coap-link.js';
@@ -161,7 +161,7 @@ export class ObservationManager {
     this.#attributes = options.attributes;
     this.#defaults = options.defaults;
     this.#policy = new NotificationPolicy(options.policy);
-    this.#log = options.log ?? silentLogger;
+    this.#log = options.log ?? silentEventLogger;
     this.maxObservations = options.maxObservations ?? 256;
     this.#samplingListeners = new ListenerSet((error) =>
       this.#log({ level: 'warn', event: 'listener-failed', message: 'a sampling listener threw', error }),

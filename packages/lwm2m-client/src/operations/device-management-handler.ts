@@ -1,6 +1,6 @@
 import type { CoapIncomingRequest, CoapOutgoingResponse } from '@lwm2m-adapters/coap';
 import { isCodedError } from '@lwm2m-adapters/errors';
-import { decodeUtf8, type EventLogger, silentLogger } from '@lwm2m-adapters/kit';
+import { decodeUtf8, type EventLogger, silentEventLogger } from '@lwm2m-adapters/kit';
 import type { DecodeLimits, LwM2mNode, LwM2mPath, ResourceNode } from '@lwm2m-adapters/lwm2m-core';
 import { ContentFormat } from '@lwm2m-adapters/lwm2m-core';
 import { decodeTlvCreate } from '@lwm2m-adapters/lwm2m-core/codecs';
@@ -56,7 +56,7 @@ export class DeviceManagementHandler {
     this.#data = options.data;
     this.#attributes = options.attributes;
     this.#observations = options.observations;
-    this.#log = options.log ?? silentLogger;
+    this.#log = options.log ?? silentEventLogger;
     this.#limits = options.limits;
     this.#maxCompositePaths = options.maxCompositePaths ?? 256;
   }

@@ -8,7 +8,7 @@ import {
   ListenerSet,
   REJECTED_BACKOFF,
   RestartableTimer,
-  silentLogger,
+  silentEventLogger,
   UNREACHABLE_BACKOFF,
 } from '@lwm2m-adapters/kit';
 import { ContentFormat } from '@lwm2m-adapters/lwm2m-core';
@@ -108,7 +108,7 @@ export class RegistrationManager {
     this.#options = options;
     this.#timer = new RestartableTimer(options.clock);
     this.#random = options.random ?? Math.random;
-    this.#log = options.log ?? silentLogger;
+    this.#log = options.log ?? silentEventLogger;
     const onListenerError = (error: unknown) =>
       this.#log({ level: 'warn', event: 'listener-failed', message: 'a registration listener threw', error });
     this.#listeners = new ListenerSet(onListenerError);

@@ -1,8 +1,8 @@
 import { isCodedError, isErrorCode } from '@lwm2m-adapters/errors';
+import { silentLogger } from '@lwm2m-adapters/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdapterDefinition, isAdapterDefinition, SDK_VERSION } from '../adapter-definition.js';
 import type { AdapterSession, PointReading, PointSpec, SessionState } from '../adapter-session.js';
-import { silentLogger } from '../adapter-session.js';
 import { assertSdkCompatible } from '../load-adapter.js';
 import { type RawValue, rawValueKind } from '../raw-value.js';
 
