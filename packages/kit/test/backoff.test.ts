@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../lwm2m-client/test/support/fake-clock.js';
-import { backoffDelay, REJECTED_BACKOFF, UNREACHABLE_BACKOFF } from '../src/backoff.js';
+import { backoffDelay, CappedBackoff, REJECTED_BACKOFF, UNREACHABLE_BACKOFF } from '../src/backoff.js';
 import { MAX_TIMER_CHUNK_MS, RestartableTimer } from '../src/restartable-timer.js';
 
 describe('backoffDelay', () => {
@@ -19,6 +19,31 @@ describe('backoffDelay', () => {
       expect(d).toBeLessThanOrEqual(16000);
     }
     expect(backoffDelay(UNREACHABLE_BACKOFF, 1e9, () => 2)).toBe(150000);
+  });
+});
+
+describe('CappedBackoff', () => {
+  it('doubles from initialMs to maxMs with equal jitter (half to all of each delay), and resets', () => {
+    const policy = { initialMs: 100, maxMs: 1000, jitter: 0.5 };
+    const full = new CappedBackoff(policy, () => 0);
+    expect(Array.from({ length: 7 }, () => full.next())).toEqual([100, 200, 400, 800, 1000, 1000, 1000]);
+    expect(full.attempt).toBe(7);
+    full.reset();
+    expect(full.attempt).toBe(0);
+    expect(full.next()).toBe(100);
+    const half = new CappedBackoff(policy, () => 1);
+    expect(Array.from({ length: 6 }, () => half.next())).toEqual([50, 100, 200, 400, 500, 500]);
+    const huge = new CappedBackoff({ initialMs: 1000, maxMs: 60_000, jitter: 0.5 }, () => 0.5);
+    for (let i = 0; i < 100; i++) expect(huge.next()).toBeLessThanOrEqual(60_000);
+    expect(huge.next()).toBe(45_000);
+  });
+
+  it('follows backoffDelay for the same policy and random source', () => {
+    const random = () => 0.3;
+    const backoff = new CappedBackoff(UNREACHABLE_BACKOFF, random);
+    for (let attempt = 0; attempt < 12; attempt++) {
+      expect(backoff.next()).toBe(backoffDelay(UNREACHABLE_BACKOFF, attempt, random));
+    }
   });
 });
 
