@@ -11,6 +11,7 @@ export { Fifo } from './fifo.js';
 export { FifoMap } from './fifo-map.js';
 export { ListenerSet } from './listener-set.js';
 export { type EventLogger, type LogEntry, type LogLevel, silentLogger } from './logger.js';
+export { ManualClock } from './manual-clock.js';
 export { MAX_TIMER_CHUNK_MS, RestartableTimer } from './restartable-timer.js';
 export { TimerSet } from './timer-set.js';
 export {

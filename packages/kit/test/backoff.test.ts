@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../lwm2m-client/test/support/fake-clock.js';
 import { backoffDelay, CappedBackoff, REJECTED_BACKOFF, UNREACHABLE_BACKOFF } from '../src/backoff.js';
+import { ManualClock } from '../src/manual-clock.js';
 import { MAX_TIMER_CHUNK_MS, RestartableTimer } from '../src/restartable-timer.js';
 
 describe('backoffDelay', () => {
@@ -48,34 +48,34 @@ describe('CappedBackoff', () => {
 });
 
 describe('RestartableTimer', () => {
-  it('fires once, can be re-armed and cancelled', async () => {
-    const clock = new FakeClock();
+  it('fires once, can be re-armed and cancelled', () => {
+    const clock = new ManualClock();
     const timer = new RestartableTimer(clock);
     let fired = 0;
     timer.set(1000, () => fired++);
     timer.set(2000, () => fired++);
-    await clock.advance(1500);
+    clock.advance(1500);
     expect(fired).toBe(0);
-    await clock.advance(500);
+    clock.advance(500);
     expect(fired).toBe(1);
     timer.set(10, () => fired++);
     timer.cancel();
-    await clock.advance(100);
+    clock.advance(100);
     expect(fired).toBe(1);
-    expect(clock.pendingTimers).toBe(0);
+    expect(clock.pending).toBe(0);
   });
 
-  it('waits long delays in chunks the platform timer can hold', async () => {
-    const clock = new FakeClock();
+  it('waits long delays in chunks the platform timer can hold', () => {
+    const clock = new ManualClock();
     const timer = new RestartableTimer(clock);
     let fired = false;
     timer.set(3 * MAX_TIMER_CHUNK_MS + 5, () => {
       fired = true;
     });
     expect(clock.pendingDelays()).toEqual([MAX_TIMER_CHUNK_MS]);
-    await clock.advance(3 * MAX_TIMER_CHUNK_MS);
+    clock.advance(3 * MAX_TIMER_CHUNK_MS);
     expect(fired).toBe(false);
-    await clock.advance(5);
+    clock.advance(5);
     expect(fired).toBe(true);
   });
 });
