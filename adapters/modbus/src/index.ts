@@ -6,6 +6,7 @@
  */
 import { createModbusAdapter } from './modbus-adapter.js';
 
+export { CappedBackoff } from '@lwm2m-adapters/kit';
 export {
   type ModbusConnection,
   type ModbusTransportKind,
@@ -38,7 +39,6 @@ export type {
   ModbusByteStreamOpener,
   ModbusEndpoint,
 } from './link/byte-stream.js';
-export { CappedBackoff } from './link/capped-backoff.js';
 export {
   type LinkExchange,
   type LinkJob,
