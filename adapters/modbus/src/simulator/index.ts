@@ -1,7 +1,8 @@
 /** `@lwm2m-adapters/modbus/simulator`: a Modbus TCP/RTU/ASCII device simulator for tests and demos. */
 
-export { crc16Modbus as crc16 } from '../protocol/crc16.js';
-export { lrcModbus as lrc } from '../protocol/lrc.js';
+export { FunctionCode } from '../protocol/function-codes.js';
+export { ExceptionCode } from '../protocol/modbus-exception.js';
+
 export { type ClockTimer, type SimulatorClock, systemClock } from './clock/clock.js';
 export { createManualClock, type ManualClock } from './clock/manual-clock.js';
 export type { ConfigIssue, ConfigPath } from './config/config-issue.js';
@@ -35,7 +36,6 @@ export {
 export type { SimulatorStats } from './engine/simulator-counters.js';
 export type { FramingName } from './framing/framing.js';
 export { type TableName, tableNames } from './memory/table-name.js';
-export { ExceptionCode, FunctionCode, RequestLimits } from './protocol/function-codes.js';
 export {
   createModbusSimulator,
   type ListeningAddress,

@@ -4,9 +4,9 @@
  * booleans toggle, strings cycle. Gaps between points shorter than one maximal request are
  * filled, so any block read a batching planner could make over mapped points stays in range.
  */
+import { ModbusLimits } from '../../protocol/function-codes.js';
 import { pointWidth } from '../memory/point-access.js';
 import { isBitTable, type TableName, tableNames } from '../memory/table-name.js';
-import { RequestLimits } from '../protocol/function-codes.js';
 import type { DataType } from '../values/data-type.js';
 import type { WordOrder } from '../values/word-order.js';
 import type {
@@ -64,8 +64,8 @@ export function simulatorConfigFromPoints(
         const points = unit.points.filter((point) => point.table === table);
         if (points.length === 0) continue;
         const maxGap = isBitTable(table)
-          ? (options.maxGap?.bits ?? RequestLimits.readBits)
-          : (options.maxGap?.registers ?? RequestLimits.readRegisters);
+          ? (options.maxGap?.bits ?? ModbusLimits.MAX_READ_BITS)
+          : (options.maxGap?.registers ?? ModbusLimits.MAX_READ_REGISTERS);
         tables[table] = spansOf(table, points, maxGap, () => pointIndex++).map((span) => ({
           start: span.start,
           count: span.end - span.start,
