@@ -46,6 +46,13 @@ export {
   type SimulatorValue,
   type TypedValueWrite,
 } from './simulator.js';
-export { type DataType, dataTypes, type TypedValue } from './values/data-type.js';
-export { decodeValue, encodeValue, type ValueLayout } from './values/value-codec.js';
-export { type WordOrder, wordOrders } from './values/word-order.js';
+export {
+  type DataType,
+  dataTypes,
+  decodeValue,
+  encodeValue,
+  type TypedValue,
+  type ValueLayout,
+  type WordOrder,
+  wordOrders,
+} from './values/typed-value.js';

@@ -20,13 +20,12 @@ import { parseSimulatorConfig } from './config/load-config.js';
 import { ModbusEngine } from './engine/modbus-engine.js';
 import { buildSimulatedUnit, type SimulatedUnit } from './engine/simulated-unit.js';
 import { SimulatorCounters, type SimulatorStats } from './engine/simulator-counters.js';
-import { type PointLayout, pointWidth, readPoint, writePoint } from './memory/point-access.js';
+import { pointWidth, readPoint, type TypedPoint, writePoint } from './memory/point-access.js';
 import { isBitTable, type TableName } from './memory/table-name.js';
 import { SignalDriver } from './signals/signal-driver.js';
 import { SerialListener } from './transport/serial-listener.js';
 import { TcpListener } from './transport/tcp-listener.js';
-import type { DataType, TypedValue } from './values/data-type.js';
-import type { WordOrder } from './values/word-order.js';
+import type { TypedValue, ValueLayout } from './values/typed-value.js';
 
 export interface ModbusSimulatorOptions {
   /** Drives the signals. Default: wall clock with real timers. */
@@ -52,26 +51,16 @@ export interface SimulatorAddresses {
   readonly listeners: readonly ListeningAddress[];
 }
 
-/** A typed value and where its bytes go. */
-export interface TypedValueWrite {
-  readonly type: DataType;
+/** A typed value and how its bytes are laid out. */
+export interface TypedValueWrite extends ValueLayout {
   readonly value: TypedValue;
-  readonly wordOrder?: WordOrder;
-  /** Registers of a string. */
-  readonly length?: number;
-  /** Bit of a register holding a bool. */
-  readonly bit?: number;
 }
 
 /** A typed value, raw register words, or bits (coils/discrete inputs: booleans or 0/1). */
 export type SimulatorValue = TypedValueWrite | readonly number[] | readonly boolean[];
 
-export interface ReadValueLayout {
-  readonly type: DataType;
-  readonly wordOrder?: WordOrder;
-  readonly length?: number;
-  readonly bit?: number;
-}
+/** How a typed value is laid out. */
+export type ReadValueLayout = ValueLayout;
 
 export interface ModbusSimulator extends AsyncDisposable {
   /** Opens the listeners and starts the signal clock. Idempotent; fails after close(). */
@@ -210,7 +199,7 @@ export function createModbusSimulator(
       const unit = unitOf(unitId);
       const memory = unit.memory.table(table);
       if (isTypedValueWrite(value)) {
-        const layout: PointLayout = { table, address, ...value };
+        const layout: TypedPoint = { table, address, ...value };
         requireAddresses(unit, table, address, pointWidth(layout));
         writePoint(unit.memory, layout, value.value);
         signals.detach(unitId, {
@@ -247,7 +236,7 @@ export function createModbusSimulator(
     },
     readValue(unitId, table, address, layout) {
       const unit = unitOf(unitId);
-      const pointLayout: PointLayout = { table, address, ...layout };
+      const pointLayout: TypedPoint = { table, address, ...layout };
       requireAddresses(unit, table, address, pointWidth(pointLayout));
       return readPoint(unit.memory, pointLayout);
     },

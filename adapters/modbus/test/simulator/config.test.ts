@@ -179,6 +179,25 @@ describe('simulator configuration', () => {
     expect(error.message).toMatch(/too long does not fit string: longer than 2 bytes/);
   });
 
+  it('accepts the adapter types except bytes, and names the valid types and word orders', () => {
+    const text = `units:
+  - unitId: 1
+    holdingRegisters:
+      - start: 0
+        count: 4
+        points:
+          - { address: 0, type: bytes, length: 2 }
+          - { address: 2, type: float32, wordOrder: ABDC }
+`;
+    const error = configError(() => parseSimulatorConfigYaml(text, 'b.yml'));
+    const types = '"bool"|"int16"|"uint16"|"int32"|"uint32"|"int64"|"uint64"|"float32"|"float64"|"string"';
+    const orders = '"ABCD"|"CDAB"|"BADC"|"DCBA"|"ABCDEFGH"|"GHEFCDAB"|"BADCFEHG"|"HGFEDCBA"';
+    expect(error.message.split('\n').slice(1)).toEqual([
+      `b.yml:7:33: units[0].holdingRegisters[0].points[0].type: Invalid option: expected one of ${types}`,
+      `b.yml:8:53: units[0].holdingRegisters[0].points[1].wordOrder: Invalid option: expected one of ${orders}`,
+    ]);
+  });
+
   it('reports YAML syntax errors with their position', () => {
     const error = configError(() =>
       parseSimulatorConfigYaml('units:\n  - unitId: 1\n   bad: [1, 2\n', 's.yml'),

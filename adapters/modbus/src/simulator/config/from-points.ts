@@ -5,10 +5,9 @@
  * filled, so any block read a batching planner could make over mapped points stays in range.
  */
 import { ModbusLimits } from '../../protocol/function-codes.js';
-import { pointWidth } from '../memory/point-access.js';
+import { pointWidth, type TypedPoint } from '../memory/point-access.js';
 import { isBitTable, type TableName, tableNames } from '../memory/table-name.js';
-import type { DataType } from '../values/data-type.js';
-import type { WordOrder } from '../values/word-order.js';
+import type { DataType } from '../values/typed-value.js';
 import type {
   PointConfigInput,
   SignalSpecInput,
@@ -17,15 +16,8 @@ import type {
 } from './config-schema.js';
 import { parseSimulatorConfig } from './load-config.js';
 
-export interface SimulatedPointSpec {
-  readonly table: TableName;
-  readonly address: number;
-  readonly type: DataType;
-  readonly wordOrder?: WordOrder | undefined;
-  /** Registers of a string. */
-  readonly length?: number | undefined;
-  /** Bit of a register holding a bool (default 0). */
-  readonly bit?: number | undefined;
+/** A point to simulate (a bool in a register uses bit 0 unless `bit` says otherwise). */
+export interface SimulatedPointSpec extends TypedPoint {
   /** The only raw values the point may hold (an enum in the mapping): served in turn. */
   readonly values?: readonly (number | string | boolean)[] | undefined;
 }
