@@ -3,8 +3,6 @@
 export { FunctionCode } from '../protocol/function-codes.js';
 export { ExceptionCode } from '../protocol/modbus-exception.js';
 
-export { type ClockTimer, type SimulatorClock, systemClock } from './clock/clock.js';
-export { createManualClock, type ManualClock } from './clock/manual-clock.js';
 export type { ConfigIssue, ConfigPath } from './config/config-issue.js';
 export {
   type ListenerConfig,

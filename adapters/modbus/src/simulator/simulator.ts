@@ -4,7 +4,7 @@
  * on an injectable clock; fault personas can be switched per unit at runtime.
  */
 import { CodedError } from '@lwm2m-adapters/errors';
-import { type ClockTimer, type SimulatorClock, systemClock } from './clock/clock.js';
+import { type Clock, systemClock } from '@lwm2m-adapters/kit';
 import { compileSimulatorConfig } from './config/compile-config.js';
 import {
   faultSchema,
@@ -28,8 +28,8 @@ import { TcpListener } from './transport/tcp-listener.js';
 import type { TypedValue, ValueLayout } from './values/typed-value.js';
 
 export interface ModbusSimulatorOptions {
-  /** Drives the signals. Default: wall clock with real timers. */
-  readonly clock?: SimulatorClock;
+  /** Drives the signals (tests pass kit's ManualClock). Default: wall clock with real timers. */
+  readonly clock?: Clock;
   /** Replaces the config's `listeners`. Default (neither given): Modbus TCP on 127.0.0.1, ephemeral port. */
   readonly listeners?: readonly ListenerConfigInput[];
   /** Non-fatal events (socket errors, framing errors). Default: ignored; they are counted in stats(). */
@@ -108,7 +108,7 @@ export function createModbusSimulator(
 
   let starting: Promise<SimulatorAddresses> | undefined;
   let closing: Promise<void> | undefined;
-  let ticker: ClockTimer | undefined;
+  let stopTicks: (() => void) | undefined;
   const openListeners: (TcpListener | SerialListener)[] = [];
 
   const unitOf = (unitId: number): SimulatedUnit => {
@@ -143,7 +143,7 @@ export function createModbusSimulator(
       openListeners.length = 0;
       throw error;
     }
-    ticker = clock.every(config.tickMs, () => signals.tick(clock.now() - createdAt));
+    stopTicks = every(clock, config.tickMs, () => signals.tick(clock.now() - createdAt));
     const firstTcp = addresses.find((address) => address.transport === 'tcp');
     return firstTcp === undefined
       ? { listeners: addresses }
@@ -173,8 +173,8 @@ export function createModbusSimulator(
     close() {
       closing ??= (async () => {
         await starting?.catch(() => undefined);
-        ticker?.cancel();
-        ticker = undefined;
+        stopTicks?.();
+        stopTicks = undefined;
         await Promise.all(openListeners.map((listener) => listener.close()));
         openListeners.length = 0;
       })();
@@ -245,6 +245,24 @@ export function createModbusSimulator(
     [Symbol.asyncDispose]: () => simulator.close(),
   };
   return simulator;
+}
+
+/**
+ * Calls `onTick` every `periodMs` on `clock` until the returned function is called. Each tick is
+ * due one period after the previous one was due, so ticks do not drift; ticks that a late clock
+ * missed are skipped rather than run in a burst.
+ */
+function every(clock: Clock, periodMs: number, onTick: () => void): () => void {
+  let due = clock.now() + periodMs;
+  const tick = (): void => {
+    const now = clock.now();
+    due += periodMs;
+    if (due <= now) due = now + periodMs;
+    cancel = clock.setTimer(due - now, tick);
+    onTick();
+  };
+  let cancel = clock.setTimer(periodMs, tick);
+  return () => cancel();
 }
 
 function isTypedValueWrite(value: SimulatorValue): value is TypedValueWrite {

@@ -2,9 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CodedError, isCodedError } from '@lwm2m-adapters/errors';
+import { ManualClock } from '@lwm2m-adapters/kit';
 import { describe, expect, it } from 'vitest';
 import {
-  createManualClock,
   createModbusSimulator,
   type LocatedConfigIssue,
   loadSimulatorConfigFile,
@@ -232,7 +232,7 @@ describe('the example configuration of the README', () => {
   it('loads and runs', async () => {
     const file = new URL('./fixtures/example-sim.yml', import.meta.url).pathname;
     const config = await loadSimulatorConfigFile(file);
-    await using simulator = createModbusSimulator(config, { clock: createManualClock() });
+    await using simulator = createModbusSimulator(config, { clock: new ManualClock() });
     expect(simulator.readValue(1, 'holdingRegisters', 30, { type: 'string', length: 4 })).toBe('PUMP-01');
     expect(simulator.getWords(1, 'holdingRegisters', 1000, 1)).toEqual([42]);
     expect(simulator.getFault(2)).toEqual({ kind: 'slow', delayMs: 50 });
