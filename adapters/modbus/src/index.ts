@@ -39,7 +39,6 @@ export type {
   ModbusByteStreamOpener,
   ModbusEndpoint,
 } from './link/byte-stream.js';
-export { CappedBackoff } from './link/capped-backoff.js';
 export {
   type LinkExchange,
   type LinkJob,

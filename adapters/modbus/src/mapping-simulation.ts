@@ -7,7 +7,7 @@ import { pointLayout } from './data/point-layout.js';
 import type { ListenerConfigInput } from './simulator/config/config-schema.js';
 import type { SimulatedPointSpec, SimulatedUnitSpec } from './simulator/config/from-points.js';
 import type { TableName } from './simulator/memory/table-name.js';
-import { type WordOrder, wordOrders } from './simulator/values/word-order.js';
+import { type WordOrder, wordOrders } from './simulator/values/typed-value.js';
 
 /** A mapped Modbus device, its connection and points validated by the adapter's schemas. */
 export type MappedModbusDevice = SimulationDevice<ModbusConnection, ModbusPoint>;

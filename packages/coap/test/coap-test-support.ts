@@ -1,108 +1,14 @@
 /** Test doubles for the CoAP endpoint: a fake clock, a recording sink, raw message helpers. */
 
-import type { Clock } from '@lwm2m-adapters/kit';
+import { type Clock, ManualClock } from '@lwm2m-adapters/kit';
 import type { DatagramSink, PeerAddress } from '../src/coap-types.js';
 import type { CoapMessage } from '../src/message/coap-message.js';
 import { decodeCoapMessage, encodeCoapMessage } from '../src/message/coap-message-codec.js';
 
-interface ScheduledTimer {
-  readonly at: number;
-  readonly seq: number;
-  readonly callback: () => void;
-  cancelled: boolean;
-}
-
-/** An Clock that only moves when told to; timers fire in time order (then creation order). */
-export class FakeClock implements Clock {
-  #now: number;
-  #seq = 0;
-  readonly #heap: ScheduledTimer[] = [];
-
+/** The CoAP tests' manual clock: it starts at 1,000,000 ms, so that no timestamp is 0. */
+export class FakeClock extends ManualClock {
   constructor(start = 1_000_000) {
-    this.#now = start;
-  }
-
-  now(): number {
-    return this.#now;
-  }
-
-  setTimer(delayMs: number, callback: () => void): () => void {
-    const timer: ScheduledTimer = {
-      at: this.#now + Math.max(0, delayMs),
-      seq: this.#seq++,
-      callback,
-      cancelled: false,
-    };
-    this.#push(timer);
-    return () => {
-      timer.cancelled = true;
-    };
-  }
-
-  /** Pending (not cancelled) timers. */
-  get pending(): number {
-    return this.#heap.filter((t) => !t.cancelled).length;
-  }
-
-  /** Time of the next pending timer. */
-  nextAt(): number | undefined {
-    this.#dropCancelled();
-    return this.#heap[0]?.at;
-  }
-
-  /** Moves time forward by `ms`, firing every timer that falls due (including ones they start). */
-  advance(ms: number): void {
-    const target = this.#now + ms;
-    for (;;) {
-      this.#dropCancelled();
-      const next = this.#heap[0];
-      if (next === undefined || next.at > target) break;
-      this.#pop();
-      this.#now = next.at;
-      next.callback();
-    }
-    this.#now = target;
-  }
-
-  #dropCancelled(): void {
-    while (this.#heap[0]?.cancelled) this.#pop();
-  }
-
-  #less(a: ScheduledTimer, b: ScheduledTimer): boolean {
-    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
-  }
-
-  #push(timer: ScheduledTimer): void {
-    const heap = this.#heap;
-    heap.push(timer);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.#less(heap[i]!, heap[parent]!)) break;
-      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
-      i = parent;
-    }
-  }
-
-  #pop(): ScheduledTimer | undefined {
-    const heap = this.#heap;
-    const top = heap[0];
-    const last = heap.pop();
-    if (heap.length > 0 && last !== undefined) {
-      heap[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < heap.length && this.#less(heap[l]!, heap[m]!)) m = l;
-        if (r < heap.length && this.#less(heap[r]!, heap[m]!)) m = r;
-        if (m === i) break;
-        [heap[i], heap[m]] = [heap[m]!, heap[i]!];
-        i = m;
-      }
-    }
-    return top;
+    super(start);
   }
 }
 

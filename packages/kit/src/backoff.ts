@@ -29,12 +29,47 @@ export const REJECTED_BACKOFF: BackoffPolicy = Object.freeze({
   jitter: 0.5,
 });
 
-/** The delay before retry number `attempt` (0-based); `random` returns [0, 1). */
-export function backoffDelay(policy: BackoffPolicy, attempt: number, random: () => number): number {
+/**
+ * The delay before retry number `attempt` (0-based); `random` returns [0, 1): 0 gives the full
+ * delay, values towards 1 take up to `jitter` of it away.
+ */
+export function backoffDelay(
+  policy: BackoffPolicy,
+  attempt: number,
+  random: () => number = Math.random,
+): number {
   const multiplier = policy.multiplier ?? 2;
   const jitter = Math.min(1, Math.max(0, policy.jitter ?? 0.5));
   const exponent = Math.min(Math.max(0, attempt), 64);
   const base = Math.min(policy.maxMs, policy.initialMs * multiplier ** exponent);
   const r = Math.min(1, Math.max(0, random()));
   return Math.max(1, Math.round(base * (1 - jitter * r)));
+}
+
+/**
+ * The retries of one thing (a registration, a link's reconnects): each `next()` is the delay
+ * before the next retry, growing per `policy` until `reset()` (after a success).
+ */
+export class CappedBackoff {
+  readonly #policy: BackoffPolicy;
+  readonly #random: () => number;
+  #attempt = 0;
+
+  constructor(policy: BackoffPolicy, random: () => number = Math.random) {
+    this.#policy = policy;
+    this.#random = random;
+  }
+
+  /** Retries since the last reset. */
+  get attempt(): number {
+    return this.#attempt;
+  }
+
+  next(): number {
+    return backoffDelay(this.#policy, this.#attempt++, this.#random);
+  }
+
+  reset(): void {
+    this.#attempt = 0;
+  }
 }

@@ -27,6 +27,19 @@ export class Fifo<T> {
     return item;
   }
 
+  /** Removes and returns, in queue order, every item that matches; the others keep their order. */
+  removeWhere(matches: (item: T) => boolean): T[] {
+    const removed: T[] = [];
+    const kept: (T | undefined)[] = [];
+    for (let i = this.#head; i < this.#items.length; i++) {
+      const item = this.#items[i] as T;
+      (matches(item) ? removed : kept).push(item);
+    }
+    this.#items = kept;
+    this.#head = 0;
+    return removed;
+  }
+
   clear(): void {
     this.#items = [];
     this.#head = 0;

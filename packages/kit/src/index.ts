@@ -1,5 +1,11 @@
 /** Runtime pieces every package shares; nothing here does I/O. */
-export { type BackoffPolicy, backoffDelay, REJECTED_BACKOFF, UNREACHABLE_BACKOFF } from './backoff.js';
+export {
+  type BackoffPolicy,
+  backoffDelay,
+  CappedBackoff,
+  REJECTED_BACKOFF,
+  UNREACHABLE_BACKOFF,
+} from './backoff.js';
 export { type Clock, systemClock } from './clock.js';
 export { Fifo } from './fifo.js';
 export { FifoMap } from './fifo-map.js';
@@ -13,6 +19,7 @@ export {
   silentEventLogger,
   silentLogger,
 } from './logger.js';
+export { ManualClock } from './manual-clock.js';
 export { MAX_TIMER_CHUNK_MS, RestartableTimer } from './restartable-timer.js';
 export { TimerSet } from './timer-set.js';
 export {

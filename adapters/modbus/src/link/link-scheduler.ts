@@ -1,9 +1,9 @@
 import { CodedError, type ErrorCode, isCodedError } from '@lwm2m-adapters/errors';
+import { Fifo } from '@lwm2m-adapters/kit';
 import type { AdapterLogger } from '@lwm2m-adapters/sdk';
 import { isGatewayException } from '../protocol/modbus-exception.js';
 import { describeRequest, type ModbusRequest } from '../protocol/modbus-request.js';
 import { verifyReply } from '../protocol/reply-verifier.js';
-import { Fifo } from './fifo.js';
 import type { ModbusTransport } from './modbus-transport.js';
 import { type QuarantinePolicy, UnitQuarantine } from './unit-quarantine.js';
 

@@ -1,8 +1,8 @@
 import { CodedError, isCodedError } from '@lwm2m-adapters/errors';
+import { CappedBackoff } from '@lwm2m-adapters/kit';
 import type { AdapterLogger } from '@lwm2m-adapters/sdk';
 import type { ModbusByteStream, ModbusByteStreamOpener } from './byte-stream.js';
 import { describeEndpoint } from './byte-stream.js';
-import { CappedBackoff } from './capped-backoff.js';
 import { createTransport } from './create-transport.js';
 import { ModbusLinkScheduler } from './link-scheduler.js';
 import type { LinkSettings } from './link-settings.js';
@@ -52,7 +52,8 @@ export class ModbusLink {
   constructor(settings: LinkSettings, deps: ModbusLinkDependencies) {
     this.settings = settings;
     this.#deps = deps;
-    this.#backoff = new CappedBackoff(settings.reconnect.initialMs, settings.reconnect.maxMs, deps.random);
+    // "Equal jitter": each wait lies between half and all of the doubled delay.
+    this.#backoff = new CappedBackoff({ ...settings.reconnect, multiplier: 2, jitter: 0.5 }, deps.random);
     this.scheduler = new ModbusLinkScheduler({
       name: settings.key,
       maxInFlight: settings.maxInFlight,

@@ -1,3 +1,5 @@
+import { backoffDelay } from '@lwm2m-adapters/kit';
+
 /** When a unit is quarantined and for how long (from the device's connection settings). */
 export interface QuarantinePolicy {
   readonly afterTimeouts: number;
@@ -51,7 +53,10 @@ export class UnitQuarantine {
     health.consecutiveTimeouts++;
     const threshold = health.level > 0 ? 1 : policy.afterTimeouts;
     if (health.consecutiveTimeouts < threshold) return 0;
-    const period = Math.min(policy.maxMs, policy.initialMs * 2 ** Math.min(health.level, 40));
+    const period = backoffDelay(
+      { initialMs: policy.initialMs, maxMs: policy.maxMs, multiplier: 2, jitter: 0 },
+      health.level,
+    );
     health.until = now + period;
     health.level++;
     health.consecutiveTimeouts = 0;

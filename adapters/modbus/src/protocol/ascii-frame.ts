@@ -1,12 +1,22 @@
-import { appendBytes, type FrameReader, type FrameSink, type FrameWriter } from './frame-reader.js';
+import {
+  appendBytes,
+  type FrameReader,
+  type FrameSink,
+  type FrameWriter,
+  type ModbusFrame,
+} from './frame-reader.js';
+import { MAX_PDU_LENGTH } from './function-codes.js';
 import { lrcModbus } from './lrc.js';
 
-const COLON = 0x3a;
-const CR = 0x0d;
-const LF = 0x0a;
+/** ':' starts an ASCII frame, CR LF ends it. */
+export const COLON = 0x3a;
+export const CR = 0x0d;
+export const LF = 0x0a;
 const EMPTY = new Uint8Array(0);
-/** ':' + 2 x (unit + 253-byte PDU + LRC) hex digits + CR LF. */
-const MAX_ASCII_FRAME = 1 + 2 * 255 + 2;
+/** Hex digits of the largest frame: 2 x (unit + PDU + LRC). */
+export const MAX_ASCII_DIGITS = 2 * (MAX_PDU_LENGTH + 2);
+/** ':' + hex digits + CR LF. */
+const MAX_ASCII_FRAME = 1 + MAX_ASCII_DIGITS + 2;
 const HEX = '0123456789ABCDEF';
 
 function hexValue(c: number): number {
@@ -14,6 +24,25 @@ function hexValue(c: number): number {
   if (c >= 0x41 && c <= 0x46) return c - 0x37;
   if (c >= 0x61 && c <= 0x66) return c - 0x57;
   return -1;
+}
+
+/**
+ * The frame whose hex digits (unit id, PDU, LRC; upper or lower case) are `chars[start, end)`, the
+ * part between ':' and CR LF; or why those digits are not a frame.
+ */
+export function decodeAsciiDigits(chars: Uint8Array, start: number, end: number): ModbusFrame | string {
+  const digits = end - start;
+  if (digits < 6 || digits % 2 !== 0) return `ASCII frame with ${digits} hex digits`;
+  const binary = new Uint8Array(digits / 2);
+  for (let i = 0; i < binary.length; i++) {
+    const hi = hexValue(chars[start + 2 * i]!);
+    const lo = hexValue(chars[start + 2 * i + 1]!);
+    if (hi < 0 || lo < 0) return 'ASCII frame with a non-hex character';
+    binary[i] = (hi << 4) | lo;
+  }
+  if (lrcModbus(binary, 0, binary.length - 1) !== binary[binary.length - 1])
+    return 'ASCII frame with an LRC mismatch';
+  return { transactionId: undefined, unit: binary[0]!, pdu: binary.slice(1, binary.length - 1) };
 }
 
 /** Modbus ASCII: ':' then unit id, PDU and LRC as upper-case hex digits, then CR LF. */
@@ -69,18 +98,9 @@ export class AsciiFrameReader implements FrameReader {
   /** Decodes ':' .. LF at [start, end]; returns why it is not a frame, or undefined after delivering it. */
   #decode(buffer: Uint8Array, start: number, end: number, sink: FrameSink): string | undefined {
     if (buffer[end - 1] !== CR) return 'ASCII frame without CR before LF';
-    const digits = end - 1 - (start + 1);
-    if (digits < 6 || digits % 2 !== 0) return `ASCII frame with ${digits} hex digits`;
-    const binary = new Uint8Array(digits / 2);
-    for (let i = 0; i < binary.length; i++) {
-      const hi = hexValue(buffer[start + 1 + 2 * i]!);
-      const lo = hexValue(buffer[start + 2 + 2 * i]!);
-      if (hi < 0 || lo < 0) return 'ASCII frame with a non-hex character';
-      binary[i] = (hi << 4) | lo;
-    }
-    if (lrcModbus(binary, 0, binary.length - 1) !== binary[binary.length - 1])
-      return 'ASCII frame with an LRC mismatch';
-    sink.frame({ transactionId: undefined, unit: binary[0]!, pdu: binary.slice(1, binary.length - 1) });
+    const frame = decodeAsciiDigits(buffer, start + 1, end - 1);
+    if (typeof frame === 'string') return frame;
+    sink.frame(frame);
     return undefined;
   }
 

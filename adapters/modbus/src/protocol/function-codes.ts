@@ -19,6 +19,18 @@ export type ReadFunctionCode = 1 | 2 | 3 | 4;
 export type WriteFunctionCode = 5 | 6 | 15 | 16;
 export type ModbusFunctionCode = ReadFunctionCode | WriteFunctionCode;
 
+/** Set on the function code of a reply that carries an exception code instead of data. */
+export const EXCEPTION_FLAG = 0x80;
+
+/** FC5 value that switches a coil on; 0x0000 switches it off, anything else is illegal. */
+export const COIL_ON = 0xff00;
+
+/** The unit id that addresses every device on a serial line: writes only, never answered. */
+export const BROADCAST_UNIT_ID = 0;
+
+/** Largest PDU: a 256-byte serial frame less the unit id and the CRC. Every framing carries at most this. */
+export const MAX_PDU_LENGTH = 253;
+
 /** Protocol limits per request (quantities the specification allows). */
 export const ModbusLimits = {
   /** FC3/FC4 quantity of registers. */

@@ -1,8 +1,9 @@
 import { appendBytes, type FrameReader, type FrameSink, type FrameWriter } from './frame-reader.js';
+import { MAX_PDU_LENGTH } from './function-codes.js';
 
 const MBAP_HEADER = 7;
-/** Largest MBAP length field: unit id + a 253-byte PDU. */
-const MAX_MBAP_LENGTH = 254;
+/** Largest MBAP length field: unit id + PDU (254). */
+const MAX_MBAP_LENGTH = MAX_PDU_LENGTH + 1;
 const EMPTY = new Uint8Array(0);
 
 /** Modbus TCP: a 7-byte MBAP header (transaction id, protocol 0, length, unit id) before the PDU. */

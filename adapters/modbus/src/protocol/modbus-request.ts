@@ -1,4 +1,5 @@
 import {
+  COIL_ON,
   FunctionCode,
   type ModbusFunctionCode,
   ModbusLimits,
@@ -44,8 +45,9 @@ export function readRequest(
 /** FC5: set one coil on (0xFF00) or off (0x0000). */
 export function writeSingleCoilRequest(unit: number, address: number, on: boolean): ModbusRequest {
   const pdu = header(5, FunctionCode.WRITE_SINGLE_COIL, address);
-  pdu[3] = on ? 0xff : 0x00;
-  pdu[4] = 0x00;
+  const value = on ? COIL_ON : 0;
+  pdu[3] = value >>> 8;
+  pdu[4] = value & 0xff;
   return { unit, functionCode: FunctionCode.WRITE_SINGLE_COIL, address, quantity: 1, pdu };
 }
 

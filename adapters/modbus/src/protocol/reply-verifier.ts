@@ -1,4 +1,5 @@
 import { CodedError } from '@lwm2m-adapters/errors';
+import { EXCEPTION_FLAG } from './function-codes.js';
 import { modbusExceptionError } from './modbus-exception.js';
 import { describeRequest, type ModbusRequest } from './modbus-request.js';
 
@@ -24,7 +25,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array, from: number, to: number): bool
 export function verifyReply(request: ModbusRequest, reply: Uint8Array): Uint8Array {
   if (reply.length < 2) throw invalid(request, `reply of ${reply.length} bytes is too short`, reply);
   const fc = reply[0]!;
-  if (fc === (request.functionCode | 0x80)) {
+  if (fc === (request.functionCode | EXCEPTION_FLAG)) {
     if (reply.length !== 2)
       throw invalid(request, `exception reply of ${reply.length} bytes (expected 2)`, reply);
     throw modbusExceptionError(reply[1]!, describeRequest(request));

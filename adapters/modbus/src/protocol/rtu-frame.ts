@@ -1,9 +1,10 @@
 import { crc16Modbus } from './crc16.js';
 import { appendBytes, type FrameReader, type FrameSink, type FrameWriter } from './frame-reader.js';
+import { EXCEPTION_FLAG, MAX_PDU_LENGTH } from './function-codes.js';
 
 const EMPTY = new Uint8Array(0);
-/** Largest RTU frame: unit id, 253-byte PDU, 2-byte CRC. */
-const MAX_RTU_FRAME = 256;
+/** Largest RTU frame: unit id, PDU, 2-byte CRC (256 bytes). */
+export const MAX_RTU_FRAME = MAX_PDU_LENGTH + 3;
 
 /** Modbus RTU: unit id, PDU, CRC-16 low byte first. The transaction id is not sent. */
 export const rtuFrameWriter: FrameWriter = {
@@ -26,7 +27,7 @@ export const rtuFrameWriter: FrameWriter = {
 export function rtuReplyLength(buffer: Uint8Array, offset: number): number | undefined {
   if (buffer.length - offset < 2) return undefined;
   const fc = buffer[offset + 1]!;
-  if (fc & 0x80) return 5;
+  if (fc & EXCEPTION_FLAG) return 5;
   switch (fc) {
     case 1:
     case 2:

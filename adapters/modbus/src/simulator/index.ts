@@ -1,9 +1,8 @@
 /** `@lwm2m-adapters/modbus/simulator`: a Modbus TCP/RTU/ASCII device simulator for tests and demos. */
 
-export { crc16Modbus as crc16 } from '../protocol/crc16.js';
-export { lrcModbus as lrc } from '../protocol/lrc.js';
-export { type ClockTimer, type SimulatorClock, systemClock } from './clock/clock.js';
-export { createManualClock, type ManualClock } from './clock/manual-clock.js';
+export { FunctionCode } from '../protocol/function-codes.js';
+export { ExceptionCode } from '../protocol/modbus-exception.js';
+
 export type { ConfigIssue, ConfigPath } from './config/config-issue.js';
 export {
   type ListenerConfig,
@@ -35,7 +34,6 @@ export {
 export type { SimulatorStats } from './engine/simulator-counters.js';
 export type { FramingName } from './framing/framing.js';
 export { type TableName, tableNames } from './memory/table-name.js';
-export { ExceptionCode, FunctionCode, RequestLimits } from './protocol/function-codes.js';
 export {
   createModbusSimulator,
   type ListeningAddress,
@@ -46,6 +44,13 @@ export {
   type SimulatorValue,
   type TypedValueWrite,
 } from './simulator.js';
-export { type DataType, dataTypes, type TypedValue } from './values/data-type.js';
-export { decodeValue, encodeValue, type ValueLayout } from './values/value-codec.js';
-export { type WordOrder, wordOrders } from './values/word-order.js';
+export {
+  type DataType,
+  dataTypes,
+  decodeValue,
+  encodeValue,
+  type TypedValue,
+  type ValueLayout,
+  type WordOrder,
+  wordOrders,
+} from './values/typed-value.js';

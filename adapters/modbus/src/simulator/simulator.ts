@@ -4,7 +4,7 @@
  * on an injectable clock; fault personas can be switched per unit at runtime.
  */
 import { CodedError } from '@lwm2m-adapters/errors';
-import { type ClockTimer, type SimulatorClock, systemClock } from './clock/clock.js';
+import { type Clock, systemClock } from '@lwm2m-adapters/kit';
 import { compileSimulatorConfig } from './config/compile-config.js';
 import {
   faultSchema,
@@ -20,17 +20,16 @@ import { parseSimulatorConfig } from './config/load-config.js';
 import { ModbusEngine } from './engine/modbus-engine.js';
 import { buildSimulatedUnit, type SimulatedUnit } from './engine/simulated-unit.js';
 import { SimulatorCounters, type SimulatorStats } from './engine/simulator-counters.js';
-import { type PointLayout, pointWidth, readPoint, writePoint } from './memory/point-access.js';
+import { pointWidth, readPoint, type TypedPoint, writePoint } from './memory/point-access.js';
 import { isBitTable, type TableName } from './memory/table-name.js';
 import { SignalDriver } from './signals/signal-driver.js';
 import { SerialListener } from './transport/serial-listener.js';
 import { TcpListener } from './transport/tcp-listener.js';
-import type { DataType, TypedValue } from './values/data-type.js';
-import type { WordOrder } from './values/word-order.js';
+import type { TypedValue, ValueLayout } from './values/typed-value.js';
 
 export interface ModbusSimulatorOptions {
-  /** Drives the signals. Default: wall clock with real timers. */
-  readonly clock?: SimulatorClock;
+  /** Drives the signals (tests pass kit's ManualClock). Default: wall clock with real timers. */
+  readonly clock?: Clock;
   /** Replaces the config's `listeners`. Default (neither given): Modbus TCP on 127.0.0.1, ephemeral port. */
   readonly listeners?: readonly ListenerConfigInput[];
   /** Non-fatal events (socket errors, framing errors). Default: ignored; they are counted in stats(). */
@@ -52,26 +51,16 @@ export interface SimulatorAddresses {
   readonly listeners: readonly ListeningAddress[];
 }
 
-/** A typed value and where its bytes go. */
-export interface TypedValueWrite {
-  readonly type: DataType;
+/** A typed value and how its bytes are laid out. */
+export interface TypedValueWrite extends ValueLayout {
   readonly value: TypedValue;
-  readonly wordOrder?: WordOrder;
-  /** Registers of a string. */
-  readonly length?: number;
-  /** Bit of a register holding a bool. */
-  readonly bit?: number;
 }
 
 /** A typed value, raw register words, or bits (coils/discrete inputs: booleans or 0/1). */
 export type SimulatorValue = TypedValueWrite | readonly number[] | readonly boolean[];
 
-export interface ReadValueLayout {
-  readonly type: DataType;
-  readonly wordOrder?: WordOrder;
-  readonly length?: number;
-  readonly bit?: number;
-}
+/** How a typed value is laid out. */
+export type ReadValueLayout = ValueLayout;
 
 export interface ModbusSimulator extends AsyncDisposable {
   /** Opens the listeners and starts the signal clock. Idempotent; fails after close(). */
@@ -119,7 +108,7 @@ export function createModbusSimulator(
 
   let starting: Promise<SimulatorAddresses> | undefined;
   let closing: Promise<void> | undefined;
-  let ticker: ClockTimer | undefined;
+  let stopTicks: (() => void) | undefined;
   const openListeners: (TcpListener | SerialListener)[] = [];
 
   const unitOf = (unitId: number): SimulatedUnit => {
@@ -154,7 +143,7 @@ export function createModbusSimulator(
       openListeners.length = 0;
       throw error;
     }
-    ticker = clock.every(config.tickMs, () => signals.tick(clock.now() - createdAt));
+    stopTicks = every(clock, config.tickMs, () => signals.tick(clock.now() - createdAt));
     const firstTcp = addresses.find((address) => address.transport === 'tcp');
     return firstTcp === undefined
       ? { listeners: addresses }
@@ -184,8 +173,8 @@ export function createModbusSimulator(
     close() {
       closing ??= (async () => {
         await starting?.catch(() => undefined);
-        ticker?.cancel();
-        ticker = undefined;
+        stopTicks?.();
+        stopTicks = undefined;
         await Promise.all(openListeners.map((listener) => listener.close()));
         openListeners.length = 0;
       })();
@@ -210,7 +199,7 @@ export function createModbusSimulator(
       const unit = unitOf(unitId);
       const memory = unit.memory.table(table);
       if (isTypedValueWrite(value)) {
-        const layout: PointLayout = { table, address, ...value };
+        const layout: TypedPoint = { table, address, ...value };
         requireAddresses(unit, table, address, pointWidth(layout));
         writePoint(unit.memory, layout, value.value);
         signals.detach(unitId, {
@@ -247,7 +236,7 @@ export function createModbusSimulator(
     },
     readValue(unitId, table, address, layout) {
       const unit = unitOf(unitId);
-      const pointLayout: PointLayout = { table, address, ...layout };
+      const pointLayout: TypedPoint = { table, address, ...layout };
       requireAddresses(unit, table, address, pointWidth(pointLayout));
       return readPoint(unit.memory, pointLayout);
     },
@@ -256,6 +245,24 @@ export function createModbusSimulator(
     [Symbol.asyncDispose]: () => simulator.close(),
   };
   return simulator;
+}
+
+/**
+ * Calls `onTick` every `periodMs` on `clock` until the returned function is called. Each tick is
+ * due one period after the previous one was due, so ticks do not drift; ticks that a late clock
+ * missed are skipped rather than run in a burst.
+ */
+function every(clock: Clock, periodMs: number, onTick: () => void): () => void {
+  let due = clock.now() + periodMs;
+  const tick = (): void => {
+    const now = clock.now();
+    due += periodMs;
+    if (due <= now) due = now + periodMs;
+    cancel = clock.setTimer(due - now, tick);
+    onTick();
+  };
+  let cancel = clock.setTimer(periodMs, tick);
+  return () => cancel();
 }
 
 function isTypedValueWrite(value: SimulatorValue): value is TypedValueWrite {

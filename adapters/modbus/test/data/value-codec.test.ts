@@ -125,7 +125,37 @@ const golden: Golden[] = [
     value: -9007199254740993n,
     wire: 'FF FF FF FF FF FF DF FF',
   },
+  {
+    name: 'int64 ABCDEFGH (bigint)',
+    point: { type: 'int64' },
+    value: -0x0102030405060708n,
+    wire: 'FE FD FC FB FA F9 F8 F8',
+  },
+  {
+    name: 'int64 GHEFCDAB (bigint)',
+    point: { type: 'int64', wordOrder: 'little' },
+    value: -0x0102030405060708n,
+    wire: 'F8 F8 FA F9 FC FB FE FD',
+  },
+  {
+    name: 'int64 BADCFEHG (bigint)',
+    point: { type: 'int64', byteOrder: 'little' },
+    value: -0x0102030405060708n,
+    wire: 'FD FE FB FC F9 FA F8 F8',
+  },
+  {
+    name: 'uint64 2^63 (bigint)',
+    point: { type: 'uint64' },
+    value: 2n ** 63n,
+    wire: '80 00 00 00 00 00 00 00',
+  },
   { name: 'float64 1.5', point: { type: 'float64' }, value: 1.5, wire: '3F F8 00 00 00 00 00 00' },
+  {
+    name: 'float64 pi ABCDEFGH',
+    point: { type: 'float64' },
+    value: Math.PI,
+    wire: '40 09 21 FB 54 44 2D 18',
+  },
   {
     name: 'float64 1.5 GHEFCDAB',
     point: { type: 'float64', order: 'GHEFCDAB' },
@@ -165,6 +195,12 @@ const golden: Golden[] = [
     wire: 'E9 00',
   },
   { name: 'string empty', point: { type: 'string', length: 2 }, value: '', wire: '00 00 00 00' },
+  {
+    name: 'string NUL padded',
+    point: { type: 'string', length: 4 },
+    value: 'idle',
+    wire: '69 64 6C 65 00 00 00 00',
+  },
   { name: 'bytes', point: { type: 'bytes', length: 2 }, value: hex('01 02 03 04'), wire: '01 02 03 04' },
   {
     name: 'bytes byte-swapped',

@@ -1,7 +1,6 @@
 import { CodedError } from '@lwm2m-adapters/errors';
 import { silentLogger } from '@lwm2m-adapters/sdk';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CappedBackoff } from '../../src/link/capped-backoff.js';
 import { type LinkJob, ModbusLinkScheduler } from '../../src/link/link-scheduler.js';
 import { readRequest, writeSingleRegisterRequest } from '../../src/protocol/modbus-request.js';
 import { echoReply, FakeTransport } from '../support/fake-transport.js';
@@ -303,18 +302,5 @@ describe('ModbusLinkScheduler', () => {
     expect(t.log).toHaveLength(1);
     t.pending[0]!.reply(echoReply(t.pending[0]!.request));
     expect(await p).toBe('ok');
-  });
-});
-
-describe('CappedBackoff', () => {
-  it('doubles from initialMs to maxMs with equal jitter, and resets', () => {
-    const high = new CappedBackoff(100, 1000, () => 1);
-    expect(Array.from({ length: 7 }, () => high.next())).toEqual([100, 200, 400, 800, 1000, 1000, 1000]);
-    high.reset();
-    expect(high.next()).toBe(100);
-    const low = new CappedBackoff(100, 1000, () => 0);
-    expect(Array.from({ length: 6 }, () => low.next())).toEqual([50, 100, 200, 400, 500, 500]);
-    const huge = new CappedBackoff(1000, 60_000, () => 0.5);
-    for (let i = 0; i < 100; i++) expect(huge.next()).toBeLessThanOrEqual(60_000);
   });
 });

@@ -2,9 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CodedError, isCodedError } from '@lwm2m-adapters/errors';
+import { ManualClock } from '@lwm2m-adapters/kit';
 import { describe, expect, it } from 'vitest';
 import {
-  createManualClock,
   createModbusSimulator,
   type LocatedConfigIssue,
   loadSimulatorConfigFile,
@@ -179,6 +179,25 @@ describe('simulator configuration', () => {
     expect(error.message).toMatch(/too long does not fit string: longer than 2 bytes/);
   });
 
+  it('accepts the adapter types except bytes, and names the valid types and word orders', () => {
+    const text = `units:
+  - unitId: 1
+    holdingRegisters:
+      - start: 0
+        count: 4
+        points:
+          - { address: 0, type: bytes, length: 2 }
+          - { address: 2, type: float32, wordOrder: ABDC }
+`;
+    const error = configError(() => parseSimulatorConfigYaml(text, 'b.yml'));
+    const types = '"bool"|"int16"|"uint16"|"int32"|"uint32"|"int64"|"uint64"|"float32"|"float64"|"string"';
+    const orders = '"ABCD"|"CDAB"|"BADC"|"DCBA"|"ABCDEFGH"|"GHEFCDAB"|"BADCFEHG"|"HGFEDCBA"';
+    expect(error.message.split('\n').slice(1)).toEqual([
+      `b.yml:7:33: units[0].holdingRegisters[0].points[0].type: Invalid option: expected one of ${types}`,
+      `b.yml:8:53: units[0].holdingRegisters[0].points[1].wordOrder: Invalid option: expected one of ${orders}`,
+    ]);
+  });
+
   it('reports YAML syntax errors with their position', () => {
     const error = configError(() =>
       parseSimulatorConfigYaml('units:\n  - unitId: 1\n   bad: [1, 2\n', 's.yml'),
@@ -213,7 +232,7 @@ describe('the example configuration of the README', () => {
   it('loads and runs', async () => {
     const file = new URL('./fixtures/example-sim.yml', import.meta.url).pathname;
     const config = await loadSimulatorConfigFile(file);
-    await using simulator = createModbusSimulator(config, { clock: createManualClock() });
+    await using simulator = createModbusSimulator(config, { clock: new ManualClock() });
     expect(simulator.readValue(1, 'holdingRegisters', 30, { type: 'string', length: 4 })).toBe('PUMP-01');
     expect(simulator.getWords(1, 'holdingRegisters', 1000, 1)).toEqual([42]);
     expect(simulator.getFault(2)).toEqual({ kind: 'slow', delayMs: 50 });

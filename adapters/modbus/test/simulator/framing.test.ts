@@ -21,7 +21,7 @@ function decoderFor(framing: Framing) {
   const captured: Captured = { frames: [], errors: [] };
   const handler: FrameHandler = {
     frame: (unitId, pdu, transactionId) =>
-      captured.frames.push({ unitId, pdu: pdu.toString('hex'), transactionId }),
+      captured.frames.push({ unitId, pdu: Buffer.from(pdu).toString('hex'), transactionId }),
     framingError: (reason) => captured.errors.push(reason),
   };
   return { decoder: framing.createDecoder(handler), captured };
@@ -93,9 +93,12 @@ describe('MBAP framing', () => {
   });
 
   it('frames a reply with a consistent length', () => {
-    expect(
-      tcpFraming.encodeReply(0x11, hex('03 06 022B 0000 0064'), 0x1234, { corruptChecksum: false }),
-    ).toEqual(hex('1234 0000 0009 11 03 06 022B 0000 0064'));
+    for (const corruptChecksum of [false, true]) {
+      // MBAP has no checksum: the bad-crc persona changes nothing.
+      expect(
+        Buffer.from(tcpFraming.encodeReply(0x11, hex('03 06 022B 0000 0064'), 0x1234, { corruptChecksum })),
+      ).toEqual(hex('1234 0000 0009 11 03 06 022B 0000 0064'));
+    }
   });
 });
 
@@ -160,10 +163,17 @@ describe('RTU framing', () => {
   it('appends the CRC low byte first, or a wrong one on request', () => {
     const pdu = hex('03 06 022B 0000 0064');
     const good = rtuFraming.encodeReply(0x11, pdu, 0, { corruptChecksum: false });
+    // Golden: CRC-16/MODBUS of 11 03 06 02 2B 00 00 00 64 is 0xBAC8, sent C8 BA.
+    expect(Buffer.from(good)).toEqual(hex('11 03 06 022B 0000 0064 C8 BA'));
     expect(hasValidCrc(good, 0, good.length)).toBe(true);
     const bad = rtuFraming.encodeReply(0x11, pdu, 0, { corruptChecksum: true });
+    expect(Buffer.from(bad)).toEqual(hex('11 03 06 022B 0000 0064 37 45'));
     expect(hasValidCrc(bad, 0, bad.length)).toBe(false);
     expect(bad.subarray(0, -2)).toEqual(good.subarray(0, -2));
+    // Exception reply: unit 1, FC 0x83, exception 2.
+    expect(Buffer.from(rtuFraming.encodeReply(1, hex('83 02'), 0, { corruptChecksum: false }))).toEqual(
+      hex('01 83 02 C0 F1'),
+    );
   });
 });
 
@@ -180,7 +190,7 @@ describe('ASCII framing', () => {
       { unitId: 0x11, pdu: '03006b0003', transactionId: 0 },
       { unitId: 0x11, pdu: '03006b0003', transactionId: 0 },
     ]);
-    expect(captured.errors).toEqual(['ASCII LRC mismatch', 'ASCII frame restarted by ":"']);
+    expect(captured.errors).toEqual(['ASCII frame with an LRC mismatch', 'ASCII frame restarted by ":"']);
   });
 
   it('stays bounded on a frame that never ends', () => {
@@ -191,10 +201,19 @@ describe('ASCII framing', () => {
     expect(captured.errors).toEqual(['ASCII frame longer than 513 characters']);
   });
 
-  it('encodes upper-case hex with LRC and CR LF', () => {
+  it('encodes upper-case hex with LRC and CR LF, or a wrong LRC on request', () => {
     const pdu = hex('03 06 022B 0000 0064');
-    expect(asciiFraming.encodeReply(0x11, pdu, 0, { corruptChecksum: false }).toString()).toBe(
-      `:110306022B00000064${lrc(hex('11 03 06 022B 0000 0064')).toString(16).toUpperCase().padStart(2, '0')}\r\n`,
+    const text = (frame: Uint8Array) => Buffer.from(frame).toString('latin1');
+    // Golden: the bytes sum to 0xAB, so the LRC is 0x55.
+    expect(text(asciiFraming.encodeReply(0x11, pdu, 0, { corruptChecksum: false }))).toBe(
+      ':110306022B0000006455\r\n',
+    );
+    expect(lrc(hex('11 03 06 022B 0000 0064'))).toBe(0x55);
+    expect(text(asciiFraming.encodeReply(0x11, pdu, 0, { corruptChecksum: true }))).toBe(
+      ':110306022B0000006456\r\n',
+    );
+    expect(text(asciiFraming.encodeReply(1, hex('83 02'), 0, { corruptChecksum: true }))).toBe(
+      ':0183027B\r\n',
     );
   });
 });

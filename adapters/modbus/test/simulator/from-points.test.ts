@@ -1,6 +1,6 @@
+import { ManualClock } from '@lwm2m-adapters/kit';
 import { describe, expect, it } from 'vitest';
 import {
-  createManualClock,
   createModbusSimulator,
   type SimulatedPointSpec,
   simulatorConfigFromPoints,
@@ -45,7 +45,7 @@ describe('simulatorConfigFromPoints', () => {
   });
 
   it('produces values that change over time for every mapped point', async () => {
-    const clock = createManualClock();
+    const clock = new ManualClock();
     await using simulator = createModbusSimulator(simulatorConfigFromPoints([{ unitId: 3, points }]), {
       clock,
     });

@@ -1,6 +1,6 @@
+import { type Clock, ManualClock } from '@lwm2m-adapters/kit';
 import { describe, expect, it } from 'vitest';
 import {
-  createManualClock,
   createModbusSimulator,
   type SignalSpecInput,
   type SimulatorConfigInput,
@@ -31,7 +31,7 @@ async function sampled(
   stepMs: number,
   type = 'float32' as const,
 ) {
-  const clock = createManualClock();
+  const clock = new ManualClock();
   await using simulator = createModbusSimulator(config, { clock });
   await simulator.start();
   const values = [simulator.readValue(1, 'holdingRegisters', 0, { type, wordOrder: 'CDAB' })];
@@ -62,7 +62,7 @@ describe('signals on a manual clock', () => {
   });
 
   it('counter: increment per tick, wrapping past max to min', async () => {
-    const clock = createManualClock();
+    const clock = new ManualClock();
     const config = withSignal('int16', { kind: 'counter', start: 5, increment: 3, min: 2, max: 12 }, 50);
     await using simulator = createModbusSimulator(config, { clock });
     await simulator.start();
@@ -75,7 +75,7 @@ describe('signals on a manual clock', () => {
   });
 
   it('counter without max wraps at the top of its type', async () => {
-    const clock = createManualClock();
+    const clock = new ManualClock();
     await using simulator = createModbusSimulator(
       withSignal('uint16', { kind: 'counter', start: 65534, increment: 1 }),
       { clock },
@@ -112,7 +112,7 @@ describe('signals on a manual clock', () => {
   });
 
   it('toggle and sequence switch at their period boundaries', async () => {
-    const clock = createManualClock();
+    const clock = new ManualClock();
     const config = withSignal('int16', { kind: 'sequence', values: [3, -4, 5], periodMs: 200 });
     await using simulator = createModbusSimulator(config, { clock });
     await simulator.start();
@@ -128,7 +128,7 @@ describe('signals on a manual clock', () => {
   });
 
   it('stops a point’s signal when a test sets its value, and ticks stop at close', async () => {
-    const clock = createManualClock();
+    const clock = new ManualClock();
     const simulator = createModbusSimulator(withSignal('uint16', { kind: 'counter' }), { clock });
     await simulator.start();
     clock.advance(300);
@@ -144,7 +144,7 @@ describe('signals on a manual clock', () => {
 
   it('refuses raw values that do not fit the table, and addresses that do not exist', async () => {
     await using simulator = createModbusSimulator(withSignal('uint16', { kind: 'counter' }), {
-      clock: createManualClock(),
+      clock: new ManualClock(),
     });
     expect(() => simulator.setValue(1, 'holdingRegisters', 0, [70000])).toThrow(
       expect.objectContaining({ code: 'VALUE_OUT_OF_RANGE' }),
@@ -160,8 +160,39 @@ describe('signals on a manual clock', () => {
     expect(simulator.getWords(1, 'holdingRegisters', 1, 2)).toEqual([65535, 65535]);
   });
 
+  it('ticks every tickMs without drift, and skips the ticks a late clock missed', async () => {
+    let now = 5000;
+    const timers: { delay: number; callback: () => void; cancelled: boolean }[] = [];
+    const clock: Clock = {
+      now: () => now,
+      setTimer(delay, callback) {
+        const timer = { delay, callback, cancelled: false };
+        timers.push(timer);
+        return () => {
+          timer.cancelled = true;
+        };
+      },
+    };
+    const fire = (at: number) => {
+      now = at;
+      timers.at(-1)!.callback();
+    };
+    const simulator = createModbusSimulator(withSignal('uint16', { kind: 'counter' }), { clock });
+    await simulator.start();
+    const counter = () => simulator.getWords(1, 'holdingRegisters', 0, 1)[0];
+    expect(timers.map((t) => t.delay)).toEqual([100]);
+    fire(5103); // 3 ms late: the next tick is due at 5200
+    expect(counter()).toBe(1);
+    expect(timers.at(-1)!.delay).toBe(97);
+    fire(5450); // 250 ms late: one tick, then one period from now
+    expect(counter()).toBe(2);
+    expect(timers.at(-1)!.delay).toBe(100);
+    await simulator.close();
+    expect(timers.at(-1)!.cancelled).toBe(true);
+  });
+
   it('stops only the signal of the bit that was set in a shared register', async () => {
-    const clock = createManualClock();
+    const clock = new ManualClock();
     const simulator = createModbusSimulator(
       {
         units: [

@@ -42,6 +42,14 @@ describe('Modbus TCP server', () => {
     await client.close();
   });
 
+  it('serves typed points as golden register bytes', async () => {
+    const client = await RawMbapClient.connect(port);
+    // Holding 10: float32 21.5 ABCD = 41 AC 00 00; holding 12: float32 -3.25 CDAB = 00 00 C0 50.
+    const reply = await client.request(1, [0x03, 0x00, FLOAT_ADDRESS, 0x00, 0x04]);
+    expect(reply.toString('hex')).toBe('030841ac00000000c050');
+    await client.close();
+  });
+
   it('answers pipelined requests in order, with their transaction ids, in one burst', async () => {
     const client = await RawMbapClient.connect(port);
     const frames: Buffer[] = [];

@@ -1,11 +1,100 @@
 import { isCodedError } from '@lwm2m-adapters/errors';
 import { describe, expect, it } from 'vitest';
 import { coerceValue, configuredValue } from '../../src/simulator/values/coerce-value.js';
-import { decodeValue, encodeValue, type ValueLayout } from '../../src/simulator/values/value-codec.js';
-import { wordOrderProblem } from '../../src/simulator/values/word-order.js';
+import {
+  decodeValue,
+  encodeValue,
+  type TypedValue,
+  type ValueLayout,
+  type WordOrder,
+  wordOrderProblem,
+} from '../../src/simulator/values/typed-value.js';
 
 const words = (layout: ValueLayout, value: number | bigint | string | boolean) =>
   Array.from(encodeValue(layout, value), (w) => w.toString(16).padStart(4, '0')).join(' ');
+
+interface Golden {
+  readonly layout: ValueLayout;
+  readonly value: TypedValue;
+  /** Register words as the simulator stores and serves them (high byte first on the wire). */
+  readonly words: string;
+}
+
+/** One value per type, as hex checked by hand (Python struct.pack), in each of the four orders. */
+const goldenByOrder: readonly [Omit<ValueLayout, 'wordOrder'>, TypedValue, Record<string, string>][] = [
+  [{ type: 'int16' }, -2, { ABCD: 'fffe', CDAB: 'fffe', BADC: 'feff', DCBA: 'feff' }],
+  [{ type: 'uint16' }, 0xabcd, { ABCD: 'abcd', CDAB: 'abcd', BADC: 'cdab', DCBA: 'cdab' }],
+  [
+    { type: 'int32' },
+    -123456789,
+    { ABCD: 'f8a4 32eb', CDAB: '32eb f8a4', BADC: 'a4f8 eb32', DCBA: 'eb32 a4f8' },
+  ],
+  [
+    { type: 'uint32' },
+    4000000000,
+    { ABCD: 'ee6b 2800', CDAB: '2800 ee6b', BADC: '6bee 0028', DCBA: '0028 6bee' },
+  ],
+  [
+    { type: 'float32' },
+    -3.25,
+    { ABCD: 'c050 0000', CDAB: '0000 c050', BADC: '50c0 0000', DCBA: '0000 50c0' },
+  ],
+  [
+    { type: 'int64' },
+    -0x0102030405060708n,
+    {
+      ABCD: 'fefd fcfb faf9 f8f8',
+      ABCDEFGH: 'fefd fcfb faf9 f8f8',
+      CDAB: 'f8f8 faf9 fcfb fefd',
+      GHEFCDAB: 'f8f8 faf9 fcfb fefd',
+      BADC: 'fdfe fbfc f9fa f8f8',
+      BADCFEHG: 'fdfe fbfc f9fa f8f8',
+      DCBA: 'f8f8 f9fa fbfc fdfe',
+      HGFEDCBA: 'f8f8 f9fa fbfc fdfe',
+    },
+  ],
+  [
+    { type: 'uint64' },
+    2n ** 63n,
+    {
+      ABCD: '8000 0000 0000 0000',
+      CDAB: '0000 0000 0000 8000',
+      BADC: '0080 0000 0000 0000',
+      DCBA: '0000 0000 0000 0080',
+    },
+  ],
+  [
+    { type: 'float64' },
+    Math.PI,
+    {
+      ABCD: '4009 21fb 5444 2d18',
+      GHEFCDAB: '2d18 5444 21fb 4009',
+      BADC: '0940 fb21 4454 182d',
+      HGFEDCBA: '182d 4454 fb21 0940',
+    },
+  ],
+  [{ type: 'string', length: 4 }, 'idle', { ABCD: '6964 6c65 0000 0000', BADC: '6469 656c 0000 0000' }],
+  [{ type: 'string', length: 3 }, 'é€', { ABCD: 'c3a9 e282 ac00', BADC: 'a9c3 82e2 00ac' }],
+  [{ type: 'bool' }, true, { ABCD: '0001' }],
+];
+
+const golden: Golden[] = goldenByOrder.flatMap(([layout, value, byOrder]) =>
+  Object.entries(byOrder).map(([wordOrder, words]) => ({
+    layout: { ...layout, wordOrder: wordOrder as WordOrder },
+    value,
+    words,
+  })),
+);
+
+describe('golden register words', () => {
+  for (const g of golden) {
+    it(`${g.layout.type} ${g.layout.wordOrder} ${String(g.value)} is ${g.words}`, () => {
+      expect(words(g.layout, g.value)).toBe(g.words);
+      const stored = g.words.split(' ').map((word) => Number.parseInt(word, 16));
+      expect(decodeValue(g.layout, stored)).toEqual(g.value);
+    });
+  }
+});
 
 describe('word orders', () => {
   it('places the bytes of a float32 (21.5 = 0x41AC0000) as ABCD, CDAB, BADC, DCBA', () => {

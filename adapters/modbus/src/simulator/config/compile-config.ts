@@ -3,14 +3,17 @@
  * needs: table layouts, initial words, typed points and their signals.
  */
 import { isCodedError } from '@lwm2m-adapters/errors';
-import type { PointLayout } from '../memory/point-access.js';
-import { pointWidth } from '../memory/point-access.js';
+import { pointWidth, type TypedPoint } from '../memory/point-access.js';
 import { isBitTable, type TableName, tableNames } from '../memory/table-name.js';
 import type { UnitLayout } from '../memory/unit-memory.js';
 import { coerceValue, configuredValue } from '../values/coerce-value.js';
-import { type DataType, isNumericType, type TypedValue } from '../values/data-type.js';
-import { encodeValue } from '../values/value-codec.js';
-import { wordOrderProblem } from '../values/word-order.js';
+import {
+  type DataType,
+  encodeValue,
+  isNumericType,
+  type TypedValue,
+  wordOrderProblem,
+} from '../values/typed-value.js';
 import type { ConfigIssue, ConfigPath } from './config-issue.js';
 import { formatConfigPath } from './config-issue.js';
 import type {
@@ -22,7 +25,7 @@ import type {
   UnitConfig,
 } from './config-schema.js';
 
-export interface CompiledPoint extends PointLayout {
+export interface CompiledPoint extends TypedPoint {
   readonly type: DataType;
   readonly value?: TypedValue;
   readonly signal?: SignalSpec;

@@ -3,8 +3,7 @@
  * Structural rules live here; cross-field rules (overlaps, fits, types) in `compile-config.ts`.
  */
 import { z } from 'zod';
-import { dataTypes } from '../values/data-type.js';
-import { wordOrders } from '../values/word-order.js';
+import { dataTypes, wordOrders } from '../values/typed-value.js';
 
 const address = z.int().min(0).max(0xffff);
 const positiveMs = z.number().positive().max(86_400_000);

@@ -4,11 +4,10 @@
  * booleans toggle, strings cycle. Gaps between points shorter than one maximal request are
  * filled, so any block read a batching planner could make over mapped points stays in range.
  */
-import { pointWidth } from '../memory/point-access.js';
+import { ModbusLimits } from '../../protocol/function-codes.js';
+import { pointWidth, type TypedPoint } from '../memory/point-access.js';
 import { isBitTable, type TableName, tableNames } from '../memory/table-name.js';
-import { RequestLimits } from '../protocol/function-codes.js';
-import type { DataType } from '../values/data-type.js';
-import type { WordOrder } from '../values/word-order.js';
+import type { DataType } from '../values/typed-value.js';
 import type {
   PointConfigInput,
   SignalSpecInput,
@@ -17,15 +16,8 @@ import type {
 } from './config-schema.js';
 import { parseSimulatorConfig } from './load-config.js';
 
-export interface SimulatedPointSpec {
-  readonly table: TableName;
-  readonly address: number;
-  readonly type: DataType;
-  readonly wordOrder?: WordOrder | undefined;
-  /** Registers of a string. */
-  readonly length?: number | undefined;
-  /** Bit of a register holding a bool (default 0). */
-  readonly bit?: number | undefined;
+/** A point to simulate (a bool in a register uses bit 0 unless `bit` says otherwise). */
+export interface SimulatedPointSpec extends TypedPoint {
   /** The only raw values the point may hold (an enum in the mapping): served in turn. */
   readonly values?: readonly (number | string | boolean)[] | undefined;
 }
@@ -64,8 +56,8 @@ export function simulatorConfigFromPoints(
         const points = unit.points.filter((point) => point.table === table);
         if (points.length === 0) continue;
         const maxGap = isBitTable(table)
-          ? (options.maxGap?.bits ?? RequestLimits.readBits)
-          : (options.maxGap?.registers ?? RequestLimits.readRegisters);
+          ? (options.maxGap?.bits ?? ModbusLimits.MAX_READ_BITS)
+          : (options.maxGap?.registers ?? ModbusLimits.MAX_READ_REGISTERS);
         tables[table] = spansOf(table, points, maxGap, () => pointIndex++).map((span) => ({
           start: span.start,
           count: span.end - span.start,

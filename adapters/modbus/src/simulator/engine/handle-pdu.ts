@@ -3,15 +3,10 @@
  * synchronous. Checks follow the specification's order: function code (exception 1), quantity and
  * byte count (3), address range (2), then the operation.
  */
+import { COIL_ON, EXCEPTION_FLAG, FunctionCode, ModbusLimits } from '../../protocol/function-codes.js';
+import { ExceptionCode } from '../../protocol/modbus-exception.js';
 import type { TableMemory } from '../memory/table-memory.js';
 import type { UnitMemory } from '../memory/unit-memory.js';
-import {
-  COIL_ON,
-  EXCEPTION_FLAG,
-  ExceptionCode,
-  FunctionCode,
-  RequestLimits,
-} from '../protocol/function-codes.js';
 
 const ADDRESS_SPACE = 0x10000;
 
@@ -71,7 +66,7 @@ function readBits(table: TableMemory, pdu: Uint8Array): Buffer {
   if (pdu.length !== 5) return exceptionPdu(functionCode, ExceptionCode.ILLEGAL_DATA_VALUE);
   const address = u16(pdu, 1);
   const quantity = u16(pdu, 3);
-  if (quantity < 1 || quantity > RequestLimits.readBits) {
+  if (quantity < 1 || quantity > ModbusLimits.MAX_READ_BITS) {
     return exceptionPdu(functionCode, ExceptionCode.ILLEGAL_DATA_VALUE);
   }
   if (!inAddressSpace(address, quantity) || !table.covers(address, quantity)) {
@@ -90,7 +85,7 @@ function readWords(table: TableMemory, pdu: Uint8Array): Buffer {
   if (pdu.length !== 5) return exceptionPdu(functionCode, ExceptionCode.ILLEGAL_DATA_VALUE);
   const address = u16(pdu, 1);
   const quantity = u16(pdu, 3);
-  if (quantity < 1 || quantity > RequestLimits.readRegisters) {
+  if (quantity < 1 || quantity > ModbusLimits.MAX_READ_REGISTERS) {
     return exceptionPdu(functionCode, ExceptionCode.ILLEGAL_DATA_VALUE);
   }
   if (!inAddressSpace(address, quantity) || !table.covers(address, quantity)) {
@@ -131,7 +126,7 @@ function writeMultipleCoils(table: TableMemory, pdu: Uint8Array): Buffer {
   const byteCount = pdu[5]!;
   if (
     quantity < 1 ||
-    quantity > RequestLimits.writeCoils ||
+    quantity > ModbusLimits.MAX_WRITE_COILS ||
     byteCount !== (quantity + 7) >>> 3 ||
     pdu.length !== 6 + byteCount
   ) {
@@ -152,7 +147,7 @@ function writeMultipleRegisters(table: TableMemory, pdu: Uint8Array): Buffer {
   const byteCount = pdu[5]!;
   if (
     quantity < 1 ||
-    quantity > RequestLimits.writeRegisters ||
+    quantity > ModbusLimits.MAX_WRITE_REGISTERS ||
     byteCount !== 2 * quantity ||
     pdu.length !== 6 + byteCount
   ) {

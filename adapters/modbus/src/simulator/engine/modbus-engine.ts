@@ -9,8 +9,9 @@
  * - Modbus TCP (MBAP): unit 0 is an ordinary id (the spec has no broadcast on TCP). An unknown id
  *   gets exception 0x0B (gateway target failed to respond), or nothing with `unknownUnit: ignore`.
  */
+import { BROADCAST_UNIT_ID } from '../../protocol/function-codes.js';
+import { ExceptionCode } from '../../protocol/modbus-exception.js';
 import type { SimulatorFault } from '../config/config-schema.js';
-import { BROADCAST_UNIT_ID, ExceptionCode } from '../protocol/function-codes.js';
 import { exceptionPdu, handlePdu, isExceptionPdu, isWriteFunction } from './handle-pdu.js';
 import type { SimulatedUnit } from './simulated-unit.js';
 import type { SimulatorCounters } from './simulator-counters.js';
@@ -30,7 +31,7 @@ export class ModbusEngine {
   ) {}
 
   /** The reply to one request, or undefined when the simulator stays silent. */
-  handle(unitId: number, pdu: Buffer, serialLine: boolean): ReplyPlan | undefined {
+  handle(unitId: number, pdu: Uint8Array, serialLine: boolean): ReplyPlan | undefined {
     const functionCode = pdu[0] ?? 0;
     this.counters.request(functionCode);
     if (serialLine && unitId === BROADCAST_UNIT_ID) {

@@ -1,28 +1,27 @@
 /** Modbus ASCII: ':' + hex(address, PDU, LRC) + CR LF. A ':' always starts a new frame. */
-import { lrcModbus as lrc } from '../../protocol/lrc.js';
+import {
+  asciiFrameWriter,
+  COLON,
+  CR,
+  decodeAsciiDigits,
+  LF,
+  MAX_ASCII_DIGITS,
+} from '../../protocol/ascii-frame.js';
 import type { FrameDecoder, FrameHandler, Framing } from './framing.js';
 
-const COLON = 0x3a;
-const CR = 0x0d;
-const LF = 0x0a;
-/** Hex characters between ':' and CR LF: address + 253-byte PDU + LRC, two characters each. */
-const MAX_HEX_LENGTH = 2 * 255;
-
-function hexValue(char: number): number {
-  if (char >= 0x30 && char <= 0x39) return char - 0x30;
-  if (char >= 0x41 && char <= 0x46) return char - 0x37;
-  if (char >= 0x61 && char <= 0x66) return char - 0x57;
-  return -1;
-}
-
+/**
+ * Reads requests character by character, as a device on a line does: bytes between frames are
+ * ignored, a ':' restarts the frame, CR before LF is optional, and silence drops a partial frame.
+ * The digits themselves are decoded by `protocol/`.
+ */
 class AsciiDecoder implements FrameDecoder {
-  private readonly hex = new Uint8Array(MAX_HEX_LENGTH + 1);
+  private readonly hex = new Uint8Array(MAX_ASCII_DIGITS + 1);
   private hexLength = 0;
   private inFrame = false;
 
   constructor(private readonly handler: FrameHandler) {}
 
-  push(chunk: Buffer): boolean {
+  push(chunk: Uint8Array): boolean {
     for (const char of chunk) {
       if (char === COLON) {
         if (this.inFrame && this.hexLength > 0) this.handler.framingError('ASCII frame restarted by ":"');
@@ -33,7 +32,7 @@ class AsciiDecoder implements FrameDecoder {
       } else if (char === LF) {
         this.inFrame = false;
         this.finishFrame();
-      } else if (this.hexLength > MAX_HEX_LENGTH) {
+      } else if (this.hexLength > MAX_ASCII_DIGITS) {
         this.inFrame = false;
         this.handler.framingError('ASCII frame longer than 513 characters');
       } else {
@@ -52,26 +51,22 @@ class AsciiDecoder implements FrameDecoder {
   private finishFrame(): void {
     let length = this.hexLength;
     if (length > 0 && this.hex[length - 1] === CR) length--;
-    if (length % 2 !== 0 || length < 6) {
-      this.handler.framingError('ASCII frame with an odd or too small number of hex digits');
-      return;
-    }
-    const bytes = Buffer.allocUnsafe(length / 2);
-    for (let i = 0; i < bytes.length; i++) {
-      const high = hexValue(this.hex[2 * i]!);
-      const low = hexValue(this.hex[2 * i + 1]!);
-      if (high < 0 || low < 0) {
-        this.handler.framingError('ASCII frame with a non-hex character');
-        return;
-      }
-      bytes[i] = (high << 4) | low;
-    }
-    if (lrc(bytes, 0, bytes.length - 1) !== bytes[bytes.length - 1]) {
-      this.handler.framingError('ASCII LRC mismatch');
-      return;
-    }
-    this.handler.frame(bytes[0]!, bytes.subarray(1, bytes.length - 1), 0);
+    const frame = decodeAsciiDigits(this.hex, 0, length);
+    if (typeof frame === 'string') this.handler.framingError(frame);
+    else this.handler.frame(frame.unit, frame.pdu, 0);
   }
+}
+
+const HEX = '0123456789ABCDEF';
+
+/** The frame with its LRC one higher: the two digits before CR LF. */
+function withWrongLrc(frame: Uint8Array): Uint8Array {
+  const at = frame.length - 4;
+  const lrc = Number.parseInt(String.fromCharCode(frame[at]!, frame[at + 1]!), 16);
+  const wrong = (lrc + 1) & 0xff;
+  frame[at] = HEX.charCodeAt(wrong >>> 4);
+  frame[at + 1] = HEX.charCodeAt(wrong & 0x0f);
+  return frame;
 }
 
 export const asciiFraming: Framing = {
@@ -79,12 +74,7 @@ export const asciiFraming: Framing = {
   serialLine: true,
   createDecoder: (handler) => new AsciiDecoder(handler),
   encodeReply(unitId, pdu, _transactionId, options) {
-    const bytes = Buffer.allocUnsafe(pdu.length + 2);
-    bytes[0] = unitId;
-    bytes.set(pdu, 1);
-    let check = lrc(bytes, 0, pdu.length + 1);
-    if (options.corruptChecksum) check = (check + 1) & 0xff;
-    bytes[pdu.length + 1] = check;
-    return Buffer.from(`:${bytes.toString('hex').toUpperCase()}\r\n`, 'latin1');
+    const frame = asciiFrameWriter.encode(0, unitId, pdu);
+    return options.corruptChecksum ? withWrongLrc(frame) : frame;
   },
 };

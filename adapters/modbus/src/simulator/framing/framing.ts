@@ -1,12 +1,13 @@
-/** The contract between a byte stream and the simulator: split requests out, frame replies in. */
+/**
+ * The contract between a byte stream and the simulator: split requests out, frame replies in.
+ * The bytes of each framing (MBAP header, CRC, LRC, hex digits) are the adapter's `protocol/` code;
+ * what is the server's own is reading requests rather than replies, and the line rules below.
+ */
 
 /** Receives what a decoder finds in the byte stream. */
 export interface FrameHandler {
-  /**
-   * One complete request with a valid checksum. `pdu` is a view into the decoder's memory: read it
-   * synchronously, do not keep it.
-   */
-  frame(unitId: number, pdu: Buffer, transactionId: number): void;
+  /** One complete request with a valid checksum. Read `pdu` synchronously; do not keep it. */
+  frame(unitId: number, pdu: Uint8Array, transactionId: number): void;
   /** Bytes that cannot be a request (bad checksum, garbage, oversized frame) were dropped. */
   framingError(reason: string): void;
 }
@@ -16,7 +17,7 @@ export interface FrameDecoder {
    * Feeds received bytes. Memory stays bounded by one maximal frame whatever arrives.
    * @returns false when the stream cannot be resynchronised and should be closed (MBAP only)
    */
-  push(chunk: Buffer): boolean;
+  push(chunk: Uint8Array): boolean;
   /** The line went silent: a partial frame can no longer complete, drop it. */
   silence(): void;
 }
@@ -37,5 +38,5 @@ export interface Framing {
    */
   readonly serialLine: boolean;
   createDecoder(handler: FrameHandler): FrameDecoder;
-  encodeReply(unitId: number, pdu: Uint8Array, transactionId: number, options: ReplyOptions): Buffer;
+  encodeReply(unitId: number, pdu: Uint8Array, transactionId: number, options: ReplyOptions): Uint8Array;
 }

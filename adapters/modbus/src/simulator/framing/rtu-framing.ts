@@ -4,31 +4,31 @@
  * forward byte by byte for the next valid frame; line silence does the same with what is left, so
  * a request that followed garbage is still found, and nothing stays buffered across silences.
  */
-import { CRC16_INITIAL, crc16Modbus as crc16, hasValidCrc, updateCrc16 } from '../../protocol/crc16.js';
-import { LENGTH_PENDING, LENGTH_UNKNOWN, rtuRequestLength } from '../protocol/rtu-request-length.js';
+import { CRC16_INITIAL, hasValidCrc, updateCrc16 } from '../../protocol/crc16.js';
+import { MAX_RTU_FRAME, rtuFrameWriter } from '../../protocol/rtu-frame.js';
 import type { FrameDecoder, FrameHandler, Framing } from './framing.js';
+import { LENGTH_PENDING, LENGTH_UNKNOWN, rtuRequestLength } from './rtu-request-length.js';
 
-/** Address + 253-byte PDU + CRC. */
-const MAX_RTU_ADU_LENGTH = 256;
-const MIN_RTU_ADU_LENGTH = 4;
+const MIN_RTU_FRAME = 4;
 
+/** Reads requests (the adapter's RtuFrameReader reads replies, whose lengths differ). */
 class RtuDecoder implements FrameDecoder {
-  private readonly buffer = Buffer.alloc(MAX_RTU_ADU_LENGTH);
+  private readonly buffer = new Uint8Array(MAX_RTU_FRAME);
   private length = 0;
   /** Set while dropping bytes after a bad frame, so one resynchronisation reports one error. */
   private hunting = false;
 
   constructor(private readonly handler: FrameHandler) {}
 
-  push(chunk: Buffer): boolean {
+  push(chunk: Uint8Array): boolean {
     let offset = 0;
     while (offset < chunk.length) {
-      const take = Math.min(MAX_RTU_ADU_LENGTH - this.length, chunk.length - offset);
-      chunk.copy(this.buffer, this.length, offset, offset + take);
+      const take = Math.min(MAX_RTU_FRAME - this.length, chunk.length - offset);
+      this.buffer.set(chunk.subarray(offset, offset + take), this.length);
       this.length += take;
       offset += take;
       this.extractFrames();
-      if (this.length === MAX_RTU_ADU_LENGTH) this.dropBytes(1, 'no valid frame in 256 bytes');
+      if (this.length === MAX_RTU_FRAME) this.dropBytes(1, 'no valid frame in 256 bytes');
     }
     return true;
   }
@@ -55,7 +55,7 @@ class RtuDecoder implements FrameDecoder {
         else return;
         continue;
       }
-      if (expected > MAX_RTU_ADU_LENGTH) {
+      if (expected > MAX_RTU_FRAME) {
         this.dropBytes(1, 'RTU byte count exceeds the 256-byte frame limit');
         continue;
       }
@@ -72,7 +72,7 @@ class RtuDecoder implements FrameDecoder {
     for (let dataEnd = 1; dataEnd + 2 <= this.length; dataEnd++) {
       crc = updateCrc16(crc, buffer[dataEnd - 1]!);
       if (
-        dataEnd + 2 >= MIN_RTU_ADU_LENGTH &&
+        dataEnd + 2 >= MIN_RTU_FRAME &&
         buffer[dataEnd] === (crc & 0xff) &&
         buffer[dataEnd + 1] === crc >>> 8
       ) {
@@ -86,7 +86,7 @@ class RtuDecoder implements FrameDecoder {
     this.hunting = false;
     const unitId = this.buffer[0]!;
     // Copy: the handler may answer synchronously while this buffer is shifted afterwards.
-    const pdu = Buffer.from(this.buffer.subarray(1, length - 2));
+    const pdu = this.buffer.slice(1, length - 2);
     this.consume(length);
     this.handler.frame(unitId, pdu, 0);
   }
@@ -108,12 +108,12 @@ export const rtuFraming: Framing = {
   serialLine: true,
   createDecoder: (handler) => new RtuDecoder(handler),
   encodeReply(unitId, pdu, _transactionId, options) {
-    const adu = Buffer.allocUnsafe(pdu.length + 3);
-    adu[0] = unitId;
-    adu.set(pdu, 1);
-    let crc = crc16(adu, 0, pdu.length + 1);
-    if (options.corruptChecksum) crc ^= 0xffff;
-    adu.writeUInt16LE(crc, pdu.length + 1);
-    return adu;
+    const frame = rtuFrameWriter.encode(0, unitId, pdu);
+    if (options.corruptChecksum) {
+      // Every bit of the CRC inverted: never the right one.
+      frame[frame.length - 2]! ^= 0xff;
+      frame[frame.length - 1]! ^= 0xff;
+    }
+    return frame;
   },
 };

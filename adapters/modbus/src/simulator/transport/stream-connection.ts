@@ -21,14 +21,14 @@ export interface StreamConnectionOptions {
 }
 
 interface QueuedReply {
-  frame: Buffer | undefined;
+  frame: Uint8Array | undefined;
 }
 
 export class StreamConnection {
   private readonly decoder: FrameDecoder;
   private readonly queue: QueuedReply[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
-  private batch: Buffer[] = [];
+  private batch: Uint8Array[] = [];
   private silenceTimer: NodeJS.Timeout | undefined;
   private paused = false;
   private closed = false;
@@ -76,7 +76,7 @@ export class StreamConnection {
     this.updateFlowControl();
   }
 
-  private onFrame(unitId: number, pdu: Buffer, transactionId: number): void {
+  private onFrame(unitId: number, pdu: Uint8Array, transactionId: number): void {
     const plan = this.engine.handle(unitId, pdu, this.framing.serialLine);
     if (plan === undefined) return;
     const frame = this.framing.encodeReply(unitId, plan.pdu, transactionId, {

@@ -1,5 +1,6 @@
 /** Conversions of configured and generated values into the value a point's type stores. */
-import { type DataType, integerBounds, isIntegerType, type TypedValue } from './data-type.js';
+import { dataTypeValueKind, integerRange } from '../../data/data-types.js';
+import type { DataType, TypedValue } from './typed-value.js';
 
 const DECIMAL_INTEGER = /^[+-]?\d+$/;
 
@@ -8,7 +9,11 @@ const DECIMAL_INTEGER = /^[+-]?\d+$/;
  * bigint for integer types, 0/1 become booleans for bool. Range checks happen when it is encoded.
  */
 export function configuredValue(type: DataType, value: TypedValue): TypedValue {
-  if (isIntegerType(type) && typeof value === 'string' && DECIMAL_INTEGER.test(value.trim())) {
+  if (
+    dataTypeValueKind(type) === 'integer' &&
+    typeof value === 'string' &&
+    DECIMAL_INTEGER.test(value.trim())
+  ) {
     return BigInt(value.trim());
   }
   if (type === 'bool' && (value === 0 || value === 1)) return value === 1;
@@ -31,7 +36,7 @@ export function coerceValue(type: DataType, value: TypedValue): TypedValue {
     const parsed = Number(numeric);
     return Number.isFinite(parsed) ? parsed : 0;
   }
-  const bounds = integerBounds(type)!;
+  const [min, max] = integerRange(type)!;
   let integer: bigint;
   if (typeof numeric === 'bigint') integer = numeric;
   else if (typeof numeric === 'boolean') integer = numeric ? 1n : 0n;
@@ -39,15 +44,13 @@ export function coerceValue(type: DataType, value: TypedValue): TypedValue {
     const parsed = typeof numeric === 'number' ? numeric : Number(numeric);
     integer = Number.isFinite(parsed) ? BigInt(Math.round(parsed)) : 0n;
   }
-  if (integer < bounds.min) integer = bounds.min;
-  if (integer > bounds.max) integer = bounds.max;
+  if (integer < min) integer = min;
+  if (integer > max) integer = max;
   return type === 'int64' || type === 'uint64' ? integer : Number(integer);
 }
 
 /** Largest value of a numeric type, as a number (the default wrap point of counters). */
 export function typeMaximum(type: DataType): number {
-  const bounds = integerBounds(type);
-  return bounds === undefined
-    ? Number.MAX_SAFE_INTEGER
-    : Math.min(Number(bounds.max), Number.MAX_SAFE_INTEGER);
+  const range = integerRange(type);
+  return range === undefined ? Number.MAX_SAFE_INTEGER : Math.min(Number(range[1]), Number.MAX_SAFE_INTEGER);
 }
