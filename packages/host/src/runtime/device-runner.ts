@@ -104,6 +104,8 @@ export class DeviceRunner implements AsyncDisposable {
   readonly #onValueChanged: ((path: LwM2mPath) => void) | undefined;
   readonly #onRead: DeviceRunnerOptions['onRead'];
   #pending = new Map<string, PendingRead[]>();
+  /** Re-reads started by a write, by point: reads asked meanwhile wait for them instead of reading again. */
+  readonly #refreshing = new Map<string, Promise<void>>();
   #flushQueued = false;
   #observed: readonly ObservedRange[] = [];
   #started: Promise<void> | undefined;
@@ -285,7 +287,30 @@ export class DeviceRunner implements AsyncDisposable {
       if (entry.quality === 'good' && entry.value !== undefined) return entry.value;
       if (entry.error !== undefined) throw entry.error;
     }
+    const refreshing = this.#refreshing.get(pointId);
+    if (refreshing !== undefined) {
+      await refreshing;
+      return this.#recorded(pointId);
+    }
     return this.#readOnDemand(pointId);
+  }
+
+  /** The value the last read recorded for a point; its error when that read failed. */
+  #recorded(pointId: string): ResourceValue {
+    const entry = this.#cache.get(pointId);
+    if (entry.quality === 'good' && entry.value !== undefined) return entry.value;
+    throw entry.error ?? new CodedError('DEVICE_FAILURE', `no value for ${pointId}`);
+  }
+
+  /**
+   * Reads a written point again at once: the engine reports the write to the point's observers
+   * right after, and their read must wait for this one rather than ask the device a second time.
+   */
+  #refresh(pointId: string): void {
+    const read: Promise<void> = this.#backgroundRead([pointId]).finally(() => {
+      if (this.#refreshing.get(pointId) === read) this.#refreshing.delete(pointId);
+    });
+    this.#refreshing.set(pointId, read);
   }
 
   #singleResource(point: CompiledBoundPoint): ResourceDeclaration {
@@ -368,7 +393,7 @@ export class DeviceRunner implements AsyncDisposable {
       this.#cache.invalidate(point.id);
     }
     this.#logger.info({ deviceId: this.device.id, point: point.id }, 'written');
-    if (this.#scheduler.intervalOf(point.id) !== undefined) void this.#backgroundRead([point.id]);
+    if (this.#scheduler.intervalOf(point.id) !== undefined) this.#refresh(point.id);
   }
 
   async #execute(point: CompiledBoundPoint, args: ExecuteArguments): Promise<void> {
@@ -414,10 +439,12 @@ export class DeviceRunner implements AsyncDisposable {
     if (batch.size === 0) return;
     void this.#readAndRecord([...batch.keys()], false).then(() => {
       for (const [pointId, waiting] of batch) {
-        const entry = this.#cache.get(pointId);
         for (const w of waiting) {
-          if (entry.quality === 'good' && entry.value !== undefined) w.resolve(entry.value);
-          else w.reject(entry.error ?? new CodedError('DEVICE_FAILURE', `no value for ${pointId}`));
+          try {
+            w.resolve(this.#recorded(pointId));
+          } catch (error) {
+            w.reject(error);
+          }
         }
       }
     });
