@@ -252,10 +252,10 @@ export class AdapterHost implements AsyncDisposable {
       adapter: this.#adapterOf(device),
       logger: log,
       ...this.#options.runner,
-      onValueChanged: (path) => {
+      onValueChanged: (path, value) => {
         const full = prefix === undefined ? path : path.withPrefix(prefix);
         client.changed(full);
-        batcher?.add(full);
+        batcher?.add(full, value);
       },
       onRead: (outcome) => this.metrics.observeRead(device.id, outcome),
     });

@@ -38,8 +38,11 @@ export interface DeviceRunnerOptions {
   readonly observedPollMs?: number;
   /** Floor for any background read interval. Default 50 ms. */
   readonly minPollMs?: number;
-  /** A point's LwM2M value changed (or came back after a failure): path without gateway prefix. */
-  readonly onValueChanged?: (path: LwM2mPath) => void;
+  /**
+   * A point's LwM2M value changed (or came back after a failure): path without gateway prefix, and
+   * the value read, so that what reports it (a Send) need not read it back.
+   */
+  readonly onValueChanged?: (path: LwM2mPath, value: ResourceValue) => void;
   /** Every adapter read, for metrics. */
   readonly onRead?: (outcome: {
     durationMs: number;
@@ -101,7 +104,7 @@ export class DeviceRunner implements AsyncDisposable {
   readonly #cacheMaxAgeMs: number;
   readonly #observedPollMs: number;
   readonly #minPollMs: number;
-  readonly #onValueChanged: ((path: LwM2mPath) => void) | undefined;
+  readonly #onValueChanged: DeviceRunnerOptions['onValueChanged'];
   readonly #onRead: DeviceRunnerOptions['onRead'];
   #pending = new Map<string, PendingRead[]>();
   /** Re-reads started by a write, by point: reads asked meanwhile wait for them instead of reading again. */
@@ -506,7 +509,7 @@ export class DeviceRunner implements AsyncDisposable {
     if (!changed) return;
     this.#counters.changes++;
     try {
-      this.#onValueChanged?.(pathed.path);
+      this.#onValueChanged?.(pathed.path, value);
     } catch (error) {
       this.#logger.warn(
         { deviceId: this.device.id, point: pathed.point.id, err: error },
