@@ -10,7 +10,7 @@ import {
   type MappingDiff,
   mappingObjectRegistry,
 } from '@lwm2m-adapters/mapping';
-import type { AdapterDefinition, SessionState } from '@lwm2m-adapters/sdk';
+import type { AdapterDefinition } from '@lwm2m-adapters/sdk';
 import { type Logger, pino } from 'pino';
 import { ClientEndpoint, type HostServerSettings } from './client-endpoint.js';
 import { mappedDeviceInfo, mappingAttributes, withDeviceObject } from './device-objects.js';
@@ -71,7 +71,6 @@ interface AttachedDevice {
   readonly batcher: SendBatcher | undefined;
   readonly prefix: string | undefined;
   readonly unsubscribe: (() => void)[];
-  lastError: string | undefined;
 }
 
 interface EndpointState {
@@ -281,7 +280,7 @@ export class AdapterHost implements AsyncDisposable {
       });
     }
     for (const { path, attributes } of mappingAttributes(device)) {
-      client.attachAttributes(prefix === undefined ? path : `/${prefix}${path}`, attributes);
+      client.attachAttributes(path.withPrefix(prefix), attributes);
     }
     const attached: AttachedDevice = {
       device,
@@ -291,16 +290,7 @@ export class AdapterHost implements AsyncDisposable {
       batcher: own === undefined ? undefined : batcher,
       prefix,
       unsubscribe: [],
-      lastError: undefined,
     };
-    attached.unsubscribe.push(
-      runner.onStateChange((state: SessionState, error?: CodedError) => {
-        attached.lastError = error === undefined ? undefined : `${error.code}: ${error.message}`;
-        if (state === 'connected') log.info({}, 'device connected');
-        else if (state === 'reconnecting')
-          log.warn({ code: error?.code, message: error?.message }, 'device connection lost; reconnecting');
-      }),
-    );
     if (own !== undefined) {
       attached.unsubscribe.push(
         own.client.on('sampling', (plan) => this.#distributeSampling(plan, attached)),
@@ -449,7 +439,7 @@ export class AdapterHost implements AsyncDisposable {
         prefix: attached.prefix,
         adapter: attached.device.adapter.name,
         connection: attached.runner.state,
-        lastError: attached.runner.state === 'connected' ? undefined : attached.lastError,
+        lastError: attached.runner.lastError,
         stats: attached.runner.stats(),
       });
     }

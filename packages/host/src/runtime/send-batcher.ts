@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from '@lwm2m-adapters/kit';
 import type { LwM2mClient, SendEntry, SendResult } from '@lwm2m-adapters/lwm2m-client';
 import type { LwM2mPath, ResourceValue } from '@lwm2m-adapters/lwm2m-core';
 import type { Logger } from 'pino';
@@ -16,6 +17,8 @@ export interface SendBatcherOptions {
    */
   readonly maxInFlight?: number;
   readonly logger: Logger;
+  /** Default: the system clock. */
+  readonly clock?: Clock;
 }
 
 export interface SendBatcherStats {
@@ -45,9 +48,11 @@ export interface SendBatcherStats {
 export class SendBatcher {
   readonly #options: SendBatcherOptions;
   readonly #maxInFlight: number;
+  readonly #clock: Clock;
   /** Changed paths waiting to go, by path text, each with its latest value. */
   readonly #pending = new Map<string, SendEntry>();
-  #timer: NodeJS.Timeout | undefined;
+  /** Cancels the interval timer, while one is armed. */
+  #cancelTimer: (() => void) | undefined;
   /** The interval elapsed or a flush asked: partial batches may go until nothing is pending. */
   #due = false;
   #inFlight = 0;
@@ -65,6 +70,7 @@ export class SendBatcher {
     }
     this.#options = options;
     this.#maxInFlight = maxInFlight;
+    this.#clock = options.clock ?? systemClock;
   }
 
   add(path: LwM2mPath, value: ResourceValue): void {
@@ -91,8 +97,7 @@ export class SendBatcher {
     if (this.#closed) return;
     this.#closed = true;
     await this.flush();
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#disarm();
   }
 
   /** Starts the Sends that may go now; arms the interval for what has to wait. */
@@ -111,17 +116,20 @@ export class SendBatcher {
     }
     if (this.#pending.size === 0) {
       this.#due = false;
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
+      this.#disarm();
       if (this.#inFlight === 0) for (const resolve of this.#idle.splice(0)) resolve();
-    } else if (!this.#due && this.#timer === undefined) {
-      this.#timer = setTimeout(() => {
-        this.#timer = undefined;
+    } else if (!this.#due && this.#cancelTimer === undefined) {
+      this.#cancelTimer = this.#clock.setTimer(this.#options.intervalMs, () => {
+        this.#cancelTimer = undefined;
         this.#due = true;
         this.#pump();
-      }, this.#options.intervalMs);
-      this.#timer.unref?.();
+      });
     }
+  }
+
+  #disarm(): void {
+    this.#cancelTimer?.();
+    this.#cancelTimer = undefined;
   }
 
   #take(): SendEntry[] {

@@ -3,6 +3,7 @@
  * that finds the previous read still running is skipped and counted, update() keeps the phase of
  * existing groups, stop() ends every timer.
  */
+import { systemClock } from '@lwm2m-adapters/kit';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PollScheduler } from '../../src/runtime/poll-scheduler.js';
 
@@ -17,10 +18,14 @@ function harness(read?: (ids: readonly string[]) => Promise<void>) {
   const calls: Call[] = [];
   const state = { skew: 0 };
   const now = () => Date.now() + state.skew;
-  const scheduler = new PollScheduler((ids) => {
-    calls.push({ at: now(), ids: [...ids] });
-    return read?.(ids) ?? Promise.resolve();
-  }, now);
+  // the system clock's timers (faked by vitest) with the skewed time
+  const scheduler = new PollScheduler(
+    (ids) => {
+      calls.push({ at: now(), ids: [...ids] });
+      return read?.(ids) ?? Promise.resolve();
+    },
+    { now, setTimer: systemClock.setTimer },
+  );
   const timesOf = (key: string) => calls.filter((c) => c.ids.join(',') === key).map((c) => c.at - start);
   const start = now();
   return { scheduler, calls, state, timesOf, start };

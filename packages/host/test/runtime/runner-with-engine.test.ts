@@ -39,7 +39,7 @@ async function served() {
     device: mapping.devices[0]!,
     adapter: device.definition,
     logger: silentLogger,
-    now: () => clock.now(),
+    clock,
     // one background read when observed, then none within the test
     observedPollMs: 60_000,
   });

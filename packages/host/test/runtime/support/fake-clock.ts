@@ -1,4 +1,4 @@
-import type { Clock } from '@lwm2m-adapters/kit';
+import type { HostClock } from '../../../src/runtime/host-clock.js';
 
 interface FakeTimer {
   readonly id: number;
@@ -15,7 +15,7 @@ export async function settle(rounds = 5): Promise<void> {
  * A manual HostClock: time moves only with `advance`; timers fire in due order; callbacks asked
  * for the end of the turn run on `endTurn` (and before every `advance`).
  */
-export class FakeClock implements Clock {
+export class FakeClock implements HostClock {
   #now: number;
   #nextId = 0;
   readonly #timers = new Map<number, FakeTimer>();
