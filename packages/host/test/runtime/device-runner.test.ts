@@ -205,7 +205,7 @@ describe('DeviceRunner writes and executes', () => {
       }
     })();
     expect(isCodedError(refusedByValidate, 'WRITE_VALUE_INVALID')).toBe(true);
-    // the write handler checks again (a Write-Composite calls validate, a plain Write may not)
+    // a write handler called without its validate (not the engine's way) plans and checks itself
     const refused = await Promise.resolve()
       .then(() => dimmer.write?.({ type: 'integer', value: 150 }, context))
       .then(
