@@ -16,7 +16,8 @@ import { LwM2mPath, type ResourceValue } from '@lwm2m-adapters/lwm2m-core';
 import { type CompiledBoundPoint, type CompiledDevice, constantValue } from '@lwm2m-adapters/mapping';
 import { type WritePlan, WritePlans } from './write-plan.js';
 
-const DEVICE_OBJECT = 3;
+/** The LwM2M Device object. */
+export const DEVICE_OBJECT = 3;
 
 /** What the host's own /3 says about a mapped device when the mapping maps no /3 resource. */
 export function mappedDeviceInfo(device: CompiledDevice, hostVersion: string): DeviceInfo {

@@ -7,7 +7,7 @@ import type { AdapterDefinition, AdapterLogger, SessionState } from '@lwm2m-adap
 import { deviceObjectDeclarations } from './device-objects.js';
 import { type HostClock, hostClock } from './host-clock.js';
 import { PointCache } from './point-cache.js';
-import { PointReader, type ReadOutcome } from './point-reader.js';
+import { PointReader, type ReadOutcome, type ValueChangeListener } from './point-reader.js';
 import { type ObservedRange, type PathedPoint, pointPollIntervals } from './poll-intervals.js';
 import { PollScheduler } from './poll-scheduler.js';
 import { ReadBatcher } from './read-batcher.js';
@@ -25,10 +25,11 @@ export interface DeviceRunnerOptions {
   /** Floor for any background read interval. Default 50 ms. */
   readonly minPollMs?: number;
   /**
-   * A point's LwM2M value changed (or came back after a failure): path without gateway prefix, and
-   * the value read, so that what reports it (a Send) need not read it back.
+   * A point's LwM2M value changed (or came back after a failure): path without gateway prefix, the
+   * value read (so that what reports it, a Send, need not read it back), and whether the re-read
+   * after a server write found it (the engine told the observers of that write already).
    */
-  readonly onValueChanged?: (path: LwM2mPath, value: ResourceValue) => void;
+  readonly onValueChanged?: ValueChangeListener;
   /** Every adapter read, for metrics. */
   readonly onRead?: (outcome: ReadOutcome) => void;
   /**
@@ -121,10 +122,10 @@ export class DeviceRunner implements AsyncDisposable {
     this.#reads = new ReadBatcher({
       deviceId: options.device.id,
       clock: this.#clock,
-      read: (pointIds) => this.#reader.read(pointIds, false),
+      read: (pointIds) => this.#reader.read(pointIds, 'on-demand'),
       recorded: (pointId) => this.#recorded(pointId),
     });
-    this.#scheduler = new PollScheduler((ids) => this.#reader.read(ids, true), this.#clock);
+    this.#scheduler = new PollScheduler((ids) => this.#reader.read(ids, 'poll'), this.#clock);
   }
 
   get state(): SessionState {
@@ -266,10 +267,11 @@ export class DeviceRunner implements AsyncDisposable {
 
   /**
    * Reads a written, polled point again at once: the engine reports the write to the point's
-   * observers right after, and their read waits for this one rather than asking the device twice.
+   * observers right after, and their read waits for this one rather than asking the device twice
+   * (nor is a change it finds reported to them a second time).
    */
   #refresh(pointId: string): void {
-    const read: Promise<void> = this.#reader.read([pointId], true).finally(() => {
+    const read: Promise<void> = this.#reader.read([pointId], 'after-write').finally(() => {
       if (this.#refreshing.get(pointId) === read) this.#refreshing.delete(pointId);
     });
     this.#refreshing.set(pointId, read);

@@ -7,6 +7,20 @@ import type { PointCache } from './point-cache.js';
 import type { PathedPoint } from './poll-intervals.js';
 import { codedDeviceError } from './session-supervisor.js';
 
+/**
+ * Why points are read: a poll, a server's request, or the re-read of a point a server just wrote
+ * (a background read too, but the engine has told the point's observers of the write already).
+ */
+export type ReadKind = 'poll' | 'on-demand' | 'after-write';
+
+/**
+ * A point's LwM2M value changed, or came back after a failure: its path (no gateway prefix), the
+ * value, and whether it was found by the re-read after a server write. The engine reports a write
+ * to the observers itself when it applies it, and their read of the value waits for that re-read:
+ * such a change is for Send batches only, or every observer would be notified twice.
+ */
+export type ValueChangeListener = (path: LwM2mPath, value: ResourceValue, afterWrite: boolean) => void;
+
 /** One adapter read, for metrics. */
 export interface ReadOutcome {
   readonly durationMs: number;
@@ -25,8 +39,7 @@ export interface PointReaderOptions {
   readonly cache: PointCache;
   readonly clock: HostClock;
   readonly logger: AdapterLogger;
-  /** A point's LwM2M value changed, or came back after a failure: its path (no prefix) and value. */
-  readonly onValueChanged?: ((path: LwM2mPath, value: ResourceValue) => void) | undefined;
+  readonly onValueChanged?: ValueChangeListener | undefined;
   readonly onRead?: ((outcome: ReadOutcome) => void) | undefined;
 }
 
@@ -56,7 +69,7 @@ export class PointReader {
   }
 
   /** One adapter read; every outcome lands in the cache. Never rejects. */
-  async read(pointIds: readonly string[], background: boolean): Promise<void> {
+  async read(pointIds: readonly string[], kind: ReadKind): Promise<void> {
     const { clock } = this.#options;
     const started = clock.monotonicNow();
     this.#counters.adapterReads++;
@@ -84,7 +97,7 @@ export class PointReader {
         );
         continue;
       }
-      this.#recordValue(pathed, value, reading.timestamp, readAt);
+      this.#recordValue(pathed, value, reading.timestamp, readAt, kind === 'after-write');
     }
     this.#counters.readErrors += failed;
     try {
@@ -92,21 +105,27 @@ export class PointReader {
         durationMs: clock.monotonicNow() - started,
         points: readings.length,
         failed,
-        background,
+        background: kind !== 'on-demand',
       });
     } catch {
       // metrics must not break reads
     }
   }
 
-  #recordValue(pathed: PathedPoint, value: ResourceValue, at: number, readAt: number): void {
+  #recordValue(
+    pathed: PathedPoint,
+    value: ResourceValue,
+    at: number,
+    readAt: number,
+    afterWrite: boolean,
+  ): void {
     const previous = this.#options.cache.setValue(pathed.point.id, value, at, readAt);
     const changed =
       previous.quality === 'bad' || previous.value === undefined || !valuesEqual(previous.value, value);
     if (!changed) return;
     this.#counters.changes++;
     try {
-      this.#options.onValueChanged?.(pathed.path, value);
+      this.#options.onValueChanged?.(pathed.path, value, afterWrite);
     } catch (error) {
       this.#options.logger.warn(
         { deviceId: this.#options.deviceId, point: pathed.point.id, err: error },

@@ -30,6 +30,7 @@ let clock: FakeClock;
 let points: Map<string, PathedPoint>;
 let cache: PointCache;
 let changes: [string, ResourceValue][];
+let afterWrite: boolean[];
 let outcomes: ReadOutcome[];
 let warnings: Record<string, unknown>[];
 /** What the next adapter read returns (and how long it takes on the fake clock). */
@@ -59,6 +60,7 @@ beforeEach(async () => {
   }
   cache = new PointCache();
   changes = [];
+  afterWrite = [];
   outcomes = [];
   warnings = [];
   next = { readings: () => [], takesMs: 0 };
@@ -74,7 +76,10 @@ beforeEach(async () => {
     cache,
     clock,
     logger,
-    onValueChanged: (path, value) => changes.push([path.toString(), value]),
+    onValueChanged: (path, value, written) => {
+      changes.push([path.toString(), value]);
+      afterWrite.push(written);
+    },
     onRead: (outcome) => outcomes.push(outcome),
   });
 });
@@ -83,7 +88,7 @@ describe('PointReader', () => {
   it('records converted values with the adapter stamp, at the host time, and reports changes with their value', async () => {
     const start = clock.now();
     next = { readings: (at) => [good(TEMPERATURE, 215, at), good(MINIMUM, -30, at)], takesMs: 25 };
-    await reader.read([TEMPERATURE, MINIMUM], true);
+    await reader.read([TEMPERATURE, MINIMUM], 'poll');
     expect(cache.get(TEMPERATURE)).toEqual({
       value: { type: 'float', value: 21.5 },
       valueAt: start,
@@ -99,7 +104,7 @@ describe('PointReader', () => {
 
     // the same value again is no change; a new one is
     next = { readings: (at) => [good(TEMPERATURE, 215, at), good(MINIMUM, -31, at)], takesMs: 4 };
-    await reader.read([TEMPERATURE, MINIMUM], false);
+    await reader.read([TEMPERATURE, MINIMUM], 'on-demand');
     expect(changes.slice(2)).toEqual([[MINIMUM, { type: 'float', value: -3.1 }]]);
     expect(outcomes[1]).toEqual({ durationMs: 4, points: 2, failed: 0, background: false });
     expect(reader.counters).toEqual({ adapterReads: 2, pointReads: 4, readErrors: 0, changes: 3 });
@@ -107,14 +112,14 @@ describe('PointReader', () => {
 
   it('keeps the last good value on a failure, logs the first failure only, and reports the recovery', async () => {
     next = { readings: (at) => [good(TEMPERATURE, 215, at)], takesMs: 0 };
-    await reader.read([TEMPERATURE], true);
+    await reader.read([TEMPERATURE], 'poll');
     const timeout = new CodedError('DEVICE_TIMEOUT', 'no answer');
     next = {
       readings: (at) => [{ pointId: TEMPERATURE, ok: false, error: timeout, timestamp: at }],
       takesMs: 10,
     };
-    await reader.read([TEMPERATURE], true);
-    await reader.read([TEMPERATURE], true);
+    await reader.read([TEMPERATURE], 'poll');
+    await reader.read([TEMPERATURE], 'poll');
     expect(cache.get(TEMPERATURE)).toMatchObject({
       value: { type: 'float', value: 21.5 },
       quality: 'bad',
@@ -127,7 +132,7 @@ describe('PointReader', () => {
 
     // the same value after a failure: a recovery, reported like a change
     next = { readings: (at) => [good(TEMPERATURE, 215, at)], takesMs: 0 };
-    await reader.read([TEMPERATURE], true);
+    await reader.read([TEMPERATURE], 'poll');
     expect(changes).toEqual([
       [TEMPERATURE, { type: 'float', value: 21.5 }],
       [TEMPERATURE, { type: 'float', value: 21.5 }],
@@ -135,12 +140,25 @@ describe('PointReader', () => {
     expect(reader.counters).toEqual({ adapterReads: 4, pointReads: 4, readErrors: 2, changes: 2 });
   });
 
+  it("marks a change found by a write's re-read, which counts as a background read", async () => {
+    next = { readings: (at) => [good(TEMPERATURE, 215, at)], takesMs: 0 };
+    await reader.read([TEMPERATURE], 'poll');
+    next = { readings: (at) => [good(TEMPERATURE, 230, at)], takesMs: 3 };
+    await reader.read([TEMPERATURE], 'after-write');
+    expect(changes).toEqual([
+      [TEMPERATURE, { type: 'float', value: 21.5 }],
+      [TEMPERATURE, { type: 'float', value: 23 }],
+    ]);
+    expect(afterWrite).toEqual([false, true]);
+    expect(outcomes.map((o) => o.background)).toEqual([true, true]);
+  });
+
   it('records a value that does not convert as a failed reading, and ignores points it does not know', async () => {
     next = {
       readings: (at) => [good(TEMPERATURE, 'hot', at), good('/9/9/9', 1, at), good(MINIMUM, 10, at)],
       takesMs: 0,
     };
-    await reader.read([TEMPERATURE, '/9/9/9', MINIMUM], true);
+    await reader.read([TEMPERATURE, '/9/9/9', MINIMUM], 'poll');
     expect(cache.get(TEMPERATURE)).toMatchObject({ quality: 'bad', value: undefined });
     expect(cache.get(TEMPERATURE).error?.code).toBe('DEVICE_RESPONSE_INVALID');
     expect(cache.get(MINIMUM).value).toEqual({ type: 'float', value: 1 });
@@ -164,7 +182,7 @@ describe('PointReader', () => {
         throw new Error('metrics broke');
       },
     });
-    await throwing.read([TEMPERATURE], true);
+    await throwing.read([TEMPERATURE], 'poll');
     expect(cache.get(TEMPERATURE).value).toEqual({ type: 'float', value: 10 });
     expect(warnings).toMatchObject([{ point: TEMPERATURE, err: new Error('listener broke') }]);
     expect(throwing.counters.changes).toBe(1);

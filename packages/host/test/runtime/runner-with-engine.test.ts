@@ -30,21 +30,13 @@ afterEach(async () => {
   for (const close of closing.splice(0)) await close();
 });
 
-/** A registered client serving one runner's objects, its sampling plan routed to the runner. */
+/** A registered client serving one runner's objects; sampling plan and value changes routed as the host does. */
 async function served() {
   const clock = new FakeClock();
   const device = new ScriptedDevice(clock);
   device.registers.set(20, 20);
   device.registers.set(21, false);
   const mapping = await compileScripted(MAPPING, device);
-  const runner = new DeviceRunner({
-    device: mapping.devices[0]!,
-    adapter: device.definition,
-    logger: silentLogger,
-    clock,
-    // one background read when observed, then none within the test
-    observedPollMs: 60_000,
-  });
   const link = new EngineLink();
   const client = new LwM2mClient({
     endpointName: 'lamp',
@@ -52,6 +44,18 @@ async function served() {
     registry: mappingObjectRegistry(mapping),
     link,
     clock,
+  });
+  const runner = new DeviceRunner({
+    device: mapping.devices[0]!,
+    adapter: device.definition,
+    logger: silentLogger,
+    clock,
+    // one background read when observed, then none within the test
+    observedPollMs: 60_000,
+    // as the host reports changes to the engine (per-device: no prefix)
+    onValueChanged: (path, _value, afterWrite) => {
+      if (!afterWrite) client.changed(path);
+    },
   });
   for (const [objectId, declaration] of runner.objectDeclarations()) {
     client.objects.defineObject(objectId, declaration);

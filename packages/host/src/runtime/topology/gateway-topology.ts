@@ -99,8 +99,8 @@ export class GatewayTopology implements HostTopology {
   /** Declares a device as an end device (an Update follows once registered). */
   #attach(gateway: HostEndpoint, device: CompiledDevice): EndDevicePlacement {
     const { prefix } = device;
-    const runner = this.#context.createRunner(device, (path, value) =>
-      gateway.report(path.withPrefix(prefix), value),
+    const runner = this.#context.createRunner(device, (path, value, afterWrite) =>
+      gateway.report(path.withPrefix(prefix), value, afterWrite),
     );
     const info = mappedDeviceInfo(device, this.#context.hostVersion);
     gateway.client.addEndDevice({

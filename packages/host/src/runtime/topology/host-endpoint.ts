@@ -106,12 +106,13 @@ export class HostEndpoint {
   }
 
   /**
-   * Reports a changed value at `path` (with the gateway prefix for an end device): its observers
-   * are evaluated (the engine reads the value through the resource's handler) and the Send batch,
-   * when Send is on, takes the value itself.
+   * Reports a changed value at `path` (with the gateway prefix for an end device): the Send batch,
+   * when Send is on, takes the value itself; the observers are evaluated (the engine pulls the
+   * value through the resource's read handler: its observation manager has no way to be handed
+   * one), unless the change was found after a server write, which the engine reported to them.
    */
-  report(path: LwM2mPath, value: ResourceValue): void {
-    this.endpoint.client.changed(path);
+  report(path: LwM2mPath, value: ResourceValue, afterWrite: boolean): void {
+    if (!afterWrite) this.endpoint.client.changed(path);
     this.#batcher?.add(path, value);
   }
 

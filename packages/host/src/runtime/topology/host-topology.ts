@@ -19,7 +19,7 @@ export interface DevicePlacement {
 }
 
 /** Reports a changed point value of one device: path without prefix, as the runner knows it. */
-export type ValueReport = (path: LwM2mPath, value: ResourceValue) => void;
+export type ValueReport = (path: LwM2mPath, value: ResourceValue, afterWrite: boolean) => void;
 
 /** What a topology needs of the host. */
 export interface TopologyContext {

@@ -2,7 +2,7 @@ import type { Clock } from '@lwm2m-adapters/kit';
 import type { DeviceInfo, LwM2mClient, ObjectDeclaration, SamplingEntry } from '@lwm2m-adapters/lwm2m-client';
 import type { CompiledDevice } from '@lwm2m-adapters/mapping';
 import type { ClientEndpoint } from '../client-endpoint.js';
-import { mappedDeviceInfo, mappingAttributes, withDeviceObject } from '../device-objects.js';
+import { DEVICE_OBJECT, mappedDeviceInfo, mappingAttributes, withDeviceObject } from '../device-objects.js';
 import { HostEndpoint } from './host-endpoint.js';
 import {
   type DevicePlacement,
@@ -11,8 +11,6 @@ import {
   shutDown,
   type TopologyContext,
 } from './host-topology.js';
-
-const DEVICE_OBJECT = 3;
 
 /** A device on its own endpoint, with what to undo when it leaves. */
 interface OwnPlacement extends DevicePlacement {
@@ -143,7 +141,9 @@ export class PerDeviceTopology implements HostTopology {
 
   /** Declares the device on its endpoint (which then starts registering). */
   #attach(device: CompiledDevice, endpoint: HostEndpoint): OwnPlacement {
-    const runner = this.#context.createRunner(device, (path, value) => endpoint.report(path, value));
+    const runner = this.#context.createRunner(device, (path, value, afterWrite) =>
+      endpoint.report(path, value, afterWrite),
+    );
     const info = mappedDeviceInfo(device, this.#context.hostVersion);
     declareOwnObjects(endpoint.client, runner.objectDeclarations(), info, this.#context.clock);
     for (const { path, attributes } of mappingAttributes(device)) {
