@@ -58,7 +58,8 @@ export type SessionStats = Readonly<Record<string, number>>;
  *
  * Failures are CodedErrors from the catalogue: DEVICE_TIMEOUT / DEVICE_UNREACHABLE / DEVICE_BUSY
  * (retriable, answered 5.03), DEVICE_ADDRESS_UNKNOWN (4.04), DEVICE_VALUE_REJECTED and
- * WRITE_VALUE_INVALID (4.00), DEVICE_OPERATION_UNSUPPORTED (4.05), DEVICE_FAILURE (5.00).
+ * WRITE_VALUE_INVALID (4.00), DEVICE_OPERATION_UNSUPPORTED (4.05), DEVICE_FAILURE (5.00). Which
+ * write checks belong to the host and which to the session is stated on `write`.
  */
 export interface AdapterSession extends AsyncDisposable {
   readonly state: SessionState;
@@ -67,7 +68,26 @@ export interface AdapterSession extends AsyncDisposable {
   close(): Promise<void>;
   /** Reads points in as few device requests as the adapter can plan; one reading per requested id, in order. */
   read(pointIds: readonly string[]): Promise<PointReading[]>;
-  /** Validates, then writes. Throws a CodedError on failure; nothing is sent when validation fails. */
+  /**
+   * Writes one point. Who validates what, so that a value is converted and checked once:
+   *
+   * - The host validates what the mapping knows: the point is writable, the value has the
+   *   resource's LwM2M type and lies in its range, enumerations, and scale/offset giving a raw
+   *   value of the point's kind. It then asks the adapter, once, whether its encoding can carry the
+   *   raw value (`AdapterDefinition.validateWrite`, pure), while the LwM2M request is validated and
+   *   before any of its writes, so a Write-Composite is refused as a whole. `value` is that raw
+   *   value, as validated: the host never converts it again.
+   * - The session validates only what only it knows, where the value becomes bytes: its device
+   *   encoding limits (data type width and range, string or byte capacity, protocol limits such as
+   *   registers per request, tables the protocol cannot write). It never re-checks mapping rules.
+   *   This guard is not a duplicate of the host's: `write` is the session's own contract and must
+   *   never put a value it cannot encode on the wire, whoever calls it (the host, `simulate`,
+   *   tests, another host). A session may implement it with the same pure function as
+   *   `validateWrite` (the Modbus session does), which then cannot disagree with the host's check.
+   *
+   * Throws a CodedError on failure (WRITE_VALUE_INVALID, OPERATION_NOT_ALLOWED, device errors);
+   * nothing is sent when a check fails.
+   */
   write(pointId: string, value: RawValue): Promise<void>;
   /** Runs an executable point with optional LwM2M execute arguments. */
   execute(pointId: string, args?: string): Promise<void>;

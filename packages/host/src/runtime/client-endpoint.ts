@@ -1,4 +1,4 @@
-import type { LogEntry } from '@lwm2m-adapters/kit';
+import type { Clock, LogEntry } from '@lwm2m-adapters/kit';
 import { type DeviceInfo, endpointLink, LwM2mClient, SecurityMode } from '@lwm2m-adapters/lwm2m-client';
 import type { ObjectModel } from '@lwm2m-adapters/lwm2m-core';
 import { type PskCredentials, ServerConnection } from '@lwm2m-adapters/transport-node';
@@ -26,6 +26,8 @@ export interface ClientEndpointOptions {
   readonly logger: Logger;
   /** Paths that may carry attributes (mapped points get the mapping's pmin/pmax/st); also the observation limit. */
   readonly maxAttributePaths: number;
+  /** The engine's clock (registration, observation and notification timers). Default: the system clock. */
+  readonly clock?: Clock;
 }
 
 /** One LwM2M client of the host with its own socket (and DTLS session) to the server. */
@@ -65,6 +67,7 @@ export class ClientEndpoint implements AsyncDisposable {
       },
       registry: options.registry,
       link: endpointLink(connection.endpoint),
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
       gateway: options.gateway,
       device: options.device,
       // a server may observe every mapped point on its own: the engine's default (256) is too few

@@ -1,14 +1,23 @@
+import { CodedError } from '@lwm2m-adapters/errors';
 import type { Clock } from '@lwm2m-adapters/kit';
 import {
   type DeviceInfo,
   deviceInstance,
+  type ExecuteArguments,
   type InstanceDeclaration,
   type ObjectDeclaration,
   type ObservationAttributes,
+  type ResourceContent,
+  type ResourceDeclaration,
+  type ResourceHandlers,
+  type WrittenValue,
 } from '@lwm2m-adapters/lwm2m-client';
-import type { CompiledDevice } from '@lwm2m-adapters/mapping';
+import { LwM2mPath, type ResourceValue } from '@lwm2m-adapters/lwm2m-core';
+import { type CompiledBoundPoint, type CompiledDevice, constantValue } from '@lwm2m-adapters/mapping';
+import { type WritePlan, WritePlans } from './write-plan.js';
 
-const DEVICE_OBJECT = 3;
+/** The LwM2M Device object. */
+export const DEVICE_OBJECT = 3;
 
 /** What the host's own /3 says about a mapped device when the mapping maps no /3 resource. */
 export function mappedDeviceInfo(device: CompiledDevice, hostVersion: string): DeviceInfo {
@@ -53,8 +62,8 @@ function asEntries<T>(input: Readonly<Record<number, T>> | ReadonlyMap<number, T
 /** Mapped points' pmin/pmax/deadband as LwM2M attributes (deadband becomes `st` on numeric resources). */
 export function mappingAttributes(
   device: CompiledDevice,
-): { readonly path: string; readonly attributes: ObservationAttributes }[] {
-  const result: { path: string; attributes: ObservationAttributes }[] = [];
+): { readonly path: LwM2mPath; readonly attributes: ObservationAttributes }[] {
+  const result: { path: LwM2mPath; attributes: ObservationAttributes }[] = [];
   for (const point of device.points) {
     if (point.kind !== 'bound' || !point.access.read) continue;
     const { pminMs, pmaxMs, deadband } = point.reporting;
@@ -64,7 +73,141 @@ export function mappingAttributes(
     if (pminMs !== undefined) attributes.pmin = Math.floor(pminMs / 1000);
     if (pmaxMs !== undefined) attributes.pmax = Math.max(1, Math.ceil(pmaxMs / 1000));
     if (deadband !== undefined && deadband > 0 && numeric) attributes.st = deadband;
-    if (Object.keys(attributes).length > 0) result.push({ path: point.id, attributes });
+    if (Object.keys(attributes).length > 0) result.push({ path: LwM2mPath.parse(point.id), attributes });
   }
   return result;
+}
+
+/** What the declared resources of a device call: its device runner. */
+export interface PointOperations {
+  /** A server read of one point. */
+  read(pointId: string): Promise<ResourceValue>;
+  /** Converts and checks a written value (throws coded errors); the write gets the plan. */
+  plan(point: CompiledBoundPoint, value: ResourceValue): WritePlan;
+  write(plan: WritePlan): Promise<void>;
+  execute(point: CompiledBoundPoint, args: ExecuteArguments): Promise<void>;
+}
+
+/**
+ * The device's LwM2M objects: mapped points as resources whose handlers call `operations`,
+ * constants as static values, each object at the version the mapping declares. A written value is
+ * planned once, in the validate handler the engine calls for the whole request before any write,
+ * and its write handler gets that plan (see WritePlans); a write nobody validated is planned then.
+ */
+export function deviceObjectDeclarations(
+  device: CompiledDevice,
+  operations: PointOperations,
+): Map<number, ObjectDeclaration> {
+  const plans = new WritePlans();
+  const byObject = new Map<number, Map<number, Map<number, ResourceDeclaration>>>();
+  for (const object of device.objects) {
+    byObject.set(object.objectId, new Map(object.instances.map((id) => [id, new Map()])));
+  }
+  const multiple = new Map<string, CompiledBoundPoint[]>();
+  for (const point of device.points) {
+    const instances = byObject.get(point.objectId) ?? new Map<number, Map<number, ResourceDeclaration>>();
+    byObject.set(point.objectId, instances);
+    const resources = instances.get(point.instanceId) ?? new Map<number, ResourceDeclaration>();
+    instances.set(point.instanceId, resources);
+    if (point.kind === 'constant') {
+      if (point.resourceInstanceId === undefined) resources.set(point.resourceId, constantValue(point));
+      else {
+        const existing = resources.get(point.resourceId);
+        const map =
+          existing instanceof Map
+            ? (existing as Map<number, ResourceValue>)
+            : new Map<number, ResourceValue>();
+        map.set(point.resourceInstanceId, constantValue(point));
+        resources.set(point.resourceId, map);
+      }
+      continue;
+    }
+    if (point.resourceInstanceId === undefined) {
+      resources.set(point.resourceId, singleResource(point, operations, plans));
+    } else {
+      const key = `${point.objectId}/${point.instanceId}/${point.resourceId}`;
+      const group = multiple.get(key) ?? [];
+      group.push(point);
+      multiple.set(key, group);
+      resources.set(point.resourceId, multipleResource(group, operations, plans));
+    }
+  }
+  const objects = new Map<number, ObjectDeclaration>();
+  for (const [objectId, instances] of byObject) {
+    const version = device.objects.find((o) => o.objectId === objectId)?.version;
+    const declared: [number, InstanceDeclaration][] = [...instances].map(([id, resources]) => [
+      id,
+      resources,
+    ]);
+    objects.set(objectId, {
+      ...(version === undefined ? {} : { version }),
+      instances: new Map(declared),
+    });
+  }
+  return objects;
+}
+
+function singleResource(
+  point: CompiledBoundPoint,
+  operations: PointOperations,
+  plans: WritePlans,
+): ResourceHandlers {
+  const handlers: ResourceHandlers = {};
+  if (point.access.read) handlers.read = () => operations.read(point.id);
+  if (point.access.write) {
+    handlers.validate = (value) => {
+      plans.remember(value, [operations.plan(point, value as ResourceValue)]);
+    };
+    handlers.write = async (value) => {
+      const [plan] = plans.take(value) ?? [operations.plan(point, value as ResourceValue)];
+      if (plan !== undefined) await operations.write(plan);
+    };
+  }
+  if (point.access.execute) handlers.execute = (args) => operations.execute(point, args);
+  return handlers;
+}
+
+function multipleResource(
+  points: readonly CompiledBoundPoint[],
+  operations: PointOperations,
+  plans: WritePlans,
+): ResourceHandlers {
+  const readable = points.filter((p) => p.access.read);
+  const writable = points.some((p) => p.access.write);
+  /** One plan per written instance; an instance the mapping does not map is refused. */
+  const planAll = (value: WrittenValue): WritePlan[] => {
+    const byInstance =
+      value instanceof Map ? (value as Map<number, ResourceValue>) : new Map([[0, value as ResourceValue]]);
+    return [...byInstance].map(([id, v]) => {
+      const point = points.find((p) => p.resourceInstanceId === id);
+      if (point === undefined) {
+        throw new CodedError('WRITE_VALUE_INVALID', `resource instance ${id} is not mapped`, {
+          details: { id },
+        });
+      }
+      return operations.plan(point, v);
+    });
+  };
+  return {
+    ...(readable.length > 0
+      ? {
+          read: async (): Promise<ResourceContent> => {
+            const values = await Promise.all(
+              readable.map(async (p) => [p.resourceInstanceId ?? 0, await operations.read(p.id)] as const),
+            );
+            return new Map(values);
+          },
+        }
+      : {}),
+    ...(writable
+      ? {
+          validate: (value: WrittenValue) => {
+            plans.remember(value, planAll(value));
+          },
+          write: async (value: WrittenValue) => {
+            for (const plan of plans.take(value) ?? planAll(value)) await operations.write(plan);
+          },
+        }
+      : {}),
+  };
 }

@@ -1,32 +1,18 @@
-import { CodedError, isCodedError } from '@lwm2m-adapters/errors';
-import type {
-  ExecuteArguments,
-  InstanceDeclaration,
-  ObjectDeclaration,
-  ResourceContent,
-  ResourceDeclaration,
-  WrittenValue,
-} from '@lwm2m-adapters/lwm2m-client';
-import { LwM2mPath, type ResourceValue, valuesEqual } from '@lwm2m-adapters/lwm2m-core';
-import {
-  type CompiledBoundPoint,
-  type CompiledDevice,
-  constantValue,
-  devicePointSpecs,
-  fromLwm2mValue,
-  toLwm2mValue,
-} from '@lwm2m-adapters/mapping';
-import type {
-  AdapterDefinition,
-  AdapterLogger,
-  AdapterSession,
-  PointReading,
-  RawValue,
-  SessionState,
-} from '@lwm2m-adapters/sdk';
+import { CodedError } from '@lwm2m-adapters/errors';
+import type { Clock } from '@lwm2m-adapters/kit';
+import type { ExecuteArguments, ObjectDeclaration } from '@lwm2m-adapters/lwm2m-client';
+import { LwM2mPath, type ResourceValue } from '@lwm2m-adapters/lwm2m-core';
+import type { CompiledBoundPoint, CompiledDevice } from '@lwm2m-adapters/mapping';
+import type { AdapterDefinition, AdapterLogger, SessionState } from '@lwm2m-adapters/sdk';
+import { deviceObjectDeclarations } from './device-objects.js';
+import { type HostClock, hostClock } from './host-clock.js';
 import { PointCache } from './point-cache.js';
+import { PointReader, type ReadOutcome, type ValueChangeListener } from './point-reader.js';
 import { type ObservedRange, type PathedPoint, pointPollIntervals } from './poll-intervals.js';
 import { PollScheduler } from './poll-scheduler.js';
+import { ReadBatcher } from './read-batcher.js';
+import { SessionSupervisor } from './session-supervisor.js';
+import { planWrite, type WritePlan } from './write-plan.js';
 
 export interface DeviceRunnerOptions {
   readonly device: CompiledDevice;
@@ -38,16 +24,19 @@ export interface DeviceRunnerOptions {
   readonly observedPollMs?: number;
   /** Floor for any background read interval. Default 50 ms. */
   readonly minPollMs?: number;
-  /** A point's LwM2M value changed (or came back after a failure): path without gateway prefix. */
-  readonly onValueChanged?: (path: LwM2mPath) => void;
+  /**
+   * A point's LwM2M value changed (or came back after a failure): path without gateway prefix, the
+   * value read (so that what reports it, a Send, need not read it back), and whether the re-read
+   * after a server write found it (the engine told the observers of that write already).
+   */
+  readonly onValueChanged?: ValueChangeListener;
   /** Every adapter read, for metrics. */
-  readonly onRead?: (outcome: {
-    durationMs: number;
-    points: number;
-    failed: number;
-    background: boolean;
-  }) => void;
-  readonly now?: () => number;
+  readonly onRead?: (outcome: ReadOutcome) => void;
+  /**
+   * Time, timers, durations and the turn that batches reads. Default: the system's. A plain kit
+   * Clock (a test's fake one) drives all of them (see `hostClock`).
+   */
+  readonly clock?: Clock;
 }
 
 export interface DeviceRunnerStats {
@@ -72,78 +61,80 @@ export interface DeviceRunnerStats {
   readonly session: Readonly<Record<string, number>>;
 }
 
-interface PendingRead {
-  readonly resolve: (value: ResourceValue) => void;
-  readonly reject: (error: unknown) => void;
-}
-
-/** Largest number of distinct points waiting for an on-demand read; more get 5.03. */
-const MAX_PENDING_READS = 10_000;
-
 /**
- * Runs one mapped device: its adapter session, a point cache with timestamp and quality, and
- * background reads whose pace the mapping and the server's observations set. It declares the
- * device's LwM2M objects with handlers: a Read is answered from a fresh cache entry or from the
- * device (concurrent reads are batched into one adapter call), a Write is converted and checked
- * before the adapter sees it, an Execute goes to the adapter. Device faults are CodedErrors that
- * the engine answers with their LwM2M code (5.03 for transient ones); the runner never throws them
- * anywhere else.
+ * Runs one mapped device, coordinating its parts: the adapter session (SessionSupervisor), a point
+ * cache with timestamp and quality (PointCache, filled by PointReader), background reads whose
+ * pace the mapping and the server's observations set (PollScheduler), on-demand reads batched per
+ * turn (ReadBatcher), and the LwM2M objects whose handlers call back here (device-objects). A Read
+ * is answered from a fresh cache entry or from the device; a Write is planned (converted and
+ * checked) once before the adapter sees it; an Execute goes to the adapter. Device faults are
+ * CodedErrors that the engine answers with their LwM2M code (5.03 for transient ones); the runner
+ * never throws them anywhere else.
  */
 export class DeviceRunner implements AsyncDisposable {
   readonly device: CompiledDevice;
   readonly #adapter: AdapterDefinition;
   readonly #logger: AdapterLogger;
-  readonly #session: AdapterSession;
+  readonly #clock: HostClock;
+  readonly #session: SessionSupervisor;
   readonly #cache = new PointCache();
+  readonly #reader: PointReader;
+  readonly #reads: ReadBatcher;
   readonly #scheduler: PollScheduler;
   readonly #points = new Map<string, PathedPoint>();
-  readonly #now: () => number;
   readonly #cacheMaxAgeMs: number;
   readonly #observedPollMs: number;
   readonly #minPollMs: number;
-  readonly #onValueChanged: ((path: LwM2mPath) => void) | undefined;
-  readonly #onRead: DeviceRunnerOptions['onRead'];
-  #pending = new Map<string, PendingRead[]>();
-  #flushQueued = false;
+  /** Re-reads started by a write, by point: reads asked meanwhile wait for them instead of reading again. */
+  readonly #refreshing = new Map<string, Promise<void>>();
   #observed: readonly ObservedRange[] = [];
   #started: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
-  readonly #counters = {
-    adapterReads: 0,
-    pointReads: 0,
-    readErrors: 0,
-    cacheHits: 0,
-    writes: 0,
-    writeErrors: 0,
-    executes: 0,
-    executeErrors: 0,
-    changes: 0,
-  };
+  readonly #counters = { cacheHits: 0, writes: 0, writeErrors: 0, executes: 0, executeErrors: 0 };
 
   constructor(options: DeviceRunnerOptions) {
     this.device = options.device;
     this.#adapter = options.adapter;
     this.#logger = options.logger;
-    this.#now = options.now ?? Date.now;
+    this.#clock = hostClock(options.clock);
     this.#cacheMaxAgeMs = options.cacheMaxAgeMs ?? 1000;
     this.#observedPollMs = options.observedPollMs ?? 1000;
     this.#minPollMs = options.minPollMs ?? 50;
-    this.#onValueChanged = options.onValueChanged;
-    this.#onRead = options.onRead;
     for (const point of options.device.points) {
       if (point.kind === 'bound') this.#points.set(point.id, { point, path: LwM2mPath.parse(point.id) });
     }
-    this.#session = options.adapter.createSession({
-      deviceId: options.device.id,
-      connection: options.device.connection,
-      points: devicePointSpecs(options.device),
+    this.#session = new SessionSupervisor({
+      device: options.device,
+      adapter: options.adapter,
       logger: options.logger,
+      clock: this.#clock,
     });
-    this.#scheduler = new PollScheduler((ids) => this.#backgroundRead(ids), this.#now);
+    this.#reader = new PointReader({
+      deviceId: options.device.id,
+      points: this.#points,
+      read: (pointIds) => this.#session.read(pointIds),
+      cache: this.#cache,
+      clock: this.#clock,
+      logger: options.logger,
+      onValueChanged: options.onValueChanged,
+      onRead: options.onRead,
+    });
+    this.#reads = new ReadBatcher({
+      deviceId: options.device.id,
+      clock: this.#clock,
+      read: (pointIds) => this.#reader.read(pointIds, 'on-demand'),
+      recorded: (pointId) => this.#recorded(pointId),
+    });
+    this.#scheduler = new PollScheduler((ids) => this.#reader.read(ids, 'poll'), this.#clock);
   }
 
   get state(): SessionState {
     return this.#session.state;
+  }
+
+  /** Why the device is not connected, while it is not (for status). */
+  get lastError(): string | undefined {
+    return this.#session.lastError;
   }
 
   onStateChange(listener: (state: SessionState, error?: CodedError) => void): () => void {
@@ -157,14 +148,7 @@ export class DeviceRunner implements AsyncDisposable {
    */
   start(): Promise<void> {
     this.#started ??= (async () => {
-      try {
-        await this.#session.start();
-      } catch (error) {
-        this.#logger.warn(
-          { deviceId: this.device.id, code: isCodedError(error) ? error.code : undefined, err: error },
-          'device not reachable yet; retrying in the background',
-        );
-      }
+      await this.#session.start();
       if (this.#closing === undefined) this.#reschedule();
     })();
     return this.#started;
@@ -174,11 +158,9 @@ export class DeviceRunner implements AsyncDisposable {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.#scheduler.stop();
+      this.#reads.close();
       await this.#started;
       await this.#session.close();
-      const closed = new CodedError('SESSION_CLOSED', `device ${this.device.id} is shutting down`);
-      for (const waiting of this.#pending.values()) for (const w of waiting) w.reject(closed);
-      this.#pending.clear();
     })();
     return this.#closing;
   }
@@ -207,12 +189,7 @@ export class DeviceRunner implements AsyncDisposable {
   stats(): DeviceRunnerStats {
     const scheduler = this.#scheduler.stats();
     const counts = this.#cache.counts();
-    let session: Readonly<Record<string, number>> = {};
-    try {
-      session = this.#session.stats();
-    } catch {
-      // an adapter's stats must not break metrics
-    }
+    const reader = this.#reader.counters;
     return {
       points: this.#points.size,
       polledPoints: scheduler.points,
@@ -220,155 +197,84 @@ export class DeviceRunner implements AsyncDisposable {
       badPoints: counts.bad,
       cycles: scheduler.cycles,
       overruns: scheduler.overruns,
-      ...this.#counters,
-      pendingReads: this.#pending.size,
-      session,
+      adapterReads: reader.adapterReads,
+      pointReads: reader.pointReads,
+      readErrors: reader.readErrors,
+      cacheHits: this.#counters.cacheHits,
+      writes: this.#counters.writes,
+      writeErrors: this.#counters.writeErrors,
+      executes: this.#counters.executes,
+      executeErrors: this.#counters.executeErrors,
+      changes: reader.changes,
+      pendingReads: this.#reads.pending,
+      session: this.#session.stats(),
     };
   }
 
   /** The device's LwM2M objects (mapped points and constants), with handlers bound to this runner. */
   objectDeclarations(): Map<number, ObjectDeclaration> {
-    const byObject = new Map<number, Map<number, Map<number, ResourceDeclaration>>>();
-    for (const object of this.device.objects) {
-      byObject.set(object.objectId, new Map(object.instances.map((id) => [id, new Map()])));
-    }
-    const multiple = new Map<string, CompiledBoundPoint[]>();
-    for (const point of this.device.points) {
-      const instances = byObject.get(point.objectId) ?? new Map<number, Map<number, ResourceDeclaration>>();
-      byObject.set(point.objectId, instances);
-      const resources = instances.get(point.instanceId) ?? new Map<number, ResourceDeclaration>();
-      instances.set(point.instanceId, resources);
-      if (point.kind === 'constant') {
-        if (point.resourceInstanceId === undefined) resources.set(point.resourceId, constantValue(point));
-        else {
-          const existing = resources.get(point.resourceId);
-          const map =
-            existing instanceof Map
-              ? (existing as Map<number, ResourceValue>)
-              : new Map<number, ResourceValue>();
-          map.set(point.resourceInstanceId, constantValue(point));
-          resources.set(point.resourceId, map);
-        }
-        continue;
-      }
-      if (point.resourceInstanceId === undefined) {
-        resources.set(point.resourceId, this.#singleResource(point));
-      } else {
-        const key = `${point.objectId}/${point.instanceId}/${point.resourceId}`;
-        const group = multiple.get(key) ?? [];
-        group.push(point);
-        multiple.set(key, group);
-        resources.set(point.resourceId, this.#multipleResource(group));
-      }
-    }
-    const objects = new Map<number, ObjectDeclaration>();
-    for (const [objectId, instances] of byObject) {
-      const version = this.device.objects.find((o) => o.objectId === objectId)?.version;
-      const declared: [number, InstanceDeclaration][] = [...instances].map(([id, resources]) => [
-        id,
-        resources,
-      ]);
-      objects.set(objectId, {
-        ...(version === undefined ? {} : { version }),
-        instances: new Map(declared),
-      });
-    }
-    return objects;
+    return deviceObjectDeclarations(this.device, {
+      read: (pointId) => this.readPoint(pointId),
+      plan: (point, value) => planWrite(this.#adapter, point, value),
+      write: (plan) => this.#write(plan),
+      execute: (point, args) => this.#execute(point, args),
+    });
   }
 
-  /** Reads one point for a server request: fresh cache entry, else the device. */
+  /**
+   * Reads one point for a server request: a fresh cache entry (read within the point's poll
+   * interval or the cache bound, whichever is longer), else the re-read a write started, else the
+   * device, batched with the other reads of this turn.
+   */
   async readPoint(pointId: string): Promise<ResourceValue> {
-    const entry = this.#cache.get(pointId);
-    const maxAge = this.#scheduler.intervalOf(pointId) ?? this.#cacheMaxAgeMs;
-    if (entry.readAt !== 0 && this.#now() - entry.readAt <= Math.max(maxAge, this.#cacheMaxAgeMs)) {
+    const maxAge = Math.max(this.#scheduler.intervalOf(pointId) ?? this.#cacheMaxAgeMs, this.#cacheMaxAgeMs);
+    const entry = this.#cache.fresh(pointId, this.#clock.now(), maxAge);
+    if (entry !== undefined) {
       this.#counters.cacheHits++;
       if (entry.quality === 'good' && entry.value !== undefined) return entry.value;
       if (entry.error !== undefined) throw entry.error;
     }
-    return this.#readOnDemand(pointId);
-  }
-
-  #singleResource(point: CompiledBoundPoint): ResourceDeclaration {
-    const handlers: {
-      read?: () => Promise<ResourceValue>;
-      validate?: (value: WrittenValue) => void;
-      write?: (value: WrittenValue) => Promise<void>;
-      execute?: (args: ExecuteArguments) => Promise<void>;
-    } = {};
-    if (point.access.read) handlers.read = () => this.readPoint(point.id);
-    if (point.access.write) {
-      handlers.validate = (value) => {
-        this.#rawForWrite(point, value as ResourceValue);
-      };
-      handlers.write = (value) => this.#write(point, value as ResourceValue);
+    const refreshing = this.#refreshing.get(pointId);
+    if (refreshing !== undefined) {
+      await refreshing;
+      return this.#recorded(pointId);
     }
-    if (point.access.execute) handlers.execute = (args) => this.#execute(point, args);
-    return handlers;
+    return this.#reads.read(pointId);
   }
 
-  #multipleResource(points: readonly CompiledBoundPoint[]): ResourceDeclaration {
-    const readable = points.some((p) => p.access.read);
-    const writable = points.some((p) => p.access.write);
-    const byInstance = (value: WrittenValue): Map<number, ResourceValue> =>
-      value instanceof Map ? (value as Map<number, ResourceValue>) : new Map([[0, value as ResourceValue]]);
-    return {
-      ...(readable
-        ? {
-            read: async (): Promise<ResourceContent> => {
-              const values = await Promise.all(
-                points
-                  .filter((p) => p.access.read)
-                  .map(async (p) => [p.resourceInstanceId ?? 0, await this.readPoint(p.id)] as const),
-              );
-              return new Map(values);
-            },
-          }
-        : {}),
-      ...(writable
-        ? {
-            validate: (value: WrittenValue) => {
-              for (const [id, v] of byInstance(value)) {
-                const point = points.find((p) => p.resourceInstanceId === id);
-                if (point === undefined) {
-                  throw new CodedError('WRITE_VALUE_INVALID', `resource instance ${id} is not mapped`, {
-                    details: { id },
-                  });
-                }
-                this.#rawForWrite(point, v);
-              }
-            },
-            write: async (value: WrittenValue) => {
-              for (const [id, v] of byInstance(value)) {
-                const point = points.find((p) => p.resourceInstanceId === id);
-                if (point !== undefined) await this.#write(point, v);
-              }
-            },
-          }
-        : {}),
-    };
+  /** The value the last read recorded for a point; its error when that read failed. */
+  #recorded(pointId: string): ResourceValue {
+    const entry = this.#cache.get(pointId);
+    if (entry.quality === 'good' && entry.value !== undefined) return entry.value;
+    throw entry.error ?? new CodedError('DEVICE_FAILURE', `no value for ${pointId}`);
   }
 
-  /** The raw value the adapter gets for an LwM2M value, checked by mapping and adapter. Throws coded errors. */
-  #rawForWrite(point: CompiledBoundPoint, value: ResourceValue): RawValue {
-    const raw = fromLwm2mValue(point, value);
-    this.#adapter.validateWrite(point.source, raw);
-    return raw;
-  }
-
-  async #write(point: CompiledBoundPoint, value: ResourceValue): Promise<void> {
-    const raw = this.#rawForWrite(point, value);
+  async #write(plan: WritePlan): Promise<void> {
+    const pointId = plan.point.id;
     this.#counters.writes++;
     try {
-      await this.#session.write(point.id, raw);
+      await this.#session.write(plan);
     } catch (error) {
       this.#counters.writeErrors++;
-      throw this.#coded(error, point);
+      throw error;
     } finally {
       // the next read asks the device, whatever the write did
-      this.#cache.invalidate(point.id);
+      this.#cache.invalidate(pointId);
     }
-    this.#logger.info({ deviceId: this.device.id, point: point.id }, 'written');
-    if (this.#scheduler.intervalOf(point.id) !== undefined) void this.#backgroundRead([point.id]);
+    this.#logger.info({ deviceId: this.device.id, point: pointId }, 'written');
+    if (this.#scheduler.intervalOf(pointId) !== undefined) this.#refresh(pointId);
+  }
+
+  /**
+   * Reads a written, polled point again at once: the engine reports the write to the point's
+   * observers right after, and their read waits for this one rather than asking the device twice
+   * (nor is a change it finds reported to them a second time).
+   */
+  #refresh(pointId: string): void {
+    const read: Promise<void> = this.#reader.read([pointId], 'after-write').finally(() => {
+      if (this.#refreshing.get(pointId) === read) this.#refreshing.delete(pointId);
+    });
+    this.#refreshing.set(pointId, read);
   }
 
   async #execute(point: CompiledBoundPoint, args: ExecuteArguments): Promise<void> {
@@ -378,135 +284,9 @@ export class DeviceRunner implements AsyncDisposable {
       await this.#session.execute(point.id, text.length === 0 ? undefined : text);
     } catch (error) {
       this.#counters.executeErrors++;
-      throw this.#coded(error, point);
+      throw error;
     }
     this.#logger.info({ deviceId: this.device.id, point: point.id }, 'executed');
-  }
-
-  #readOnDemand(pointId: string): Promise<ResourceValue> {
-    return new Promise<ResourceValue>((resolve, reject) => {
-      if (this.#closing !== undefined) {
-        reject(new CodedError('SESSION_CLOSED', `device ${this.device.id} is shutting down`));
-        return;
-      }
-      const waiting = this.#pending.get(pointId);
-      if (waiting !== undefined) {
-        waiting.push({ resolve, reject });
-        return;
-      }
-      if (this.#pending.size >= MAX_PENDING_READS) {
-        reject(new CodedError('DEVICE_BUSY', `device ${this.device.id} has too many reads waiting`));
-        return;
-      }
-      this.#pending.set(pointId, [{ resolve, reject }]);
-      if (!this.#flushQueued) {
-        this.#flushQueued = true;
-        // reads asked in the same turn (an instance, a composite) become one adapter call
-        setImmediate(() => this.#flush());
-      }
-    });
-  }
-
-  #flush(): void {
-    this.#flushQueued = false;
-    const batch = this.#pending;
-    this.#pending = new Map();
-    if (batch.size === 0) return;
-    void this.#readAndRecord([...batch.keys()], false).then(() => {
-      for (const [pointId, waiting] of batch) {
-        const entry = this.#cache.get(pointId);
-        for (const w of waiting) {
-          if (entry.quality === 'good' && entry.value !== undefined) w.resolve(entry.value);
-          else w.reject(entry.error ?? new CodedError('DEVICE_FAILURE', `no value for ${pointId}`));
-        }
-      }
-    });
-  }
-
-  #backgroundRead(pointIds: readonly string[]): Promise<void> {
-    return this.#readAndRecord(pointIds, true);
-  }
-
-  /** One adapter read; every outcome lands in the cache. Never rejects. */
-  async #readAndRecord(pointIds: readonly string[], background: boolean): Promise<void> {
-    const started = performance.now();
-    this.#counters.adapterReads++;
-    let readings: PointReading[];
-    try {
-      readings = await this.#session.read(pointIds);
-    } catch (error) {
-      const coded = this.#coded(error, undefined);
-      const at = this.#now();
-      readings = pointIds.map((pointId) => ({ pointId, ok: false, error: coded, timestamp: at }));
-    }
-    let failed = 0;
-    for (const reading of readings) {
-      const pathed = this.#points.get(reading.pointId);
-      if (pathed === undefined) continue;
-      this.#counters.pointReads++;
-      if (!reading.ok) {
-        failed++;
-        this.#recordError(reading.pointId, reading.error, reading.timestamp);
-        continue;
-      }
-      let value: ResourceValue;
-      try {
-        value = toLwm2mValue(pathed.point, reading.value);
-      } catch (error) {
-        failed++;
-        this.#recordError(reading.pointId, this.#coded(error, pathed.point), reading.timestamp);
-        continue;
-      }
-      this.#recordValue(pathed, value, reading.timestamp);
-    }
-    this.#counters.readErrors += failed;
-    try {
-      this.#onRead?.({
-        durationMs: performance.now() - started,
-        points: readings.length,
-        failed,
-        background,
-      });
-    } catch {
-      // metrics must not break reads
-    }
-  }
-
-  #recordValue(pathed: PathedPoint, value: ResourceValue, at: number): void {
-    const previous = this.#cache.setValue(pathed.point.id, value, at);
-    const changed =
-      previous.quality === 'bad' || previous.value === undefined || !valuesEqual(previous.value, value);
-    if (!changed) return;
-    this.#counters.changes++;
-    try {
-      this.#onValueChanged?.(pathed.path);
-    } catch (error) {
-      this.#logger.warn(
-        { deviceId: this.device.id, point: pathed.point.id, err: error },
-        'change listener failed',
-      );
-    }
-  }
-
-  #recordError(pointId: string, error: CodedError, at: number): void {
-    const previous = this.#cache.setError(pointId, error, at);
-    if (previous.quality === 'good' || previous.readAt === 0) {
-      this.#logger.warn(
-        { deviceId: this.device.id, point: pointId, code: error.code, message: error.message },
-        'point read failed',
-      );
-    }
-  }
-
-  #coded(error: unknown, point: CompiledBoundPoint | undefined): CodedError {
-    if (isCodedError(error)) return error;
-    return new CodedError(
-      'DEVICE_FAILURE',
-      `${this.device.id}${point === undefined ? '' : ` ${point.id}`}: the adapter failed`,
-      {
-        cause: error,
-      },
-    );
   }
 
   #reschedule(): void {

@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from '@lwm2m-adapters/kit';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { HostStatus } from './host-status.js';
 
@@ -12,14 +13,14 @@ export class HostMetrics {
   readonly registry = new Registry();
   readonly #pollDuration: Histogram<'device' | 'kind'>;
 
-  constructor(status: () => HostStatus) {
+  constructor(status: () => HostStatus, clock: Clock = systemClock) {
     const registry = this.registry;
     collectDefaultMetrics({ register: registry });
     let snapshot: HostStatus | undefined;
     let snapshotAt = 0;
     // one status snapshot per scrape, shared by every collector
     const current = (): HostStatus => {
-      const now = Date.now();
+      const now = clock.now();
       if (snapshot === undefined || now - snapshotAt > 100) {
         snapshot = status();
         snapshotAt = now;

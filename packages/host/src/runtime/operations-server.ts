@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CodedError } from '@lwm2m-adapters/errors';
+import { type Clock, systemClock } from '@lwm2m-adapters/kit';
 import type { HostMetrics } from './host-metrics.js';
 import { type HostStatus, isHealthy } from './host-status.js';
 
@@ -11,6 +12,8 @@ export interface OperationsServerOptions {
   readonly port: number;
   readonly status: () => HostStatus;
   readonly metrics: HostMetrics;
+  /** For the uptime /healthz reports. Default: the system clock. */
+  readonly clock?: Clock;
 }
 
 /**
@@ -78,7 +81,7 @@ export class OperationsServer implements AsyncDisposable {
         const body = {
           status: healthy ? 'ok' : 'degraded',
           mode: status.mode,
-          uptimeSeconds: Math.round((Date.now() - status.startedAt) / 1000),
+          uptimeSeconds: Math.round(((this.#options.clock ?? systemClock).now() - status.startedAt) / 1000),
           endpoints: status.endpoints.map((e) => ({
             endpoint: e.endpoint,
             registration: e.registration,

@@ -8,12 +8,12 @@ export type PointQuality = 'good' | 'bad';
 export interface CachedPoint {
   /** The last value read successfully, in LwM2M form (undefined before the first good read). */
   readonly value: ResourceValue | undefined;
-  /** When `value` was read (ms since the epoch); 0 before the first good read. */
+  /** When `value` was read, as the adapter stamped it (ms since the epoch); 0 before the first good read. */
   readonly valueAt: number;
   readonly quality: PointQuality;
   /** The error of the last read when quality is bad. */
   readonly error: CodedError | undefined;
-  /** When the last read (good or bad) completed; 0 before any. */
+  /** When the last read (good or bad) completed, on the host's clock; 0 before any (and after a write). */
   readonly readAt: number;
 }
 
@@ -30,18 +30,27 @@ export class PointCache {
     return this.#entries.get(pointId) ?? EMPTY;
   }
 
-  /** Records a good reading; returns the previous entry. */
-  setValue(pointId: string, value: ResourceValue, at: number): CachedPoint {
+  /**
+   * Records a good reading taken at `at` (the adapter's stamp) and recorded at `readAt` (the host's
+   * clock, which freshness is measured on); returns the previous entry.
+   */
+  setValue(pointId: string, value: ResourceValue, at: number, readAt = at): CachedPoint {
     const previous = this.get(pointId);
-    this.#entries.set(pointId, { value, valueAt: at, quality: 'good', error: undefined, readAt: at });
+    this.#entries.set(pointId, { value, valueAt: at, quality: 'good', error: undefined, readAt });
     return previous;
   }
 
-  /** Records a failed reading, keeping the last good value; returns the previous entry. */
-  setError(pointId: string, error: CodedError, at: number): CachedPoint {
+  /** Records a failed reading recorded at `readAt`, keeping the last good value; returns the previous entry. */
+  setError(pointId: string, error: CodedError, readAt: number): CachedPoint {
     const previous = this.get(pointId);
-    this.#entries.set(pointId, { ...previous, quality: 'bad', error, readAt: at });
+    this.#entries.set(pointId, { ...previous, quality: 'bad', error, readAt });
     return previous;
+  }
+
+  /** The entry when its last read completed at most `maxAgeMs` before `now`, else undefined. */
+  fresh(pointId: string, now: number, maxAgeMs: number): CachedPoint | undefined {
+    const entry = this.get(pointId);
+    return entry.readAt !== 0 && now - entry.readAt <= maxAgeMs ? entry : undefined;
   }
 
   /** Forgets when the point was read (after a write): the next read goes to the device. */

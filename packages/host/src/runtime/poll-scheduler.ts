@@ -1,3 +1,5 @@
+import { type Clock, systemClock } from '@lwm2m-adapters/kit';
+
 /** Reads a group of points; resolves when the readings are recorded. Never rejects. */
 export type GroupReader = (pointIds: readonly string[]) => Promise<void>;
 
@@ -17,7 +19,8 @@ interface PollGroup {
   /** When the group's phase started; ticks fall on startedAt + k * interval (no drift). */
   readonly startedAt: number;
   ticks: number;
-  timer: NodeJS.Timeout | undefined;
+  /** Cancels the group's next tick. */
+  cancel: (() => void) | undefined;
   running: boolean;
 }
 
@@ -28,7 +31,7 @@ interface PollGroup {
  */
 export class PollScheduler {
   readonly #read: GroupReader;
-  readonly #now: () => number;
+  readonly #clock: Clock;
   readonly #groups = new Map<number, PollGroup>();
   /** Interval in force by point id (each point is in exactly one group); looked up on every server read. */
   readonly #intervalByPoint = new Map<string, number>();
@@ -36,9 +39,9 @@ export class PollScheduler {
   #overruns = 0;
   #stopped = false;
 
-  constructor(read: GroupReader, now: () => number = Date.now) {
+  constructor(read: GroupReader, clock: Clock = systemClock) {
     this.#read = read;
-    this.#now = now;
+    this.#clock = clock;
   }
 
   /**
@@ -57,7 +60,7 @@ export class PollScheduler {
     }
     for (const [intervalMs, group] of this.#groups) {
       if (!wanted.has(intervalMs)) {
-        clearTimeout(group.timer);
+        group.cancel?.();
         this.#groups.delete(intervalMs);
       }
     }
@@ -74,9 +77,9 @@ export class PollScheduler {
       const created: PollGroup = {
         intervalMs,
         pointIds,
-        startedAt: this.#now(),
+        startedAt: this.#clock.now(),
         ticks: 0,
-        timer: undefined,
+        cancel: undefined,
         running: false,
       };
       this.#groups.set(intervalMs, created);
@@ -106,7 +109,7 @@ export class PollScheduler {
   /** Stops every timer; reads in progress finish. Idempotent. */
   stop(): void {
     this.#stopped = true;
-    for (const group of this.#groups.values()) clearTimeout(group.timer);
+    for (const group of this.#groups.values()) group.cancel?.();
     this.#groups.clear();
     this.#intervalByPoint.clear();
   }
@@ -117,15 +120,14 @@ export class PollScheduler {
     else void this.#run(group, group.pointIds);
     group.ticks++;
     const next = group.startedAt + group.ticks * group.intervalMs;
-    const now = this.#now();
+    const now = this.#clock.now();
     if (next <= now) {
       // fell behind (a blocked event loop): skip the missed ticks rather than burst
       const missed = Math.ceil((now - next) / group.intervalMs);
       group.ticks += missed;
     }
     const delay = Math.max(0, group.startedAt + group.ticks * group.intervalMs - now);
-    group.timer = setTimeout(() => this.#tick(group), delay);
-    group.timer.unref?.();
+    group.cancel = this.#clock.setTimer(delay, () => this.#tick(group));
   }
 
   async #run(group: PollGroup, pointIds: readonly string[]): Promise<void> {

@@ -1,9 +1,10 @@
-import type { LwM2mClient, SendResult } from '@lwm2m-adapters/lwm2m-client';
-import type { LwM2mPath } from '@lwm2m-adapters/lwm2m-core';
+import { type Clock, systemClock } from '@lwm2m-adapters/kit';
+import type { LwM2mClient, SendEntry, SendResult } from '@lwm2m-adapters/lwm2m-client';
+import type { LwM2mPath, ResourceValue } from '@lwm2m-adapters/lwm2m-core';
 import type { Logger } from 'pino';
 
 export interface SendBatcherOptions {
-  /** What sends: the engine's Send (POST /dp), which reads each path's current value. */
+  /** What sends: the engine's Send (POST /dp), given each path with its value. */
   readonly client: Pick<LwM2mClient, 'send'>;
   /** How long changes are gathered before a partial batch goes. */
   readonly intervalMs: number;
@@ -16,6 +17,8 @@ export interface SendBatcherOptions {
    */
   readonly maxInFlight?: number;
   readonly logger: Logger;
+  /** Default: the system clock. */
+  readonly clock?: Clock;
 }
 
 export interface SendBatcherStats {
@@ -36,16 +39,20 @@ export interface SendBatcherStats {
  * CoAP message, which is what lifts a registration above the ~265 confirmable messages/s its
  * message IDs allow.
  *
- * - A path changed again before it goes is sent once, with its latest value (the engine reads the
- *   value when it builds the Send), so what waits is bounded by the number of mapped paths.
+ * - A path changed again before it goes is sent once, with its latest value, so what waits is
+ *   bounded by the number of mapped paths. The value travels with the change: building the Send
+ *   reads nothing back from the data model (nor, through it, from the device).
  * - A full batch goes at once, a partial one after the interval; at most `maxInFlight` Sends are
  *   outstanding, and changes arriving meanwhile wait (and coalesce) until one completes.
  */
 export class SendBatcher {
   readonly #options: SendBatcherOptions;
   readonly #maxInFlight: number;
-  readonly #pending = new Set<string>();
-  #timer: NodeJS.Timeout | undefined;
+  readonly #clock: Clock;
+  /** Changed paths waiting to go, by path text, each with its latest value. */
+  readonly #pending = new Map<string, SendEntry>();
+  /** Cancels the interval timer, while one is armed. */
+  #cancelTimer: (() => void) | undefined;
   /** The interval elapsed or a flush asked: partial batches may go until nothing is pending. */
   #due = false;
   #inFlight = 0;
@@ -63,11 +70,13 @@ export class SendBatcher {
     }
     this.#options = options;
     this.#maxInFlight = maxInFlight;
+    this.#clock = options.clock ?? systemClock;
   }
 
-  add(path: LwM2mPath): void {
+  add(path: LwM2mPath, value: ResourceValue): void {
     if (this.#closed) return;
-    this.#pending.add(path.toString());
+    // a path changed again keeps its place in the queue (Map order) and takes the latest value
+    this.#pending.set(path.toString(), { path, value });
     this.#pump();
   }
 
@@ -88,8 +97,7 @@ export class SendBatcher {
     if (this.#closed) return;
     this.#closed = true;
     await this.flush();
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#disarm();
   }
 
   /** Starts the Sends that may go now; arms the interval for what has to wait. */
@@ -108,50 +116,53 @@ export class SendBatcher {
     }
     if (this.#pending.size === 0) {
       this.#due = false;
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
+      this.#disarm();
       if (this.#inFlight === 0) for (const resolve of this.#idle.splice(0)) resolve();
-    } else if (!this.#due && this.#timer === undefined) {
-      this.#timer = setTimeout(() => {
-        this.#timer = undefined;
+    } else if (!this.#due && this.#cancelTimer === undefined) {
+      this.#cancelTimer = this.#clock.setTimer(this.#options.intervalMs, () => {
+        this.#cancelTimer = undefined;
         this.#due = true;
         this.#pump();
-      }, this.#options.intervalMs);
-      this.#timer.unref?.();
+      });
     }
   }
 
-  #take(): string[] {
-    const batch: string[] = [];
-    for (const path of this.#pending) {
+  #disarm(): void {
+    this.#cancelTimer?.();
+    this.#cancelTimer = undefined;
+  }
+
+  #take(): SendEntry[] {
+    const batch: SendEntry[] = [];
+    for (const [key, entry] of this.#pending) {
       if (batch.length === this.#options.maxValues) break;
-      batch.push(path);
+      batch.push(entry);
+      this.#pending.delete(key);
     }
-    for (const path of batch) this.#pending.delete(path);
     return batch;
   }
 
-  async #send(paths: readonly string[]): Promise<void> {
+  async #send(entries: readonly SendEntry[]): Promise<void> {
     this.#stats.batches++;
     let result: SendResult;
     try {
-      result = await this.#options.client.send(paths.map((path) => ({ path })));
+      result = await this.#options.client.send(entries);
     } catch (error) {
       this.#stats.failures++;
-      this.#stats.dropped += paths.length;
-      this.#options.logger.warn({ err: error, values: paths.length }, 'Send failed');
+      this.#stats.dropped += entries.length;
+      this.#options.logger.warn({ err: error, values: entries.length }, 'Send failed');
       return;
     }
     this.#stats.messages += result.messages;
     if (result.status === 'sent') {
-      this.#stats.values += paths.length;
+      this.#stats.values += entries.length;
       return;
     }
-    this.#stats.dropped += paths.length;
+    this.#stats.dropped += entries.length;
     if (result.status !== 'muted' && result.status !== 'not-registered') {
       this.#stats.failures++;
       this.#options.logger.warn(
-        { status: result.status, code: result.code, values: paths.length, err: result.error },
+        { status: result.status, code: result.code, values: entries.length, err: result.error },
         'Send not accepted',
       );
     }

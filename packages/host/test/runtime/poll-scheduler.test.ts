@@ -3,8 +3,10 @@
  * that finds the previous read still running is skipped and counted, update() keeps the phase of
  * existing groups, stop() ends every timer.
  */
+import { systemClock } from '@lwm2m-adapters/kit';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PollScheduler } from '../../src/runtime/poll-scheduler.js';
+import { FakeClock } from './support/fake-clock.js';
 
 interface Call {
   /** now() when the read started. */
@@ -17,10 +19,14 @@ function harness(read?: (ids: readonly string[]) => Promise<void>) {
   const calls: Call[] = [];
   const state = { skew: 0 };
   const now = () => Date.now() + state.skew;
-  const scheduler = new PollScheduler((ids) => {
-    calls.push({ at: now(), ids: [...ids] });
-    return read?.(ids) ?? Promise.resolve();
-  }, now);
+  // the system clock's timers (faked by vitest) with the skewed time
+  const scheduler = new PollScheduler(
+    (ids) => {
+      calls.push({ at: now(), ids: [...ids] });
+      return read?.(ids) ?? Promise.resolve();
+    },
+    { now, setTimer: systemClock.setTimer },
+  );
   const timesOf = (key: string) => calls.filter((c) => c.ids.join(',') === key).map((c) => c.at - start);
   const start = now();
   return { scheduler, calls, state, timesOf, start };
@@ -206,5 +212,37 @@ describe('PollScheduler', () => {
     expect(calls).toHaveLength(2);
     expect(vi.getTimerCount()).toBe(0);
     scheduler.stop();
+  });
+});
+
+describe('PollScheduler on an injected clock', () => {
+  it('reads on the clock it is given and leaves no timer behind on stop', async () => {
+    vi.useRealTimers(); // the fake clock alone drives this one
+    const clock = new FakeClock();
+    const start = clock.now();
+    const reads: [number, string][] = [];
+    const scheduler = new PollScheduler(async (ids) => {
+      reads.push([clock.now() - start, ids.join(',')]);
+    }, clock);
+    scheduler.update(
+      new Map([
+        ['a', 100],
+        ['b', 150],
+      ]),
+    );
+    expect(clock.pendingDelays()).toEqual([100, 150]);
+    await clock.advance(300);
+    expect(reads).toEqual([
+      [0, 'a'],
+      [0, 'b'],
+      [100, 'a'],
+      [150, 'b'],
+      [200, 'a'],
+      // both due at 300: in the order their timers were set
+      [300, 'b'],
+      [300, 'a'],
+    ]);
+    scheduler.stop();
+    expect(clock.pendingDelays()).toEqual([]);
   });
 });

@@ -5,23 +5,27 @@
  */
 
 import type { SendEntry, SendResult } from '@lwm2m-adapters/lwm2m-client';
-import { LwM2mPath } from '@lwm2m-adapters/lwm2m-core';
+import { LwM2mPath, type ResourceValue } from '@lwm2m-adapters/lwm2m-core';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SendBatcher } from '../../src/runtime/send-batcher.js';
 
 const logger = pino({ level: 'silent' });
 const path = (i: number): LwM2mPath => LwM2mPath.parse(`/3303/${i}/5700`);
+const celsius = (value: number): ResourceValue => ({ type: 'float', value });
 
 /** A Send the test completes by hand, recording what each call carried. */
 class ScriptedSend {
   readonly calls: string[][] = [];
+  /** What each call carried: path and value. */
+  readonly entries: (readonly SendEntry[])[] = [];
   readonly #waiting: Array<(result: SendResult) => void> = [];
   inFlight = 0;
   maxInFlight = 0;
 
   readonly send = (entries: readonly SendEntry[]): Promise<SendResult> => {
     this.calls.push(entries.map((entry) => entry.path.toString()));
+    this.entries.push(entries);
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     return new Promise((resolve) => {
@@ -54,13 +58,18 @@ describe('SendBatcher', () => {
   it('sends a partial batch after the interval, each path once with its latest value', async () => {
     const peer = new ScriptedSend();
     const batcher = new SendBatcher({ client: peer, intervalMs: 100, maxValues: 10, logger });
-    batcher.add(path(1));
-    batcher.add(path(2));
-    batcher.add(path(1));
+    batcher.add(path(1), celsius(20));
+    batcher.add(path(2), celsius(21));
+    batcher.add(path(1), celsius(22));
     await vi.advanceTimersByTimeAsync(99);
     expect(peer.calls).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
     expect(peer.calls).toEqual([['/3303/1/5700', '/3303/2/5700']]);
+    // the values travel with the paths: the engine builds the Send without reading anything back
+    expect(peer.entries[0]?.map((entry) => [entry.path.toString(), entry.value])).toEqual([
+      ['/3303/1/5700', celsius(22)],
+      ['/3303/2/5700', celsius(21)],
+    ]);
     peer.complete();
     await settle();
     expect(batcher.stats()).toMatchObject({ batches: 1, messages: 1, values: 2, pending: 0, dropped: 0 });
@@ -69,10 +78,10 @@ describe('SendBatcher', () => {
   it('sends a full batch at once and never more than maxInFlight Sends at a time', async () => {
     const peer = new ScriptedSend();
     const batcher = new SendBatcher({ client: peer, intervalMs: 100, maxValues: 3, maxInFlight: 1, logger });
-    for (let i = 0; i < 3; i++) batcher.add(path(i));
+    for (let i = 0; i < 3; i++) batcher.add(path(i), celsius(i));
     expect(peer.calls).toHaveLength(1);
     // while it is in flight, seven more changes arrive: they wait, no second Send starts
-    for (let i = 3; i < 10; i++) batcher.add(path(i));
+    for (let i = 3; i < 10; i++) batcher.add(path(i), celsius(i));
     await vi.advanceTimersByTimeAsync(500);
     expect(peer.calls).toHaveLength(1);
     expect(batcher.stats().pending).toBe(7);
@@ -94,7 +103,7 @@ describe('SendBatcher', () => {
     expect(peer.calls.flat().sort()).toEqual(Array.from({ length: 10 }, (_, i) => `/3303/${i}/5700`).sort());
     expect(batcher.stats()).toMatchObject({ batches: 4, values: 10, pending: 0 });
     // a change after all that waits for a fresh interval
-    batcher.add(path(11));
+    batcher.add(path(11), celsius(11));
     await vi.advanceTimersByTimeAsync(99);
     expect(peer.calls).toHaveLength(4);
     await vi.advanceTimersByTimeAsync(1);
@@ -105,7 +114,7 @@ describe('SendBatcher', () => {
   it('bounds what waits by the distinct paths, however often they change', async () => {
     const peer = new ScriptedSend();
     const batcher = new SendBatcher({ client: peer, intervalMs: 100, maxValues: 100, logger });
-    for (let round = 0; round < 1000; round++) for (let i = 0; i < 5; i++) batcher.add(path(i));
+    for (let round = 0; round < 1000; round++) for (let i = 0; i < 5; i++) batcher.add(path(i), celsius(i));
     expect(batcher.stats().pending).toBe(5);
     await vi.advanceTimersByTimeAsync(100);
     expect(peer.calls).toEqual([[0, 1, 2, 3, 4].map((i) => `/3303/${i}/5700`)]);
@@ -120,9 +129,9 @@ describe('SendBatcher', () => {
       maxInFlight: 1,
       logger,
     });
-    batcher.add(path(0));
-    batcher.add(path(1)); // full: goes now
-    for (let i = 2; i < 7; i++) batcher.add(path(i));
+    batcher.add(path(0), celsius(0));
+    batcher.add(path(1), celsius(1)); // full: goes now
+    for (let i = 2; i < 7; i++) batcher.add(path(i), celsius(i));
     const flushed = batcher.flush();
     let done = false;
     void flushed.then(() => {
@@ -141,7 +150,7 @@ describe('SendBatcher', () => {
   it('keeps up to maxInFlight Sends outstanding; a completion lets the next batch go', async () => {
     const peer = new ScriptedSend();
     const batcher = new SendBatcher({ client: peer, intervalMs: 100, maxValues: 2, maxInFlight: 3, logger });
-    for (let i = 0; i < 10; i++) batcher.add(path(i));
+    for (let i = 0; i < 10; i++) batcher.add(path(i), celsius(i));
     expect(peer.calls).toHaveLength(3);
     expect(batcher.stats()).toMatchObject({ inFlight: 3, pending: 4 });
     peer.complete();
@@ -166,7 +175,7 @@ describe('SendBatcher', () => {
         .mockResolvedValue({ status: 'sent', messages: 1 }),
     };
     const batcher = new SendBatcher({ client: failing, intervalMs: 10, maxValues: 1, logger });
-    for (let i = 0; i < 4; i++) batcher.add(path(i));
+    for (let i = 0; i < 4; i++) batcher.add(path(i), celsius(i));
     await batcher.flush();
     expect(failing.send).toHaveBeenCalledTimes(4);
     expect(batcher.stats()).toMatchObject({ batches: 4, values: 1, dropped: 3, failures: 2, pending: 0 });
@@ -175,14 +184,14 @@ describe('SendBatcher', () => {
   it('close sends what is pending, then takes no more; twice is harmless', async () => {
     const peer = new ScriptedSend();
     const batcher = new SendBatcher({ client: peer, intervalMs: 10_000, maxValues: 10, logger });
-    batcher.add(path(1));
+    batcher.add(path(1), celsius(1));
     const closed = batcher.close();
     await settle();
     expect(peer.calls).toEqual([['/3303/1/5700']]);
     peer.complete();
     await closed;
     await batcher.close();
-    batcher.add(path(2));
+    batcher.add(path(2), celsius(2));
     await vi.advanceTimersByTimeAsync(20_000);
     expect(peer.calls).toHaveLength(1);
     expect(batcher.stats().pending).toBe(0);

@@ -1,0 +1,146 @@
+import type { CodedError } from '@lwm2m-adapters/errors';
+import { type LwM2mPath, type ResourceValue, valuesEqual } from '@lwm2m-adapters/lwm2m-core';
+import { toLwm2mValue } from '@lwm2m-adapters/mapping';
+import type { AdapterLogger, PointReading } from '@lwm2m-adapters/sdk';
+import type { HostClock } from './host-clock.js';
+import type { PointCache } from './point-cache.js';
+import type { PathedPoint } from './poll-intervals.js';
+import { codedDeviceError } from './session-supervisor.js';
+
+/**
+ * Why points are read: a poll, a server's request, or the re-read of a point a server just wrote
+ * (a background read too, but the engine has told the point's observers of the write already).
+ */
+export type ReadKind = 'poll' | 'on-demand' | 'after-write';
+
+/**
+ * A point's LwM2M value changed, or came back after a failure: its path (no gateway prefix), the
+ * value, and whether it was found by the re-read after a server write. The engine reports a write
+ * to the observers itself when it applies it, and their read of the value waits for that re-read:
+ * such a change is for Send batches only, or every observer would be notified twice.
+ */
+export type ValueChangeListener = (path: LwM2mPath, value: ResourceValue, afterWrite: boolean) => void;
+
+/** One adapter read, for metrics. */
+export interface ReadOutcome {
+  readonly durationMs: number;
+  readonly points: number;
+  readonly failed: number;
+  /** A poll (or a write's re-read), not a server's request. */
+  readonly background: boolean;
+}
+
+export interface PointReaderOptions {
+  readonly deviceId: string;
+  /** The device's bound points by id. */
+  readonly points: ReadonlyMap<string, PathedPoint>;
+  /** The adapter read: a reading per point asked, never a rejection (SessionSupervisor.read). */
+  readonly read: (pointIds: readonly string[]) => Promise<PointReading[]>;
+  readonly cache: PointCache;
+  readonly clock: HostClock;
+  readonly logger: AdapterLogger;
+  readonly onValueChanged?: ValueChangeListener | undefined;
+  readonly onRead?: ((outcome: ReadOutcome) => void) | undefined;
+}
+
+export interface PointReaderCounters {
+  readonly adapterReads: number;
+  readonly pointReads: number;
+  readonly readErrors: number;
+  readonly changes: number;
+}
+
+/**
+ * Turns adapter readings into cache entries: each reading is converted to its LwM2M value (a
+ * conversion that fails is a failed reading), recorded with the host's time, and reported when
+ * the value changed or came back after a failure. A point's first failure is logged, repeats are
+ * not.
+ */
+export class PointReader {
+  readonly #options: PointReaderOptions;
+  readonly #counters = { adapterReads: 0, pointReads: 0, readErrors: 0, changes: 0 };
+
+  constructor(options: PointReaderOptions) {
+    this.#options = options;
+  }
+
+  get counters(): PointReaderCounters {
+    return { ...this.#counters };
+  }
+
+  /** One adapter read; every outcome lands in the cache. Never rejects. */
+  async read(pointIds: readonly string[], kind: ReadKind): Promise<void> {
+    const { clock } = this.#options;
+    const started = clock.monotonicNow();
+    this.#counters.adapterReads++;
+    const readings = await this.#options.read(pointIds);
+    const readAt = clock.now();
+    let failed = 0;
+    for (const reading of readings) {
+      const pathed = this.#options.points.get(reading.pointId);
+      if (pathed === undefined) continue;
+      this.#counters.pointReads++;
+      if (!reading.ok) {
+        failed++;
+        this.#recordError(reading.pointId, reading.error, readAt);
+        continue;
+      }
+      let value: ResourceValue;
+      try {
+        value = toLwm2mValue(pathed.point, reading.value);
+      } catch (error) {
+        failed++;
+        this.#recordError(
+          reading.pointId,
+          codedDeviceError(error, this.#options.deviceId, reading.pointId),
+          readAt,
+        );
+        continue;
+      }
+      this.#recordValue(pathed, value, reading.timestamp, readAt, kind === 'after-write');
+    }
+    this.#counters.readErrors += failed;
+    try {
+      this.#options.onRead?.({
+        durationMs: clock.monotonicNow() - started,
+        points: readings.length,
+        failed,
+        background: kind !== 'on-demand',
+      });
+    } catch {
+      // metrics must not break reads
+    }
+  }
+
+  #recordValue(
+    pathed: PathedPoint,
+    value: ResourceValue,
+    at: number,
+    readAt: number,
+    afterWrite: boolean,
+  ): void {
+    const previous = this.#options.cache.setValue(pathed.point.id, value, at, readAt);
+    const changed =
+      previous.quality === 'bad' || previous.value === undefined || !valuesEqual(previous.value, value);
+    if (!changed) return;
+    this.#counters.changes++;
+    try {
+      this.#options.onValueChanged?.(pathed.path, value, afterWrite);
+    } catch (error) {
+      this.#options.logger.warn(
+        { deviceId: this.#options.deviceId, point: pathed.point.id, err: error },
+        'change listener failed',
+      );
+    }
+  }
+
+  #recordError(pointId: string, error: CodedError, readAt: number): void {
+    const previous = this.#options.cache.setError(pointId, error, readAt);
+    if (previous.quality === 'good' || previous.readAt === 0) {
+      this.#options.logger.warn(
+        { deviceId: this.#options.deviceId, point: pointId, code: error.code, message: error.message },
+        'point read failed',
+      );
+    }
+  }
+}

@@ -1,0 +1,154 @@
+import { CodedError, isCodedError } from '@lwm2m-adapters/errors';
+import type { Clock } from '@lwm2m-adapters/kit';
+import { type CompiledDevice, devicePointSpecs } from '@lwm2m-adapters/mapping';
+import type {
+  AdapterDefinition,
+  AdapterLogger,
+  AdapterSession,
+  PointReading,
+  SessionState,
+  SessionStats,
+} from '@lwm2m-adapters/sdk';
+import type { WritePlan } from './write-plan.js';
+
+export interface SessionSupervisorOptions {
+  readonly device: CompiledDevice;
+  readonly adapter: AdapterDefinition;
+  readonly logger: AdapterLogger;
+  /** Stamps the failed readings of a read the adapter threw on. */
+  readonly clock: Pick<Clock, 'now'>;
+}
+
+/** A CodedError as it is, anything else as DEVICE_FAILURE naming the device (and point). */
+export function codedDeviceError(error: unknown, deviceId: string, pointId?: string): CodedError {
+  if (isCodedError(error)) return error;
+  return new CodedError(
+    'DEVICE_FAILURE',
+    `${deviceId}${pointId === undefined ? '' : ` ${pointId}`}: the adapter failed`,
+    { cause: error },
+  );
+}
+
+/**
+ * The adapter session of one device, from `start` to `close`. A device that cannot be reached is
+ * no error here: the session reconnects on its own with capped backoff, and state changes are
+ * logged (connected, connection lost) and remembered (the last error, for status). Whatever the
+ * adapter throws comes out as a CodedError; a read never rejects: when the adapter throws, every
+ * point asked gets a failed reading.
+ */
+export class SessionSupervisor implements AsyncDisposable {
+  readonly deviceId: string;
+  readonly #session: AdapterSession;
+  readonly #logger: AdapterLogger;
+  readonly #clock: Pick<Clock, 'now'>;
+  #lastError: string | undefined;
+  #started: Promise<void> | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: SessionSupervisorOptions) {
+    this.deviceId = options.device.id;
+    this.#logger = options.logger;
+    this.#clock = options.clock;
+    this.#session = options.adapter.createSession({
+      deviceId: options.device.id,
+      connection: options.device.connection,
+      points: devicePointSpecs(options.device),
+      logger: options.logger,
+    });
+    this.#session.onStateChange((state, error) => this.#stateChanged(state, error));
+  }
+
+  get state(): SessionState {
+    return this.#session.state;
+  }
+
+  /** Why the session is not connected (`CODE: message`), while it is not. */
+  get lastError(): string | undefined {
+    return this.#session.state === 'connected' ? undefined : this.#lastError;
+  }
+
+  /** True once `close` was called. */
+  get closing(): boolean {
+    return this.#closing !== undefined;
+  }
+
+  onStateChange(listener: (state: SessionState, error?: CodedError) => void): () => void {
+    return this.#session.onStateChange(listener);
+  }
+
+  /** Connects; resolves once connected or failed (a failure is logged, not thrown). Idempotent. */
+  start(): Promise<void> {
+    this.#started ??= (async () => {
+      try {
+        await this.#session.start();
+      } catch (error) {
+        this.#logger.warn(
+          { deviceId: this.deviceId, code: isCodedError(error) ? error.code : undefined, err: error },
+          'device not reachable yet; retrying in the background',
+        );
+      }
+    })();
+    return this.#started;
+  }
+
+  /** Closes the session after its start settled; the session settles pending calls. Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      await this.#started;
+      await this.#session.close();
+    })();
+    return this.#closing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** One adapter read: a reading per point asked, failed ones when the adapter threw. */
+  async read(pointIds: readonly string[]): Promise<PointReading[]> {
+    try {
+      return await this.#session.read(pointIds);
+    } catch (error) {
+      const coded = codedDeviceError(error, this.deviceId);
+      const timestamp = this.#clock.now();
+      return pointIds.map((pointId) => ({ pointId, ok: false, error: coded, timestamp }));
+    }
+  }
+
+  /** Hands the session what the host planned (converted and validated once). */
+  async write(plan: WritePlan): Promise<void> {
+    try {
+      await this.#session.write(plan.point.id, plan.raw);
+    } catch (error) {
+      throw codedDeviceError(error, this.deviceId, plan.point.id);
+    }
+  }
+
+  async execute(pointId: string, args: string | undefined): Promise<void> {
+    try {
+      await this.#session.execute(pointId, args);
+    } catch (error) {
+      throw codedDeviceError(error, this.deviceId, pointId);
+    }
+  }
+
+  /** The session's own counters; empty when the adapter's stats throw (metrics must not break). */
+  stats(): SessionStats {
+    try {
+      return this.#session.stats();
+    } catch {
+      return {};
+    }
+  }
+
+  #stateChanged(state: SessionState, error: CodedError | undefined): void {
+    this.#lastError = error === undefined ? undefined : `${error.code}: ${error.message}`;
+    if (state === 'connected') this.#logger.info({}, 'device connected');
+    else if (state === 'reconnecting') {
+      this.#logger.warn(
+        { code: error?.code, message: error?.message },
+        'device connection lost; reconnecting',
+      );
+    }
+  }
+}

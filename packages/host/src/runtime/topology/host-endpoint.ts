@@ -1,0 +1,149 @@
+import type { Clock } from '@lwm2m-adapters/kit';
+import type { DeviceInfo, LwM2mClient } from '@lwm2m-adapters/lwm2m-client';
+import type { LwM2mPath, ObjectModel, ResourceValue } from '@lwm2m-adapters/lwm2m-core';
+import type { Logger } from 'pino';
+import { ClientEndpoint, type HostServerSettings } from '../client-endpoint.js';
+import type { EndpointStatus } from '../host-status.js';
+import { SendBatcher } from '../send-batcher.js';
+
+export interface SendSettings {
+  /** Changes gathered this long go out in one Send (POST /dp). */
+  readonly intervalMs: number;
+  /** Values per Send batch. Default 256. */
+  readonly maxValues?: number;
+  /** Sends outstanding at once per endpoint. Default 1 (see SendBatcherOptions.maxInFlight). */
+  readonly maxInFlight?: number;
+}
+
+/** What every endpoint of one host shares. */
+export interface HostEndpointSettings {
+  readonly server: HostServerSettings;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  /** Report value changes with Send batches too; undefined: observations only. */
+  readonly send: SendSettings | undefined;
+  /** The object model and attribute-path budget of the mapping in force when an endpoint opens. */
+  readonly model: () => { readonly registry: ObjectModel; readonly maxAttributePaths: number };
+}
+
+/**
+ * One LwM2M client endpoint of the host (the gateway, or one device in per-device mode): its
+ * socket and client, the Send batches that report through it, its registration log lines and its
+ * status. Shutting down goes in steps, because the host interleaves them across endpoints and
+ * device sessions: `flushSends`, `deregister`, then (after the sessions) `closeSocket`.
+ */
+export class HostEndpoint {
+  readonly endpoint: ClientEndpoint;
+  readonly #batcher: SendBatcher | undefined;
+  #lastError: string | undefined;
+
+  private constructor(endpoint: ClientEndpoint, settings: HostEndpointSettings) {
+    this.endpoint = endpoint;
+    const client = endpoint.client;
+    const log = settings.logger.child({ endpoint: client.endpointName });
+    const send = settings.send;
+    this.#batcher =
+      send === undefined
+        ? undefined
+        : new SendBatcher({
+            client,
+            intervalMs: send.intervalMs,
+            maxValues: send.maxValues ?? 256,
+            ...(send.maxInFlight === undefined ? {} : { maxInFlight: send.maxInFlight }),
+            logger: log,
+            clock: settings.clock,
+          });
+    client.on('state', (change) => {
+      if (change.state === 'registered' && change.previous === 'registering') {
+        this.#lastError = undefined;
+        log.info({ location: client.registrationLocation?.join('/') }, 'registered');
+      } else if (change.state === 'backoff') {
+        this.#lastError =
+          change.error === undefined ? undefined : `${change.error.code}: ${change.error.message}`;
+        const now = settings.clock.now();
+        log.warn(
+          { code: change.error?.code, retryInMs: (change.retryAt ?? now) - now },
+          'registration failed; retrying',
+        );
+      } else if (change.state === 'unregistered' && change.previous !== 'registering') {
+        log.info({}, 'de-registered');
+      }
+    });
+  }
+
+  /** Opens the socket and creates the client (not registering yet: see `start`). */
+  static async open(
+    settings: HostEndpointSettings,
+    endpointName: string,
+    gateway: boolean,
+    device: DeviceInfo,
+  ): Promise<HostEndpoint> {
+    const { registry, maxAttributePaths } = settings.model();
+    const endpoint = await ClientEndpoint.open({
+      endpointName,
+      server: settings.server,
+      registry,
+      gateway,
+      device,
+      logger: settings.logger,
+      maxAttributePaths,
+      clock: settings.clock,
+    });
+    return new HostEndpoint(endpoint, settings);
+  }
+
+  get client(): LwM2mClient {
+    return this.endpoint.client;
+  }
+
+  get name(): string {
+    return this.endpoint.client.endpointName;
+  }
+
+  /** Serves requests and registers. Idempotent. */
+  start(): void {
+    this.endpoint.client.start();
+  }
+
+  /**
+   * Reports a changed value at `path` (with the gateway prefix for an end device): the Send batch,
+   * when Send is on, takes the value itself; the observers are evaluated (the engine pulls the
+   * value through the resource's read handler: its observation manager has no way to be handed
+   * one), unless the change was found after a server write, which the engine reported to them.
+   */
+  report(path: LwM2mPath, value: ResourceValue, afterWrite: boolean): void {
+    if (!afterWrite) this.endpoint.client.changed(path);
+    this.#batcher?.add(path, value);
+  }
+
+  /** Sends what the Send batches hold and stops taking changes. */
+  async flushSends(): Promise<void> {
+    await this.#batcher?.close();
+  }
+
+  /** De-registers (bounded wait) and stops serving. */
+  deregister(): Promise<void> {
+    return this.endpoint.client.close();
+  }
+
+  closeSocket(): Promise<void> {
+    return this.endpoint.connection.close();
+  }
+
+  status(): EndpointStatus {
+    const client = this.endpoint.client;
+    const coap = this.endpoint.connection.stats().coap;
+    const send = this.#batcher?.stats();
+    return {
+      endpoint: client.endpointName,
+      registration: client.state,
+      lastError: this.#lastError,
+      observations: client.observationStats,
+      coapDropped: { ...coap.dropped },
+      coapRetransmissions: coap.retransmissions,
+      sendMessages: send?.messages ?? 0,
+      sendValues: send?.values ?? 0,
+      sendFailures: send?.failures ?? 0,
+    };
+  }
+}
