@@ -1,4 +1,4 @@
-import type { Clock, LogEntry } from '@lwm2m-adapters/kit';
+import { type Clock, eventLoggerFor } from '@lwm2m-adapters/kit';
 import { type DeviceInfo, endpointLink, LwM2mClient, SecurityMode } from '@lwm2m-adapters/lwm2m-client';
 import type { ObjectModel } from '@lwm2m-adapters/lwm2m-core';
 import { type PskCredentials, ServerConnection } from '@lwm2m-adapters/transport-node';
@@ -72,7 +72,7 @@ export class ClientEndpoint implements AsyncDisposable {
       device: options.device,
       // a server may observe every mapped point on its own: the engine's default (256) is too few
       limits: { maxAttributePaths: options.maxAttributePaths, maxObservations: options.maxAttributePaths },
-      log: (entry) => logClientEntry(log, entry),
+      log: eventLoggerFor(log),
     });
     return new ClientEndpoint(client, connection);
   }
@@ -92,13 +92,4 @@ export class ClientEndpoint implements AsyncDisposable {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
-}
-
-function logClientEntry(log: Logger, entry: LogEntry): void {
-  const fields = {
-    event: entry.event,
-    ...entry.details,
-    ...(entry.error === undefined ? {} : { err: entry.error }),
-  };
-  log[entry.level](fields, entry.message);
 }

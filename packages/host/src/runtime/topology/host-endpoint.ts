@@ -107,9 +107,10 @@ export class HostEndpoint {
 
   /**
    * Reports a changed value at `path` (with the gateway prefix for an end device): the Send batch,
-   * when Send is on, takes the value itself; the observers are evaluated (the engine pulls the
-   * value through the resource's read handler: its observation manager has no way to be handed
-   * one), unless the change was found after a server write, which the engine reported to them.
+   * when Send is on, takes the value itself; the observers are evaluated, unless the change was
+   * found after a server write, which the engine reported to them. Observers get their value from
+   * the resource's read handler when the notification goes out (a cache hit), not from here: a
+   * notification held back by pmin must carry the value of that moment, not of this change.
    */
   report(path: LwM2mPath, value: ResourceValue, afterWrite: boolean): void {
     if (!afterWrite) this.endpoint.client.changed(path);
