@@ -4,22 +4,26 @@ export { type RunSettings, runSettingsSchema } from './cli/run-settings.js';
 export { type CliEnvironment, runAdapterHostCli, usage } from './cli-main.js';
 export { ExitCode, type ExitCodeValue } from './exit-codes.js';
 export { compileMappingFile } from './mapping-loader.js';
-export {
-  AdapterHost,
-  type AdapterHostOptions,
-  type RunnerSettings,
-  type SendSettings,
-} from './runtime/adapter-host.js';
-export { ClientEndpoint, type HostServerSettings } from './runtime/client-endpoint.js';
-export { DeviceRunner, type DeviceRunnerOptions, type DeviceRunnerStats } from './runtime/device-runner.js';
-export { HostMetrics } from './runtime/host-metrics.js';
+export { HostMetrics } from './ops/host-metrics.js';
 export {
   type DeviceStatus,
   type EndpointStatus,
   type HostStatus,
   isHealthy,
   type LwM2mMode,
-} from './runtime/host-status.js';
-export { OperationsServer, type OperationsServerOptions } from './runtime/operations-server.js';
-export { type CachedPoint, PointCache, type PointQuality } from './runtime/point-cache.js';
-export type { ObservedRange } from './runtime/poll-intervals.js';
+} from './ops/host-status.js';
+export { OperationsServer, type OperationsServerOptions } from './ops/operations-server.js';
+export {
+  AdapterHost,
+  type AdapterHostOptions,
+  type RunnerSettings,
+  type SendSettings,
+} from './runtime/adapter-host.js';
+export {
+  DeviceRunner,
+  type DeviceRunnerOptions,
+  type DeviceRunnerStats,
+} from './runtime/device/device-runner.js';
+export { type CachedPoint, PointCache, type PointQuality } from './runtime/device/point-cache.js';
+export type { ObservedRange } from './runtime/device/poll-intervals.js';
+export { ClientEndpoint, type HostServerSettings } from './runtime/topology/client-endpoint.js';

@@ -5,9 +5,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createHostLogger } from '../src/cli/host-logger.js';
+import type { HostStatus } from '../src/ops/host-status.js';
 import { startStatusReporter } from '../src/ops/status-reporter.js';
-import type { DeviceRunnerStats } from '../src/runtime/device-runner.js';
-import type { HostStatus } from '../src/runtime/host-status.js';
+import type { DeviceRunnerStats } from '../src/runtime/device/device-runner.js';
 
 const deviceStats = (pointReads: number, badPoints = 0): DeviceRunnerStats => ({
   points: 7,

@@ -10,9 +10,9 @@ import { createHostLogger } from '../cli/host-logger.js';
 import type { RunSettings } from '../cli/run-settings.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { compileMappingFile } from '../mapping-loader.js';
+import { OperationsServer } from '../ops/operations-server.js';
 import { startStatusReporter } from '../ops/status-reporter.js';
 import { AdapterHost } from '../runtime/adapter-host.js';
-import { OperationsServer } from '../runtime/operations-server.js';
 
 export interface RunOptions {
   /** Resolves when the host should shut down (SIGINT/SIGTERM in the CLI). */

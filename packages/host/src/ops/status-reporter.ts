@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { HostStatus } from '../runtime/host-status.js';
+import type { HostStatus } from './host-status.js';
 
 /** The first report comes after the interval, but no later than this. */
 const FIRST_REPORT_MAX_MS = 5_000;

@@ -11,10 +11,10 @@ import {
 } from '@lwm2m-adapters/mapping';
 import type { AdapterDefinition } from '@lwm2m-adapters/sdk';
 import { type Logger, pino } from 'pino';
-import type { ClientEndpoint, HostServerSettings } from './client-endpoint.js';
-import { DeviceRunner } from './device-runner.js';
-import { HostMetrics } from './host-metrics.js';
-import type { HostStatus, LwM2mMode } from './host-status.js';
+import { HostMetrics } from '../ops/host-metrics.js';
+import type { HostStatus, LwM2mMode } from '../ops/host-status.js';
+import { DeviceRunner } from './device/device-runner.js';
+import type { ClientEndpoint, HostServerSettings } from './topology/client-endpoint.js';
 import { GatewayTopology } from './topology/gateway-topology.js';
 import type { SendSettings } from './topology/host-endpoint.js';
 import type { HostTopology, TopologyContext, ValueReport } from './topology/host-topology.js';

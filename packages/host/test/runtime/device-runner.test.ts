@@ -15,7 +15,7 @@ import { createModbusSimulator, type ModbusSimulator } from '@lwm2m-adapters/mod
 import { type AdapterDefinition, type SessionState, silentLogger } from '@lwm2m-adapters/sdk';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { compileMappingFile } from '../../src/mapping-loader.js';
-import { DeviceRunner, type DeviceRunnerOptions } from '../../src/runtime/device-runner.js';
+import { DeviceRunner, type DeviceRunnerOptions } from '../../src/runtime/device/device-runner.js';
 
 function mappingYaml(port: number): string {
   return `version: 1

@@ -3,9 +3,9 @@
  * series with its value, plus the read-duration histogram; two hosts never share series.
  */
 import { describe, expect, it } from 'vitest';
-import type { DeviceRunnerStats } from '../../src/runtime/device-runner.js';
-import { HostMetrics } from '../../src/runtime/host-metrics.js';
-import type { HostStatus } from '../../src/runtime/host-status.js';
+import { HostMetrics } from '../../src/ops/host-metrics.js';
+import type { HostStatus } from '../../src/ops/host-status.js';
+import type { DeviceRunnerStats } from '../../src/runtime/device/device-runner.js';
 
 const stats: DeviceRunnerStats = {
   points: 12,

@@ -8,9 +8,9 @@ import { CodedError } from '@lwm2m-adapters/errors';
 import { LwM2mPath, type ResourceValue } from '@lwm2m-adapters/lwm2m-core';
 import type { AdapterLogger, PointReading, RawValue } from '@lwm2m-adapters/sdk';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { PointCache } from '../../src/runtime/point-cache.js';
-import { PointReader, type ReadOutcome } from '../../src/runtime/point-reader.js';
-import type { PathedPoint } from '../../src/runtime/poll-intervals.js';
+import { PointCache } from '../../src/runtime/device/point-cache.js';
+import { PointReader, type ReadOutcome } from '../../src/runtime/device/point-reader.js';
+import type { PathedPoint } from '../../src/runtime/device/poll-intervals.js';
 import { FakeClock } from './support/fake-clock.js';
 import { ScriptedDevice, scriptedDevice } from './support/scripted-adapter.js';
 

@@ -13,7 +13,7 @@ import {
   type ObservedRange,
   type PathedPoint,
   pointPollIntervals,
-} from '../../src/runtime/poll-intervals.js';
+} from '../../src/runtime/device/poll-intervals.js';
 
 const MAPPING = `version: 1
 devices:

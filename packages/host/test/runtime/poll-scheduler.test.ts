@@ -5,7 +5,7 @@
  */
 import { systemClock } from '@lwm2m-adapters/kit';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { PollScheduler } from '../../src/runtime/poll-scheduler.js';
+import { PollScheduler } from '../../src/runtime/device/poll-scheduler.js';
 import { FakeClock } from './support/fake-clock.js';
 
 interface Call {

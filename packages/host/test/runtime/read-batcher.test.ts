@@ -6,7 +6,7 @@
 import { CodedError, isCodedError } from '@lwm2m-adapters/errors';
 import type { ResourceValue } from '@lwm2m-adapters/lwm2m-core';
 import { describe, expect, it } from 'vitest';
-import { ReadBatcher } from '../../src/runtime/read-batcher.js';
+import { ReadBatcher } from '../../src/runtime/device/read-batcher.js';
 import { FakeClock } from './support/fake-clock.js';
 
 const celsius = (value: number): ResourceValue => ({ type: 'float', value });

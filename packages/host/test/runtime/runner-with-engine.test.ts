@@ -9,7 +9,7 @@ import { LwM2mClient } from '@lwm2m-adapters/lwm2m-client';
 import { mappingObjectRegistry } from '@lwm2m-adapters/mapping';
 import { silentLogger } from '@lwm2m-adapters/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DeviceRunner } from '../../src/runtime/device-runner.js';
+import { DeviceRunner } from '../../src/runtime/device/device-runner.js';
 import { EngineLink, SERVER, text } from './support/engine-link.js';
 import { FakeClock } from './support/fake-clock.js';
 import { compileScripted, ScriptedDevice } from './support/scripted-adapter.js';

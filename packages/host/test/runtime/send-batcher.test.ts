@@ -8,7 +8,7 @@ import type { SendEntry, SendResult } from '@lwm2m-adapters/lwm2m-client';
 import { LwM2mPath, type ResourceValue } from '@lwm2m-adapters/lwm2m-core';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SendBatcher } from '../../src/runtime/send-batcher.js';
+import { SendBatcher } from '../../src/runtime/topology/send-batcher.js';
 
 const logger = pino({ level: 'silent' });
 const path = (i: number): LwM2mPath => LwM2mPath.parse(`/3303/${i}/5700`);

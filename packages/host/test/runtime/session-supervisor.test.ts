@@ -14,7 +14,7 @@ import type {
   SessionState,
 } from '@lwm2m-adapters/sdk';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { SessionSupervisor } from '../../src/runtime/session-supervisor.js';
+import { SessionSupervisor } from '../../src/runtime/device/session-supervisor.js';
 import { FakeClock } from './support/fake-clock.js';
 import { ScriptedDevice, scriptedDevice } from './support/scripted-adapter.js';
 

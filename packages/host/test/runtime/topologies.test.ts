@@ -12,8 +12,8 @@ import { LwM2mPath } from '@lwm2m-adapters/lwm2m-core';
 import { createModbusSimulator, type ModbusSimulator } from '@lwm2m-adapters/modbus/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileMappingFile } from '../../src/mapping-loader.js';
+import type { LwM2mMode } from '../../src/ops/host-status.js';
 import { AdapterHost } from '../../src/runtime/adapter-host.js';
-import type { LwM2mMode } from '../../src/runtime/host-status.js';
 import { rangesByPrefix } from '../../src/runtime/topology/host-topology.js';
 import { isRequest, locationPath, type PeerAddress, RawCoapPeer } from '../support/raw-coap-peer.js';
 

@@ -1,8 +1,8 @@
 import { CodedError } from '@lwm2m-adapters/errors';
 import type { SamplingEntry } from '@lwm2m-adapters/lwm2m-client';
 import type { CompiledDevice } from '@lwm2m-adapters/mapping';
-import type { ClientEndpoint } from '../client-endpoint.js';
-import { mappedDeviceInfo, mappingAttributes, withDeviceObject } from '../device-objects.js';
+import { mappedDeviceInfo, mappingAttributes, withDeviceObject } from '../device/device-objects.js';
+import type { ClientEndpoint } from './client-endpoint.js';
 import { HostEndpoint } from './host-endpoint.js';
 import {
   type DevicePlacement,

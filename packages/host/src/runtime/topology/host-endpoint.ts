@@ -2,9 +2,9 @@ import type { Clock } from '@lwm2m-adapters/kit';
 import type { DeviceInfo, LwM2mClient } from '@lwm2m-adapters/lwm2m-client';
 import type { LwM2mPath, ObjectModel, ResourceValue } from '@lwm2m-adapters/lwm2m-core';
 import type { Logger } from 'pino';
-import { ClientEndpoint, type HostServerSettings } from '../client-endpoint.js';
-import type { EndpointStatus } from '../host-status.js';
-import { SendBatcher } from '../send-batcher.js';
+import type { EndpointStatus } from '../../ops/host-status.js';
+import { ClientEndpoint, type HostServerSettings } from './client-endpoint.js';
+import { SendBatcher } from './send-batcher.js';
 
 export interface SendSettings {
   /** Changes gathered this long go out in one Send (POST /dp). */

@@ -2,10 +2,10 @@ import type { Clock } from '@lwm2m-adapters/kit';
 import type { SamplingEntry } from '@lwm2m-adapters/lwm2m-client';
 import type { LwM2mPath, ResourceValue } from '@lwm2m-adapters/lwm2m-core';
 import type { CompiledDevice } from '@lwm2m-adapters/mapping';
-import type { ClientEndpoint } from '../client-endpoint.js';
-import type { DeviceRunner } from '../device-runner.js';
-import type { LwM2mMode } from '../host-status.js';
-import type { ObservedRange } from '../poll-intervals.js';
+import type { LwM2mMode } from '../../ops/host-status.js';
+import type { DeviceRunner } from '../device/device-runner.js';
+import type { ObservedRange } from '../device/poll-intervals.js';
+import type { ClientEndpoint } from './client-endpoint.js';
 import type { HostEndpoint, HostEndpointSettings } from './host-endpoint.js';
 
 /** Where a topology placed one device. */

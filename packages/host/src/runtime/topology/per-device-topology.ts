@@ -1,8 +1,13 @@
 import type { Clock } from '@lwm2m-adapters/kit';
 import type { DeviceInfo, LwM2mClient, ObjectDeclaration, SamplingEntry } from '@lwm2m-adapters/lwm2m-client';
 import type { CompiledDevice } from '@lwm2m-adapters/mapping';
-import type { ClientEndpoint } from '../client-endpoint.js';
-import { DEVICE_OBJECT, mappedDeviceInfo, mappingAttributes, withDeviceObject } from '../device-objects.js';
+import {
+  DEVICE_OBJECT,
+  mappedDeviceInfo,
+  mappingAttributes,
+  withDeviceObject,
+} from '../device/device-objects.js';
+import type { ClientEndpoint } from './client-endpoint.js';
 import { HostEndpoint } from './host-endpoint.js';
 import {
   type DevicePlacement,

@@ -2,7 +2,7 @@ import type { CodedError } from '@lwm2m-adapters/errors';
 import { type LwM2mPath, type ResourceValue, valuesEqual } from '@lwm2m-adapters/lwm2m-core';
 import { toLwm2mValue } from '@lwm2m-adapters/mapping';
 import type { AdapterLogger, PointReading } from '@lwm2m-adapters/sdk';
-import type { HostClock } from './host-clock.js';
+import type { HostClock } from '../host-clock.js';
 import type { PointCache } from './point-cache.js';
 import type { PathedPoint } from './poll-intervals.js';
 import { codedDeviceError } from './session-supervisor.js';

@@ -4,8 +4,8 @@ import type { ExecuteArguments, ObjectDeclaration } from '@lwm2m-adapters/lwm2m-
 import { LwM2mPath, type ResourceValue } from '@lwm2m-adapters/lwm2m-core';
 import type { CompiledBoundPoint, CompiledDevice } from '@lwm2m-adapters/mapping';
 import type { AdapterDefinition, AdapterLogger, SessionState } from '@lwm2m-adapters/sdk';
+import { type HostClock, hostClock } from '../host-clock.js';
 import { deviceObjectDeclarations } from './device-objects.js';
-import { type HostClock, hostClock } from './host-clock.js';
 import { PointCache } from './point-cache.js';
 import { PointReader, type ReadOutcome, type ValueChangeListener } from './point-reader.js';
 import { type ObservedRange, type PathedPoint, pointPollIntervals } from './poll-intervals.js';

@@ -1,6 +1,6 @@
 import { CodedError } from '@lwm2m-adapters/errors';
 import type { ResourceValue } from '@lwm2m-adapters/lwm2m-core';
-import type { HostClock } from './host-clock.js';
+import type { HostClock } from '../host-clock.js';
 
 /** Largest number of distinct points waiting for an on-demand read by default; more get DEVICE_BUSY. */
 export const MAX_PENDING_READS = 10_000;

@@ -1,6 +1,6 @@
 import type { ObservationStats, RegistrationState } from '@lwm2m-adapters/lwm2m-client';
 import type { SessionState } from '@lwm2m-adapters/sdk';
-import type { DeviceRunnerStats } from './device-runner.js';
+import type { DeviceRunnerStats } from '../runtime/device/device-runner.js';
 
 export type LwM2mMode = 'gateway' | 'per-device';
 
