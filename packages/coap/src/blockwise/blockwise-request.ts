@@ -51,8 +51,10 @@ function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolea
   return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
-function toIncomingResponse(message: CoapMessage, payload: Uint8Array): CoapIncomingResponse {
-  const decoder = new TextDecoder();
+const decoder = new TextDecoder();
+
+/** A response message as `request()` and `observe()` hand it out: decoded options, copied bytes. */
+export function toIncomingResponse(message: CoapMessage, payload: Uint8Array): CoapIncomingResponse {
   const contentFormat = firstOption(message.options, OptionNumber.ContentFormat);
   return {
     code: responseCodeOf(message.code),
@@ -72,14 +74,24 @@ function invalid(summary: string, reason: string): CodedError {
   return new CodedError('COAP_MESSAGE_INVALID', `CoAP ${summary}: ${reason}`);
 }
 
+/** What differs for the first message of a request: an observation's registration or deregistration. */
+export interface FirstMessageOptions {
+  /** Options only the first message carries (Observe: RFC 7959 §2.6 leaves it off the Block2 follow-ups). */
+  readonly options: readonly CoapOption[];
+  /** Sends the first message (with the observation's own token); the follow-ups use `settings.exchange`. */
+  readonly exchange: (message: RequestMessage) => Promise<CoapMessage>;
+}
+
 /**
  * One request as the client engine sees it: sent in Block1 blocks when the body does not fit one
  * datagram (RFC 7959 §2.5, following a smaller block size the server asks for), and with the
  * Block2 blocks of a large response fetched and joined (§2.4, ETag checked across blocks).
+ * `first` (observe registration and deregistration) needs a body that fits one block.
  */
 export async function performBlockwiseRequest(
   settings: BlockwiseRequestSettings,
   request: CoapOutgoingRequest,
+  first?: FirstMessageOptions,
 ): Promise<CoapIncomingResponse> {
   const code = codeOfMethod(request.method);
   const summary = `${request.method} /${request.uriPath.join('/')}`;
@@ -96,11 +108,15 @@ export async function performBlockwiseRequest(
   });
 
   let szx = settings.szx;
+  const firstOptions = first?.options ?? [];
   const fitsOneDatagram =
     body.length <= blockSizeOf(szx) &&
-    encodedMessageSize(base, body.length, TOKEN_BYTES_MAX) <= settings.maxDatagramSize;
+    encodedMessageSize([...base, ...firstOptions], body.length, TOKEN_BYTES_MAX) <= settings.maxDatagramSize;
   let response: CoapMessage;
-  if (fitsOneDatagram) {
+  if (first !== undefined) {
+    if (!fitsOneDatagram) throw invalid(summary, 'an Observe request must fit one datagram');
+    response = await first.exchange(message([...base, ...firstOptions], body));
+  } else if (fitsOneDatagram) {
     response = await settings.exchange(message(base, body));
   } else {
     // the largest block that fits one datagram with the Block1 (3 bytes) and Size1 (4 bytes) options
@@ -131,16 +147,34 @@ export async function performBlockwiseRequest(
       offset = end;
     }
   }
-  if (!isResponseCode(response.code)) throw invalid(summary, 'the response has no response code');
+  return completeBlock2(settings, request, response);
+}
 
-  let block2 = blockOf(response, OptionNumber.Block2);
-  if (block2 === undefined || !block2.more) return toIncomingResponse(response, response.payload);
+/**
+ * The whole response whose first message is `first`: when it carries Block2 with more blocks, the
+ * rest is fetched with follow-up requests (Block2 num 1, 2, ...; no Block1, no Observe and, except
+ * for FETCH, no body), ETag checked across blocks. Also completes a block-wise notification
+ * (RFC 7959 §2.6), `request` being the observation's registration request.
+ */
+export async function completeBlock2(
+  settings: BlockwiseRequestSettings,
+  request: CoapOutgoingRequest,
+  first: CoapMessage,
+): Promise<CoapIncomingResponse> {
+  const code = codeOfMethod(request.method);
+  const summary = `${request.method} /${request.uriPath.join('/')}`;
+  if (code === undefined) throw invalid(summary, `unknown method "${String(request.method)}"`);
+  if (!isResponseCode(first.code)) throw invalid(summary, 'the response has no response code');
 
-  // follow the Block2 blocks; later requests carry no Block1 and, except FETCH, no body
-  const etag = firstOption(response.options, OptionNumber.ETag)?.value;
-  const chunks: Uint8Array[] = [Uint8Array.from(response.payload)];
-  let received = response.payload.length;
-  const first = response;
+  let block2 = blockOf(first, OptionNumber.Block2);
+  if (block2 === undefined || !block2.more) return toIncomingResponse(first, first.payload);
+
+  const base = requestOptions(request);
+  const body = request.payload ?? EMPTY_BYTES;
+  const confirmable = request.confirmable ?? true;
+  const etag = firstOption(first.options, OptionNumber.ETag)?.value;
+  const chunks: Uint8Array[] = [Uint8Array.from(first.payload)];
+  let received = first.payload.length;
   while (block2.more) {
     const next = block2.num + 1;
     if (received > settings.maxResponseBodyBytes) {
@@ -150,9 +184,13 @@ export async function performBlockwiseRequest(
       ...base,
       encodeBlockOption(OptionNumber.Block2, { num: next, more: false, szx: block2.szx }),
     ];
-    const blockResponse = await settings.exchange(
-      message(options, request.method === 'FETCH' ? body : EMPTY_BYTES),
-    );
+    const blockResponse = await settings.exchange({
+      code,
+      options,
+      payload: request.method === 'FETCH' ? body : EMPTY_BYTES,
+      confirmable,
+      summary,
+    });
     const got = blockOf(blockResponse, OptionNumber.Block2);
     if (blockResponse.code !== first.code || got === undefined) {
       throw invalid(summary, `block ${next} answered ${responseCodeOf(blockResponse.code)} without Block2`);

@@ -21,6 +21,8 @@ interface PendingRequest {
   readonly peer: PeerAddress;
   readonly peerKey: string;
   readonly token: Uint8Array;
+  /** False when the caller allocated the token (an observation keeps it past this exchange). */
+  readonly ownsToken: boolean;
   readonly key: string;
   readonly summary: string;
   readonly resolve: (response: CoapMessage) => void;
@@ -61,12 +63,15 @@ export class OutgoingRequests {
    * Sends one request and resolves with the response message (any code). Rejects with
    * COAP_TIMEOUT (no ACK after all retransmissions, or no response by `deadlineAt`), COAP_RESET,
    * QUEUE_FULL (too many outstanding, or no free message ID), TRANSPORT_CLOSED or COAP_MESSAGE_INVALID.
+   * `ownToken`: a token the caller allocated and keeps (an observation's registration and
+   * deregistration requests); otherwise a fresh one is allocated and released with the exchange.
    */
   exchange(
     peer: PeerAddress,
     peerKey: string,
     request: RequestMessage,
     deadlineAt: number | undefined,
+    ownToken?: Uint8Array,
   ): Promise<CoapMessage> {
     const where = `CoAP ${request.summary} to ${describePeer(peer)}`;
     if (this.#ctx.closed)
@@ -87,11 +92,12 @@ export class OutgoingRequests {
     }
     let token: Uint8Array;
     try {
-      token = this.#tokens.allocate(peerKey);
+      token = ownToken ?? this.#tokens.allocate(peerKey);
     } catch (error) {
       this.#ctx.counters.requests.failed++;
       return Promise.reject(error);
     }
+    const key = `${peerKey}#${tokenKeyOf(token)}`;
     const message: CoapMessage = {
       type: request.confirmable ? 'CON' : 'NON',
       code: request.code,
@@ -105,7 +111,8 @@ export class OutgoingRequests {
         peer,
         peerKey,
         token,
-        key: `${peerKey}#${tokenKeyOf(token)}`,
+        ownsToken: ownToken === undefined,
+        key,
         summary: where,
         resolve,
         reject,
@@ -195,7 +202,7 @@ export class OutgoingRequests {
     pending.stopTransmission();
     pending.cancelTimer();
     this.#pending.delete(pending.key);
-    this.#tokens.release(pending.peerKey, pending.token);
+    if (pending.ownsToken) this.#tokens.release(pending.peerKey, pending.token);
     return true;
   }
 }
