@@ -14,7 +14,7 @@ import {
   decodeUintOption,
   firstOption,
   OptionNumber,
-  stringOptions,
+  stringOption,
   uintOption,
 } from '../message/coap-options.js';
 
@@ -29,19 +29,24 @@ export interface BlockwiseRequestSettings {
 
 const TOKEN_BYTES_MAX = 8;
 
-function requestOptions(request: CoapOutgoingRequest): CoapOption[] {
-  const options = [
-    ...stringOptions(OptionNumber.UriPath, request.uriPath),
-    ...stringOptions(OptionNumber.UriQuery, request.uriQuery ?? []),
-  ];
+/**
+ * The options of a request in wire order: `first` (Observe, when given), Uri-Path, Content-Format,
+ * Uri-Query, Accept; already sorted, so the encoder need not sort them.
+ */
+export function requestOptions(request: CoapOutgoingRequest, first?: CoapOption): CoapOption[] {
+  const options: CoapOption[] = [];
+  if (first !== undefined) options.push(first);
+  for (const segment of request.uriPath) options.push(stringOption(OptionNumber.UriPath, segment));
   if (request.contentFormat !== undefined) {
     options.push(uintOption(OptionNumber.ContentFormat, request.contentFormat));
   }
+  for (const item of request.uriQuery ?? []) options.push(stringOption(OptionNumber.UriQuery, item));
   if (request.accept !== undefined) options.push(uintOption(OptionNumber.Accept, request.accept));
   return options;
 }
 
-function blockOf(message: CoapMessage, number: number): BlockOption | undefined {
+/** The Block1 or Block2 option of a message, if any and well-formed. */
+export function blockOf(message: CoapMessage, number: number): BlockOption | undefined {
   const option = firstOption(message.options, number);
   return option === undefined ? undefined : decodeBlockOption(option.value);
 }
@@ -52,72 +57,71 @@ function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolea
 }
 
 const decoder = new TextDecoder();
+const NO_SEGMENTS: readonly string[] = Object.freeze([]);
 
-/** A response message as `request()` and `observe()` hand it out: decoded options, copied bytes. */
+/** The Content-Format option of a response, if any. */
+export function contentFormatOf(options: readonly CoapOption[]): number | undefined {
+  const option = firstOption(options, OptionNumber.ContentFormat);
+  return option === undefined ? undefined : decodeUintOption(option.value, 2);
+}
+
+/** The Location-Path segments of a response (none, mostly: only 2.01 carries them). */
+export function locationPathOf(options: readonly CoapOption[]): readonly string[] {
+  let segments: string[] | undefined;
+  for (const option of options) {
+    if (option.number !== OptionNumber.LocationPath) continue;
+    segments ??= [];
+    segments.push(decoder.decode(option.value));
+  }
+  return segments ?? NO_SEGMENTS;
+}
+
+/**
+ * A response message as `request()` and `observe()` hand it out: decoded options and a copy of
+ * the payload. The options are the decoded message's (their values are views into the datagram,
+ * which the endpoint's caller leaves unmodified).
+ */
 export function toIncomingResponse(message: CoapMessage, payload: Uint8Array): CoapIncomingResponse {
-  const contentFormat = firstOption(message.options, OptionNumber.ContentFormat);
   return {
     code: responseCodeOf(message.code),
-    contentFormat: contentFormat === undefined ? undefined : decodeUintOption(contentFormat.value, 2),
+    contentFormat: contentFormatOf(message.options),
     payload: Uint8Array.from(payload),
-    locationPath: message.options
-      .filter((option) => option.number === OptionNumber.LocationPath)
-      .map((option) => decoder.decode(option.value)),
-    options: message.options.map((option) => ({
-      number: option.number,
-      value: Uint8Array.from(option.value),
-    })),
+    locationPath: locationPathOf(message.options),
+    options: message.options,
   };
 }
 
-function invalid(summary: string, reason: string): CodedError {
-  return new CodedError('COAP_MESSAGE_INVALID', `CoAP ${summary}: ${reason}`);
+/** "GET /3303/0/5700", for error messages. */
+export function requestSummary(request: CoapOutgoingRequest): string {
+  return `${request.method} /${request.uriPath.join('/')}`;
 }
 
-/** What differs for the first message of a request: an observation's registration or deregistration. */
-export interface FirstMessageOptions {
-  /** Options only the first message carries (Observe: RFC 7959 §2.6 leaves it off the Block2 follow-ups). */
-  readonly options: readonly CoapOption[];
-  /** Sends the first message (with the observation's own token); the follow-ups use `settings.exchange`. */
-  readonly exchange: (message: RequestMessage) => Promise<CoapMessage>;
+function invalid(request: CoapOutgoingRequest, reason: string): CodedError {
+  return new CodedError('COAP_MESSAGE_INVALID', `CoAP ${requestSummary(request)}: ${reason}`);
 }
 
 /**
  * One request as the client engine sees it: sent in Block1 blocks when the body does not fit one
  * datagram (RFC 7959 §2.5, following a smaller block size the server asks for), and with the
  * Block2 blocks of a large response fetched and joined (§2.4, ETag checked across blocks).
- * `first` (observe registration and deregistration) needs a body that fits one block.
  */
 export async function performBlockwiseRequest(
   settings: BlockwiseRequestSettings,
   request: CoapOutgoingRequest,
-  first?: FirstMessageOptions,
 ): Promise<CoapIncomingResponse> {
   const code = codeOfMethod(request.method);
-  const summary = `${request.method} /${request.uriPath.join('/')}`;
-  if (code === undefined) throw invalid(summary, `unknown method "${String(request.method)}"`);
+  if (code === undefined) throw invalid(request, `unknown method "${String(request.method)}"`);
   const confirmable = request.confirmable ?? true;
   const base = requestOptions(request);
   const body = request.payload ?? EMPTY_BYTES;
-  const message = (options: CoapOption[], payload: Uint8Array): RequestMessage => ({
-    code,
-    options,
-    payload,
-    confirmable,
-    summary,
-  });
 
   let szx = settings.szx;
-  const firstOptions = first?.options ?? [];
   const fitsOneDatagram =
     body.length <= blockSizeOf(szx) &&
-    encodedMessageSize([...base, ...firstOptions], body.length, TOKEN_BYTES_MAX) <= settings.maxDatagramSize;
+    encodedMessageSize(base, body.length, TOKEN_BYTES_MAX) <= settings.maxDatagramSize;
   let response: CoapMessage;
-  if (first !== undefined) {
-    if (!fitsOneDatagram) throw invalid(summary, 'an Observe request must fit one datagram');
-    response = await first.exchange(message([...base, ...firstOptions], body));
-  } else if (fitsOneDatagram) {
-    response = await settings.exchange(message(base, body));
+  if (fitsOneDatagram) {
+    response = await settings.exchange({ code, options: base, payload: body, confirmable, request });
   } else {
     // the largest block that fits one datagram with the Block1 (3 bytes) and Size1 (4 bytes) options
     const worstCase = [
@@ -139,7 +143,8 @@ export async function performBlockwiseRequest(
       const more = end < body.length;
       const options: CoapOption[] = [...base, encodeBlockOption(OptionNumber.Block1, { num, more, szx })];
       if (num === 0) options.push(uintOption(OptionNumber.Size1, body.length));
-      response = await settings.exchange(message(options, body.subarray(offset, end)));
+      const payload = body.subarray(offset, end);
+      response = await settings.exchange({ code, options, payload, confirmable, request });
       if (!more || response.code !== ResponseCode.Continue) break;
       const acknowledged = blockOf(response, OptionNumber.Block1);
       // the server may ask for smaller blocks: continue at the same offset with its size
@@ -147,6 +152,10 @@ export async function performBlockwiseRequest(
       offset = end;
     }
   }
+  if (!isResponseCode(response.code)) throw invalid(request, 'the response has no response code');
+  // the usual case without an async step more: the whole response in one message
+  if (blockOf(response, OptionNumber.Block2)?.more !== true)
+    return toIncomingResponse(response, response.payload);
   return completeBlock2(settings, request, response);
 }
 
@@ -162,9 +171,8 @@ export async function completeBlock2(
   first: CoapMessage,
 ): Promise<CoapIncomingResponse> {
   const code = codeOfMethod(request.method);
-  const summary = `${request.method} /${request.uriPath.join('/')}`;
-  if (code === undefined) throw invalid(summary, `unknown method "${String(request.method)}"`);
-  if (!isResponseCode(first.code)) throw invalid(summary, 'the response has no response code');
+  if (code === undefined) throw invalid(request, `unknown method "${String(request.method)}"`);
+  if (!isResponseCode(first.code)) throw invalid(request, 'the response has no response code');
 
   let block2 = blockOf(first, OptionNumber.Block2);
   if (block2 === undefined || !block2.more) return toIncomingResponse(first, first.payload);
@@ -178,7 +186,7 @@ export async function completeBlock2(
   while (block2.more) {
     const next = block2.num + 1;
     if (received > settings.maxResponseBodyBytes) {
-      throw invalid(summary, `response body exceeds ${settings.maxResponseBodyBytes} bytes`);
+      throw invalid(request, `response body exceeds ${settings.maxResponseBodyBytes} bytes`);
     }
     const options = [
       ...base,
@@ -189,24 +197,24 @@ export async function completeBlock2(
       options,
       payload: request.method === 'FETCH' ? body : EMPTY_BYTES,
       confirmable,
-      summary,
+      request,
     });
     const got = blockOf(blockResponse, OptionNumber.Block2);
     if (blockResponse.code !== first.code || got === undefined) {
-      throw invalid(summary, `block ${next} answered ${responseCodeOf(blockResponse.code)} without Block2`);
+      throw invalid(request, `block ${next} answered ${responseCodeOf(blockResponse.code)} without Block2`);
     }
     if (!sameBytes(firstOption(blockResponse.options, OptionNumber.ETag)?.value, etag)) {
-      throw invalid(summary, 'the representation changed during the block-wise transfer (ETag differs)');
+      throw invalid(request, 'the representation changed during the block-wise transfer (ETag differs)');
     }
     if (got.num * blockSizeOf(got.szx) !== received) {
-      throw invalid(summary, `block ${got.num} does not continue at byte ${received}`);
+      throw invalid(request, `block ${got.num} does not continue at byte ${received}`);
     }
     chunks.push(Uint8Array.from(blockResponse.payload));
     received += blockResponse.payload.length;
     block2 = got;
   }
   if (received > settings.maxResponseBodyBytes) {
-    throw invalid(summary, `response body exceeds ${settings.maxResponseBodyBytes} bytes`);
+    throw invalid(request, `response body exceeds ${settings.maxResponseBodyBytes} bytes`);
   }
   const payload = new Uint8Array(received);
   let pos = 0;

@@ -9,7 +9,7 @@
  * observe is broken: notifications go out typed ACK and an RST to them is not matched), never send
  * notifications block-wise, and have unbounded caches without drop counters. LwM2M needs all of
  * that, and message IDs that are provably never reused towards a peer within EXCHANGE_LIFETIME.
- * So this endpoint owns the exchange layer and uses only node-coap's wire codec (coap-packet).
+ * So this endpoint owns the exchange layer, and the wire codec too (message/coap-message-codec.ts).
  */
 
 import type { Clock } from '@lwm2m-adapters/kit';
@@ -32,7 +32,7 @@ import { ExchangeDeduplicator } from '../exchange/exchange-deduplicator.js';
 import { MessageIdAllocator } from '../exchange/message-id-allocator.js';
 import { OutgoingRequests } from '../exchange/outgoing-requests.js';
 import { type CoapRequestHandler, RequestResponder } from '../exchange/request-responder.js';
-import { TokenAllocator } from '../exchange/token-allocator.js';
+import { TokenAllocator, tokenKeyOf } from '../exchange/token-allocator.js';
 import type { TransmissionParameters } from '../exchange/transmission-parameters.js';
 import { blockSizeOf } from '../message/block-option.js';
 import { type CoapMessage, emptyMessage, isRequestCode, isResponseCode } from '../message/coap-message.js';
@@ -517,6 +517,15 @@ export class CoapEndpoint implements Disposable {
    * hold: ACK a CON (before the notification is delivered); RST one nobody waits for.
    */
   #handleResponse(message: CoapMessage, peer: PeerAddress, peerKey: string): void {
+    const tokenKey = tokenKeyOf(message.token);
+    // A notification of an observation we hold: the Observe-number rule (RFC 7641 §3.4) drops a
+    // duplicate as not newer, so no exchange is remembered for it; a CON one is ACKed (again).
+    const notification = this.#observer.notification(peerKey, tokenKey, message);
+    if (notification !== undefined) {
+      if (message.type === 'CON') this.#ctx.send(emptyMessage('ACK', message.messageId), peer);
+      notification();
+      return;
+    }
     const earlier = this.#deduplicator.find(peerKey, message.messageId);
     if (earlier !== undefined) {
       this.#counters.duplicates++;
@@ -529,8 +538,8 @@ export class CoapEndpoint implements Disposable {
       message.messageId,
       confirmable ? this.#params.exchangeLifetimeMs : this.#params.nonLifetimeMs,
     );
-    const answered = this.#requests.handleResponse(peerKey, message);
-    const deliver = answered ? undefined : this.#observer.accept(peerKey, message);
+    const answered = this.#requests.handleResponse(peerKey, tokenKey, message);
+    const deliver = answered ? undefined : this.#observer.accept(peerKey, tokenKey, message);
     const matched = answered || deliver !== undefined;
     if (!matched) this.#counters.dropped.unmatchedResponse++;
     if (confirmable || !matched) {

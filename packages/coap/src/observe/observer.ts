@@ -1,8 +1,12 @@
 import { CodedError } from '@lwm2m-adapters/errors';
 import {
   type BlockwiseRequestSettings,
+  blockOf,
   completeBlock2,
-  performBlockwiseRequest,
+  contentFormatOf,
+  locationPathOf,
+  requestOptions,
+  requestSummary,
   toIncomingResponse,
 } from '../blockwise/blockwise-request.js';
 import type {
@@ -18,8 +22,8 @@ import type { EndpointContext } from '../endpoint/endpoint-context.js';
 import { describePeer } from '../endpoint/peer-key.js';
 import type { RequestMessage } from '../exchange/outgoing-requests.js';
 import { type TokenAllocator, tokenKeyOf } from '../exchange/token-allocator.js';
-import { decodeBlockOption } from '../message/block-option.js';
-import { type CoapMessage, codeClass } from '../message/coap-message.js';
+import { codeOfMethod, responseCodeOf } from '../message/coap-codes.js';
+import { type CoapMessage, codeClass, EMPTY_BYTES } from '../message/coap-message.js';
 import { decodeUintOption, firstOption, OptionNumber, uintOption } from '../message/coap-options.js';
 import { isNewerNotification } from './observe-sequence.js';
 
@@ -47,15 +51,17 @@ export interface ObserverParts {
 
 type Phase = 'starting' | 'established' | 'cancelling' | 'ended';
 
-interface HeldObservation {
+export interface HeldObservation {
   readonly peer: PeerAddress;
   readonly peerKey: string;
   readonly key: string;
   readonly token: Uint8Array;
   readonly request: CoapObserveRequest;
   readonly onNotification: CoapNotificationListener;
-  readonly resolveEnded: (reason: CoapObservationEnd) => void;
   phase: Phase;
+  /** Set when the observation is over; `ended` promises wait for it (created only when asked for). */
+  endReason: CoapObservationEnd | undefined;
+  endWaiters: ((reason: CoapObservationEnd) => void)[] | undefined;
   /** Observe number and reception time of the last response accepted (RFC 7641 §3.4). */
   sequence: number;
   receivedAt: number;
@@ -66,6 +72,10 @@ interface HeldObservation {
 }
 
 const NOTHING_TO_DELIVER = () => {};
+
+function describeObserve(request: CoapObserveRequest, peer: PeerAddress): string {
+  return `CoAP ${requestSummary(request)} to ${describePeer(peer)}`;
+}
 
 function observeNumberOf(message: CoapMessage): number | undefined {
   const option = firstOption(message.options, OptionNumber.Observe);
@@ -82,34 +92,35 @@ class ObservationHandle implements CoapObservation {
   readonly token: Uint8Array;
   readonly response: CoapIncomingResponse;
   readonly observing: boolean;
-  readonly ended: Promise<CoapObservationEnd>;
-  readonly #cancel: (options: CoapCancelOptions) => Promise<CoapIncomingResponse | undefined>;
+  readonly #observer: Observer;
+  readonly #held: HeldObservation;
+  #ended: Promise<CoapObservationEnd> | undefined;
 
-  constructor(
-    held: HeldObservation,
-    response: CoapIncomingResponse,
-    ended: Promise<CoapObservationEnd>,
-    cancel: (options: CoapCancelOptions) => Promise<CoapIncomingResponse | undefined>,
-  ) {
+  constructor(observer: Observer, held: HeldObservation, response: CoapIncomingResponse) {
     this.peer = held.peer;
-    this.token = Uint8Array.from(held.token);
+    this.token = held.token;
     this.response = response;
     this.observing = held.phase === 'established';
-    this.ended = ended;
-    this.#cancel = cancel;
+    this.#observer = observer;
+    this.#held = held;
+  }
+
+  get ended(): Promise<CoapObservationEnd> {
+    this.#ended ??= this.#observer.ended(this.#held);
+    return this.#ended;
   }
 
   cancel(options: CoapCancelOptions = {}): Promise<CoapIncomingResponse | undefined> {
-    return this.#cancel(options);
+    return this.#observer.cancel(this.#held, options);
   }
 
   [Symbol.dispose](): void {
-    void this.#cancel({ active: false });
+    void this.#observer.cancel(this.#held, { active: false });
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
     try {
-      await this.#cancel({ active: true });
+      await this.#observer.cancel(this.#held, { active: true });
     } catch {
       // forgotten locally all the same; the next notification gets RST
     }
@@ -153,24 +164,24 @@ export class Observer {
     onNotification: CoapNotificationListener,
     deadlineAt: number | undefined,
   ): Promise<CoapObservation> {
-    const summary = `CoAP ${String(request.method)} /${request.uriPath.join('/')} to ${describePeer(peer)}`;
     const counters = this.#ctx.counters;
-    if (this.#ctx.closed) throw new CodedError('TRANSPORT_CLOSED', `${summary}: endpoint closed`);
+    if (this.#ctx.closed)
+      throw new CodedError('TRANSPORT_CLOSED', `${describeObserve(request, peer)}: endpoint closed`);
     if (request.method !== 'GET' && request.method !== 'FETCH') {
-      throw new CodedError('COAP_MESSAGE_INVALID', `${summary}: only GET and FETCH can observe`);
+      throw new CodedError(
+        'COAP_MESSAGE_INVALID',
+        `${describeObserve(request, peer)}: only GET and FETCH can observe`,
+      );
     }
     if (this.#held.size >= this.#ctx.limits.maxObserving) {
       counters.observing.refused++;
       throw new CodedError(
         'QUEUE_FULL',
-        `${summary}: ${this.#held.size} observations already held (limit maxObserving)`,
+        `${describeObserve(request, peer)}: ${this.#held.size} observations already held (limit maxObserving)`,
       );
     }
+    const code = codeOfMethod(request.method)!;
     const token = this.#parts.tokens.allocate(peerKey);
-    let resolveEnded: (reason: CoapObservationEnd) => void = () => {};
-    const ended = new Promise<CoapObservationEnd>((resolve) => {
-      resolveEnded = resolve;
-    });
     const held: HeldObservation = {
       peer,
       peerKey,
@@ -178,8 +189,9 @@ export class Observer {
       token,
       request,
       onNotification,
-      resolveEnded,
       phase: 'starting',
+      endReason: undefined,
+      endWaiters: undefined,
       sequence: 0,
       receivedAt: 0,
       generation: 0,
@@ -188,18 +200,16 @@ export class Observer {
     this.#held.set(held.key, held);
     let response: CoapIncomingResponse;
     try {
-      response = await this.#perform(held, OBSERVE_REGISTER, deadlineAt);
+      response = await this.#perform(held, code, OBSERVE_REGISTER, deadlineAt);
     } catch (error) {
       this.#end(held, 'not-accepted');
       throw error;
     }
-    const handle = () =>
-      new ObservationHandle(held, response, ended, (options) => this.#cancel(held, options));
-    if (held.phase !== 'starting') return handle(); // the endpoint closed meanwhile
+    if (held.phase !== 'starting') return new ObservationHandle(this, held, response); // closed meanwhile
     const observe = observeNumberOfResponse(response);
     if (!response.code.startsWith('2.') || observe === undefined) {
       this.#end(held, 'not-accepted');
-      return handle();
+      return new ObservationHandle(this, held, response);
     }
     held.phase = 'established';
     held.sequence = observe;
@@ -213,7 +223,30 @@ export class Observer {
         if (held.phase === 'established') this.#accept(held, early.message, early.receivedAt)();
       });
     }
-    return handle();
+    return new ObservationHandle(this, held, response);
+  }
+
+  /** Settles when `held` is over (at once when it is). */
+  ended(held: HeldObservation): Promise<CoapObservationEnd> {
+    const reason = held.endReason;
+    if (reason !== undefined) return Promise.resolve(reason);
+    return new Promise((resolve) => {
+      held.endWaiters ??= [];
+      held.endWaiters.push(resolve);
+    });
+  }
+
+  /**
+   * The fast path for the bulk of the traffic: a 2.xx response with Observe on the token of an
+   * established observation. Its delivery (a no-op when it is not newer), to run after the endpoint
+   * ACKed a CON; undefined for anything else, which goes through `accept` after de-duplication
+   * and the outstanding requests.
+   */
+  notification(peerKey: string, tokenKey: string, message: CoapMessage): (() => void) | undefined {
+    const held = this.#held.get(`${peerKey}#${tokenKey}`);
+    if (held === undefined || held.phase !== 'established') return undefined;
+    if (codeClass(message.code) !== 2 || observeNumberOf(message) === undefined) return undefined;
+    return this.#accept(held, message, this.#ctx.clock.now());
   }
 
   /**
@@ -221,8 +254,8 @@ export class Observer {
    * is no observation of ours (the endpoint answers RST); otherwise the delivery to run after the
    * endpoint acknowledged a CON (a no-op for a notification that is dropped).
    */
-  accept(peerKey: string, message: CoapMessage): (() => void) | undefined {
-    const held = this.#held.get(`${peerKey}#${tokenKeyOf(message.token)}`);
+  accept(peerKey: string, tokenKey: string, message: CoapMessage): (() => void) | undefined {
+    const held = this.#held.get(`${peerKey}#${tokenKey}`);
     if (held === undefined) return undefined;
     const now = this.#ctx.clock.now();
     switch (held.phase) {
@@ -242,16 +275,34 @@ export class Observer {
     for (const held of [...this.#held.values()]) this.#end(held, 'closed');
   }
 
-  #perform(
+  /**
+   * The registration (Observe=0) or deregistration (Observe=1) request: one datagram on the
+   * observation's token (COAP_MESSAGE_INVALID when it does not fit), then the Block2 blocks of a
+   * large response fetched without Observe (RFC 7959 §2.6).
+   */
+  async #perform(
     held: HeldObservation,
+    code: number,
     observe: number,
     deadlineAt: number | undefined,
   ): Promise<CoapIncomingResponse> {
-    const { peer, peerKey, token } = held;
-    return performBlockwiseRequest(this.#parts.blockwise(peer, peerKey, deadlineAt), held.request, {
-      options: [uintOption(OptionNumber.Observe, observe)],
-      exchange: (message) => this.#parts.exchange(peer, peerKey, message, deadlineAt, token),
-    });
+    const { peer, peerKey, token, request } = held;
+    const message = await this.#parts.exchange(
+      peer,
+      peerKey,
+      {
+        code,
+        options: requestOptions(request, uintOption(OptionNumber.Observe, observe)),
+        payload: request.payload ?? EMPTY_BYTES,
+        confirmable: request.confirmable ?? true,
+        request,
+      },
+      deadlineAt,
+      token,
+    );
+    if (blockOf(message, OptionNumber.Block2)?.more !== true)
+      return toIncomingResponse(message, message.payload);
+    return completeBlock2(this.#parts.blockwise(peer, peerKey, deadlineAt), request, message);
   }
 
   /** A notification before the first response was handled: keep the newest (a final one wins). */
@@ -291,10 +342,18 @@ export class Observer {
     }
     const generation = ++held.generation;
     const confirmable = message.type === 'CON';
-    const block2Option = firstOption(message.options, OptionNumber.Block2);
-    const block2 = block2Option === undefined ? undefined : decodeBlockOption(block2Option.value);
+    const block2 = blockOf(message, OptionNumber.Block2);
     if (block2 === undefined || !block2.more) {
-      const notification = { ...toIncomingResponse(message, message.payload), observe, confirmable };
+      const notification: CoapNotification = {
+        code: responseCodeOf(message.code),
+        contentFormat: contentFormatOf(message.options),
+        // a view, like the options: the endpoint's caller never reuses a datagram it handed over
+        payload: message.payload,
+        locationPath: locationPathOf(message.options),
+        options: message.options,
+        observe,
+        confirmable,
+      };
       return () => this.#deliver(held, notification);
     }
     if (block2.num !== 0) {
@@ -325,10 +384,8 @@ export class Observer {
     }
   }
 
-  async #cancel(
-    held: HeldObservation,
-    options: CoapCancelOptions,
-  ): Promise<CoapIncomingResponse | undefined> {
+  /** Cancels `held` (see CoapCancelOptions); undefined when passive or already over. */
+  async cancel(held: HeldObservation, options: CoapCancelOptions): Promise<CoapIncomingResponse | undefined> {
     if (held.phase !== 'established') return undefined;
     if (options.active !== true) {
       this.#end(held, 'cancelled');
@@ -340,7 +397,7 @@ export class Observer {
     try {
       // RFC 7641 §3.6: same token and options as the registration, Observe=1. A notification that
       // arrives as a separate response before the deregistration's answer settles it instead.
-      return await this.#perform(held, OBSERVE_DEREGISTER, deadlineAt);
+      return await this.#perform(held, codeOfMethod(held.request.method)!, OBSERVE_DEREGISTER, deadlineAt);
     } finally {
       this.#end(held, 'cancelled');
     }
@@ -352,6 +409,9 @@ export class Observer {
     held.early = undefined;
     if (this.#held.get(held.key) === held) this.#held.delete(held.key);
     this.#parts.tokens.release(held.peerKey, held.token);
-    held.resolveEnded(reason);
+    held.endReason = reason;
+    const waiters = held.endWaiters;
+    held.endWaiters = undefined;
+    if (waiters !== undefined) for (const resolve of waiters) resolve(reason);
   }
 }
