@@ -28,6 +28,8 @@ import {
   formatNotificationAttributes,
   type NotificationAttributes,
 } from './requests/notification-attributes.js';
+import { ReceivedNotification } from './requests/received-notification.js';
+import { toResponse } from './requests/responses.js';
 import { HeldServerObservation, ServerObservations } from './requests/server-observations.js';
 import type {
   ContentResponse,
@@ -40,7 +42,6 @@ import type {
   ReadOptions,
   RegistrationTarget,
   RequestOptions,
-  ServerNotification,
   ServerObservation,
   WriteOptions,
 } from './server-types.js';
@@ -83,7 +84,6 @@ const WRITE_FORMATS: readonly number[] = [
 ];
 
 const utf8 = new TextEncoder();
-const utf8Decoder = new TextDecoder();
 
 function randomId(): string {
   const bytes = globalThis.crypto.getRandomValues(new Uint8Array(10));
@@ -97,15 +97,6 @@ function failure(code: CoapCode, reason: string): CoapOutgoingResponse {
 }
 
 const toPath = (path: string | LwM2mPath) => (typeof path === 'string' ? LwM2mPath.parse(path) : path);
-
-function toResponse(response: CoapIncomingResponse): Lwm2mResponse {
-  const success = response.code.startsWith('2.');
-  return {
-    code: response.code,
-    success,
-    diagnostic: success || response.payload.length === 0 ? undefined : utf8Decoder.decode(response.payload),
-  };
-}
 
 /**
  * A socket-free LwM2M 1.1 server engine on a CoAP endpoint port. It answers the registration
@@ -296,28 +287,35 @@ export class Lwm2mServer {
   ): Promise<ObserveResponse> {
     const registration = this.#current(target);
     const parsed = toPath(path);
-    const request = this.#get(registration, parsed, options.format);
-    const holder: { observation: HeldServerObservation | undefined } = { observation: undefined };
-    const onNotification = options.onNotification;
+    const observation = new HeldServerObservation(
+      registration,
+      parsed,
+      options.format,
+      options.onNotification,
+      this.#forgetObservation,
+    );
+    // the endpoint delivers no notification before its observe() resolved: `attach` comes first
     const coap = await this.#port.observe(
       registration.peer,
-      request,
-      (notification) => {
-        // the endpoint delivers nothing before its observe() resolved, so the holder is set
-        if (holder.observation !== undefined) this.#notify(holder.observation, notification, onNotification);
-      },
+      this.#get(registration, parsed, options.format),
+      (notification) => this.#notify(observation, notification),
       this.#timeout(options),
     );
-    const content = this.#content(coap.response, parsed, options.format);
-    if (!coap.observing) return { ...content, observation: undefined };
-    const observation = new HeldServerObservation(registration, parsed, options.format, coap, toResponse);
-    holder.observation = observation;
-    if (this.#store.byId(registration.id) === undefined) {
-      observation.drop('deregistered'); // the client went away while the Observe was out
-    } else {
-      this.#observations.add(observation);
+    if (!coap.observing)
+      return { ...this.#content(coap.response, parsed, options.format), observation: undefined };
+    observation.attach(coap);
+    let content: ContentResponse;
+    try {
+      content = this.#content(coap.response, parsed, options.format);
+    } catch (error) {
+      void observation.cancel(); // the caller gets no handle: nobody could cancel it later
+      throw error;
     }
-    return { ...content, observation };
+    this.#observations.add(observation);
+    // the client went away while the Observe was out
+    if (this.#store.byId(registration.id) === undefined) observation.drop('deregistered');
+    const { code, success, diagnostic, node, contentFormat } = content;
+    return { code, success, diagnostic, node, contentFormat, observation };
   }
 
   /**
@@ -511,13 +509,15 @@ export class Lwm2mServer {
 
   /** A response with content: the node of a 2.05 is decoded (a payload that does not decode throws). */
   #content(response: CoapIncomingResponse, path: LwM2mPath, accept: number | undefined): ContentResponse {
-    const base = toResponse(response);
-    if (response.code !== '2.05') return { ...base, node: undefined, contentFormat: response.contentFormat };
+    const { code, success, diagnostic } = toResponse(response);
+    if (code !== '2.05')
+      return { code, success, diagnostic, node: undefined, contentFormat: response.contentFormat };
     const format = response.contentFormat ?? accept;
     if (format === undefined) {
       throw new CodedError('CODEC_UNSUPPORTED_FORMAT', `the 2.05 for ${path} names no Content-Format`);
     }
-    return { ...base, node: this.#codecs.decode(response.payload, path, format), contentFormat: format };
+    const node = this.#codecs.decode(response.payload, path, format);
+    return { code, success, diagnostic, node, contentFormat: format };
   }
 
   #writeFormat(registration: Registration, node: LwM2mNode): number {
@@ -527,46 +527,16 @@ export class Lwm2mServer {
     return registration.lwm2mVersion === '1.0' ? ContentFormat.TLV : ContentFormat.SENML_CBOR;
   }
 
-  #notify(
-    observation: HeldServerObservation,
-    notification: CoapNotification,
-    listener: ((notification: ServerNotification) => void) | undefined,
-  ): void {
+  readonly #forgetObservation = (observation: HeldServerObservation) =>
+    this.#observations.remove(observation);
+
+  #notify(observation: HeldServerObservation, notification: CoapNotification): void {
+    if (notification.observe === undefined) observation.finished();
     const registration = this.#store.byId(observation.registrationId);
     if (registration === undefined) return; // its registration ended; the observation is being dropped
     this.#counters.notifications++;
-    let node: LwM2mNode | undefined;
-    let error: CodedError | undefined;
-    const format = notification.contentFormat ?? observation.format;
-    if (notification.code === '2.05') {
-      try {
-        if (format === undefined) {
-          throw new CodedError(
-            'CODEC_UNSUPPORTED_FORMAT',
-            `a notification of ${observation.path} names no Content-Format`,
-          );
-        }
-        node = this.#codecs.decode(notification.payload, observation.path, format);
-      } catch (cause) {
-        error = isCodedError(cause)
-          ? cause
-          : new CodedError('CODEC_MALFORMED', `a notification of ${observation.path} cannot be decoded`, {
-              cause,
-            });
-      }
-    }
-    const event: ServerNotification = {
-      observation,
-      registration,
-      path: observation.path,
-      code: notification.code,
-      observe: notification.observe,
-      confirmable: notification.confirmable,
-      contentFormat: format,
-      node,
-      error,
-      payload: notification.payload,
-    };
+    const event = new ReceivedNotification(observation, registration, notification, this.#codecs);
+    const listener = observation.listener;
     if (listener !== undefined) {
       try {
         listener(event);
@@ -574,6 +544,6 @@ export class Lwm2mServer {
         this.#onListenerError(cause);
       }
     }
-    this.#events.notification.emit(event);
+    if (this.#events.notification.size > 0) this.#events.notification.emit(event);
   }
 }

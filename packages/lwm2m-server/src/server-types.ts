@@ -3,8 +3,11 @@ import type { CodedError } from '@lwm2m-adapters/errors';
 import type { LwM2mNode, LwM2mPath, TimestampedPathNode } from '@lwm2m-adapters/lwm2m-core';
 import type { DeregistrationReason, Registration } from './registration/registration.js';
 
-/** A downlink request goes to a registration, named by the object or by its endpoint name. */
-export type RegistrationTarget = Registration | string;
+/**
+ * A downlink request goes to a registration: by endpoint name, or by a registration (its id; a
+ * registration that was replaced or ended is refused, even when the endpoint registered again).
+ */
+export type RegistrationTarget = Pick<Registration, 'id' | 'endpoint'> | string;
 
 /** The outcome of a downlink request: the client's response code. */
 export interface Lwm2mResponse {
@@ -84,9 +87,9 @@ export interface ServerNotification {
   readonly observe: number | undefined;
   readonly confirmable: boolean;
   readonly contentFormat: number | undefined;
-  /** The decoded value of a 2.05 notification. */
+  /** The decoded value of a 2.05 notification (decoded on first access). */
   readonly node: LwM2mNode | undefined;
-  /** Why `node` is undefined although the code is 2.05: the payload did not decode. */
+  /** Why `node` is undefined although the code is 2.05: no Content-Format, or the payload did not decode. */
   readonly error: CodedError | undefined;
   /** The payload as received. */
   readonly payload: Uint8Array;

@@ -255,6 +255,21 @@ describe('Observe', () => {
     expect(asText(seen[0]!.payload)).toBe('warm');
   });
 
+  it('a first value that does not decode: observe() rejects and the observation is forgotten', async () => {
+    const tokens: Uint8Array[] = [];
+    const { h } = await registered((request) => {
+      tokens.push(request.token);
+      return { code: '2.05', contentFormat: 0, payload: text('warm'), observe: 1 };
+    });
+    const observed = h.server.observe('dev1', '/3303/0/5700');
+    await settle(30);
+    await expect(observed).rejects.toSatisfy((e) => isCodedError(e));
+    expect(h.server.observations()).toEqual([]);
+    const outcome = notify(h, tokens[0]!, 2, '21', true);
+    await settle(30);
+    expect(await outcome).toBe('reset');
+  });
+
   it('a 2.05 without Observe: the value, no observation', async () => {
     const { h } = await observable(null);
     const result = await exchange(h.server.observe('dev1', '/3303/0/5700'));
