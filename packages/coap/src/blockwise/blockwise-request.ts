@@ -20,7 +20,7 @@ import {
 
 export interface BlockwiseRequestSettings {
   /** Sends one request message, resolves with its response message. */
-  readonly exchange: (message: RequestMessage) => Promise<CoapMessage>;
+  exchange(message: RequestMessage): Promise<CoapMessage>;
   /** Our preferred block size exponent. */
   readonly szx: number;
   readonly maxDatagramSize: number;

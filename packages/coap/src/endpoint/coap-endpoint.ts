@@ -30,7 +30,7 @@ import type {
 import { ConfirmableTransmissions } from '../exchange/confirmable-transmissions.js';
 import { ExchangeDeduplicator } from '../exchange/exchange-deduplicator.js';
 import { MessageIdAllocator } from '../exchange/message-id-allocator.js';
-import { OutgoingRequests } from '../exchange/outgoing-requests.js';
+import { OutgoingRequests, type RequestMessage } from '../exchange/outgoing-requests.js';
 import { type CoapRequestHandler, RequestResponder } from '../exchange/request-responder.js';
 import { TokenAllocator, tokenKeyOf } from '../exchange/token-allocator.js';
 import type { TransmissionParameters } from '../exchange/transmission-parameters.js';
@@ -146,6 +146,28 @@ export interface CoapEndpointStats {
 }
 
 const SWEEP_INTERVAL_MS = 1_000;
+
+/** The messages of one request to one peer (one object, no closure: requests are frequent). */
+class PeerExchanges implements BlockwiseRequestSettings {
+  readonly maxDatagramSize: number;
+  readonly maxResponseBodyBytes: number;
+
+  constructor(
+    readonly requests: OutgoingRequests,
+    readonly peer: PeerAddress,
+    readonly peerKey: string,
+    readonly deadlineAt: number | undefined,
+    readonly szx: number,
+    limits: CoapEndpointLimits,
+  ) {
+    this.maxDatagramSize = limits.maxDatagramSize;
+    this.maxResponseBodyBytes = limits.maxResponseBodyBytes;
+  }
+
+  exchange(message: RequestMessage): Promise<CoapMessage> {
+    return this.requests.exchange(this.peer, this.peerKey, message, this.deadlineAt);
+  }
+}
 
 export class CoapEndpoint implements Disposable {
   readonly #sink: DatagramSink;
@@ -287,9 +309,11 @@ export class CoapEndpoint implements Disposable {
     this.#maybeSweep();
     const peerKey = peerKeyOf(peer);
     const deadlineAt = options.timeoutMs === undefined ? undefined : this.#clock.now() + options.timeoutMs;
-    const perform = () =>
-      performBlockwiseRequest(this.#blockwiseSettings(peer, peerKey, deadlineAt), request);
-    if ((request.payload?.length ?? 0) <= blockSizeOf(this.#szx)) return perform();
+    const settings = this.#blockwiseSettings(peer, peerKey, deadlineAt);
+    if ((request.payload?.length ?? 0) <= blockSizeOf(this.#szx)) {
+      return performBlockwiseRequest(settings, request);
+    }
+    const perform = () => performBlockwiseRequest(settings, request);
     // A body that may go in Block1 blocks: a server tells concurrent block-wise transfers to one
     // resource apart only by peer, method and URI (RFC 7959 §2.4; no Request-Tag here), so two at
     // once would interleave their blocks. They go one after the other (the deadline still runs).
@@ -415,12 +439,7 @@ export class CoapEndpoint implements Disposable {
     peerKey: string,
     deadlineAt: number | undefined,
   ): BlockwiseRequestSettings {
-    return {
-      exchange: (message) => this.#requests.exchange(peer, peerKey, message, deadlineAt),
-      szx: this.#szx,
-      maxDatagramSize: this.#limits.maxDatagramSize,
-      maxResponseBodyBytes: this.#limits.maxResponseBodyBytes,
-    };
+    return new PeerExchanges(this.#requests, peer, peerKey, deadlineAt, this.#szx, this.#limits);
   }
 
   #context(random: () => number): EndpointContext {

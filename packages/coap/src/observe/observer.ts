@@ -280,14 +280,14 @@ export class Observer {
    * observation's token (COAP_MESSAGE_INVALID when it does not fit), then the Block2 blocks of a
    * large response fetched without Observe (RFC 7959 §2.6).
    */
-  async #perform(
+  #perform(
     held: HeldObservation,
     code: number,
     observe: number,
     deadlineAt: number | undefined,
   ): Promise<CoapIncomingResponse> {
     const { peer, peerKey, token, request } = held;
-    const message = await this.#parts.exchange(
+    const registration = this.#parts.exchange(
       peer,
       peerKey,
       {
@@ -300,9 +300,11 @@ export class Observer {
       deadlineAt,
       token,
     );
-    if (blockOf(message, OptionNumber.Block2)?.more !== true)
-      return toIncomingResponse(message, message.payload);
-    return completeBlock2(this.#parts.blockwise(peer, peerKey, deadlineAt), request, message);
+    return registration.then((message) =>
+      blockOf(message, OptionNumber.Block2)?.more === true
+        ? completeBlock2(this.#parts.blockwise(peer, peerKey, deadlineAt), request, message)
+        : toIncomingResponse(message, message.payload),
+    );
   }
 
   /** A notification before the first response was handled: keep the newest (a final one wins). */
