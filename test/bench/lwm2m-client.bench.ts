@@ -1,24 +1,19 @@
 /**
- * LwM2M client engine over CoAP/UDP on loopback (CoapEndpoint + UdpTransport), against a tiny
- * in-process LwM2M "server" (a second CoapEndpoint + UdpTransport) and against the Leshan demo server:
+ * LwM2M client engine over CoAP/UDP on loopback (CoapEndpoint + UdpTransport), against an
+ * in-process LwM2M server (the lwm2m-server engine on a second CoapEndpoint + UdpTransport) and
+ * against the Leshan demo server:
  *  - cached-resource reads/s with 16 requests in flight, latency, CPU µs per read;
  *  - CPU µs per notification (end to end, and the client side alone with a discarding sink);
  *  - registration round trip (start() -> registered).
  * Client and in-process server share this process, so CPU figures cover both sides.
  */
 
-import {
-  CoapEndpoint,
-  type CoapIncomingRequest,
-  type CoapOutgoingResponse,
-  type DatagramSink,
-  type PeerAddress,
-} from '@lwm2m-adapters/coap';
+import { CoapEndpoint, type DatagramSink, type PeerAddress } from '@lwm2m-adapters/coap';
 import { endpointLink, LwM2mClient } from '@lwm2m-adapters/lwm2m-client';
 import { ObjectRegistry } from '@lwm2m-adapters/lwm2m-core';
+import { Lwm2mServer } from '@lwm2m-adapters/lwm2m-server';
 import { UdpTransport } from '@lwm2m-adapters/transport-node';
 import { startLeshanServer } from '../peers/leshan.js';
-import { coapPayloadOffset } from './coap-payload-offset.js';
 
 const registry = ObjectRegistry.withOmaObjects();
 const HOST = '127.0.0.1';
@@ -41,120 +36,53 @@ function median(values: number[]): number {
 const cpuMicros = (u: NodeJS.CpuUsage) => u.user + u.system;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** The server's hand-made Observe token (the endpoint's `request()` cannot carry Observe). */
-const OBSERVE_TOKEN = Uint8Array.of(0xb0, 0x0b, 0x5e, 0x12);
-
-/** CON GET Observe=0 /3303/0/5700, Accept text/plain, as raw bytes. */
-function observeRequest(messageId: number): Uint8Array {
-  const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
-  return Uint8Array.from([
-    0x40 | OBSERVE_TOKEN.length,
-    0x01, // GET
-    messageId >> 8,
-    messageId & 0xff,
-    ...OBSERVE_TOKEN,
-    0x60, // Observe (6), empty = 0
-    0x54,
-    ...ascii('3303'), // Uri-Path (11)
-    0x01,
-    ...ascii('0'),
-    0x04,
-    ...ascii('5700'),
-    0x60, // Accept (17), empty = 0 (text/plain)
-  ]);
-}
-
-interface RawResponse {
-  readonly type: number;
-  readonly code: number;
-  readonly messageId: number;
-  readonly payload: string;
-}
-
-/** Header, token check and payload of a datagram carrying the observe token; undefined otherwise. */
-function parseObserveResponse(d: Uint8Array): RawResponse | undefined {
-  const tkl = d[0]! & 0x0f;
-  if (tkl !== OBSERVE_TOKEN.length || d.length < 4 + tkl) return undefined;
-  for (let i = 0; i < tkl; i++) if (d[4 + i] !== OBSERVE_TOKEN[i]) return undefined;
-  if (d[1]! >> 5 < 2) return undefined; // only responses, never a request with the same token
-  const payload = Buffer.from(d.subarray(coapPayloadOffset(d))).toString('latin1');
-  return { type: (d[0]! >> 4) & 3, code: d[1]!, messageId: (d[2]! << 8) | d[3]!, payload };
-}
-
 /**
- * The in-process LwM2M "server": answers Register (2.01 rd/<n>), Update (2.04) and De-register
- * (2.02); GET requests go through its endpoint's `request()`; the Observe request and the
- * notifications bypass the endpoint (raw bytes), because `request()` cannot observe.
+ * The in-process LwM2M server: the lwm2m-server engine on its own CoapEndpoint + UdpTransport. It
+ * answers Register (2.01), Update (2.04) and De-register (2.02); the read benchmark sends its GETs
+ * through the endpoint's `request()`; the notification benchmark observes through the engine
+ * (notifications acknowledged when CON, dropped when older than the last) and counts them.
  */
 class MiniServer {
-  readonly registrations: PeerAddress[] = [];
   notifications = 0;
   lastNotification = '';
-  #observeAck: ((r: RawResponse) => void) | undefined;
   #notificationWaiter: (() => void) | undefined;
+  readonly #decoder = new TextDecoder();
 
   private constructor(
     readonly transport: UdpTransport,
     readonly endpoint: CoapEndpoint,
+    readonly server: Lwm2mServer,
   ) {}
 
   static async start(): Promise<MiniServer> {
     const transport = await UdpTransport.open({ host: HOST });
     const endpoint = new CoapEndpoint({ sink: transport, limits: { maxOutstandingRequests: 64 } });
-    const server = new MiniServer(transport, endpoint);
-    endpoint.onRequest((request) => server.#handle(request));
-    transport.setReceiver({
-      receive: (datagram, peer) => {
-        const observed = parseObserveResponse(datagram);
-        if (observed === undefined) {
-          endpoint.receive(datagram, peer);
-          return;
-        }
-        if (observed.type === 2) {
-          server.#observeAck?.(observed);
-          return;
-        }
-        // a notification (NON, or CON which we ACK)
-        if (observed.type === 0) {
-          transport.send(Uint8Array.of(0x60, 0x00, observed.messageId >> 8, observed.messageId & 0xff), peer);
-        }
-        server.notifications++;
-        server.lastNotification = observed.payload;
-        const waiter = server.#notificationWaiter;
-        server.#notificationWaiter = undefined;
-        waiter?.();
-      },
-    });
-    return server;
+    transport.setReceiver(endpoint);
+    return new MiniServer(transport, endpoint, new Lwm2mServer({ endpoint, model: registry }));
   }
 
   get peer(): PeerAddress {
     return this.transport.localAddress;
   }
 
-  #handle(request: CoapIncomingRequest): CoapOutgoingResponse {
-    if (request.method === 'POST' && request.uriPath.length === 1 && request.uriPath[0] === 'rd') {
-      this.registrations.push(request.peer);
-      return { code: '2.01', locationPath: ['rd', String(this.registrations.length)] };
-    }
-    if (request.method === 'POST') return { code: '2.04' };
-    if (request.method === 'DELETE') return { code: '2.02' };
-    return { code: '4.04' };
-  }
-
-  /** Sends GET Observe=0 to the client and waits for the piggy-backed 2.05. */
-  async observe(client: PeerAddress): Promise<RawResponse> {
-    const acked = new Promise<RawResponse>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no answer to the Observe request')), 5_000);
-      this.#observeAck = (r) => {
-        clearTimeout(timer);
-        resolve(r);
-      };
+  /** Observes /3303/0/5700 (Accept text/plain) of the client registered as `endpointName`. */
+  async observe(endpointName: string): Promise<void> {
+    const result = await this.server.observe(endpointName, '/3303/0/5700', {
+      format: 0,
+      timeoutMs: 5_000,
+      onNotification: (notification) => {
+        this.notifications++;
+        this.lastNotification = this.#decoder.decode(notification.payload);
+        const waiter = this.#notificationWaiter;
+        this.#notificationWaiter = undefined;
+        waiter?.();
+      },
     });
-    this.transport.send(observeRequest(0x1234), client);
-    const response = await acked;
-    if (response.code !== 0x45) throw new Error(`Observe answered code 0x${response.code.toString(16)}`);
-    return response;
+    if (result.code !== '2.05' || result.observation === undefined) {
+      throw new Error(
+        `Observe answered ${result.code}${result.observation === undefined ? ' without Observe' : ''}`,
+      );
+    }
   }
 
   nextNotification(): Promise<void> {
@@ -164,6 +92,7 @@ class MiniServer {
   }
 
   async close(): Promise<void> {
+    this.server.close();
     this.endpoint.close();
     await this.transport.close();
   }
@@ -335,7 +264,7 @@ async function notifyBench(): Promise<void> {
   try {
     // End to end: changed() → NON 2.05 over UDP → counted at the server; one at a time.
     await register(e2e.client);
-    await server.observe(e2e.peer);
+    await server.observe('bench-notify');
     const path = '/3303/0/5700';
     const oneE2e = async () => {
       e2e.state.value += 1;
@@ -374,7 +303,7 @@ async function notifyBench(): Promise<void> {
 
     // Client side alone: the same path into a sink that discards (no socket, no server).
     await register(local.client);
-    await server.observe(local.peer);
+    await server.observe('bench-notify-local');
     local.sink.discard = true;
     const oneLocal = async () => {
       local.state.value += 1;

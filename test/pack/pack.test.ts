@@ -18,6 +18,7 @@ const publicPackages = [
   'packages/lwm2m-core',
   'packages/coap',
   'packages/lwm2m-client',
+  'packages/lwm2m-server',
   'packages/transport-node',
   'packages/sdk',
   'packages/mapping',
@@ -115,6 +116,37 @@ describe('npm pack', () => {
       queued: 1,
       link: 'function',
       client: 'function',
+    });
+  });
+
+  it('registers a packed LwM2M client at the packed lwm2m-server over UDP and reads it', async () => {
+    const script = `
+      import { CoapEndpoint } from '@lwm2m-adapters/coap';
+      import { ObjectRegistry } from '@lwm2m-adapters/lwm2m-core';
+      import { Lwm2mServer } from '@lwm2m-adapters/lwm2m-server';
+      import { UdpTransport } from '@lwm2m-adapters/transport-node';
+      import { endpointLink, LwM2mClient } from '@lwm2m-adapters/lwm2m-client';
+      const open = async () => { const t = await UdpTransport.open({ host: '127.0.0.1' }); const e = new CoapEndpoint({ sink: t }); t.setReceiver(e); return { t, e }; };
+      const server = await open(); const device = await open();
+      const lwm2m = new Lwm2mServer({ endpoint: server.e, model: ObjectRegistry.withOmaObjects() });
+      const registered = new Promise((resolve) => lwm2m.on('registered', (event) => resolve(event.registration)));
+      const peer = await device.t.resolvePeer('127.0.0.1', server.t.localAddress.port);
+      const client = new LwM2mClient({ endpointName: 'packed', server: { peer, shortServerId: 1, lifetime: 77 }, registry: ObjectRegistry.withOmaObjects(), link: endpointLink(device.e) });
+      client.start();
+      const registration = await registered;
+      const read = await lwm2m.read(registration, '/1/0/1', { format: 0 });
+      await client.close();
+      console.log(JSON.stringify({ endpoint: registration.endpoint, lifetime: registration.lifetime, code: read.code, value: read.node.value.value, left: lwm2m.registrations().length }));
+      lwm2m.close(); server.e.close(); device.e.close(); await Promise.all([server.t.close(), device.t.close()]);
+    `;
+    await writeFile(join(scratch, 'server-consumer.mjs'), script);
+    const { stdout } = await run(process.execPath, ['server-consumer.mjs'], { cwd: scratch });
+    expect(JSON.parse(stdout)).toEqual({
+      endpoint: 'packed',
+      lifetime: 77,
+      code: '2.05',
+      value: 77,
+      left: 0,
     });
   });
 

@@ -20,3 +20,4 @@ export {
   type TransmissionParameters,
 } from './exchange/transmission-parameters.js';
 export type { ObservationResetListener } from './observe/notification-scheduler.js';
+export type { CoapNotificationListener } from './observe/observer.js';

@@ -132,3 +132,62 @@ describe('codec framing checks (RFC 7252 §3)', () => {
     expect(decoded.ok && hexOf(decoded.message.payload)).toBe(hexOf(text('</1/0>')));
   });
 });
+
+describe('encoder (RFC 7252 §3.1), byte by byte', () => {
+  const message = (
+    options: { number: number; value: Uint8Array }[],
+    payload: Uint8Array = new Uint8Array(0),
+  ) => ({
+    type: 'NON' as const,
+    code: 0x45,
+    messageId: 0x0102,
+    token: h('aa'),
+    options,
+    payload,
+  });
+
+  it('sorts options by number, keeping repeated ones in order; no payload marker without payload', () => {
+    const bytes = encodeCoapMessage(
+      message([
+        { number: 17, value: h('') }, // Accept
+        { number: 11, value: text('a') },
+        { number: 6, value: h('05') }, // Observe
+        { number: 11, value: text('b') },
+      ]),
+      1152,
+    );
+    // 0x51: NON, TKL 1; Observe delta 6 len 1; Uri-Path delta 5 len 1 "a"; delta 0 "b"; Accept delta 6 len 0
+    expect(hexOf(bytes)).toBe('51450102aa' + '6105' + '5161' + '0162' + '60');
+  });
+
+  it('extended deltas and lengths: 13-268 in one extra byte, 269 and above in two', () => {
+    const long = new Uint8Array(300).fill(0x7a);
+    const bytes = encodeCoapMessage(
+      message([
+        { number: 60, value: text('0123456789abcdef') }, // delta 60 (13 + 47), length 16 (13 + 3)
+        { number: 2049, value: long }, // delta 1989 (269 + 1720 = 0x06b8), length 300 (269 + 31 = 0x001f)
+      ]),
+      1152,
+    );
+    const head = hexOf(bytes.subarray(0, 5 + 3 + 16 + 5));
+    expect(head).toBe(
+      `51450102aa dd 2f 03 ${hexOf(text('0123456789abcdef'))} ee 06b8 001f`.replace(/\s/g, ''),
+    );
+    expect(bytes.length).toBe(5 + 3 + 16 + 5 + 300);
+  });
+
+  it('the payload after 0xff; none on an Empty message; COAP_MESSAGE_INVALID beyond maxLength', () => {
+    expect(hexOf(encodeCoapMessage(message([], text('hi')), 1152))).toBe('51450102aaff6869');
+    const empty = {
+      type: 'ACK' as const,
+      code: 0,
+      messageId: 7,
+      token: h(''),
+      options: [],
+      payload: text('x'),
+    };
+    expect(hexOf(encodeCoapMessage(empty, 1152))).toBe('60000007');
+    expect(() => encodeCoapMessage(message([], new Uint8Array(1148)), 1152)).toThrow(/more than 1152/);
+    expect(encodeCoapMessage(message([], new Uint8Array(1146)), 1152).length).toBe(1152);
+  });
+});

@@ -1,36 +1,26 @@
 /**
- * The LwM2M server side of the adapter-host benchmarks: a CoapEndpoint + UdpTransport on loopback
- * that answers Register (2.01), Update (2.04), De-register (2.02) and Send (POST /dp, 2.04, SenML
- * decoded with our codecs and counted), sends Write-Attributes through its endpoint, and observes
- * one path with hand-made bytes (the endpoint's `request()` cannot carry Observe). Every datagram
- * from the clients is counted by message type (the CoAP message-ID budget is per CON message,
- * Block1 blocks included).
+ * The LwM2M server side of the adapter-host benchmarks: the lwm2m-server engine on a CoapEndpoint
+ * + UdpTransport on loopback. The engine answers Register (2.01), Update (2.04), De-register
+ * (2.02) and Send (POST /dp, 2.04, SenML decoded with our codecs; counted here), sends
+ * Write-Attributes and Observe requests, and hands over notifications decoded and acknowledged.
+ * Every datagram from the clients is counted by message type before the endpoint sees it (the
+ * CoAP message-ID budget is per CON message, Block1 blocks included).
  */
 
+import { CoapEndpoint, type PeerAddress } from '@lwm2m-adapters/coap';
+import { ContentFormat, type LwM2mNode, type ObjectModel, ObjectRegistry } from '@lwm2m-adapters/lwm2m-core';
 import {
-  CoapEndpoint,
-  type CoapIncomingRequest,
-  type CoapOutgoingResponse,
-  type PeerAddress,
-} from '@lwm2m-adapters/coap';
-import {
-  ContentFormat,
-  LwM2mCodecs,
-  type LwM2mNode,
-  LwM2mPath,
-  type ObjectModel,
-  ObjectRegistry,
-} from '@lwm2m-adapters/lwm2m-core';
+  Lwm2mServer,
+  type NotificationAttributes,
+  type Registration,
+  type ServerObservation,
+} from '@lwm2m-adapters/lwm2m-server';
 import { UdpTransport } from '@lwm2m-adapters/transport-node';
-import { coapPayloadOffset } from '../coap-payload-offset.js';
 
 const HOST = '127.0.0.1';
 const TYPES = ['CON', 'NON', 'ACK', 'RST'] as const;
 type MessageType = (typeof TYPES)[number];
-
-/** Tokens of the server's hand-made Observe requests: these two bytes, then a 16-bit index. */
-const OBSERVE_TOKEN_PREFIX = [0x0b, 0x5e] as const;
-const OBSERVE_TOKEN_LENGTH = 4;
+const OBSERVE_TIMEOUT_MS = 5_000;
 
 export interface RegistrationEvent {
   readonly endpoint: string;
@@ -46,63 +36,11 @@ export interface SendEvent {
 }
 
 export interface Notification {
+  /** The notification's payload as text (the observations ask for text/plain). */
   readonly payload: string;
+  /** performance.now() when the server engine handed it over (matched to its observation; a CON one ACKed). */
   readonly at: number;
   readonly confirmable: boolean;
-}
-
-interface RawResponse {
-  readonly index: number;
-  readonly type: MessageType;
-  readonly code: number;
-  readonly messageId: number;
-  readonly payload: Uint8Array;
-}
-
-/** CoAP option bytes (RFC 7252 §3.1), extended delta/length forms included. */
-function optionBytes(delta: number, value: Uint8Array): number[] {
-  const nibble = (n: number): [number, number[]] =>
-    n < 13 ? [n, []] : n < 269 ? [13, [n - 13]] : [14, [(n - 269) >> 8, (n - 269) & 0xff]];
-  const [d, dExt] = nibble(delta);
-  const [l, lExt] = nibble(value.length);
-  return [(d << 4) | l, ...dExt, ...lExt, ...value];
-}
-
-/** CON GET Observe=0 with the given Uri-Path and Accept, as raw bytes. */
-function observeRequest(
-  messageId: number,
-  index: number,
-  segments: readonly string[],
-  accept: number,
-): Uint8Array {
-  const token = [...OBSERVE_TOKEN_PREFIX, index >> 8, index & 0xff];
-  const bytes = [0x40 | token.length, 0x01, messageId >> 8, messageId & 0xff, ...token];
-  bytes.push(...optionBytes(6, new Uint8Array(0))); // Observe (6) = 0
-  let last = 6;
-  for (const segment of segments) {
-    bytes.push(...optionBytes(11 - last, new TextEncoder().encode(segment))); // Uri-Path (11)
-    last = 11;
-  }
-  const acceptValue = accept === 0 ? new Uint8Array(0) : Uint8Array.of(accept);
-  bytes.push(...optionBytes(17 - last, acceptValue)); // Accept (17)
-  return Uint8Array.from(bytes);
-}
-
-/** Token index, header and payload of a datagram carrying an Observe token; undefined otherwise. */
-function parseObserveResponse(d: Uint8Array): RawResponse | undefined {
-  const tkl = d[0]! & 0x0f;
-  if (tkl !== OBSERVE_TOKEN_LENGTH || d.length < 4 + tkl) return undefined;
-  if (d[4] !== OBSERVE_TOKEN_PREFIX[0] || d[5] !== OBSERVE_TOKEN_PREFIX[1]) return undefined;
-  // only responses: a client request whose random token starts with the prefix (1 in 65,536) is not ours
-  if (d[1]! >> 5 < 2) return undefined;
-  const start = coapPayloadOffset(d);
-  return {
-    index: (d[6]! << 8) | d[7]!,
-    type: TYPES[(d[0]! >> 4) & 3]!,
-    code: d[1]!,
-    messageId: (d[2]! << 8) | d[3]!,
-    payload: d.subarray(start),
-  };
 }
 
 /** Resource values in a node (a resource instance or single resource counts one). */
@@ -120,6 +58,18 @@ export function valueCount(node: LwM2mNode): number {
   }
 }
 
+const samePeer = (a: PeerAddress, b: PeerAddress) => a.address === b.address && a.port === b.port;
+
+/** "pmin=0" → { pmin: 0 }; "pmax" → { pmax: null }. */
+function attributesOf(query: readonly string[]): NotificationAttributes {
+  const attributes: Record<string, number | null> = {};
+  for (const item of query) {
+    const [name, value] = item.split('=', 2) as [string, string | undefined];
+    attributes[name] = value === undefined ? null : Number(value);
+  }
+  return attributes;
+}
+
 export class BenchLwm2mServer implements AsyncDisposable {
   readonly registrations: RegistrationEvent[] = [];
   readonly sends: SendEvent[] = [];
@@ -128,39 +78,38 @@ export class BenchLwm2mServer implements AsyncDisposable {
   sendDecodeErrors = 0;
   readonly #transport: UdpTransport;
   readonly #endpoint: CoapEndpoint;
-  readonly #codecs: LwM2mCodecs;
+  readonly #server: Lwm2mServer;
   #registrationWaiters: ((event: RegistrationEvent) => void)[] = [];
-  readonly #observeAcks = new Map<number, (response: RawResponse) => void>();
-  readonly #onNotification = new Map<number, (notification: Notification) => void>();
-  #observeMessageId = 0x4000;
+  /** Observations by the caller's index: a new observation with an index replaces the old one. */
+  readonly #observations = new Map<number, ServerObservation>();
+  readonly #decoder = new TextDecoder();
 
   private constructor(transport: UdpTransport, registry: ObjectModel) {
     this.#transport = transport;
     this.#endpoint = new CoapEndpoint({ sink: transport, limits: { maxOutstandingRequests: 64 } });
-    this.#codecs = new LwM2mCodecs(registry);
-    this.#endpoint.onRequest((request) => this.#handle(request));
+    this.#server = new Lwm2mServer({ endpoint: this.#endpoint, model: registry });
+    this.#server.on('registered', ({ registration }) => {
+      const event = { endpoint: registration.endpoint, peer: registration.peer, at: performance.now() };
+      this.registrations.push(event);
+      const waiters = this.#registrationWaiters;
+      this.#registrationWaiters = [];
+      for (const waiter of waiters) waiter(event);
+    });
+    this.#server.on('send', ({ values, payloadBytes }) => {
+      this.sends.push({
+        values: values.reduce((n, entry) => n + valueCount(entry.node), 0),
+        bytes: payloadBytes,
+        at: performance.now(),
+      });
+    });
+    this.#server.on('sendRejected', ({ code }) => {
+      if (code === '4.00' || code === '4.15') this.sendDecodeErrors++;
+    });
+    const endpoint = this.#endpoint;
     transport.setReceiver({
       receive: (datagram, peer) => {
         if (datagram.length >= 4) this.received[TYPES[(datagram[0]! >> 4) & 3]!]++;
-        const observed = parseObserveResponse(datagram);
-        if (observed === undefined) {
-          this.#endpoint.receive(datagram, peer);
-          return;
-        }
-        if (observed.type === 'ACK') {
-          this.#observeAcks.get(observed.index)?.(observed);
-          return;
-        }
-        if (observed.type === 'RST') return;
-        const at = performance.now();
-        if (observed.type === 'CON') {
-          transport.send(Uint8Array.of(0x60, 0x00, observed.messageId >> 8, observed.messageId & 0xff), peer);
-        }
-        this.#onNotification.get(observed.index)?.({
-          payload: Buffer.from(observed.payload).toString('utf8'),
-          at,
-          confirmable: observed.type === 'CON',
-        });
+        endpoint.receive(datagram, peer);
       },
     });
   }
@@ -187,19 +136,23 @@ export class BenchLwm2mServer implements AsyncDisposable {
     });
   }
 
-  /** PUT ?pmin=…: Write-Attributes through the endpoint. Returns the response code. */
+  /** PUT ?pmin=…: Write-Attributes to the client registered from `peer`. Returns the response code. */
   async writeAttributes(peer: PeerAddress, path: string, query: readonly string[]): Promise<string> {
-    const response = await this.#endpoint.request(
-      peer,
-      { method: 'PUT', uriPath: LwM2mPath.parse(path).segments(), uriQuery: query },
-      { timeoutMs: 5_000 },
+    const response = await this.#server.writeAttributes(
+      this.#registrationAt(peer),
+      path,
+      attributesOf(query),
+      {
+        timeoutMs: 5_000,
+      },
     );
     return response.code;
   }
 
   /**
-   * GET Observe=0 (Accept text/plain) with token number `index` (0..65535; a new observation
-   * replaces the one with the same token); resolves with the first value. Notifications go to `listener`.
+   * GET Observe=0 (Accept text/plain) of the client registered from `peer`, under index `index`
+   * (a new observation replaces the one with the same index, passively); resolves with the first
+   * value as text. Notifications go to `listener`.
    */
   async observe(
     peer: PeerAddress,
@@ -207,26 +160,31 @@ export class BenchLwm2mServer implements AsyncDisposable {
     listener: (notification: Notification) => void,
     index = 0,
   ): Promise<string> {
-    const acked = new Promise<RawResponse>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#observeAcks.delete(index);
-        reject(new Error(`no answer to the Observe request of ${path}`));
-      }, 5_000);
-      this.#observeAcks.set(index, (response) => {
-        clearTimeout(timer);
-        this.#observeAcks.delete(index);
-        resolve(response);
+    const decoder = this.#decoder;
+    const result = await this.#server
+      .observe(this.#registrationAt(peer), path, {
+        format: ContentFormat.TEXT,
+        timeoutMs: OBSERVE_TIMEOUT_MS,
+        onNotification: (notification) =>
+          listener({
+            payload: decoder.decode(notification.payload),
+            at: performance.now(),
+            confirmable: notification.confirmable,
+          }),
+      })
+      .catch((error: unknown) => {
+        throw new Error(`no answer to the Observe request of ${path}`, { cause: error });
       });
-    });
-    this.#onNotification.set(index, listener);
-    const segments = LwM2mPath.parse(path).segments();
-    this.#observeMessageId = (this.#observeMessageId + 1) & 0xffff;
-    this.#transport.send(observeRequest(this.#observeMessageId, index, segments, ContentFormat.TEXT), peer);
-    const response = await acked;
-    if (response.code !== 0x45) {
-      throw new Error(`Observe ${path} answered 0x${response.code.toString(16)}`);
+    if (result.code !== '2.05' || result.observation === undefined) {
+      throw new Error(
+        `Observe ${path} answered ${result.code}${result.observation === undefined ? ' without Observe' : ''}`,
+      );
     }
-    return Buffer.from(response.payload).toString('utf8');
+    const previous = this.#observations.get(index);
+    this.#observations.set(index, result.observation);
+    if (previous !== undefined) void previous.cancel();
+    const node = result.node;
+    return node?.kind === 'resource' ? String(node.value.value) : '';
   }
 
   resetCounters(): void {
@@ -235,40 +193,15 @@ export class BenchLwm2mServer implements AsyncDisposable {
     this.sendDecodeErrors = 0;
   }
 
-  #handle(request: CoapIncomingRequest): CoapOutgoingResponse {
-    const [first, id] = request.uriPath;
-    if (first === 'rd' && request.method === 'POST' && id === undefined) {
-      const endpoint = request.uriQuery.find((q) => q.startsWith('ep='))?.slice(3) ?? '';
-      const event = { endpoint, peer: request.peer, at: performance.now() };
-      this.registrations.push(event);
-      const waiters = this.#registrationWaiters;
-      this.#registrationWaiters = [];
-      for (const waiter of waiters) waiter(event);
-      return { code: '2.01', locationPath: ['rd', String(this.registrations.length)] };
-    }
-    if (first === 'rd' && request.method === 'POST') return { code: '2.04' };
-    if (first === 'rd' && request.method === 'DELETE') return { code: '2.02' };
-    if (first === 'dp' && request.method === 'POST') {
-      try {
-        const nodes = this.#codecs.decodeTimestampedNodes(
-          request.payload,
-          request.contentFormat ?? ContentFormat.SENML_CBOR,
-        );
-        this.sends.push({
-          values: nodes.reduce((n, entry) => n + valueCount(entry.node), 0),
-          bytes: request.payload.length,
-          at: performance.now(),
-        });
-      } catch {
-        this.sendDecodeErrors++;
-        return { code: '4.00' };
-      }
-      return { code: '2.04' };
-    }
-    return { code: '4.04' };
+  #registrationAt(peer: PeerAddress): Registration {
+    const registration = this.#server.registrations().find((r) => samePeer(r.peer, peer));
+    if (registration === undefined)
+      throw new Error(`no client is registered from ${peer.address}:${peer.port}`);
+    return registration;
   }
 
   async close(): Promise<void> {
+    this.#server.close();
     this.#endpoint.close();
     await this.#transport.close();
   }

@@ -14,13 +14,13 @@ import {
   decodeUintOption,
   firstOption,
   OptionNumber,
-  stringOptions,
+  stringOption,
   uintOption,
 } from '../message/coap-options.js';
 
 export interface BlockwiseRequestSettings {
   /** Sends one request message, resolves with its response message. */
-  readonly exchange: (message: RequestMessage) => Promise<CoapMessage>;
+  exchange(message: RequestMessage): Promise<CoapMessage>;
   /** Our preferred block size exponent. */
   readonly szx: number;
   readonly maxDatagramSize: number;
@@ -29,19 +29,24 @@ export interface BlockwiseRequestSettings {
 
 const TOKEN_BYTES_MAX = 8;
 
-function requestOptions(request: CoapOutgoingRequest): CoapOption[] {
-  const options = [
-    ...stringOptions(OptionNumber.UriPath, request.uriPath),
-    ...stringOptions(OptionNumber.UriQuery, request.uriQuery ?? []),
-  ];
+/**
+ * The options of a request in wire order: `first` (Observe, when given), Uri-Path, Content-Format,
+ * Uri-Query, Accept; already sorted, so the encoder need not sort them.
+ */
+export function requestOptions(request: CoapOutgoingRequest, first?: CoapOption): CoapOption[] {
+  const options: CoapOption[] = [];
+  if (first !== undefined) options.push(first);
+  for (const segment of request.uriPath) options.push(stringOption(OptionNumber.UriPath, segment));
   if (request.contentFormat !== undefined) {
     options.push(uintOption(OptionNumber.ContentFormat, request.contentFormat));
   }
+  for (const item of request.uriQuery ?? []) options.push(stringOption(OptionNumber.UriQuery, item));
   if (request.accept !== undefined) options.push(uintOption(OptionNumber.Accept, request.accept));
   return options;
 }
 
-function blockOf(message: CoapMessage, number: number): BlockOption | undefined {
+/** The Block1 or Block2 option of a message, if any and well-formed. */
+export function blockOf(message: CoapMessage, number: number): BlockOption | undefined {
   const option = firstOption(message.options, number);
   return option === undefined ? undefined : decodeBlockOption(option.value);
 }
@@ -51,25 +56,48 @@ function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolea
   return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
-function toIncomingResponse(message: CoapMessage, payload: Uint8Array): CoapIncomingResponse {
-  const decoder = new TextDecoder();
-  const contentFormat = firstOption(message.options, OptionNumber.ContentFormat);
+const decoder = new TextDecoder();
+const NO_SEGMENTS: readonly string[] = Object.freeze([]);
+
+/** The Content-Format option of a response, if any. */
+export function contentFormatOf(options: readonly CoapOption[]): number | undefined {
+  const option = firstOption(options, OptionNumber.ContentFormat);
+  return option === undefined ? undefined : decodeUintOption(option.value, 2);
+}
+
+/** The Location-Path segments of a response (none, mostly: only 2.01 carries them). */
+export function locationPathOf(options: readonly CoapOption[]): readonly string[] {
+  let segments: string[] | undefined;
+  for (const option of options) {
+    if (option.number !== OptionNumber.LocationPath) continue;
+    segments ??= [];
+    segments.push(decoder.decode(option.value));
+  }
+  return segments ?? NO_SEGMENTS;
+}
+
+/**
+ * A response message as `request()` and `observe()` hand it out: decoded options and a copy of
+ * the payload. The options are the decoded message's (their values are views into the datagram,
+ * which the endpoint's caller leaves unmodified).
+ */
+export function toIncomingResponse(message: CoapMessage, payload: Uint8Array): CoapIncomingResponse {
   return {
     code: responseCodeOf(message.code),
-    contentFormat: contentFormat === undefined ? undefined : decodeUintOption(contentFormat.value, 2),
+    contentFormat: contentFormatOf(message.options),
     payload: Uint8Array.from(payload),
-    locationPath: message.options
-      .filter((option) => option.number === OptionNumber.LocationPath)
-      .map((option) => decoder.decode(option.value)),
-    options: message.options.map((option) => ({
-      number: option.number,
-      value: Uint8Array.from(option.value),
-    })),
+    locationPath: locationPathOf(message.options),
+    options: message.options,
   };
 }
 
-function invalid(summary: string, reason: string): CodedError {
-  return new CodedError('COAP_MESSAGE_INVALID', `CoAP ${summary}: ${reason}`);
+/** "GET /3303/0/5700", for error messages. */
+export function requestSummary(request: CoapOutgoingRequest): string {
+  return `${request.method} /${request.uriPath.join('/')}`;
+}
+
+function invalid(request: CoapOutgoingRequest, reason: string): CodedError {
+  return new CodedError('COAP_MESSAGE_INVALID', `CoAP ${requestSummary(request)}: ${reason}`);
 }
 
 /**
@@ -82,18 +110,10 @@ export async function performBlockwiseRequest(
   request: CoapOutgoingRequest,
 ): Promise<CoapIncomingResponse> {
   const code = codeOfMethod(request.method);
-  const summary = `${request.method} /${request.uriPath.join('/')}`;
-  if (code === undefined) throw invalid(summary, `unknown method "${String(request.method)}"`);
+  if (code === undefined) throw invalid(request, `unknown method "${String(request.method)}"`);
   const confirmable = request.confirmable ?? true;
   const base = requestOptions(request);
   const body = request.payload ?? EMPTY_BYTES;
-  const message = (options: CoapOption[], payload: Uint8Array): RequestMessage => ({
-    code,
-    options,
-    payload,
-    confirmable,
-    summary,
-  });
 
   let szx = settings.szx;
   const fitsOneDatagram =
@@ -101,7 +121,7 @@ export async function performBlockwiseRequest(
     encodedMessageSize(base, body.length, TOKEN_BYTES_MAX) <= settings.maxDatagramSize;
   let response: CoapMessage;
   if (fitsOneDatagram) {
-    response = await settings.exchange(message(base, body));
+    response = await settings.exchange({ code, options: base, payload: body, confirmable, request });
   } else {
     // the largest block that fits one datagram with the Block1 (3 bytes) and Size1 (4 bytes) options
     const worstCase = [
@@ -123,7 +143,8 @@ export async function performBlockwiseRequest(
       const more = end < body.length;
       const options: CoapOption[] = [...base, encodeBlockOption(OptionNumber.Block1, { num, more, szx })];
       if (num === 0) options.push(uintOption(OptionNumber.Size1, body.length));
-      response = await settings.exchange(message(options, body.subarray(offset, end)));
+      const payload = body.subarray(offset, end);
+      response = await settings.exchange({ code, options, payload, confirmable, request });
       if (!more || response.code !== ResponseCode.Continue) break;
       const acknowledged = blockOf(response, OptionNumber.Block1);
       // the server may ask for smaller blocks: continue at the same offset with its size
@@ -131,44 +152,69 @@ export async function performBlockwiseRequest(
       offset = end;
     }
   }
-  if (!isResponseCode(response.code)) throw invalid(summary, 'the response has no response code');
+  if (!isResponseCode(response.code)) throw invalid(request, 'the response has no response code');
+  // the usual case without an async step more: the whole response in one message
+  if (blockOf(response, OptionNumber.Block2)?.more !== true)
+    return toIncomingResponse(response, response.payload);
+  return completeBlock2(settings, request, response);
+}
 
-  let block2 = blockOf(response, OptionNumber.Block2);
-  if (block2 === undefined || !block2.more) return toIncomingResponse(response, response.payload);
+/**
+ * The whole response whose first message is `first`: when it carries Block2 with more blocks, the
+ * rest is fetched with follow-up requests (Block2 num 1, 2, ...; no Block1, no Observe and, except
+ * for FETCH, no body), ETag checked across blocks. Also completes a block-wise notification
+ * (RFC 7959 §2.6), `request` being the observation's registration request.
+ */
+export async function completeBlock2(
+  settings: BlockwiseRequestSettings,
+  request: CoapOutgoingRequest,
+  first: CoapMessage,
+): Promise<CoapIncomingResponse> {
+  const code = codeOfMethod(request.method);
+  if (code === undefined) throw invalid(request, `unknown method "${String(request.method)}"`);
+  if (!isResponseCode(first.code)) throw invalid(request, 'the response has no response code');
 
-  // follow the Block2 blocks; later requests carry no Block1 and, except FETCH, no body
-  const etag = firstOption(response.options, OptionNumber.ETag)?.value;
-  const chunks: Uint8Array[] = [Uint8Array.from(response.payload)];
-  let received = response.payload.length;
-  const first = response;
+  let block2 = blockOf(first, OptionNumber.Block2);
+  if (block2 === undefined || !block2.more) return toIncomingResponse(first, first.payload);
+
+  const base = requestOptions(request);
+  const body = request.payload ?? EMPTY_BYTES;
+  const confirmable = request.confirmable ?? true;
+  const etag = firstOption(first.options, OptionNumber.ETag)?.value;
+  const chunks: Uint8Array[] = [Uint8Array.from(first.payload)];
+  let received = first.payload.length;
   while (block2.more) {
     const next = block2.num + 1;
     if (received > settings.maxResponseBodyBytes) {
-      throw invalid(summary, `response body exceeds ${settings.maxResponseBodyBytes} bytes`);
+      throw invalid(request, `response body exceeds ${settings.maxResponseBodyBytes} bytes`);
     }
     const options = [
       ...base,
       encodeBlockOption(OptionNumber.Block2, { num: next, more: false, szx: block2.szx }),
     ];
-    const blockResponse = await settings.exchange(
-      message(options, request.method === 'FETCH' ? body : EMPTY_BYTES),
-    );
+    const blockResponse = await settings.exchange({
+      code,
+      options,
+      payload: request.method === 'FETCH' ? body : EMPTY_BYTES,
+      confirmable,
+      request,
+    });
     const got = blockOf(blockResponse, OptionNumber.Block2);
     if (blockResponse.code !== first.code || got === undefined) {
-      throw invalid(summary, `block ${next} answered ${responseCodeOf(blockResponse.code)} without Block2`);
+      throw invalid(request, `block ${next} answered ${responseCodeOf(blockResponse.code)} without Block2`);
     }
     if (!sameBytes(firstOption(blockResponse.options, OptionNumber.ETag)?.value, etag)) {
-      throw invalid(summary, 'the representation changed during the block-wise transfer (ETag differs)');
+      throw invalid(request, 'the representation changed during the block-wise transfer (ETag differs)');
     }
     if (got.num * blockSizeOf(got.szx) !== received) {
-      throw invalid(summary, `block ${got.num} does not continue at byte ${received}`);
+      throw invalid(request, `block ${got.num} does not continue at byte ${received}`);
     }
     chunks.push(Uint8Array.from(blockResponse.payload));
     received += blockResponse.payload.length;
     block2 = got;
   }
   if (received > settings.maxResponseBodyBytes) {
-    throw invalid(summary, `response body exceeds ${settings.maxResponseBodyBytes} bytes`);
+    throw invalid(request, `response body exceeds ${settings.maxResponseBodyBytes} bytes`);
   }
   const payload = new Uint8Array(received);
   let pos = 0;

@@ -1,23 +1,26 @@
 /**
- * The CoAP message layer (RFC 7252, Observe RFC 7641, block-wise RFC 7959) under the LwM2M client
- * engine. Socket-free: datagrams come in through `receive` and go out through a DatagramSink
- * (UdpTransport, DtlsTransport, or a test double); every timer runs on the injected Clock.
+ * The CoAP message layer (RFC 7252, Observe RFC 7641 as notifier and as observer, block-wise
+ * RFC 7959) under the LwM2M client and server engines. Socket-free: datagrams come in through
+ * `receive` and go out through a DatagramSink (UdpTransport, DtlsTransport, or a test double);
+ * every timer runs on the injected Clock.
  *
  * Why not node-coap's Agent/Server: they keep separate message-ID counters on one socket (an ACK
  * for a notification can hit an Agent request), cannot choose CON or NON per notification (NON
  * observe is broken: notifications go out typed ACK and an RST to them is not matched), never send
  * notifications block-wise, and have unbounded caches without drop counters. LwM2M needs all of
  * that, and message IDs that are provably never reused towards a peer within EXCHANGE_LIFETIME.
- * So this endpoint owns the exchange layer and uses only node-coap's wire codec (coap-packet).
+ * So this endpoint owns the exchange layer, and the wire codec too (message/coap-message-codec.ts).
  */
 
 import type { Clock } from '@lwm2m-adapters/kit';
 import { systemClock, TimerSet } from '@lwm2m-adapters/kit';
 import { Block1Reassembler } from '../blockwise/block1-reassembler.js';
-import { performBlockwiseRequest } from '../blockwise/blockwise-request.js';
+import { type BlockwiseRequestSettings, performBlockwiseRequest } from '../blockwise/blockwise-request.js';
 import { BlockwiseResponseCache } from '../blockwise/blockwise-response-cache.js';
 import type {
   CoapIncomingResponse,
+  CoapObservation,
+  CoapObserveRequest,
   CoapOutgoingRequest,
   CoapOutgoingResponse,
   DatagramSink,
@@ -27,15 +30,16 @@ import type {
 import { ConfirmableTransmissions } from '../exchange/confirmable-transmissions.js';
 import { ExchangeDeduplicator } from '../exchange/exchange-deduplicator.js';
 import { MessageIdAllocator } from '../exchange/message-id-allocator.js';
-import { OutgoingRequests } from '../exchange/outgoing-requests.js';
+import { OutgoingRequests, type RequestMessage } from '../exchange/outgoing-requests.js';
 import { type CoapRequestHandler, RequestResponder } from '../exchange/request-responder.js';
-import { TokenAllocator } from '../exchange/token-allocator.js';
+import { TokenAllocator, tokenKeyOf } from '../exchange/token-allocator.js';
 import type { TransmissionParameters } from '../exchange/transmission-parameters.js';
 import { blockSizeOf } from '../message/block-option.js';
 import { type CoapMessage, emptyMessage, isRequestCode, isResponseCode } from '../message/coap-message.js';
 import { decodeCoapMessage, encodeCoapMessage } from '../message/coap-message-codec.js';
 import { NotificationScheduler, type ObservationResetListener } from '../observe/notification-scheduler.js';
 import { ObservationRegistry } from '../observe/observation-registry.js';
+import { type CoapNotificationListener, Observer } from '../observe/observer.js';
 import type { EndpointContext } from './endpoint-context.js';
 import {
   type CoapEndpointLimits,
@@ -94,6 +98,24 @@ export interface CoapEndpointStats {
     readonly timeouts: number;
     readonly dropped: number;
   };
+  /** The observer role: observations this endpoint registered with `observe()`. */
+  readonly observing: {
+    /** Held now: being registered, established or being deregistered (at most `maxObserving`). */
+    readonly active: number;
+    /** Registrations the peer accepted (2.xx with Observe). */
+    readonly established: number;
+    /** Notifications handed to the listeners. */
+    readonly notifications: number;
+    /** Notifications acknowledged but dropped as older than the last one (RFC 7641 §3.4). */
+    readonly outOfOrder: number;
+    /** Final responses (no Observe, or not 2.xx) that ended an observation. */
+    readonly final: number;
+    /** `observe()` calls refused because `maxObserving` observations were held. */
+    readonly refused: number;
+    /** Block-wise notifications whose remaining blocks could not be fetched (or did not start at block 0). */
+    readonly blockwiseFailed: number;
+    readonly listenerErrors: number;
+  };
   readonly outstanding: {
     readonly requests: number;
     /** CON messages of any kind awaiting an ACK. */
@@ -125,6 +147,28 @@ export interface CoapEndpointStats {
 
 const SWEEP_INTERVAL_MS = 1_000;
 
+/** The messages of one request to one peer (one object, no closure: requests are frequent). */
+class PeerExchanges implements BlockwiseRequestSettings {
+  readonly maxDatagramSize: number;
+  readonly maxResponseBodyBytes: number;
+
+  constructor(
+    readonly requests: OutgoingRequests,
+    readonly peer: PeerAddress,
+    readonly peerKey: string,
+    readonly deadlineAt: number | undefined,
+    readonly szx: number,
+    limits: CoapEndpointLimits,
+  ) {
+    this.maxDatagramSize = limits.maxDatagramSize;
+    this.maxResponseBodyBytes = limits.maxResponseBodyBytes;
+  }
+
+  exchange(message: RequestMessage): Promise<CoapMessage> {
+    return this.requests.exchange(this.peer, this.peerKey, message, this.deadlineAt);
+  }
+}
+
 export class CoapEndpoint implements Disposable {
   readonly #sink: DatagramSink;
   readonly #clock: Clock;
@@ -144,6 +188,7 @@ export class CoapEndpoint implements Disposable {
   readonly #requests: OutgoingRequests;
   readonly #responder: RequestResponder;
   readonly #notifications: NotificationScheduler;
+  readonly #observer: Observer;
   readonly #resetListeners = new Set<ObservationResetListener>();
   readonly #ctx: EndpointContext;
   #closed = false;
@@ -183,11 +228,14 @@ export class CoapEndpoint implements Disposable {
     const ctx = this.#context(random);
     this.#ctx = ctx;
     this.#transmissions = new ConfirmableTransmissions(ctx);
-    this.#requests = new OutgoingRequests(
-      ctx,
-      this.#transmissions,
-      new TokenAllocator(random, limits.tokenLength),
-    );
+    const tokens = new TokenAllocator(random, limits.tokenLength);
+    this.#requests = new OutgoingRequests(ctx, this.#transmissions, tokens);
+    this.#observer = new Observer(ctx, {
+      tokens,
+      exchange: (peer, peerKey, message, deadlineAt, ownToken) =>
+        this.#requests.exchange(peer, peerKey, message, deadlineAt, ownToken),
+      blockwise: (peer, peerKey, deadlineAt) => this.#blockwiseSettings(peer, peerKey, deadlineAt),
+    });
     this.#responder = new RequestResponder(ctx, {
       transmissions: this.#transmissions,
       deduplicator: this.#deduplicator,
@@ -261,17 +309,11 @@ export class CoapEndpoint implements Disposable {
     this.#maybeSweep();
     const peerKey = peerKeyOf(peer);
     const deadlineAt = options.timeoutMs === undefined ? undefined : this.#clock.now() + options.timeoutMs;
-    const perform = () =>
-      performBlockwiseRequest(
-        {
-          exchange: (message) => this.#requests.exchange(peer, peerKey, message, deadlineAt),
-          szx: this.#szx,
-          maxDatagramSize: this.#limits.maxDatagramSize,
-          maxResponseBodyBytes: this.#limits.maxResponseBodyBytes,
-        },
-        request,
-      );
-    if ((request.payload?.length ?? 0) <= blockSizeOf(this.#szx)) return perform();
+    const settings = this.#blockwiseSettings(peer, peerKey, deadlineAt);
+    if ((request.payload?.length ?? 0) <= blockSizeOf(this.#szx)) {
+      return performBlockwiseRequest(settings, request);
+    }
+    const perform = () => performBlockwiseRequest(settings, request);
     // A body that may go in Block1 blocks: a server tells concurrent block-wise transfers to one
     // resource apart only by peer, method and URI (RFC 7959 §2.4; no Request-Tag here), so two at
     // once would interleave their blocks. They go one after the other (the deadline still runs).
@@ -287,6 +329,26 @@ export class CoapEndpoint implements Disposable {
       if (this.#block1Requests.get(key) === tail) this.#block1Requests.delete(key);
     });
     return result;
+  }
+
+  /**
+   * Observes a resource of `peer` (RFC 7641, observer role): sends `request` with Observe=0 and a
+   * token of its own, resolves with the first response (block-wise bodies joined) and a handle.
+   * When the peer accepted (`observing`), each notification newer than the last (§3.4) goes to
+   * `onNotification`, CON ones acknowledged first; a block-wise notification is completed with
+   * follow-up requests first (RFC 7959 §2.6). A notification that is not 2.xx or has no Observe
+   * ends the observation after being delivered. Rejects like `request()`, with QUEUE_FULL beyond
+   * `maxObserving`, and with COAP_MESSAGE_INVALID for another method or a body beyond one datagram.
+   */
+  observe(
+    peer: PeerAddress,
+    request: CoapObserveRequest,
+    onNotification: CoapNotificationListener,
+    options: CoapRequestOptions = {},
+  ): Promise<CoapObservation> {
+    this.#maybeSweep();
+    const deadlineAt = options.timeoutMs === undefined ? undefined : this.#clock.now() + options.timeoutMs;
+    return this.#observer.start(peer, peerKeyOf(peer), request, onNotification, deadlineAt);
   }
 
   /**
@@ -320,6 +382,7 @@ export class CoapEndpoint implements Disposable {
       requests: { ...c.requests },
       incoming: { ...c.incoming },
       notifications: { ...c.notifications },
+      observing: { active: this.#observer.size, ...c.observing },
       outstanding: {
         requests: this.#requests.outstanding,
         confirmable: this.#transmissions.outstanding,
@@ -349,13 +412,15 @@ export class CoapEndpoint implements Disposable {
   }
 
   /**
-   * Fails outstanding requests with TRANSPORT_CLOSED, resolves pending notifications 'dropped',
-   * stops every timer and empties the caches. Idempotent. The sink is not closed (its owner does that).
+   * Fails outstanding requests with TRANSPORT_CLOSED, ends held observations 'closed', resolves
+   * pending notifications 'dropped', stops every timer and empties the caches. Idempotent. The
+   * sink is not closed (its owner does that).
    */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#requests.failAll('TRANSPORT_CLOSED', 'the endpoint was closed');
+    this.#observer.endAll();
     this.#notifications.dropAll();
     this.#transmissions.cancelAll();
     this.#timers.cancelAll();
@@ -367,6 +432,14 @@ export class CoapEndpoint implements Disposable {
 
   [Symbol.dispose](): void {
     this.close();
+  }
+
+  #blockwiseSettings(
+    peer: PeerAddress,
+    peerKey: string,
+    deadlineAt: number | undefined,
+  ): BlockwiseRequestSettings {
+    return new PeerExchanges(this.#requests, peer, peerKey, deadlineAt, this.#szx, this.#limits);
   }
 
   #context(random: () => number): EndpointContext {
@@ -458,8 +531,20 @@ export class CoapEndpoint implements Disposable {
     }
   }
 
-  /** A separate response (CON/NON) to one of our requests: ACK a CON; RST one nobody waits for. */
+  /**
+   * A separate response (CON/NON) to one of our requests, or a notification of an observation we
+   * hold: ACK a CON (before the notification is delivered); RST one nobody waits for.
+   */
   #handleResponse(message: CoapMessage, peer: PeerAddress, peerKey: string): void {
+    const tokenKey = tokenKeyOf(message.token);
+    // A notification of an observation we hold: the Observe-number rule (RFC 7641 §3.4) drops a
+    // duplicate as not newer, so no exchange is remembered for it; a CON one is ACKed (again).
+    const notification = this.#observer.notification(peerKey, tokenKey, message);
+    if (notification !== undefined) {
+      if (message.type === 'CON') this.#ctx.send(emptyMessage('ACK', message.messageId), peer);
+      notification();
+      return;
+    }
     const earlier = this.#deduplicator.find(peerKey, message.messageId);
     if (earlier !== undefined) {
       this.#counters.duplicates++;
@@ -472,12 +557,16 @@ export class CoapEndpoint implements Disposable {
       message.messageId,
       confirmable ? this.#params.exchangeLifetimeMs : this.#params.nonLifetimeMs,
     );
-    const matched = this.#requests.handleResponse(peerKey, message);
+    const answered = this.#requests.handleResponse(peerKey, tokenKey, message);
+    const deliver = answered ? undefined : this.#observer.accept(peerKey, tokenKey, message);
+    const matched = answered || deliver !== undefined;
     if (!matched) this.#counters.dropped.unmatchedResponse++;
-    if (!confirmable && matched) return;
-    const reply = emptyMessage(matched ? 'ACK' : 'RST', message.messageId);
-    const bytes = this.#ctx.send(reply, peer);
-    if (bytes !== undefined) this.#deduplicator.answer(exchange, bytes);
+    if (confirmable || !matched) {
+      const reply = emptyMessage(matched ? 'ACK' : 'RST', message.messageId);
+      const bytes = this.#ctx.send(reply, peer);
+      if (bytes !== undefined) this.#deduplicator.answer(exchange, bytes);
+    }
+    deliver?.();
   }
 
   #reject(messageId: number, peer: PeerAddress): void {

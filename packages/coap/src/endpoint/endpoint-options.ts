@@ -32,6 +32,8 @@ export interface CoapEndpointLimits {
   readonly blockwiseCacheBytes: number;
   /** Observations remembered (token → resource), so Block2 follow-ups of notifications are served. */
   readonly maxObservations: number;
+  /** Observations this endpoint holds as observer (`observe()`); more fail with QUEUE_FULL. */
+  readonly maxObserving: number;
   /** NON messages remembered for matching an RST to them. */
   readonly maxTrackedNonConfirmable: number;
   /** Requests whose handler has not answered yet; beyond it requests get 5.03 without the handler. */
@@ -55,6 +57,7 @@ export const defaultEndpointLimits: CoapEndpointLimits = {
   blockwiseCacheEntries: 64,
   blockwiseCacheBytes: 4 * 1024 * 1024,
   maxObservations: 4096,
+  maxObserving: 16_384,
   maxTrackedNonConfirmable: 4096,
   maxPendingHandlers: 256,
   separateResponseAfterMs: 1_000,

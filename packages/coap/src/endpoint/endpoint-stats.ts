@@ -68,4 +68,14 @@ export class EndpointCounters {
     block2CacheMisses: 0,
   };
   readonly notifications = { sent: 0, acknowledged: 0, reset: 0, timeouts: 0, dropped: 0 };
+  /** The observer role: observations this endpoint registered with `observe()`. */
+  readonly observing = {
+    established: 0,
+    notifications: 0,
+    outOfOrder: 0,
+    final: 0,
+    refused: 0,
+    blockwiseFailed: 0,
+    listenerErrors: 0,
+  };
 }

@@ -1,9 +1,9 @@
 import { CodedError, type ErrorCode } from '@lwm2m-adapters/errors';
-import type { CoapOption, PeerAddress } from '../coap-types.js';
+import type { CoapOption, CoapOutgoingRequest, PeerAddress } from '../coap-types.js';
 import type { EndpointContext } from '../endpoint/endpoint-context.js';
 import { describePeer } from '../endpoint/peer-key.js';
 import type { CoapMessage } from '../message/coap-message.js';
-import type { ConfirmableTransmissions } from './confirmable-transmissions.js';
+import type { ConfirmableTransmissions, TransmissionCallbacks } from './confirmable-transmissions.js';
 import { type TokenAllocator, tokenKeyOf } from './token-allocator.js';
 import { maxTransmitWait } from './transmission-parameters.js';
 
@@ -13,27 +13,60 @@ export interface RequestMessage {
   readonly options: readonly CoapOption[];
   readonly payload: Uint8Array;
   readonly confirmable: boolean;
-  /** For error messages: "POST /rd". */
-  readonly summary: string;
+  /** The request this message belongs to, named in error messages ("POST /rd"). */
+  readonly request: Pick<CoapOutgoingRequest, 'method' | 'uriPath'>;
 }
 
-interface PendingRequest {
-  readonly peer: PeerAddress;
-  readonly peerKey: string;
-  readonly token: Uint8Array;
-  readonly key: string;
-  readonly summary: string;
-  readonly resolve: (response: CoapMessage) => void;
-  readonly reject: (error: CodedError) => void;
-  stopTransmission: () => void;
-  cancelTimer: () => void;
-  settled: boolean;
-}
+const NOTHING = () => {};
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+function describeExchange(message: RequestMessage, peer: PeerAddress): string {
+  return `CoAP ${message.request.method} /${message.request.uriPath.join('/')} to ${describePeer(peer)}`;
+}
+
+/**
+ * One outstanding exchange. It is its own transmission callbacks (no closures per request: a
+ * server sends thousands of requests a second).
+ */
+class PendingRequest implements TransmissionCallbacks {
+  stopTransmission: () => void = NOTHING;
+  cancelTimer: () => void = NOTHING;
+  settled = false;
+  resolve: (response: CoapMessage) => void = NOTHING;
+  reject: (error: CodedError) => void = NOTHING;
+
+  constructor(
+    readonly owner: OutgoingRequests,
+    readonly peer: PeerAddress,
+    readonly peerKey: string,
+    readonly token: Uint8Array,
+    /** False when the caller allocated the token (an observation keeps it past this exchange). */
+    readonly ownsToken: boolean,
+    readonly key: string,
+    readonly message: RequestMessage,
+    readonly deadlineAt: number | undefined,
+  ) {}
+
+  acknowledged(ack: CoapMessage): void {
+    if (ack.code !== 0 && sameBytes(ack.token, this.token)) {
+      this.owner.settle(this, ack);
+      return;
+    }
+    this.owner.awaitSeparateResponse(this, ack.code !== 0);
+  }
+
+  reset(): void {
+    this.owner.fail(this, 'COAP_RESET', 'the peer answered RST');
+  }
+
+  timedOut(): void {
+    this.owner.fail(this, 'COAP_TIMEOUT', undefined);
+  }
 }
 
 /**
@@ -61,36 +94,101 @@ export class OutgoingRequests {
    * Sends one request and resolves with the response message (any code). Rejects with
    * COAP_TIMEOUT (no ACK after all retransmissions, or no response by `deadlineAt`), COAP_RESET,
    * QUEUE_FULL (too many outstanding, or no free message ID), TRANSPORT_CLOSED or COAP_MESSAGE_INVALID.
+   * `ownToken`: a token the caller allocated and keeps (an observation's registration and
+   * deregistration requests); otherwise a fresh one is allocated and released with the exchange.
    */
   exchange(
     peer: PeerAddress,
     peerKey: string,
     request: RequestMessage,
     deadlineAt: number | undefined,
+    ownToken?: Uint8Array,
   ): Promise<CoapMessage> {
-    const where = `CoAP ${request.summary} to ${describePeer(peer)}`;
-    if (this.#ctx.closed)
-      return Promise.reject(new CodedError('TRANSPORT_CLOSED', `${where}: endpoint closed`));
+    if (this.#ctx.closed) {
+      return Promise.reject(
+        new CodedError('TRANSPORT_CLOSED', `${describeExchange(request, peer)}: endpoint closed`),
+      );
+    }
     if (this.#pending.size >= this.#ctx.limits.maxOutstandingRequests) {
       this.#ctx.counters.requests.failed++;
-      return Promise.reject(
-        new CodedError('QUEUE_FULL', `${where}: ${this.#pending.size} requests already outstanding`),
-      );
+      const reason = `${this.#pending.size} requests already outstanding`;
+      return Promise.reject(new CodedError('QUEUE_FULL', `${describeExchange(request, peer)}: ${reason}`));
     }
     const messageId = this.#ctx.messageIds.tryAllocate(peerKey, request.confirmable);
     if (messageId === undefined) {
       this.#ctx.counters.dropped.messageIdsExhausted++;
       this.#ctx.counters.requests.failed++;
-      return Promise.reject(
-        new CodedError('QUEUE_FULL', `${where}: every message ID towards the peer is still in its lifetime`),
-      );
+      const reason = 'every message ID towards the peer is still in its lifetime';
+      return Promise.reject(new CodedError('QUEUE_FULL', `${describeExchange(request, peer)}: ${reason}`));
     }
     let token: Uint8Array;
     try {
-      token = this.#tokens.allocate(peerKey);
+      token = ownToken ?? this.#tokens.allocate(peerKey);
     } catch (error) {
       this.#ctx.counters.requests.failed++;
       return Promise.reject(error);
+    }
+    const pending = new PendingRequest(
+      this,
+      peer,
+      peerKey,
+      token,
+      ownToken === undefined,
+      `${peerKey}#${tokenKeyOf(token)}`,
+      request,
+      deadlineAt,
+    );
+    const promise = new Promise<CoapMessage>((resolve, reject) => {
+      pending.resolve = resolve;
+      pending.reject = reject;
+    });
+    this.#send(pending, messageId);
+    return promise;
+  }
+
+  /** A CON or NON message with a response code: resolves the request with the same token. */
+  handleResponse(peerKey: string, tokenKey: string, message: CoapMessage): boolean {
+    const pending = this.#pending.get(`${peerKey}#${tokenKey}`);
+    if (pending === undefined) return false;
+    this.settle(pending, message);
+    return true;
+  }
+
+  /** Fails every outstanding request (close). */
+  failAll(code: ErrorCode, reason: string): void {
+    for (const pending of [...this.#pending.values()]) this.fail(pending, code, reason);
+  }
+
+  /** An empty ACK (or one whose token differs): a separate response follows, awaited by token. */
+  awaitSeparateResponse(pending: PendingRequest, tokenMismatch: boolean): void {
+    if (tokenMismatch) this.#ctx.counters.dropped.tokenMismatch++;
+    this.#awaitResponse(pending);
+  }
+
+  settle(pending: PendingRequest, response: CoapMessage): void {
+    if (!this.#finish(pending)) return;
+    this.#ctx.counters.requests.responses++;
+    pending.resolve(response);
+  }
+
+  /** `reason` undefined: no ACK after MAX_RETRANSMIT retransmissions. */
+  fail(pending: PendingRequest, code: ErrorCode, reason: string | undefined): void {
+    if (!this.#finish(pending)) return;
+    if (code === 'COAP_TIMEOUT') this.#ctx.counters.requests.timeouts++;
+    else if (code === 'COAP_RESET') this.#ctx.counters.requests.resets++;
+    else this.#ctx.counters.requests.failed++;
+    const why = reason ?? `no ACK after ${this.#ctx.params.maxRetransmit} retransmissions`;
+    pending.reject(new CodedError(code, `${describeExchange(pending.message, pending.peer)}: ${why}`));
+  }
+
+  #send(pending: PendingRequest, messageId: number): void {
+    const { peer, peerKey, token, message: request } = pending;
+    this.#pending.set(pending.key, pending);
+    this.#ctx.counters.requests.sent++;
+    if (pending.deadlineAt !== undefined) {
+      pending.cancelTimer = this.#ctx.timers.start(pending.deadlineAt - this.#ctx.clock.now(), () =>
+        this.fail(pending, 'COAP_TIMEOUT', 'no response before the deadline'),
+      );
     }
     const message: CoapMessage = {
       type: request.confirmable ? 'CON' : 'NON',
@@ -100,93 +198,28 @@ export class OutgoingRequests {
       options: request.options,
       payload: request.payload,
     };
-    return new Promise<CoapMessage>((resolve, reject) => {
-      const pending: PendingRequest = {
-        peer,
-        peerKey,
-        token,
-        key: `${peerKey}#${tokenKeyOf(token)}`,
-        summary: where,
-        resolve,
-        reject,
-        stopTransmission: () => {},
-        cancelTimer: () => {},
-        settled: false,
-      };
-      this.#pending.set(pending.key, pending);
-      this.#ctx.counters.requests.sent++;
-      const waitForResponse = () => {
-        if (deadlineAt === undefined) {
-          pending.cancelTimer = this.#ctx.timers.start(maxTransmitWait(this.#ctx.params), () =>
-            this.#fail(pending, 'COAP_TIMEOUT', 'no response'),
-          );
-        }
-      };
-      if (deadlineAt !== undefined) {
-        pending.cancelTimer = this.#ctx.timers.start(deadlineAt - this.#ctx.clock.now(), () =>
-          this.#fail(pending, 'COAP_TIMEOUT', 'no response before the deadline'),
-        );
-      }
-      if (request.confirmable) {
-        const stop = this.#transmissions.start(message, peer, peerKey, {
-          acknowledged: (ack) => {
-            if (ack.code !== 0 && sameBytes(ack.token, token)) {
-              this.#settle(pending, ack);
-              return;
-            }
-            if (ack.code !== 0) this.#ctx.counters.dropped.tokenMismatch++;
-            waitForResponse(); // empty ACK: a separate response follows
-          },
-          reset: () => this.#fail(pending, 'COAP_RESET', 'the peer answered RST'),
-          timedOut: () =>
-            this.#fail(
-              pending,
-              'COAP_TIMEOUT',
-              `no ACK after ${this.#ctx.params.maxRetransmit} retransmissions`,
-            ),
-        });
-        if (stop === undefined) this.#fail(pending, 'COAP_MESSAGE_INVALID', 'the request cannot be encoded');
-        else pending.stopTransmission = stop;
-      } else {
-        const bytes = this.#ctx.encode(message);
-        if (bytes === undefined) {
-          this.#fail(pending, 'COAP_MESSAGE_INVALID', 'the request cannot be encoded');
-          return;
-        }
-        this.#transmissions.trackNonConfirmable(peerKey, messageId, () =>
-          this.#fail(pending, 'COAP_RESET', 'the peer answered RST'),
-        );
-        waitForResponse();
-        this.#ctx.transmit(bytes, peer);
-      }
-    });
+    if (request.confirmable) {
+      const stop = this.#transmissions.start(message, peer, peerKey, pending);
+      if (stop === undefined) this.fail(pending, 'COAP_MESSAGE_INVALID', 'the request cannot be encoded');
+      else pending.stopTransmission = stop;
+      return;
+    }
+    const bytes = this.#ctx.encode(message);
+    if (bytes === undefined) {
+      this.fail(pending, 'COAP_MESSAGE_INVALID', 'the request cannot be encoded');
+      return;
+    }
+    this.#transmissions.trackNonConfirmable(peerKey, messageId, () => pending.reset());
+    this.#awaitResponse(pending);
+    this.#ctx.transmit(bytes, peer);
   }
 
-  /** A CON or NON message with a response code: resolves the request with the same token. */
-  handleResponse(peerKey: string, message: CoapMessage): boolean {
-    const pending = this.#pending.get(`${peerKey}#${tokenKeyOf(message.token)}`);
-    if (pending === undefined) return false;
-    this.#settle(pending, message);
-    return true;
-  }
-
-  /** Fails every outstanding request (close). */
-  failAll(code: ErrorCode, reason: string): void {
-    for (const pending of [...this.#pending.values()]) this.#fail(pending, code, reason);
-  }
-
-  #settle(pending: PendingRequest, response: CoapMessage): void {
-    if (!this.#finish(pending)) return;
-    this.#ctx.counters.requests.responses++;
-    pending.resolve(response);
-  }
-
-  #fail(pending: PendingRequest, code: ErrorCode, reason: string): void {
-    if (!this.#finish(pending)) return;
-    if (code === 'COAP_TIMEOUT') this.#ctx.counters.requests.timeouts++;
-    else if (code === 'COAP_RESET') this.#ctx.counters.requests.resets++;
-    else this.#ctx.counters.requests.failed++;
-    pending.reject(new CodedError(code, `${pending.summary}: ${reason}`));
+  /** Without a deadline, a response announced by an empty ACK (or to a NON) is awaited MAX_TRANSMIT_WAIT. */
+  #awaitResponse(pending: PendingRequest): void {
+    if (pending.deadlineAt !== undefined || pending.settled) return;
+    pending.cancelTimer = this.#ctx.timers.start(maxTransmitWait(this.#ctx.params), () =>
+      this.fail(pending, 'COAP_TIMEOUT', 'no response'),
+    );
   }
 
   #finish(pending: PendingRequest): boolean {
@@ -195,7 +228,7 @@ export class OutgoingRequests {
     pending.stopTransmission();
     pending.cancelTimer();
     this.#pending.delete(pending.key);
-    this.#tokens.release(pending.peerKey, pending.token);
+    if (pending.ownsToken) this.#tokens.release(pending.peerKey, pending.token);
     return true;
   }
 }

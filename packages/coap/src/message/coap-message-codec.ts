@@ -1,10 +1,11 @@
 /**
- * Wire format of CoAP messages. Parsing and generation use node-coap's own codec (coap-packet);
- * a strict framing check runs first, because coap-packet accepts truncated options, token
- * lengths 9-15 (RFC 8974 extended tokens) and a payload marker with no payload.
+ * Wire format of CoAP messages (RFC 7252 §3), both ways in one pass each. Ours rather than
+ * node-coap's codec (coap-packet): its parser accepts truncated options, token lengths 9-15 and a
+ * payload marker with no payload, and both directions copy every option into a Buffer of its own
+ * (its generator also decodes the payload as UTF-8 to see whether it is empty); encoding was the
+ * largest part of sending a notification.
  */
 import { CodedError } from '@lwm2m-adapters/errors';
-import { generate, type Packet, parse } from 'coap-packet';
 import type { CoapOption } from '../coap-types.js';
 import { formatDottedCode } from './coap-codes.js';
 import type { CoapMessage, CoapMessageType } from './coap-message.js';
@@ -27,158 +28,115 @@ export type CoapDecodeResult =
 
 const TYPES: readonly CoapMessageType[] = ['CON', 'NON', 'ACK', 'RST'];
 
-/** coap-packet names the options it knows; everything else arrives as the decimal number. */
-const OPTION_NUMBER_BY_NAME: Readonly<Record<string, number>> = {
-  'If-Match': 1,
-  'Uri-Host': 3,
-  ETag: 4,
-  'If-None-Match': 5,
-  Observe: 6,
-  'Uri-Port': 7,
-  'Location-Path': 8,
-  OSCORE: 9,
-  'Uri-Path': 11,
-  'Content-Format': 12,
-  'Max-Age': 14,
-  'Uri-Query': 15,
-  'Hop-Limit': 16,
-  Accept: 17,
-  'Q-Block1': 19,
-  'Location-Query': 20,
-  Block2: 23,
-  Block1: 27,
-  Size2: 28,
-  'Q-Block2': 31,
-  'Proxy-Uri': 35,
-  'Proxy-Scheme': 39,
-  Size1: 60,
-  'No-Response': 258,
-  'OCF-Accept-Content-Format-Version': 2049,
-  'OCF-Content-Format-Version': 2053,
-};
+type OptionsResult =
+  | { readonly options: CoapOption[]; readonly payload: Uint8Array; readonly error?: undefined }
+  | { readonly error: string };
 
-function optionNumberOf(name: string | number): number {
-  if (typeof name === 'number') return name;
-  return OPTION_NUMBER_BY_NAME[name] ?? Number.parseInt(name, 10);
-}
+const EMPTY_PAYLOAD = new Uint8Array(0);
 
-/** RFC 7252 §3 framing rules; returns the reason of the first violation, or undefined. */
-function framingError(bytes: Uint8Array, tokenLength: number): string | undefined {
+/**
+ * The options and payload after the token, by the RFC 7252 §3 framing rules: the reason of the
+ * first violation, or the options (values are views into `bytes`) and the payload.
+ */
+function parseOptions(bytes: Uint8Array, tokenLength: number): OptionsResult {
   let pos = 4 + tokenLength;
-  if (pos > bytes.length) return 'token extends past the end of the datagram';
+  if (pos > bytes.length) return { error: 'token extends past the end of the datagram' };
+  const options: CoapOption[] = [];
   let number = 0;
   while (pos < bytes.length) {
     const first = bytes[pos]!;
     if (first === 0xff) {
-      return pos + 1 === bytes.length ? 'payload marker followed by an empty payload' : undefined;
+      if (pos + 1 === bytes.length) return { error: 'payload marker followed by an empty payload' };
+      return { options, payload: bytes.subarray(pos + 1) };
     }
     pos++;
     let delta = first >> 4;
     let length = first & 0x0f;
-    if (delta === 15 || length === 15) return 'reserved option delta or length 15';
+    if (delta === 15 || length === 15) return { error: 'reserved option delta or length 15' };
     if (delta === 13) {
-      if (pos >= bytes.length) return 'truncated option delta';
+      if (pos >= bytes.length) return { error: 'truncated option delta' };
       delta = bytes[pos++]! + 13;
     } else if (delta === 14) {
-      if (pos + 1 >= bytes.length) return 'truncated option delta';
+      if (pos + 1 >= bytes.length) return { error: 'truncated option delta' };
       delta = ((bytes[pos]! << 8) | bytes[pos + 1]!) + 269;
       pos += 2;
     }
     if (length === 13) {
-      if (pos >= bytes.length) return 'truncated option length';
+      if (pos >= bytes.length) return { error: 'truncated option length' };
       length = bytes[pos++]! + 13;
     } else if (length === 14) {
-      if (pos + 1 >= bytes.length) return 'truncated option length';
+      if (pos + 1 >= bytes.length) return { error: 'truncated option length' };
       length = ((bytes[pos]! << 8) | bytes[pos + 1]!) + 269;
       pos += 2;
     }
     number += delta;
-    if (number > 0xffff) return 'option number above 65535';
-    if (pos + length > bytes.length) return 'option value extends past the end of the datagram';
+    if (number > 0xffff) return { error: 'option number above 65535' };
+    if (pos + length > bytes.length) return { error: 'option value extends past the end of the datagram' };
+    options.push({ number, value: bytes.subarray(pos, pos + length) });
     pos += length;
   }
-  return undefined;
+  return { options, payload: EMPTY_PAYLOAD };
 }
 
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-/** Decodes one datagram. Never throws. The message's byte fields are views into `datagram`. */
-export function decodeCoapMessage(datagram: Uint8Array): CoapDecodeResult {
+/**
+ * Decodes one datagram in one pass (header, token, options, payload). Never throws. The message's
+ * byte fields are Uint8Array views into the datagram.
+ */
+export function decodeCoapMessage(received: Uint8Array): CoapDecodeResult {
+  // a plain Uint8Array view: Buffer's subarray (a JS wrapper) costs several times the native one
+  const datagram = Buffer.isBuffer(received)
+    ? new Uint8Array(received.buffer, received.byteOffset, received.byteLength)
+    : received;
   if (datagram.length < 4) return { ok: false, reason: 'shorter than the 4-byte header', header: undefined };
   const first = datagram[0]!;
   if (first >> 6 !== 1) return { ok: false, reason: `unknown CoAP version ${first >> 6}`, header: undefined };
-  const header: CoapHeader = {
-    type: TYPES[(first >> 4) & 3]!,
-    code: datagram[1]!,
-    messageId: (datagram[2]! << 8) | datagram[3]!,
-  };
+  const type = TYPES[(first >> 4) & 3]!;
+  const code = datagram[1]!;
+  const messageId = (datagram[2]! << 8) | datagram[3]!;
   const tokenLength = first & 0x0f;
-  if (tokenLength > 8) return { ok: false, reason: `reserved token length ${tokenLength}`, header };
-  if (header.code === 0 && datagram.length !== 4) {
-    return { ok: false, reason: 'an Empty message (0.00) with a token, options or payload', header };
+  if (tokenLength > 8) {
+    return { ok: false, reason: `reserved token length ${tokenLength}`, header: { type, code, messageId } };
   }
-  const framing = framingError(datagram, tokenLength);
-  if (framing !== undefined) return { ok: false, reason: framing, header };
-  let packet: ReturnType<typeof parse>;
-  try {
-    packet = parse(asBuffer(datagram));
-  } catch (cause) {
-    return { ok: false, reason: `unparseable: ${String(cause)}`, header };
+  if (code === 0 && datagram.length !== 4) {
+    return {
+      ok: false,
+      reason: 'an Empty message (0.00) with a token, options or payload',
+      header: { type, code, messageId },
+    };
   }
-  const options: CoapOption[] = packet.options.map((option) => ({
-    number: optionNumberOf(option.name),
-    value: option.value,
-  }));
+  const parsed = parseOptions(datagram, tokenLength);
+  if (parsed.error !== undefined)
+    return { ok: false, reason: parsed.error, header: { type, code, messageId } };
   return {
     ok: true,
     message: {
-      type: header.type,
-      code: header.code,
-      messageId: header.messageId,
-      token: packet.token,
-      options,
-      payload: packet.payload,
+      type,
+      code,
+      messageId,
+      token: datagram.subarray(4, 4 + tokenLength),
+      options: parsed.options,
+      payload: parsed.payload,
     },
   };
 }
 
-/** Encodes a message; throws COAP_MESSAGE_INVALID when it does not fit in `maxLength` bytes. */
-export function encodeCoapMessage(message: CoapMessage, maxLength: number): Uint8Array {
-  if (message.token.length > 8) {
-    throw new CodedError('COAP_MESSAGE_INVALID', `token of ${message.token.length} bytes (at most 8)`);
-  }
-  const packet: Packet = {
-    code: formatDottedCode(message.code),
-    messageId: message.messageId,
-    token: asBuffer(message.token),
-    payload: asBuffer(message.payload),
-    options: message.options.map((option) => ({ name: option.number, value: asBuffer(option.value) })),
-    confirmable: message.type === 'CON',
-    ack: message.type === 'ACK',
-    reset: message.type === 'RST',
-  };
-  try {
-    return generate(packet, maxLength);
-  } catch (cause) {
-    throw new CodedError(
-      'COAP_MESSAGE_INVALID',
-      `cannot encode CoAP ${message.type} ${formatDottedCode(message.code)}: ${String(cause)}`,
-      { cause, details: { maxLength } },
-    );
-  }
+function byOptionNumber(a: CoapOption, b: CoapOption): number {
+  return a.number - b.number;
 }
 
-/** The encoded size of a message with these options and payload length (token of `tokenLength` bytes). */
-export function encodedMessageSize(
-  options: readonly CoapOption[],
-  payloadLength: number,
-  tokenLength: number,
-): number {
-  let size = 4 + tokenLength + (payloadLength > 0 ? 1 + payloadLength : 0);
+/** The options in wire order: ascending number, repeated options keeping their order (stable sort). */
+function sortedOptions(options: readonly CoapOption[]): readonly CoapOption[] {
+  for (let i = 1; i < options.length; i++) {
+    if (options[i]!.number < options[i - 1]!.number) return [...options].sort(byOptionNumber);
+  }
+  return options;
+}
+
+/** Bytes of the options in wire order (each: header, extended delta, extended length, value). */
+function optionsSize(sorted: readonly CoapOption[]): number {
+  let size = 0;
   let previous = 0;
-  for (const option of [...options].sort((a, b) => a.number - b.number)) {
+  for (const option of sorted) {
     const delta = option.number - previous;
     previous = option.number;
     const length = option.value.length;
@@ -187,4 +145,84 @@ export function encodedMessageSize(
     size += length >= 269 ? 2 : length >= 13 ? 1 : 0;
   }
   return size;
+}
+
+/** An option delta or length nibble, and its extension (RFC 7252 §3.1). */
+function writeExtended(out: Uint8Array, pos: number, value: number): number {
+  if (value >= 269) {
+    out[pos] = (value - 269) >> 8;
+    out[pos + 1] = (value - 269) & 0xff;
+    return pos + 2;
+  }
+  if (value >= 13) {
+    out[pos] = value - 13;
+    return pos + 1;
+  }
+  return pos;
+}
+
+const nibble = (value: number) => (value >= 269 ? 14 : Math.min(value, 13));
+
+function invalidMessage(message: CoapMessage, reason: string, maxLength: number): CodedError {
+  return new CodedError(
+    'COAP_MESSAGE_INVALID',
+    `cannot encode CoAP ${message.type} ${formatDottedCode(message.code)}: ${reason}`,
+    { details: { maxLength } },
+  );
+}
+
+/**
+ * Encodes a message (RFC 7252 §3): options in ascending order whatever order they are given in,
+ * no payload marker for an empty payload (nor any payload on an Empty message). Throws
+ * COAP_MESSAGE_INVALID when it does not fit in `maxLength` bytes, for a token of more than 8 bytes
+ * and for an option number or value length the format cannot carry.
+ */
+export function encodeCoapMessage(message: CoapMessage, maxLength: number): Uint8Array {
+  const { token, code } = message;
+  if (token.length > 8) {
+    throw new CodedError('COAP_MESSAGE_INVALID', `token of ${token.length} bytes (at most 8)`);
+  }
+  const options = sortedOptions(message.options);
+  const last = options[options.length - 1];
+  if (last !== undefined && (last.number > 0xffff || options[0]!.number < 0)) {
+    throw invalidMessage(message, `option number ${last.number} is not 0..65535`, maxLength);
+  }
+  const payload = code === 0 ? EMPTY_PAYLOAD : message.payload;
+  const length = 4 + token.length + optionsSize(options) + (payload.length > 0 ? 1 + payload.length : 0);
+  if (length > maxLength) {
+    throw invalidMessage(message, `${length} bytes, more than ${maxLength}`, maxLength);
+  }
+  const out = Buffer.allocUnsafeSlow(length);
+  out[0] = 0x40 | (TYPES.indexOf(message.type) << 4) | token.length;
+  out[1] = code;
+  out[2] = (message.messageId >> 8) & 0xff;
+  out[3] = message.messageId & 0xff;
+  out.set(token, 4);
+  let pos = 4 + token.length;
+  let previous = 0;
+  for (const option of options) {
+    const delta = option.number - previous;
+    previous = option.number;
+    const value = option.value;
+    if (value.length > 0xffff + 269)
+      throw invalidMessage(message, `option ${option.number} is too long`, maxLength);
+    out[pos] = (nibble(delta) << 4) | nibble(value.length);
+    pos = writeExtended(out, writeExtended(out, pos + 1, delta), value.length);
+    out.set(value, pos);
+    pos += value.length;
+  }
+  if (payload.length > 0) {
+    out[pos] = 0xff;
+    out.set(payload, pos + 1);
+  }
+  return out;
+}
+
+/** The encoded size of a message with these options and payload length (token of `tokenLength` bytes). */
+export function encodedMessageSize(
+  options: readonly CoapOption[],
+  payloadLength: number,
+  tokenLength: number,
+): number {
+  return 4 + tokenLength + optionsSize(sortedOptions(options)) + (payloadLength > 0 ? 1 + payloadLength : 0);
 }

@@ -34,10 +34,9 @@ export function encodeUintOption(value: number): Uint8Array {
   if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
     throw new RangeError(`option value ${value} is not a 32-bit unsigned integer`);
   }
-  // Buffers: the codec (coap-packet) then uses them without conversion
-  if (value === 0) return Buffer.alloc(0);
+  if (value === 0) return new Uint8Array(0);
   const length = value > 0xffffff ? 4 : value > 0xffff ? 3 : value > 0xff ? 2 : 1;
-  const out = Buffer.alloc(length);
+  const out = new Uint8Array(length);
   let rest = value;
   for (let i = length - 1; i >= 0; i--) {
     out[i] = rest & 0xff;
@@ -68,6 +67,23 @@ export function uintOption(number: number, value: number): CoapOption {
   return { number, value: encodeUintOption(value) };
 }
 
+const utf8 = new TextEncoder();
+
+/** UTF-8 bytes of an option string; ASCII (Uri-Path segments, queries) without the encoder. */
+function optionBytes(value: string): Uint8Array {
+  const bytes = new Uint8Array(value.length);
+  for (let i = 0; i < value.length; i++) {
+    const unit = value.charCodeAt(i);
+    if (unit > 0x7f) return utf8.encode(value);
+    bytes[i] = unit;
+  }
+  return bytes;
+}
+
+export function stringOption(number: number, value: string): CoapOption {
+  return { number, value: optionBytes(value) };
+}
+
 export function stringOptions(number: number, values: readonly string[]): CoapOption[] {
-  return values.map((value) => ({ number, value: Buffer.from(value, 'utf8') }));
+  return values.map((value) => stringOption(number, value));
 }
