@@ -1,9 +1,18 @@
 import type { CoapIncomingRequest, CoapOutgoingResponse, PeerAddress } from '@lwm2m-adapters/coap';
 import { CodedError } from '@lwm2m-adapters/errors';
-import type { Clock } from '@lwm2m-adapters/kit';
-import { type EventLogger, ListenerSet, silentEventLogger, systemClock } from '@lwm2m-adapters/kit';
-import type { LwM2mCodecsOptions, ObjectModel } from '@lwm2m-adapters/lwm2m-core';
-import { ContentFormat, LwM2mPath } from '@lwm2m-adapters/lwm2m-core';
+import {
+  type Clock,
+  type EventLogger,
+  ListenerSet,
+  silentEventLogger,
+  systemClock,
+} from '@lwm2m-adapters/kit';
+import {
+  ContentFormat,
+  type LwM2mCodecsOptions,
+  LwM2mPath,
+  type ObjectModel,
+} from '@lwm2m-adapters/lwm2m-core';
 import type { LwM2mCoapLink } from './link/coap-link.js';
 import {
   ClientDataModel,

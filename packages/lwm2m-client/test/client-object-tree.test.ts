@@ -1,5 +1,4 @@
-import type { LwM2mPath } from '@lwm2m-adapters/lwm2m-core';
-import { ObjectRegistry, value } from '@lwm2m-adapters/lwm2m-core';
+import { type LwM2mPath, ObjectRegistry, value } from '@lwm2m-adapters/lwm2m-core';
 import { describe, expect, it } from 'vitest';
 import { testDefinitions } from '../../lwm2m-core/test/support/test-model.js';
 import { ClientObjectTree, type TreeStructureChange } from '../src/objects/client-object-tree.js';

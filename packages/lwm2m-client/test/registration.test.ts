@@ -1,7 +1,6 @@
 import { CodedError } from '@lwm2m-adapters/errors';
 import { describe, expect, it } from 'vitest';
-import type { RegistrationStateChange } from '../src/registration/registration-manager.js';
-import { updateDelayMs } from '../src/registration/registration-manager.js';
+import { type RegistrationStateChange, updateDelayMs } from '../src/registration/registration-manager.js';
 import { createClient, registeredClient } from './support/client-fixture.js';
 import { settle } from './support/fake-clock.js';
 import { defaultResponder, response, text, timeout } from './support/fake-link.js';

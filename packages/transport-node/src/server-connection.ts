@@ -1,5 +1,10 @@
-import type { CoapEndpointLimits, PeerAddress, TransmissionParameters } from '@lwm2m-adapters/coap';
-import { CoapEndpoint, type CoapEndpointStats } from '@lwm2m-adapters/coap';
+import {
+  CoapEndpoint,
+  type CoapEndpointLimits,
+  type CoapEndpointStats,
+  type PeerAddress,
+  type TransmissionParameters,
+} from '@lwm2m-adapters/coap';
 import { CodedError } from '@lwm2m-adapters/errors';
 import type { Clock } from '@lwm2m-adapters/kit';
 import { DtlsTransport, type DtlsTransportStats } from './dtls-transport.js';

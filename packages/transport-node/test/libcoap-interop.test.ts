@@ -4,8 +4,7 @@
  * against coap-server-notls. A missing libcoap fails loudly (never skipped).
  */
 
-import type { CoapIncomingRequest, PeerAddress } from '@lwm2m-adapters/coap';
-import { CoapEndpoint } from '@lwm2m-adapters/coap';
+import { CoapEndpoint, type CoapIncomingRequest, type PeerAddress } from '@lwm2m-adapters/coap';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   execFileAsync,

@@ -1,7 +1,6 @@
 /** Two endpoints over real UDP sockets on 127.0.0.1 ephemeral ports (one plays the LwM2M server). */
 
-import type { CoapIncomingRequest, PeerAddress } from '@lwm2m-adapters/coap';
-import { CoapEndpoint } from '@lwm2m-adapters/coap';
+import { CoapEndpoint, type CoapIncomingRequest, type PeerAddress } from '@lwm2m-adapters/coap';
 import { isCodedError } from '@lwm2m-adapters/errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UdpTransport } from '../src/udp-transport.js';

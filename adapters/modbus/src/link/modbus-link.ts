@@ -1,8 +1,7 @@
 import { CodedError, isCodedError } from '@lwm2m-adapters/errors';
 import { CappedBackoff } from '@lwm2m-adapters/kit';
 import type { AdapterLogger } from '@lwm2m-adapters/sdk';
-import type { ModbusByteStream, ModbusByteStreamOpener } from './byte-stream.js';
-import { describeEndpoint } from './byte-stream.js';
+import { describeEndpoint, type ModbusByteStream, type ModbusByteStreamOpener } from './byte-stream.js';
 import { createTransport } from './create-transport.js';
 import { ModbusLinkScheduler } from './link-scheduler.js';
 import type { LinkSettings } from './link-settings.js';

@@ -1,7 +1,11 @@
 import { CodedError } from '@lwm2m-adapters/errors';
 import type { SerialPort } from 'serialport';
-import type { ByteStreamHandlers, ModbusByteStream, ModbusEndpoint } from './byte-stream.js';
-import { PendingDeliveries } from './byte-stream.js';
+import {
+  type ByteStreamHandlers,
+  type ModbusByteStream,
+  type ModbusEndpoint,
+  PendingDeliveries,
+} from './byte-stream.js';
 
 /** serialport's class, imported on first use so TCP-only hosts never load the native binding. */
 async function loadSerialPort(): Promise<typeof SerialPort> {

@@ -1,7 +1,11 @@
 import { Socket } from 'node:net';
 import { CodedError } from '@lwm2m-adapters/errors';
-import type { ByteStreamHandlers, ModbusByteStream, ModbusEndpoint } from './byte-stream.js';
-import { PendingDeliveries } from './byte-stream.js';
+import {
+  type ByteStreamHandlers,
+  type ModbusByteStream,
+  type ModbusEndpoint,
+  PendingDeliveries,
+} from './byte-stream.js';
 
 /** Seconds of silence before TCP keepalive probes start (detects half-open connections). */
 const KEEPALIVE_DELAY_MS = 10_000;

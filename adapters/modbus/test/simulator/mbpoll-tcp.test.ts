@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe } from 'vitest';
-import type { MbpollTarget } from '../../../../test/peers/mbpoll.js';
-import { requireMbpoll } from '../../../../test/peers/mbpoll.js';
+import { type MbpollTarget, requireMbpoll } from '../../../../test/peers/mbpoll.js';
 import { createModbusSimulator, type ModbusSimulator } from '../../src/simulator/index.js';
 import { mbpollConversation } from './support/mbpoll-suite.js';
 import { plantConfig } from './support/plant-config.js';

@@ -1,7 +1,13 @@
 import { CodedError } from '@lwm2m-adapters/errors';
 import { ListenerSet } from '@lwm2m-adapters/kit';
-import type { LwM2mCodecsOptions, LwM2mNode, ObjectModel, PathNode } from '@lwm2m-adapters/lwm2m-core';
-import { assertValidPrefix, LwM2mPath } from '@lwm2m-adapters/lwm2m-core';
+import {
+  assertValidPrefix,
+  type LwM2mCodecsOptions,
+  type LwM2mNode,
+  LwM2mPath,
+  type ObjectModel,
+  type PathNode,
+} from '@lwm2m-adapters/lwm2m-core';
 import type { ObservedData } from '../observe/observation-manager.js';
 import { fail } from '../operations/request-failure.js';
 import { iotDeviceObjectsLinks } from '../registration/registration-links.js';

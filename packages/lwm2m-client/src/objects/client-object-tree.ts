@@ -1,20 +1,18 @@
 import { CodedError } from '@lwm2m-adapters/errors';
 import { ListenerSet } from '@lwm2m-adapters/kit';
-import type {
-  LwM2mNode,
-  ObjectDefinition,
-  ObjectInstanceNode,
-  ObjectModel,
-  ResourceDefinition,
-  ResourceInstanceNode,
-  ResourceNode,
-  ResourceValue,
-} from '@lwm2m-adapters/lwm2m-core';
 import {
   assertValidPrefix,
   LwM2mCodecs,
   type LwM2mCodecsOptions,
+  type LwM2mNode,
   LwM2mPath,
+  type ObjectDefinition,
+  type ObjectInstanceNode,
+  type ObjectModel,
+  type ResourceDefinition,
+  type ResourceInstanceNode,
+  type ResourceNode,
+  type ResourceValue,
 } from '@lwm2m-adapters/lwm2m-core';
 import type { ExecuteArguments } from '../operations/execute-arguments.js';
 import { fail } from '../operations/request-failure.js';

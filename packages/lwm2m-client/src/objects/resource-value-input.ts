@@ -1,6 +1,12 @@
 import { CodedError } from '@lwm2m-adapters/errors';
-import type { ObjectLink, ResourceDefinition, ResourceType, ResourceValue } from '@lwm2m-adapters/lwm2m-core';
-import { assertValidValue, parseObjectLink } from '@lwm2m-adapters/lwm2m-core';
+import {
+  assertValidValue,
+  type ObjectLink,
+  parseObjectLink,
+  type ResourceDefinition,
+  type ResourceType,
+  type ResourceValue,
+} from '@lwm2m-adapters/lwm2m-core';
 import type { ResourceContent, ResourceScalar } from './resource-declaration.js';
 
 const INT64_MIN = -(2n ** 63n);

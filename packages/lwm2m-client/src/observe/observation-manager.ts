@@ -4,10 +4,14 @@ import {
   type PeerAddress,
   peerKeyOf,
 } from '@lwm2m-adapters/coap';
-import type { Clock } from '@lwm2m-adapters/kit';
-import { type EventLogger, ListenerSet, RestartableTimer, silentEventLogger } from '@lwm2m-adapters/kit';
-import type { LwM2mPath } from '@lwm2m-adapters/lwm2m-core';
-import { type LwM2mNode, nodesEqual, type PathNode } from '@lwm2m-adapters/lwm2m-core';
+import {
+  type Clock,
+  type EventLogger,
+  ListenerSet,
+  RestartableTimer,
+  silentEventLogger,
+} from '@lwm2m-adapters/kit';
+import { type LwM2mNode, type LwM2mPath, nodesEqual, type PathNode } from '@lwm2m-adapters/lwm2m-core';
 import type { LwM2mCoapLink } from '../link/coap-link.js';
 import { fail, RequestFailure } from '../operations/request-failure.js';
 import type { AttributeStore } from './attribute-store.js';

@@ -1,5 +1,10 @@
-import type { LwM2mNode, PathNode, ResourceNode } from '@lwm2m-adapters/lwm2m-core';
-import { ContentFormat, LwM2mPath } from '@lwm2m-adapters/lwm2m-core';
+import {
+  ContentFormat,
+  type LwM2mNode,
+  LwM2mPath,
+  type PathNode,
+  type ResourceNode,
+} from '@lwm2m-adapters/lwm2m-core';
 import type { ClientDataModel } from '../objects/client-data-model.js';
 import { fail, RequestFailure, responseCodeOf } from './request-failure.js';
 import type { WritePlan } from './write-plan.js';

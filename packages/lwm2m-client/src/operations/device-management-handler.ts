@@ -1,8 +1,13 @@
 import type { CoapIncomingRequest, CoapOutgoingResponse } from '@lwm2m-adapters/coap';
 import { isCodedError } from '@lwm2m-adapters/errors';
 import { decodeUtf8, type EventLogger, silentEventLogger } from '@lwm2m-adapters/kit';
-import type { DecodeLimits, LwM2mNode, LwM2mPath, ResourceNode } from '@lwm2m-adapters/lwm2m-core';
-import { ContentFormat } from '@lwm2m-adapters/lwm2m-core';
+import {
+  ContentFormat,
+  type DecodeLimits,
+  type LwM2mNode,
+  type LwM2mPath,
+  type ResourceNode,
+} from '@lwm2m-adapters/lwm2m-core';
 import { decodeTlvCreate } from '@lwm2m-adapters/lwm2m-core/codecs';
 import type { ClientDataModel } from '../objects/client-data-model.js';
 import type { ClientObjectTree } from '../objects/client-object-tree.js';

@@ -1,5 +1,4 @@
-import type { LwM2mPath } from '@lwm2m-adapters/lwm2m-core';
-import { formatDiscoverLinks, type ObjectLinkEntry } from '@lwm2m-adapters/lwm2m-core';
+import { formatDiscoverLinks, type LwM2mPath, type ObjectLinkEntry } from '@lwm2m-adapters/lwm2m-core';
 import type { ClientObjectTree } from '../objects/client-object-tree.js';
 import type { AttributeStore } from '../observe/attribute-store.js';
 import { fail } from './request-failure.js';

@@ -1,9 +1,9 @@
 import type { CoapIncomingResponse, CoapOutgoingRequest, PeerAddress } from '@lwm2m-adapters/coap';
 import { CodedError, isCodedError } from '@lwm2m-adapters/errors';
-import type { Clock } from '@lwm2m-adapters/kit';
 import {
   type BackoffPolicy,
   backoffDelay,
+  type Clock,
   type EventLogger,
   ListenerSet,
   REJECTED_BACKOFF,

@@ -1,7 +1,11 @@
 import type { CoapCode, PeerAddress } from '@lwm2m-adapters/coap';
 import { CodedError, isCodedError } from '@lwm2m-adapters/errors';
-import type { LwM2mNode, TimestampedPathNode } from '@lwm2m-adapters/lwm2m-core';
-import { ContentFormat, LwM2mPath } from '@lwm2m-adapters/lwm2m-core';
+import {
+  ContentFormat,
+  type LwM2mNode,
+  LwM2mPath,
+  type TimestampedPathNode,
+} from '@lwm2m-adapters/lwm2m-core';
 import type { LwM2mCoapLink } from '../link/coap-link.js';
 import type { ClientDataModel } from '../objects/client-data-model.js';
 import type { ResourceContent } from '../objects/resource-declaration.js';

@@ -1,6 +1,5 @@
 import { CodedError } from '@lwm2m-adapters/errors';
-import type { ResourceValue } from '@lwm2m-adapters/lwm2m-core';
-import { LwM2mCodecs } from '@lwm2m-adapters/lwm2m-core';
+import { LwM2mCodecs, type ResourceValue } from '@lwm2m-adapters/lwm2m-core';
 import type { LwM2mClient } from '../../src/lwm2m-client.js';
 import type { WrittenValue } from '../../src/objects/resource-declaration.js';
 import type { ExecuteArguments } from '../../src/operations/execute-arguments.js';

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DecodeLimits } from '../../src/codec/codec-types.js';
-import { defaultDecodeLimits } from '../../src/codec/codec-types.js';
+import { type DecodeLimits, defaultDecodeLimits } from '../../src/codec/codec-types.js';
 import { TlvCodec } from '../../src/codec/tlv/tlv-codec.js';
 import { decodeTlvCreate } from '../../src/codec/tlv/tlv-create.js';
 import { readTlvEntries, writeTlvEntries } from '../../src/codec/tlv/tlv-entries.js';

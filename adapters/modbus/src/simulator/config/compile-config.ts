@@ -14,8 +14,7 @@ import {
   type TypedValue,
   wordOrderProblem,
 } from '../values/typed-value.js';
-import type { ConfigIssue, ConfigPath } from './config-issue.js';
-import { formatConfigPath } from './config-issue.js';
+import { type ConfigIssue, type ConfigPath, formatConfigPath } from './config-issue.js';
 import type {
   PointConfig,
   RangeConfig,
