@@ -136,6 +136,11 @@ class ObservationHandle implements CoapObservation {
  * whole, unless a newer notification arrived meanwhile. Cancellation is passive (forget: the next
  * notification gets RST, §3.6) or active (GET/FETCH with Observe=1 and the same token). Bounded
  * by `limits.maxObserving`.
+ *
+ * Not done here: re-registering when Max-Age passes without a notification (§3.3.1; the caller
+ * observes again if it wants to), and a registration body in Block1 blocks (a FETCH body must fit
+ * one datagram). Duplicates of a notification are not remembered as exchanges: the Observe-number
+ * rule finds them not newer (counted as out of order) and a CON one is ACKed again.
  */
 export class Observer {
   readonly #ctx: EndpointContext;
