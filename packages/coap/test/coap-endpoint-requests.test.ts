@@ -97,6 +97,41 @@ describe('CON request retransmission (RFC 7252 §4.2)', () => {
   });
 });
 
+describe('retransmission schedule of several CON messages (one timer for the earliest)', () => {
+  it('each keeps its own schedule; acknowledging the earliest does not delay the others', async () => {
+    let n = 0;
+    const { clock, sink, ep } = setup(() => [0, 0.5, 0.999][n++ % 3]!);
+    const a = ep.request(SERVER, { method: 'GET', uriPath: ['a'] });
+    clock.advance(300);
+    const b = ep.request(SERVER, { method: 'GET', uriPath: ['b'] });
+    clock.advance(300);
+    const c = ep.request(SERVER, { method: 'GET', uriPath: ['c'] });
+    const first = new Map(
+      sink.sent.map((s) => [asText(optionValues(s.message, OptionNumber.UriPath)[0]!), s]),
+    );
+    expect(ep.stats().outstanding.timers).toBe(1);
+    // 'a' was due first; its ACK must not hold back 'b' and 'c'
+    ep.receive(ackWith(first.get('a')!.message, 0x45), SERVER);
+    await a;
+    sink.take();
+    clock.advance(10_000);
+    const pathOf = (s: SentDatagram) => asText(optionValues(s.message, OptionNumber.UriPath)[0]!);
+    const resent = sink.take().map((s): [string, number] => [pathOf(s), s.at - first.get(pathOf(s))!.at]);
+    // timeouts follow each message's own first timeout and double: b and c only
+    const timesOf = (path: string) => resent.filter(([p]) => p === path).map(([, t]) => t);
+    const bFirst = timesOf('b')[0]!;
+    const cFirst = timesOf('c')[0]!;
+    expect(timesOf('a')).toEqual([]);
+    expect(timesOf('b')).toEqual([bFirst, 3 * bFirst]);
+    expect(timesOf('c')).toEqual([cFirst, 3 * cFirst]);
+    expect([bFirst, cFirst].every((t) => t >= 2_000 && t < 3_000)).toBe(true);
+    ep.receive(ackWith(first.get('b')!.message, 0x45), SERVER);
+    ep.receive(ackWith(first.get('c')!.message, 0x45), SERVER);
+    await Promise.all([b, c]);
+    expect(ep.stats().outstanding).toMatchObject({ timers: 0, confirmable: 0 });
+  });
+});
+
 describe('responses', () => {
   it('piggy-backed response resolves with code, content format, payload and Location-Path', async () => {
     const { sink, ep } = setup();

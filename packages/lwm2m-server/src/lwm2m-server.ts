@@ -5,6 +5,7 @@ import type {
   CoapNotification,
   CoapOutgoingRequest,
   CoapOutgoingResponse,
+  PeerAddress,
 } from '@lwm2m-adapters/coap';
 import { CodedError, isCodedError } from '@lwm2m-adapters/errors';
 import { type Clock, ListenerSet, systemClock } from '@lwm2m-adapters/kit';
@@ -117,8 +118,8 @@ export class Lwm2mServer {
   readonly #store: RegistrationStore;
   readonly #observations = new ServerObservations();
   readonly #events: EventListeners;
-  readonly #requestTimeoutMs: number | undefined;
   readonly #onListenerError: (error: unknown) => void;
+  readonly #defaultTimeout: RequestOptions;
   readonly #counters = {
     registers: 0,
     updates: 0,
@@ -135,7 +136,8 @@ export class Lwm2mServer {
     this.#port = options.endpoint;
     this.#clock = options.clock ?? systemClock;
     this.#codecs = new LwM2mCodecs(options.model, options.codecs);
-    this.#requestTimeoutMs = options.requestTimeoutMs;
+    this.#defaultTimeout =
+      options.requestTimeoutMs === undefined ? {} : { timeoutMs: options.requestTimeoutMs };
     const onListenerError = options.onListenerError ?? (() => {});
     this.#onListenerError = onListenerError;
     this.#events = {
@@ -175,6 +177,11 @@ export class Lwm2mServer {
   /** The current registration of an endpoint name, if any. */
   registration(endpoint: string): Registration | undefined {
     return this.#store.byEndpoint(endpoint);
+  }
+
+  /** The latest registration from an address (how Send finds its client), if any. */
+  registrationFrom(peer: PeerAddress): Registration | undefined {
+    return this.#store.byPeer(peer);
   }
 
   /** The observations held, all or those of one registration. */
@@ -494,9 +501,9 @@ export class Lwm2mServer {
       : ({ method: 'GET', uriPath, accept } as const);
   }
 
-  #timeout(options: RequestOptions): { timeoutMs?: number } {
-    const timeoutMs = options.timeoutMs ?? this.#requestTimeoutMs;
-    return timeoutMs === undefined ? {} : { timeoutMs };
+  /** The CoAP request options of a call: its own deadline, else the server's default. */
+  #timeout(options: RequestOptions): RequestOptions {
+    return options.timeoutMs !== undefined ? options : this.#defaultTimeout;
   }
 
   #request(

@@ -172,6 +172,8 @@ describe('Update and De-register', () => {
       expiresAt: h.clock.now() + 120_000,
     });
     expect(updated).toEqual([{ registration, previous }]);
+    expect(h.server.registrationFrom({ address: '198.51.100.21', port: 40_002 })).toBe(registration);
+    expect(h.server.registrationFrom(CLIENT_PEER)).toBeUndefined();
   });
 
   it('an Update without payload keeps the links; unknown id 4.04; bad lifetime 4.00', async () => {

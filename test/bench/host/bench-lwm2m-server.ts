@@ -12,6 +12,7 @@ import { ContentFormat, type LwM2mNode, type ObjectModel, ObjectRegistry } from 
 import {
   Lwm2mServer,
   type NotificationAttributes,
+  type ObserveResponse,
   type Registration,
   type ServerObservation,
 } from '@lwm2m-adapters/lwm2m-server';
@@ -57,8 +58,6 @@ export function valueCount(node: LwM2mNode): number {
       return node.instances.reduce((n, i) => n + valueCount(i), 0);
   }
 }
-
-const samePeer = (a: PeerAddress, b: PeerAddress) => a.address === b.address && a.port === b.port;
 
 /** "pmin=0" → { pmin: 0 }; "pmax" → { pmax: null }. */
 function attributesOf(query: readonly string[]): NotificationAttributes {
@@ -161,8 +160,9 @@ export class BenchLwm2mServer implements AsyncDisposable {
     index = 0,
   ): Promise<string> {
     const decoder = this.#decoder;
-    const result = await this.#server
-      .observe(this.#registrationAt(peer), path, {
+    let result: ObserveResponse;
+    try {
+      result = await this.#server.observe(this.#registrationAt(peer), path, {
         format: ContentFormat.TEXT,
         timeoutMs: OBSERVE_TIMEOUT_MS,
         onNotification: (notification) =>
@@ -171,10 +171,10 @@ export class BenchLwm2mServer implements AsyncDisposable {
             at: performance.now(),
             confirmable: notification.confirmable,
           }),
-      })
-      .catch((error: unknown) => {
-        throw new Error(`no answer to the Observe request of ${path}`, { cause: error });
       });
+    } catch (error) {
+      throw new Error(`no answer to the Observe request of ${path}`, { cause: error });
+    }
     if (result.code !== '2.05' || result.observation === undefined) {
       throw new Error(
         `Observe ${path} answered ${result.code}${result.observation === undefined ? ' without Observe' : ''}`,
@@ -194,7 +194,7 @@ export class BenchLwm2mServer implements AsyncDisposable {
   }
 
   #registrationAt(peer: PeerAddress): Registration {
-    const registration = this.#server.registrations().find((r) => samePeer(r.peer, peer));
+    const registration = this.#server.registrationFrom(peer);
     if (registration === undefined)
       throw new Error(`no client is registered from ${peer.address}:${peer.port}`);
     return registration;

@@ -2,6 +2,7 @@ import { FifoMap } from '@lwm2m-adapters/kit';
 import type { PeerAddress } from '../coap-types.js';
 import type { EndpointContext } from '../endpoint/endpoint-context.js';
 import type { CoapMessage } from '../message/coap-message.js';
+import { type DueEntry, DueQueue } from './due-queue.js';
 import { initialRetransmitTimeout } from './transmission-parameters.js';
 
 /** How a CON message we sent ended. Exactly one is called, unless the transmission is cancelled. */
@@ -13,7 +14,8 @@ export interface TransmissionCallbacks {
   timedOut(): void;
 }
 
-interface PendingConfirmable {
+interface PendingConfirmable extends DueEntry {
+  readonly key: string;
   readonly peer: PeerAddress;
   readonly peerKey: string;
   readonly messageId: number;
@@ -21,7 +23,6 @@ interface PendingConfirmable {
   readonly callbacks: TransmissionCallbacks;
   timeoutMs: number;
   retransmissions: number;
-  cancelTimer: () => void;
 }
 
 interface TrackedNonConfirmable {
@@ -33,10 +34,17 @@ interface TrackedNonConfirmable {
  * Our CON messages awaiting an ACK, retransmitted with exponential back-off (RFC 7252 §4.2), and
  * our recent NON messages, so that an RST to either is matched by message ID (§4.3). Message IDs
  * are unique per peer (MessageIdAllocator), so (peer, message ID) identifies one message.
+ * Retransmissions are due-time ordered in one queue with one clock timer for the earliest; the
+ * timer is not moved when an earlier one is acknowledged (it wakes up, finds nothing due, and is
+ * set for the next), and is cancelled when nothing is outstanding.
  */
 export class ConfirmableTransmissions {
   readonly #ctx: EndpointContext;
   readonly #pending = new Map<string, PendingConfirmable>();
+  readonly #due = new DueQueue<PendingConfirmable>();
+  #cancelTimer: (() => void) | undefined;
+  /** When the armed timer fires. */
+  #timerAt = 0;
   /** Oldest first; bounded by limits.maxTrackedNonConfirmable. */
   readonly #nonConfirmable = new FifoMap<TrackedNonConfirmable>();
 
@@ -57,21 +65,26 @@ export class ConfirmableTransmissions {
     const bytes = this.#ctx.encode(message);
     if (bytes === undefined) return undefined;
     const key = `${peerKey}#${message.messageId}`;
+    const timeoutMs = initialRetransmitTimeout(this.#ctx.params, this.#ctx.random);
     const pending: PendingConfirmable = {
+      key,
       peer,
       peerKey,
       messageId: message.messageId,
       bytes,
       callbacks,
-      timeoutMs: initialRetransmitTimeout(this.#ctx.params, this.#ctx.random),
+      timeoutMs,
       retransmissions: 0,
-      cancelTimer: () => {},
+      dueAt: this.#ctx.clock.now() + timeoutMs,
+      seq: 0,
+      heapIndex: -1,
     };
     this.#pending.set(key, pending);
-    this.#arm(key, pending);
+    this.#due.push(pending);
+    this.#schedule();
     // registered before sending: a peer answering synchronously still finds it
     this.#ctx.transmit(bytes, peer);
-    return () => this.#finish(key, pending);
+    return () => this.#finish(pending);
   }
 
   /** Remembers a NON message we sent so that an RST to it reaches `onReset`. */
@@ -93,7 +106,7 @@ export class ConfirmableTransmissions {
     const key = `${peerKey}#${ack.messageId}`;
     const pending = this.#pending.get(key);
     if (pending === undefined) return false;
-    this.#finish(key, pending);
+    this.#finish(pending);
     pending.callbacks.acknowledged(ack);
     return true;
   }
@@ -103,7 +116,7 @@ export class ConfirmableTransmissions {
     const key = `${peerKey}#${messageId}`;
     const pending = this.#pending.get(key);
     if (pending !== undefined) {
-      this.#finish(key, pending);
+      this.#finish(pending);
       pending.callbacks.reset();
       return true;
     }
@@ -128,31 +141,54 @@ export class ConfirmableTransmissions {
 
   /** Stops everything without calling back (the endpoint fails the owners itself). */
   cancelAll(): void {
-    for (const pending of this.#pending.values()) pending.cancelTimer();
+    this.#cancelTimer?.();
+    this.#cancelTimer = undefined;
+    this.#due.clear();
     this.#pending.clear();
     this.#nonConfirmable.clear();
   }
 
-  #arm(key: string, pending: PendingConfirmable): void {
-    pending.cancelTimer = this.#ctx.timers.start(pending.timeoutMs, () => {
-      if (this.#pending.get(key) !== pending) return;
-      if (pending.retransmissions >= this.#ctx.params.maxRetransmit) {
-        this.#pending.delete(key);
-        pending.callbacks.timedOut();
-        return;
-      }
-      pending.retransmissions++;
-      pending.timeoutMs *= 2;
-      this.#ctx.counters.retransmissions++;
-      this.#ctx.messageIds.touch(pending.peerKey, pending.messageId, true);
-      this.#ctx.transmit(pending.bytes, pending.peer);
-      this.#arm(key, pending);
+  /** The timer for the earliest due retransmission: set when none is, or when it is later. */
+  #schedule(): void {
+    const earliest = this.#due.peek();
+    if (earliest === undefined) {
+      this.#cancelTimer?.();
+      this.#cancelTimer = undefined;
+      return;
+    }
+    if (this.#cancelTimer !== undefined && this.#timerAt <= earliest.dueAt) return;
+    this.#cancelTimer?.();
+    this.#timerAt = earliest.dueAt;
+    this.#cancelTimer = this.#ctx.timers.start(earliest.dueAt - this.#ctx.clock.now(), () => {
+      this.#cancelTimer = undefined;
+      this.#retransmitDue();
     });
   }
 
-  #finish(key: string, pending: PendingConfirmable): void {
-    pending.cancelTimer();
-    if (this.#pending.get(key) === pending) this.#pending.delete(key);
+  /** Every CON message due: retransmitted with a doubled timeout, or given up after MAX_RETRANSMIT. */
+  #retransmitDue(): void {
+    const now = this.#ctx.clock.now();
+    for (let pending = this.#due.popDue(now); pending !== undefined; pending = this.#due.popDue(now)) {
+      if (pending.retransmissions >= this.#ctx.params.maxRetransmit) {
+        this.#pending.delete(pending.key);
+        pending.callbacks.timedOut();
+        continue;
+      }
+      pending.retransmissions++;
+      pending.timeoutMs *= 2;
+      pending.dueAt = now + pending.timeoutMs;
+      this.#due.push(pending);
+      this.#ctx.counters.retransmissions++;
+      this.#ctx.messageIds.touch(pending.peerKey, pending.messageId, true);
+      this.#ctx.transmit(pending.bytes, pending.peer);
+    }
+    this.#schedule();
+  }
+
+  #finish(pending: PendingConfirmable): void {
+    this.#due.remove(pending);
+    if (this.#pending.get(pending.key) === pending) this.#pending.delete(pending.key);
+    if (this.#due.size === 0) this.#schedule();
   }
 
   /** Oldest first, all with the same lifetime: expired ones are at the front. */

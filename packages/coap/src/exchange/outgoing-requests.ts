@@ -122,19 +122,22 @@ export class OutgoingRequests {
       return Promise.reject(new CodedError('QUEUE_FULL', `${describeExchange(request, peer)}: ${reason}`));
     }
     let token: Uint8Array;
+    let tokenKey: string;
     try {
       token = ownToken ?? this.#tokens.allocate(peerKey);
+      tokenKey = ownToken === undefined ? this.#tokens.lastKey : tokenKeyOf(ownToken);
     } catch (error) {
       this.#ctx.counters.requests.failed++;
       return Promise.reject(error);
     }
+    const key = `${peerKey}#${tokenKey}`;
     const pending = new PendingRequest(
       this,
       peer,
       peerKey,
       token,
       ownToken === undefined,
-      `${peerKey}#${tokenKeyOf(token)}`,
+      key,
       request,
       deadlineAt,
     );

@@ -29,6 +29,9 @@ export class TokenAllocator {
     this.#length = length;
   }
 
+  /** The key (`tokenKeyOf`) of the token `allocate` returned last. */
+  lastKey = '';
+
   allocate(peerKey: string): Uint8Array {
     let tokens = this.#outstanding.get(peerKey);
     if (tokens === undefined) {
@@ -41,6 +44,7 @@ export class TokenAllocator {
       const key = tokenKeyOf(token);
       if (!tokens.has(key)) {
         tokens.add(key);
+        this.lastKey = key;
         return token;
       }
     }

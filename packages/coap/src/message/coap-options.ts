@@ -63,8 +63,19 @@ export function countOption(options: readonly CoapOption[], number: number): num
   return count;
 }
 
+/** Options with small values (Observe 0/1, Content-Format and Accept 0-255), made once each. */
+const SMALL_UINT_OPTIONS = new Map<number, CoapOption>();
+
+/** An unsigned integer option. Options are never modified, so small ones are shared. */
 export function uintOption(number: number, value: number): CoapOption {
-  return { number, value: encodeUintOption(value) };
+  if (!(value >= 0 && value < 256 && number < 0x10000)) return { number, value: encodeUintOption(value) };
+  const key = number * 256 + value;
+  let option = SMALL_UINT_OPTIONS.get(key);
+  if (option === undefined) {
+    option = { number, value: encodeUintOption(value) };
+    SMALL_UINT_OPTIONS.set(key, option);
+  }
+  return option;
 }
 
 const utf8 = new TextEncoder();
@@ -80,8 +91,24 @@ function optionBytes(value: string): Uint8Array {
   return bytes;
 }
 
+/** Most string options made recently, per option number: the same Uri-Path segments recur. */
+const STRING_OPTIONS_KEPT = 1024;
+const STRING_OPTIONS = new Map<number, Map<string, CoapOption>>();
+
+/** A UTF-8 string option. Options are never modified, so recurring ones are shared. */
 export function stringOption(number: number, value: string): CoapOption {
-  return { number, value: optionBytes(value) };
+  let byValue = STRING_OPTIONS.get(number);
+  if (byValue === undefined) {
+    byValue = new Map();
+    STRING_OPTIONS.set(number, byValue);
+  }
+  let option = byValue.get(value);
+  if (option === undefined) {
+    if (byValue.size >= STRING_OPTIONS_KEPT) byValue.clear();
+    option = { number, value: optionBytes(value) };
+    byValue.set(value, option);
+  }
+  return option;
 }
 
 export function stringOptions(number: number, values: readonly string[]): CoapOption[] {

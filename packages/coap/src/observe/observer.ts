@@ -21,7 +21,7 @@ import type {
 import type { EndpointContext } from '../endpoint/endpoint-context.js';
 import { describePeer } from '../endpoint/peer-key.js';
 import type { RequestMessage } from '../exchange/outgoing-requests.js';
-import { type TokenAllocator, tokenKeyOf } from '../exchange/token-allocator.js';
+import type { TokenAllocator } from '../exchange/token-allocator.js';
 import { codeOfMethod, responseCodeOf } from '../message/coap-codes.js';
 import { type CoapMessage, codeClass, EMPTY_BYTES } from '../message/coap-message.js';
 import { decodeUintOption, firstOption, OptionNumber, uintOption } from '../message/coap-options.js';
@@ -136,6 +136,11 @@ class ObservationHandle implements CoapObservation {
  * whole, unless a newer notification arrived meanwhile. Cancellation is passive (forget: the next
  * notification gets RST, §3.6) or active (GET/FETCH with Observe=1 and the same token). Bounded
  * by `limits.maxObserving`.
+ *
+ * Not done here: re-registering when Max-Age passes without a notification (§3.3.1; the caller
+ * observes again if it wants to), and a registration body in Block1 blocks (a FETCH body must fit
+ * one datagram). Duplicates of a notification are not remembered as exchanges: the Observe-number
+ * rule finds them not newer (counted as out of order) and a CON one is ACKed again.
  */
 export class Observer {
   readonly #ctx: EndpointContext;
@@ -157,7 +162,7 @@ export class Observer {
    * observation; resolves with the first response. Rejects like `request()`, and with QUEUE_FULL
    * when `maxObserving` observations are held.
    */
-  async start(
+  start(
     peer: PeerAddress,
     peerKey: string,
     request: CoapObserveRequest,
@@ -165,27 +170,34 @@ export class Observer {
     deadlineAt: number | undefined,
   ): Promise<CoapObservation> {
     const counters = this.#ctx.counters;
-    if (this.#ctx.closed)
-      throw new CodedError('TRANSPORT_CLOSED', `${describeObserve(request, peer)}: endpoint closed`);
+    if (this.#ctx.closed) {
+      return Promise.reject(
+        new CodedError('TRANSPORT_CLOSED', `${describeObserve(request, peer)}: endpoint closed`),
+      );
+    }
     if (request.method !== 'GET' && request.method !== 'FETCH') {
-      throw new CodedError(
-        'COAP_MESSAGE_INVALID',
-        `${describeObserve(request, peer)}: only GET and FETCH can observe`,
+      return Promise.reject(
+        new CodedError(
+          'COAP_MESSAGE_INVALID',
+          `${describeObserve(request, peer)}: only GET and FETCH can observe`,
+        ),
       );
     }
     if (this.#held.size >= this.#ctx.limits.maxObserving) {
       counters.observing.refused++;
-      throw new CodedError(
-        'QUEUE_FULL',
-        `${describeObserve(request, peer)}: ${this.#held.size} observations already held (limit maxObserving)`,
-      );
+      const reason = `${this.#held.size} observations already held (limit maxObserving)`;
+      return Promise.reject(new CodedError('QUEUE_FULL', `${describeObserve(request, peer)}: ${reason}`));
     }
-    const code = codeOfMethod(request.method)!;
-    const token = this.#parts.tokens.allocate(peerKey);
+    let token: Uint8Array;
+    try {
+      token = this.#parts.tokens.allocate(peerKey);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const held: HeldObservation = {
       peer,
       peerKey,
-      key: `${peerKey}#${tokenKeyOf(token)}`,
+      key: `${peerKey}#${this.#parts.tokens.lastKey}`,
       token,
       request,
       onNotification,
@@ -198,13 +210,17 @@ export class Observer {
       early: undefined,
     };
     this.#held.set(held.key, held);
-    let response: CoapIncomingResponse;
-    try {
-      response = await this.#perform(held, code, OBSERVE_REGISTER, deadlineAt);
-    } catch (error) {
-      this.#end(held, 'not-accepted');
-      throw error;
-    }
+    return this.#perform(held, codeOfMethod(request.method)!, OBSERVE_REGISTER, deadlineAt).then(
+      (response) => this.#registered(held, response),
+      (error: unknown) => {
+        this.#end(held, 'not-accepted');
+        throw error;
+      },
+    );
+  }
+
+  /** The first response to the registration: established when 2.xx with Observe. */
+  #registered(held: HeldObservation, response: CoapIncomingResponse): CoapObservation {
     if (held.phase !== 'starting') return new ObservationHandle(this, held, response); // closed meanwhile
     const observe = observeNumberOfResponse(response);
     if (!response.code.startsWith('2.') || observe === undefined) {
@@ -214,7 +230,7 @@ export class Observer {
     held.phase = 'established';
     held.sequence = observe;
     held.receivedAt = this.#ctx.clock.now();
-    counters.observing.established++;
+    this.#ctx.counters.observing.established++;
     const early = held.early;
     if (early !== undefined) {
       held.early = undefined;
