@@ -3,7 +3,7 @@
  * internal error, and every cache, queue and timer stays within its limit.
  */
 import { expect, it } from 'vitest';
-import { mutate, prng, randomBytes } from '../../lwm2m-core/test/support/fuzz.js';
+import { mutate, prng, randomBytes } from '../../../test/support/fuzz.js';
 import type { CoapOutgoingResponse, PeerAddress } from '../src/coap-types.js';
 import { CoapEndpoint } from '../src/endpoint/coap-endpoint.js';
 import { encodeBlockOption } from '../src/message/block-option.js';

@@ -5,7 +5,7 @@
  */
 import { isCodedError } from '@lwm2m-adapters/errors';
 import { describe, expect, it } from 'vitest';
-import { prng } from '../../lwm2m-core/test/support/fuzz.js';
+import { prng } from '../../../test/support/fuzz.js';
 import { MessageIdAllocator } from '../src/exchange/message-id-allocator.js';
 import { FakeClock } from './coap-test-support.js';
 import { CON_LIFETIME, MessageIdAudit, NON_LIFETIME } from './message-id-audit.js';

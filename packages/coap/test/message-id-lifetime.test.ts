@@ -5,7 +5,7 @@
  */
 import { isCodedError } from '@lwm2m-adapters/errors';
 import { expect, it } from 'vitest';
-import { prng } from '../../lwm2m-core/test/support/fuzz.js';
+import { prng } from '../../../test/support/fuzz.js';
 import type { DatagramSink, PeerAddress } from '../src/coap-types.js';
 import { CoapEndpoint } from '../src/endpoint/coap-endpoint.js';
 import { FakeClock, SERVER } from './coap-test-support.js';

@@ -3,7 +3,7 @@ import { CodedError } from '@lwm2m-adapters/errors';
 import type { LogEntry } from '@lwm2m-adapters/kit';
 import { LwM2mPath, node, value } from '@lwm2m-adapters/lwm2m-core';
 import { describe, expect, it } from 'vitest';
-import { mutate, prng, randomBytes } from '../../lwm2m-core/test/support/fuzz.js';
+import { mutate, prng, randomBytes } from '../../../test/support/fuzz.js';
 import { deviceInstance } from '../src/objects/device-object.js';
 import { registeredClient } from './support/client-fixture.js';
 import { settle } from './support/fake-clock.js';

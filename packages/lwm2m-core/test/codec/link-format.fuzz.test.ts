@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { fuzzDecoder } from '../../../../test/support/fuzz.js';
 import { parseLinkFormat } from '../../src/codec/link/link-format.js';
 import { parseDiscoverLinks, parseRegistrationLinks } from '../../src/codec/link/lwm2m-links.js';
-import { fuzzDecoder } from '../support/fuzz.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 

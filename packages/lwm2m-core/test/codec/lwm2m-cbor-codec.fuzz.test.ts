@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { fuzzDecoder, hex } from '../../../../test/support/fuzz.js';
 import { Lwm2mCborCodec } from '../../src/codec/lwm2m-cbor/lwm2m-cbor-codec.js';
 import { LwM2mPath } from '../../src/model/path.js';
-import { fuzzDecoder, hex } from '../support/fuzz.js';
 import { testModel } from '../support/test-model.js';
 
 const codec = new Lwm2mCborCodec();

@@ -1,12 +1,12 @@
 import { isCodedError } from '@lwm2m-adapters/errors';
 import { describe, expect, it } from 'vitest';
+import { hex, toHex } from '../../../../test/support/fuzz.js';
 import type { DecodeLimits } from '../../src/codec/codec-types.js';
 import { Lwm2mCborCodec } from '../../src/codec/lwm2m-cbor/lwm2m-cbor-codec.js';
 import { type LwM2mNode, node, nodesEqual, type PathNode } from '../../src/model/node.js';
 import { LwM2mPath } from '../../src/model/path.js';
 import type { ResourceValue } from '../../src/model/resource-type.js';
 import { value } from '../../src/model/value.js';
-import { hex, toHex } from '../support/fuzz.js';
 import { testModel } from '../support/test-model.js';
 
 const codec = new Lwm2mCborCodec();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { fuzzDecoder, hex, toHex } from '../../../../test/support/fuzz.js';
 import { OpaqueCodec } from '../../src/codec/opaque/opaque-codec.js';
 import { LwM2mPath } from '../../src/model/path.js';
-import { fuzzDecoder, hex, toHex } from '../support/fuzz.js';
 import { testModel } from '../support/test-model.js';
 
 const codec = new OpaqueCodec();

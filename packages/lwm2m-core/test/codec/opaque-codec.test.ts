@@ -1,11 +1,11 @@
 import { isCodedError } from '@lwm2m-adapters/errors';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { hex, toHex } from '../../../../test/support/fuzz.js';
 import { OpaqueCodec } from '../../src/codec/opaque/opaque-codec.js';
 import { node, nodesEqual } from '../../src/model/node.js';
 import { LwM2mPath } from '../../src/model/path.js';
 import { value } from '../../src/model/value.js';
-import { hex, toHex } from '../support/fuzz.js';
 import { testModel } from '../support/test-model.js';
 
 const codec = new OpaqueCodec();

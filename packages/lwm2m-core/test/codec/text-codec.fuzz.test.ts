@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { fuzzDecoder, toHex } from '../../../../test/support/fuzz.js';
 import { TextCodec } from '../../src/codec/text/text-codec.js';
 import { nodesEqual } from '../../src/model/node.js';
 import { LwM2mPath } from '../../src/model/path.js';
-import { fuzzDecoder, toHex } from '../support/fuzz.js';
 import { testModel } from '../support/test-model.js';
 
 const codec = new TextCodec();

@@ -1,13 +1,13 @@
 import { isCodedError } from '@lwm2m-adapters/errors';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { hex, toHex } from '../../../../test/support/fuzz.js';
 import { TextCodec } from '../../src/codec/text/text-codec.js';
 import { type LwM2mNode, node, nodesEqual } from '../../src/model/node.js';
 import { LwM2mPath } from '../../src/model/path.js';
 import type { ResourceValue } from '../../src/model/resource-type.js';
 import { value } from '../../src/model/value.js';
 import { multipleResource, singleResource } from '../support/arbitraries.js';
-import { hex, toHex } from '../support/fuzz.js';
 import { testModel } from '../support/test-model.js';
 
 const codec = new TextCodec();

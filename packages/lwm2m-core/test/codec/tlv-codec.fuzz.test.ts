@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { fuzzDecoder, hex, toHex } from '../../../../test/support/fuzz.js';
 import { type DecodeLimits, defaultDecodeLimits } from '../../src/codec/codec-types.js';
 import { TlvCodec } from '../../src/codec/tlv/tlv-codec.js';
 import { decodeTlvCreate } from '../../src/codec/tlv/tlv-create.js';
 import { readTlvEntries, writeTlvEntries } from '../../src/codec/tlv/tlv-entries.js';
 import { nodesEqual } from '../../src/model/node.js';
 import { LwM2mPath } from '../../src/model/path.js';
-import { fuzzDecoder, hex, toHex } from '../support/fuzz.js';
 import { testModel } from '../support/test-model.js';
 
 const codec = new TlvCodec();

@@ -1,6 +1,7 @@
 import { isCodedError } from '@lwm2m-adapters/errors';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { hex, toHex } from '../../../../test/support/fuzz.js';
 import type { DecodeLimits } from '../../src/codec/codec-types.js';
 import { TlvCodec } from '../../src/codec/tlv/tlv-codec.js';
 import { decodeTlvCreate } from '../../src/codec/tlv/tlv-create.js';
@@ -9,7 +10,6 @@ import { LwM2mPath } from '../../src/model/path.js';
 import type { ResourceValue } from '../../src/model/resource-type.js';
 import { value } from '../../src/model/value.js';
 import { instanceNode, multipleResource, objectNode, singleResource } from '../support/arbitraries.js';
-import { hex, toHex } from '../support/fuzz.js';
 import { testModel } from '../support/test-model.js';
 
 const codec = new TlvCodec();

@@ -1,9 +1,9 @@
 import { isCodedError } from '@lwm2m-adapters/errors';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { hex, toHex } from '../../../../test/support/fuzz.js';
 import { defaultDecodeLimits } from '../../src/codec/codec-types.js';
 import { readTlvEntries, type TlvEntry, writeTlvEntries } from '../../src/codec/tlv/tlv-entries.js';
-import { hex, toHex } from '../support/fuzz.js';
 
 function codeOf(fn: () => unknown): string | undefined {
   try {

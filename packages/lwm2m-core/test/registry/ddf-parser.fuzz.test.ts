@@ -1,7 +1,7 @@
 import { isCodedError } from '@lwm2m-adapters/errors';
 import { describe, expect, it } from 'vitest';
+import { type FuzzReport, fuzzDecoder, prng } from '../../../../test/support/fuzz.js';
 import { parseDdf } from '../../src/registry/ddf-parser.js';
-import { type FuzzReport, fuzzDecoder, prng } from '../support/fuzz.js';
 import { ddf, item, object, readOmaFile } from './ddf-fixtures.js';
 
 const decoder = new TextDecoder();

@@ -4,11 +4,22 @@
  * Datagrams travel on the microtask queue, so `settle()` delivers everything in flight.
  */
 import { CoapEndpoint, type DatagramSink, type PeerAddress } from '@lwm2m-adapters/coap';
+import { ManualClock } from '@lwm2m-adapters/kit';
 import { ObjectRegistry } from '@lwm2m-adapters/lwm2m-core';
-import { FakeClock, settle } from '../../../coap/test/coap-test-support.js';
-import { Lwm2mServer, type Lwm2mServerOptions } from '../../src/index.js';
 
-export { FakeClock, settle };
+/** The engine's clock in these tests: starts at 1,000,000 ms and moves only when advanced. */
+export class FakeClock extends ManualClock {
+  constructor(start = 1_000_000) {
+    super(start);
+  }
+}
+
+/** Runs `rounds` turns of the microtask queue, where the in-memory datagrams travel. */
+export async function settle(rounds = 5): Promise<void> {
+  for (let i = 0; i < rounds; i++) await Promise.resolve();
+}
+
+import { Lwm2mServer, type Lwm2mServerOptions } from '../../src/index.js';
 
 export const SERVER_PEER: PeerAddress = { address: '192.0.2.10', port: 5683 };
 export const CLIENT_PEER: PeerAddress = { address: '198.51.100.20', port: 40_001 };

@@ -1,8 +1,8 @@
 import { isCodedError } from '@lwm2m-adapters/errors';
 import { describe, expect, it } from 'vitest';
+import { fuzzDecoder, prng } from '../../../../../test/support/fuzz.js';
 import { Lwm2mJsonCodec } from '../../../src/codec/lwm2m-json/lwm2m-json-codec.js';
 import { LwM2mPath } from '../../../src/model/path.js';
-import { fuzzDecoder, prng } from '../../support/fuzz.js';
 import { mutateJsonText, rotatingDecoder } from './fuzz-helpers.js';
 import { decodeContext, utf8 } from './helpers.js';
 import { notesLwm2mJsonExample } from './senml-vectors.js';

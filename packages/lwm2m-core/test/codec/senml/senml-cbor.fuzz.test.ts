@@ -1,11 +1,11 @@
 import { isCodedError } from '@lwm2m-adapters/errors';
 import { decode as cborDecode, encode, encodedNumber, Tag } from 'cbor2';
 import { describe, expect, it } from 'vitest';
+import { fuzzDecoder, hex, prng } from '../../../../../test/support/fuzz.js';
 import { SenmlCborCodec } from '../../../src/codec/senml/senml-cbor-codec.js';
 import { node } from '../../../src/model/node.js';
 import { LwM2mPath } from '../../../src/model/path.js';
 import { value } from '../../../src/model/value.js';
-import { fuzzDecoder, hex, prng } from '../../support/fuzz.js';
 import { rotatingDecoder } from './fuzz-helpers.js';
 import { decodeContext, encodeContext } from './helpers.js';
 import { notesCborExample, senmlVectors } from './senml-vectors.js';

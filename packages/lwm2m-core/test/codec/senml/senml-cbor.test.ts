@@ -1,10 +1,10 @@
 import { encode, encodedNumber, Tag } from 'cbor2';
 import { describe, expect, it } from 'vitest';
+import { hex, toHex } from '../../../../../test/support/fuzz.js';
 import { SenmlCborCodec } from '../../../src/codec/senml/senml-cbor-codec.js';
 import { node } from '../../../src/model/node.js';
 import { LwM2mPath } from '../../../src/model/path.js';
 import { value } from '../../../src/model/value.js';
-import { hex, toHex } from '../../support/fuzz.js';
 import { codeOf, decodeContext, encodeContext } from './helpers.js';
 
 const cbor = new SenmlCborCodec();

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { hex, toHex } from '../../../../../test/support/fuzz.js';
 import { SenmlCborCodec } from '../../../src/codec/senml/senml-cbor-codec.js';
 import { SenmlJsonCodec } from '../../../src/codec/senml/senml-json-codec.js';
 import { nodesEqual } from '../../../src/model/node.js';
 import { LwM2mPath } from '../../../src/model/path.js';
-import { hex, toHex } from '../../support/fuzz.js';
 import { decodeContext, encodeContext, text, utf8 } from './helpers.js';
 import { notesCborExample, senmlVectors } from './senml-vectors.js';
 
