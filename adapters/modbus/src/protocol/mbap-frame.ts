@@ -9,10 +9,13 @@ const EMPTY = new Uint8Array(0);
 /** Modbus TCP: a 7-byte MBAP header (transaction id, protocol 0, length, unit id) before the PDU. */
 export const mbapFrameWriter: FrameWriter = {
   encode(transactionId, unit, pdu) {
-    const frame = new Uint8Array(MBAP_HEADER + pdu.length);
+    // From Buffer's pool: a small `new Uint8Array` lives on V8's heap and must be moved off it when
+    // a socket takes it, which cost the simulator a third of its pipelined throughput.
+    const frame = Buffer.allocUnsafe(MBAP_HEADER + pdu.length);
     frame[0] = (transactionId >>> 8) & 0xff;
     frame[1] = transactionId & 0xff;
-    // protocol identifier 0 (bytes 2..3 stay zero)
+    frame[2] = 0; // protocol identifier 0
+    frame[3] = 0;
     const length = pdu.length + 1;
     frame[4] = length >>> 8;
     frame[5] = length & 0xff;

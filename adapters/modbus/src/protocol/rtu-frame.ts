@@ -9,7 +9,7 @@ export const MAX_RTU_FRAME = MAX_PDU_LENGTH + 3;
 /** Modbus RTU: unit id, PDU, CRC-16 low byte first. The transaction id is not sent. */
 export const rtuFrameWriter: FrameWriter = {
   encode(_transactionId, unit, pdu) {
-    const frame = new Uint8Array(pdu.length + 3);
+    const frame = Buffer.allocUnsafe(pdu.length + 3); // every byte is written below
     frame[0] = unit;
     frame.set(pdu, 1);
     const crc = crc16Modbus(frame, 0, pdu.length + 1);

@@ -31,7 +31,7 @@ describe('checksums', () => {
 
 describe('MBAP frames (Modbus TCP)', () => {
   it('encodes transaction id, protocol 0, length and unit before the PDU', () => {
-    expect(mbapFrameWriter.encode(0x1234, 17, hex('03 00 6B 00 03'))).toEqual(
+    expect(new Uint8Array(mbapFrameWriter.encode(0x1234, 17, hex('03 00 6B 00 03')))).toEqual(
       hex('12 34 00 00 00 06 11 03 00 6B 00 03'),
     );
   });
@@ -60,7 +60,9 @@ describe('MBAP frames (Modbus TCP)', () => {
 
 describe('RTU frames', () => {
   it('appends the CRC low byte first', () => {
-    expect(rtuFrameWriter.encode(0, 1, hex('03 00 00 00 0A'))).toEqual(hex('01 03 00 00 00 0A C5 CD'));
+    expect(new Uint8Array(rtuFrameWriter.encode(0, 1, hex('03 00 00 00 0A')))).toEqual(
+      hex('01 03 00 00 00 0A C5 CD'),
+    );
   });
 
   it('frames replies by function code and byte count, byte by byte', () => {
