@@ -14,7 +14,7 @@ import {
   decodeUintOption,
   firstOption,
   OptionNumber,
-  stringOption,
+  type StringOptionCache,
   uintOption,
 } from '../message/coap-options.js';
 
@@ -25,6 +25,8 @@ export interface BlockwiseRequestSettings {
   readonly szx: number;
   readonly maxDatagramSize: number;
   readonly maxResponseBodyBytes: number;
+  /** The endpoint's recent string options (Uri-Path, Uri-Query). */
+  readonly options: StringOptionCache;
 }
 
 const TOKEN_BYTES_MAX = 8;
@@ -33,14 +35,18 @@ const TOKEN_BYTES_MAX = 8;
  * The options of a request in wire order: `first` (Observe, when given), Uri-Path, Content-Format,
  * Uri-Query, Accept; already sorted, so the encoder need not sort them.
  */
-export function requestOptions(request: CoapOutgoingRequest, first?: CoapOption): CoapOption[] {
+export function requestOptions(
+  request: CoapOutgoingRequest,
+  cache: StringOptionCache,
+  first?: CoapOption,
+): CoapOption[] {
   const options: CoapOption[] = [];
   if (first !== undefined) options.push(first);
-  for (const segment of request.uriPath) options.push(stringOption(OptionNumber.UriPath, segment));
+  for (const segment of request.uriPath) options.push(cache.option(OptionNumber.UriPath, segment));
   if (request.contentFormat !== undefined) {
     options.push(uintOption(OptionNumber.ContentFormat, request.contentFormat));
   }
-  for (const item of request.uriQuery ?? []) options.push(stringOption(OptionNumber.UriQuery, item));
+  for (const item of request.uriQuery ?? []) options.push(cache.option(OptionNumber.UriQuery, item));
   if (request.accept !== undefined) options.push(uintOption(OptionNumber.Accept, request.accept));
   return options;
 }
@@ -112,7 +118,7 @@ export async function performBlockwiseRequest(
   const code = codeOfMethod(request.method);
   if (code === undefined) throw invalid(request, `unknown method "${String(request.method)}"`);
   const confirmable = request.confirmable ?? true;
-  const base = requestOptions(request);
+  const base = requestOptions(request, settings.options);
   const body = request.payload ?? EMPTY_BYTES;
 
   let szx = settings.szx;
@@ -177,7 +183,7 @@ export async function completeBlock2(
   let block2 = blockOf(first, OptionNumber.Block2);
   if (block2 === undefined || !block2.more) return toIncomingResponse(first, first.payload);
 
-  const base = requestOptions(request);
+  const base = requestOptions(request, settings.options);
   const body = request.payload ?? EMPTY_BYTES;
   const confirmable = request.confirmable ?? true;
   const etag = firstOption(first.options, OptionNumber.ETag)?.value;

@@ -37,6 +37,7 @@ import type { TransmissionParameters } from '../exchange/transmission-parameters
 import { blockSizeOf } from '../message/block-option.js';
 import { type CoapMessage, emptyMessage, isRequestCode, isResponseCode } from '../message/coap-message.js';
 import { decodeCoapMessage, encodeCoapMessage } from '../message/coap-message-codec.js';
+import { StringOptionCache } from '../message/coap-options.js';
 import { NotificationScheduler, type ObservationResetListener } from '../observe/notification-scheduler.js';
 import { ObservationRegistry } from '../observe/observation-registry.js';
 import { type CoapNotificationListener, Observer } from '../observe/observer.js';
@@ -159,6 +160,7 @@ class PeerExchanges implements BlockwiseRequestSettings {
     readonly deadlineAt: number | undefined,
     readonly szx: number,
     limits: CoapEndpointLimits,
+    readonly options: StringOptionCache,
   ) {
     this.maxDatagramSize = limits.maxDatagramSize;
     this.maxResponseBodyBytes = limits.maxResponseBodyBytes;
@@ -439,7 +441,15 @@ export class CoapEndpoint implements Disposable {
     peerKey: string,
     deadlineAt: number | undefined,
   ): BlockwiseRequestSettings {
-    return new PeerExchanges(this.#requests, peer, peerKey, deadlineAt, this.#szx, this.#limits);
+    return new PeerExchanges(
+      this.#requests,
+      peer,
+      peerKey,
+      deadlineAt,
+      this.#szx,
+      this.#limits,
+      this.#ctx.options,
+    );
   }
 
   #context(random: () => number): EndpointContext {
@@ -475,6 +485,7 @@ export class CoapEndpoint implements Disposable {
       timers: this.#timers,
       counters,
       messageIds: this.#messageIds,
+      options: new StringOptionCache(),
       encode,
       transmit,
       send(message, peer) {

@@ -3,6 +3,7 @@ import type { PeerAddress } from '../coap-types.js';
 import type { MessageIdAllocator } from '../exchange/message-id-allocator.js';
 import type { TransmissionParameters } from '../exchange/transmission-parameters.js';
 import type { CoapMessage } from '../message/coap-message.js';
+import type { StringOptionCache } from '../message/coap-options.js';
 import type { CoapEndpointLimits } from './endpoint-options.js';
 import type { EndpointCounters } from './endpoint-stats.js';
 
@@ -17,6 +18,8 @@ export interface EndpointContext {
   readonly timers: TimerSet;
   readonly counters: EndpointCounters;
   readonly messageIds: MessageIdAllocator;
+  /** Recent string options of this endpoint's requests, encoded once each. */
+  readonly options: StringOptionCache;
   /** Encodes; undefined (counted as encodeFailed) when the message cannot be encoded. */
   encode(message: CoapMessage): Uint8Array | undefined;
   /** Encodes and sends; undefined (counted as encodeFailed) when the message cannot be encoded. */

@@ -63,12 +63,25 @@ export function countOption(options: readonly CoapOption[], number: number): num
   return count;
 }
 
-/** Options with small values (Observe 0/1, Content-Format and Accept 0-255), made once each. */
+/** The options whose small values (0-255) are shared: a constant table, filled on first use. */
+const SHARED_UINT_NUMBERS: ReadonlySet<number> = new Set([
+  OptionNumber.Observe,
+  OptionNumber.ContentFormat,
+  OptionNumber.MaxAge,
+  OptionNumber.Accept,
+  OptionNumber.Size2,
+  OptionNumber.Size1,
+]);
 const SMALL_UINT_OPTIONS = new Map<number, CoapOption>();
 
-/** An unsigned integer option. Options are never modified, so small ones are shared. */
+/**
+ * An unsigned integer option. Options are never modified, so the small values of the common
+ * options are one object each (at most 6 x 256, the same for every endpoint).
+ */
 export function uintOption(number: number, value: number): CoapOption {
-  if (!(value >= 0 && value < 256 && number < 0x10000)) return { number, value: encodeUintOption(value) };
+  if (!(value >= 0 && value < 256 && SHARED_UINT_NUMBERS.has(number))) {
+    return { number, value: encodeUintOption(value) };
+  }
   const key = number * 256 + value;
   let option = SMALL_UINT_OPTIONS.get(key);
   if (option === undefined) {
@@ -91,26 +104,40 @@ function optionBytes(value: string): Uint8Array {
   return bytes;
 }
 
-/** Most string options made recently, per option number: the same Uri-Path segments recur. */
-const STRING_OPTIONS_KEPT = 1024;
-const STRING_OPTIONS = new Map<number, Map<string, CoapOption>>();
-
-/** A UTF-8 string option. Options are never modified, so recurring ones are shared. */
+/** A UTF-8 string option, made afresh. */
 export function stringOption(number: number, value: string): CoapOption {
-  let byValue = STRING_OPTIONS.get(number);
-  if (byValue === undefined) {
-    byValue = new Map();
-    STRING_OPTIONS.set(number, byValue);
-  }
-  let option = byValue.get(value);
-  if (option === undefined) {
-    if (byValue.size >= STRING_OPTIONS_KEPT) byValue.clear();
-    option = { number, value: optionBytes(value) };
-    byValue.set(value, option);
-  }
-  return option;
+  return { number, value: optionBytes(value) };
 }
 
 export function stringOptions(number: number, values: readonly string[]): CoapOption[] {
   return values.map((value) => stringOption(number, value));
+}
+
+/**
+ * The string options an endpoint made recently, per option number (Uri-Path segments and queries
+ * recur request after request), so each is encoded once. One per endpoint; options are never
+ * modified, so they are shared between that endpoint's messages. At most `kept` per option number.
+ */
+export class StringOptionCache {
+  readonly #byNumber = new Map<number, Map<string, CoapOption>>();
+  readonly #kept: number;
+
+  constructor(kept = 1024) {
+    this.#kept = kept;
+  }
+
+  option(number: number, value: string): CoapOption {
+    let byValue = this.#byNumber.get(number);
+    if (byValue === undefined) {
+      byValue = new Map();
+      this.#byNumber.set(number, byValue);
+    }
+    let option = byValue.get(value);
+    if (option === undefined) {
+      if (byValue.size >= this.#kept) byValue.clear();
+      option = stringOption(number, value);
+      byValue.set(value, option);
+    }
+    return option;
+  }
 }

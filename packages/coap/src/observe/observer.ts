@@ -308,7 +308,7 @@ export class Observer {
       peerKey,
       {
         code,
-        options: requestOptions(request, uintOption(OptionNumber.Observe, observe)),
+        options: requestOptions(request, this.#ctx.options, uintOption(OptionNumber.Observe, observe)),
         payload: request.payload ?? EMPTY_BYTES,
         confirmable: request.confirmable ?? true,
         request,
