@@ -1,25 +1,21 @@
 /** Notifications (RFC 7641): CON/NON outcomes, RST matching, per-peer queueing, Block2 bodies. */
 import { describe, expect, it } from 'vitest';
 import type { NotificationOutcome } from '../src/coap-types.js';
-import { CoapEndpoint } from '../src/endpoint/coap-endpoint.js';
 import { decodeBlockOption, encodeBlockOption } from '../src/message/block-option.js';
 import { OptionNumber, uintOption } from '../src/message/coap-options.js';
 import {
-  FakeClock,
+  type EndpointLimits,
   optionValues,
-  RecordingSink,
   raw,
+  recordingEndpoint,
   SERVER,
   settle,
   text,
   uintOf,
 } from './coap-test-support.js';
 
-function setup(limits: ConstructorParameters<typeof CoapEndpoint>[0]['limits'] = {}) {
-  const clock = new FakeClock();
-  const sink = new RecordingSink(clock);
-  const ep = new CoapEndpoint({ sink, clock, random: () => 0.5, limits });
-  return { clock, sink, ep };
+function setup(limits: EndpointLimits = {}) {
+  return recordingEndpoint({ limits });
 }
 
 const TOKEN_A = Uint8Array.of(0xa0, 0xa1);

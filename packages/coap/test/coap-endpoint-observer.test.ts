@@ -7,15 +7,15 @@
 import { isCodedError } from '@lwm2m-adapters/errors';
 import { describe, expect, it } from 'vitest';
 import type { CoapNotification, CoapObservationEnd } from '../src/coap-types.js';
-import { CoapEndpoint } from '../src/endpoint/coap-endpoint.js';
+import type { CoapEndpoint } from '../src/endpoint/coap-endpoint.js';
 import { decodeBlockOption } from '../src/message/block-option.js';
 import { OptionNumber } from '../src/message/coap-options.js';
 import {
   asText,
-  FakeClock,
   hexOf,
   optionValues,
-  RecordingSink,
+  type RecordingSink,
+  recordingEndpoint,
   SERVER,
   settle,
   uintOf,
@@ -24,10 +24,7 @@ import {
 type Limits = ConstructorParameters<typeof CoapEndpoint>[0]['limits'];
 
 function setup(random: () => number = () => 0, limits: Limits = {}) {
-  const clock = new FakeClock();
-  const sink = new RecordingSink(clock);
-  const ep = new CoapEndpoint({ sink, clock, random, limits });
-  return { clock, sink, ep };
+  return recordingEndpoint({ random, limits });
 }
 
 /** A random source that never repeats a token: successive golden-ratio steps. */

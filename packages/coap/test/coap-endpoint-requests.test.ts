@@ -2,16 +2,15 @@
 import { isCodedError } from '@lwm2m-adapters/errors';
 import { describe, expect, it } from 'vitest';
 import type { CoapOption } from '../src/coap-types.js';
-import { CoapEndpoint } from '../src/endpoint/coap-endpoint.js';
 import { decodeBlockOption, encodeBlockOption } from '../src/message/block-option.js';
 import type { CoapMessage } from '../src/message/coap-message.js';
 import { OptionNumber, uintOption } from '../src/message/coap-options.js';
 import {
   asText,
-  FakeClock,
+  type EndpointLimits,
   optionValues,
-  RecordingSink,
   raw,
+  recordingEndpoint,
   SERVER,
   type SentDatagram,
   settle,
@@ -19,11 +18,8 @@ import {
   uintOf,
 } from './coap-test-support.js';
 
-function setup(random = () => 0.5, limits: ConstructorParameters<typeof CoapEndpoint>[0]['limits'] = {}) {
-  const clock = new FakeClock();
-  const sink = new RecordingSink(clock);
-  const ep = new CoapEndpoint({ sink, clock, random, limits });
-  return { clock, sink, ep };
+function setup(random = () => 0.5, limits: EndpointLimits = {}) {
+  return recordingEndpoint({ random, limits });
 }
 
 /** The server's piggy-backed answer to a request we sent. */

@@ -2,25 +2,22 @@
 import { CodedError } from '@lwm2m-adapters/errors';
 import { describe, expect, it } from 'vitest';
 import type { CoapIncomingRequest, CoapOption, CoapOutgoingResponse } from '../src/coap-types.js';
-import { CoapEndpoint } from '../src/endpoint/coap-endpoint.js';
 import { decodeBlockOption, encodeBlockOption } from '../src/message/block-option.js';
 import { OptionNumber, uintOption } from '../src/message/coap-options.js';
 import {
   asText,
-  FakeClock,
+  type EndpointLimits,
   optionValues,
-  RecordingSink,
   raw,
+  recordingEndpoint,
   SERVER,
   settle,
   text,
   uintOf,
 } from './coap-test-support.js';
 
-function setup(limits: ConstructorParameters<typeof CoapEndpoint>[0]['limits'] = {}) {
-  const clock = new FakeClock();
-  const sink = new RecordingSink(clock);
-  const ep = new CoapEndpoint({ sink, clock, random: () => 0.5, limits });
+function setup(limits: EndpointLimits = {}) {
+  const { clock, sink, ep } = recordingEndpoint({ limits });
   const calls: CoapIncomingRequest[] = [];
   return { clock, sink, ep, calls };
 }

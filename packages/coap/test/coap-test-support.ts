@@ -1,3 +1,4 @@
+import { CoapEndpoint } from '../src/endpoint/coap-endpoint.js';
 /** Test doubles for the CoAP endpoint: a fake clock, a recording sink, raw message helpers. */
 
 import { type Clock, ManualClock } from '@lwm2m-adapters/kit';
@@ -98,3 +99,18 @@ export function uintOf(value: Uint8Array | undefined): number | undefined {
 }
 
 export const hexOf = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
+
+export type EndpointLimits = NonNullable<ConstructorParameters<typeof CoapEndpoint>[0]['limits']>;
+
+/** An endpoint on a fake clock whose datagrams are recorded, with a fixed random source. */
+export function recordingEndpoint(options: { random?: () => number; limits?: EndpointLimits } = {}) {
+  const clock = new FakeClock();
+  const sink = new RecordingSink(clock);
+  const ep = new CoapEndpoint({
+    sink,
+    clock,
+    random: options.random ?? (() => 0.5),
+    limits: options.limits ?? {},
+  });
+  return { clock, sink, ep };
+}

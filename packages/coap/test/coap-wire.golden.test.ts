@@ -4,15 +4,11 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { CoapEndpoint } from '../src/endpoint/coap-endpoint.js';
 import { decodeCoapMessage, encodeCoapMessage } from '../src/message/coap-message-codec.js';
-import { FakeClock, hexOf, RecordingSink, SERVER, settle, text } from './coap-test-support.js';
+import { type EndpointLimits, hexOf, recordingEndpoint, SERVER, settle, text } from './coap-test-support.js';
 
-function endpoint(limits: ConstructorParameters<typeof CoapEndpoint>[0]['limits'] = {}) {
-  const clock = new FakeClock();
-  const sink = new RecordingSink(clock);
-  const ep = new CoapEndpoint({ sink, clock, random: () => 0, limits });
-  return { clock, sink, ep };
+function endpoint(limits: EndpointLimits = {}) {
+  return recordingEndpoint({ random: () => 0, limits });
 }
 
 const h = (s: string) => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
