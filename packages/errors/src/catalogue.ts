@@ -232,6 +232,17 @@ export const errorCatalogue = {
     retriable: true,
     responseCode: '5.03',
   },
+  CLIENT_NOT_REGISTERED: {
+    summary: 'no LwM2M client is registered under that endpoint name (or that registration ended)',
+    retriable: true,
+    responseCode: '4.04',
+  },
+  END_DEVICE_UNKNOWN: {
+    summary:
+      'no end device of a registered LwM2M gateway has that Device ID or prefix (or the Device ID is claimed by several gateways)',
+    retriable: true,
+    responseCode: '4.04',
+  },
   REGISTRATION_REJECTED: {
     summary: 'the LwM2M server refused the registration (4.00 bad parameters, 4.03 forbidden, 4.12 version)',
     retriable: false,

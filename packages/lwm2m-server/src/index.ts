@@ -1,5 +1,28 @@
 /** The socket-free LwM2M server engine: registrations, Send intake, typed device-management requests. */
 export type { CoapPortRequestOptions, CoapServerPort } from './coap-server-port.js';
+export type {
+  EndDeviceChanges,
+  EndDeviceRegistration,
+  EndDeviceRemovalReason,
+} from './gateway/end-device-registration.js';
+export {
+  type ChildrenChangedEvent,
+  type DeviceTarget,
+  GatewayChildren,
+  type GatewayChildrenEvents,
+  type GatewayChildrenOptions,
+  type GatewayState,
+  type GatewaySyncCause,
+  type GatewaySyncFailedEvent,
+  type ResolvedTarget,
+} from './gateway/gateway-children.js';
+export {
+  GATEWAY_OBJECT_ID,
+  type GatewayObjectContent,
+  type GatewayObjectEntry,
+  type GatewayObjectProblem,
+  readGatewayObject,
+} from './gateway/gateway-object.js';
 export {
   Lwm2mServer,
   type Lwm2mServerOptions,
