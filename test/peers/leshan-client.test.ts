@@ -150,6 +150,49 @@ describe('Leshan client against our server engine', () => {
     expect(result.node).toEqual(node.resource(5700, value.float(23.25)));
   });
 
+  it.each(FORMATS)('reads the Temperature object /3303 in %s', async (_name, format) => {
+    await client.set('/3303/0/5700', 22.75);
+    const result = await server.read(EP, '/3303', { format });
+    expect(result).toMatchObject({ code: '2.05', contentFormat: format });
+    expect(result.node?.kind).toBe('object');
+    expect(leaves(result.node, '/3303')).toMatchObject({
+      '/3303/0/5700': value.float(22.75),
+      '/3303/0/5701': value.string('Cel'),
+      '/3303/0/5603': value.float(-40),
+      '/3303/0/5750': value.string('room'),
+    });
+  });
+
+  it.each(FORMATS)(
+    'writes the Light Control instance in one request in %s (replace, then partial update)',
+    async (_name, format) => {
+      const replace = await server.write(
+        EP,
+        '/3311/0',
+        node.instance(0, [
+          node.resource(5850, value.boolean(true)),
+          node.resource(5851, value.integer(33)),
+          node.resource(5706, value.string('amber')),
+        ]),
+        { format },
+      );
+      expect(replace).toMatchObject({ code: '2.04' });
+      const update = await server.write(
+        EP,
+        '/3311/0',
+        node.instance(0, [node.resource(5851, value.integer(66))]),
+        {
+          format,
+          mode: 'update',
+        },
+      );
+      expect(update).toMatchObject({ code: '2.04' });
+      expect(await client.get('/3311/0/5850')).toBe(true);
+      expect(await client.get('/3311/0/5851')).toBe(66);
+      expect(await client.get('/3311/0/5706')).toBe('amber');
+    },
+  );
+
   it.each([
     ['the default format (text/plain per resource)', undefined, true, 80, 'warm white'],
     ['TLV', ContentFormat.TLV, false, 5, 'red'],
@@ -187,6 +230,21 @@ describe('Leshan client against our server engine', () => {
       if (format !== undefined) expect(seen.contentFormat).toBe(format);
     },
   );
+
+  it('reads and writes a value larger than a datagram (Block2 from Leshan, Block1 to it)', async () => {
+    const big = `${'x'.repeat(3000)}|end`;
+    await client.set('/3311/0/5706', big);
+    const read = await server.read(EP, '/3311/0/5706', { format: ContentFormat.SENML_CBOR });
+    expect(read).toMatchObject({ code: '2.05', contentFormat: ContentFormat.SENML_CBOR });
+    expect(read.node).toEqual(node.resource(5706, value.string(big)));
+
+    const bigger = `${'y'.repeat(4000)}|end`;
+    const written = await server.write(EP, '/3311/0/5706', node.resource(5706, value.string(bigger)), {
+      format: ContentFormat.TLV,
+    });
+    expect(written).toMatchObject({ code: '2.04' });
+    expect(await client.get('/3311/0/5706')).toBe(bigger);
+  });
 
   it('executes Reboot /3/0/4 at the client', async () => {
     const from = client.events.cursor();
@@ -241,6 +299,15 @@ describe('Leshan client against our server engine', () => {
     expect(cancelled?.code).toBe('2.05');
     expect(await observed.observation?.ended).toBeDefined();
     expect(server.observations(EP)).toEqual([]);
+  });
+
+  it('sends a Registration Update the server accepts', async () => {
+    const mark = serverEvents.cursor();
+    const clientMark = client.events.cursor();
+    await client.update();
+    const updated = await serverEvents.waitFor((e) => e.name === 'updated', 5000, { after: mark });
+    expect(updated.event).toMatchObject({ registration: { endpoint: EP } });
+    await client.events.waitFor((e) => e.event === 'updated', 5000, { after: clientMark });
   });
 
   it('de-registers on stop and registers again on start', async () => {

@@ -68,6 +68,8 @@ export interface LeshanClientOptions {
     readonly serial?: string;
     readonly firmware?: string;
   };
+  /** How long Register / Update wait for the server (and a DTLS handshake), default 10 s. */
+  readonly requestTimeoutMs?: number;
   /** Register right after the JVM is up (default true); with false, call `start()`. */
   readonly register?: boolean;
   /** Spawn → harness ready (default 30 s). */
@@ -126,6 +128,8 @@ function harnessArgs(options: LeshanClientOptions): string[] {
   const args = ['--server-uri', options.serverUri, '--endpoint', options.endpoint, '--models', omaRegistry];
   if (options.lifetime !== undefined) args.push('--lifetime', String(options.lifetime));
   if (options.shortServerId !== undefined) args.push('--short-server-id', String(options.shortServerId));
+  if (options.requestTimeoutMs !== undefined)
+    args.push('--request-timeout-ms', String(options.requestTimeoutMs));
   if (options.psk !== undefined) {
     const key =
       typeof options.psk.key === 'string' ? options.psk.key : Buffer.from(options.psk.key).toString('hex');

@@ -73,7 +73,8 @@ final class HarnessInstance extends BaseInstanceEnabler {
       changed.add(resourceId);
       changed.addAll(hook.changed(this, resourceId, value));
     }
-    for (int id : changed) fireResourceChange(id);
+    // one change event, so an observer of the instance gets one notification
+    fireResourcesChange(getResourcePaths(changed.stream().mapToInt(Integer::intValue).toArray()));
   }
 
   /** Sets a value without running the change hook (for the hooks themselves). */

@@ -62,7 +62,7 @@ import org.eclipse.leshan.core.util.datatype.ULong;
  *
  *   java -cp '<client-lib>/*:<classes>' LeshanClientHarness --server-uri coap://127.0.0.1:5683
  *        --endpoint ep [--lifetime 300] [--short-server-id 123] [--models <OMA registry dir>]
- *        [--psk-identity id --psk-key <hex>] [--local-address 127.0.0.1]
+ *        [--psk-identity id --psk-key <hex>] [--local-address 127.0.0.1] [--request-timeout-ms 10000]
  *        [--manufacturer m --model m --serial s --firmware f]
  *
  * Objects: Security /0/0 (NoSec, or PSK with --psk-identity/--psk-key and a coaps:// URI), Server
@@ -152,7 +152,7 @@ public final class LeshanClientHarness {
             .setClientAddress(InetAddress.getByName(options.getOrDefault("--local-address", "127.0.0.1")))
             .build();
     DefaultRegistrationEngineFactory engine = new DefaultRegistrationEngineFactory();
-    engine.setRequestTimeoutInMs(10_000);
+    engine.setRequestTimeoutInMs(Long.parseLong(options.getOrDefault("--request-timeout-ms", "10000")));
     engine.setDeregistrationTimeoutInMs(5_000);
     engine.setRetryWaitingTimeInMs(1_000);
 
