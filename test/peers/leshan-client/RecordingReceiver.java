@@ -1,5 +1,6 @@
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.eclipse.leshan.client.request.DownlinkRequestReceiver;
 import org.eclipse.leshan.client.servers.LwM2mServer;
 import org.eclipse.leshan.core.ResponseCode;
@@ -26,9 +27,9 @@ import org.eclipse.leshan.core.response.SendableResponse;
 final class RecordingReceiver implements DownlinkRequestReceiver {
   private final DownlinkRequestReceiver delegate;
   private final Consumer<ObjectNode> emit;
-  private final java.util.function.Supplier<ObjectNode> newEvent;
+  private final Supplier<ObjectNode> newEvent;
 
-  RecordingReceiver(DownlinkRequestReceiver delegate, java.util.function.Supplier<ObjectNode> newEvent,
+  RecordingReceiver(DownlinkRequestReceiver delegate, Supplier<ObjectNode> newEvent,
       Consumer<ObjectNode> emit) {
     this.delegate = delegate;
     this.newEvent = newEvent;
