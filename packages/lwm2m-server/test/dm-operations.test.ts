@@ -372,3 +372,35 @@ it('requests by outcome: success, client and server errors, timeouts', async () 
     formatRetries: 0,
   });
 });
+
+it('every single-path request keeps the gateway prefix below the alternate path', async () => {
+  const { h, requests } = await registered(
+    (r) =>
+      r.accept === 40
+        ? { code: '2.05', contentFormat: 40, payload: text('</3303/0/5700>') }
+        : { code: '2.05', contentFormat: 0, payload: text('1') },
+    { links: '</lwm2m>;rt="oma.lwm2m",</lwm2m/3/0>' },
+  );
+  const target = '/dev0/3303/0/5700';
+  const resource = node.resource(5700, value.float(1));
+  await exchange(h.server.read('dev1', target));
+  await exchange(h.server.discover('dev1', target));
+  await exchange(h.server.write('dev1', target, resource));
+  await exchange(h.server.write('dev1', '/dev0/3303/0', node.instance(0, [resource]), { mode: 'update' }));
+  await exchange(h.server.writeAttributes('dev1', target, { pmin: 1 }));
+  await exchange(h.server.execute('dev1', '/dev0/3/0/4'));
+  await exchange(h.server.observe('dev1', target));
+  await exchange(h.server.create('dev1', '/dev0/3303', { id: 1, resources: [resource] }));
+  await exchange(h.server.delete('dev1', '/dev0/3303/1'));
+  expect(requests.map((r) => `${r.method} /${r.uriPath.join('/')}`)).toEqual([
+    'GET /lwm2m/dev0/3303/0/5700',
+    'GET /lwm2m/dev0/3303/0/5700',
+    'PUT /lwm2m/dev0/3303/0/5700',
+    'POST /lwm2m/dev0/3303/0',
+    'PUT /lwm2m/dev0/3303/0/5700',
+    'POST /lwm2m/dev0/3/0/4',
+    'GET /lwm2m/dev0/3303/0/5700',
+    'POST /lwm2m/dev0/3303',
+    'DELETE /lwm2m/dev0/3303/1',
+  ]);
+});
