@@ -2,7 +2,6 @@ import type {
   CoapCode,
   CoapIncomingRequest,
   CoapIncomingResponse,
-  CoapNotification,
   CoapOutgoingRequest,
   CoapOutgoingResponse,
   PeerAddress,
@@ -34,23 +33,18 @@ import {
   readComposite,
   writeComposite,
 } from './requests/composite.js';
-import { HeldCompositeObservation, ReceivedCompositeNotification } from './requests/composite-observation.js';
 import { valueFormats, withFormatFallback } from './requests/content-negotiation.js';
 import { create, deleteRequest } from './requests/create-delete.js';
 import { discoverContent, discoverRequest } from './requests/discover.js';
 import { type ClientExchange, Downlink } from './requests/downlink.js';
+import { HeldObservations } from './requests/held-observations.js';
 import {
   formatNotificationAttributes,
   type NotificationAttributes,
 } from './requests/notification-attributes.js';
-import { ReceivedNotification } from './requests/received-notification.js';
 import { type QueueModeOptions, RequestQueue } from './requests/request-queue.js';
 import { toResponse } from './requests/responses.js';
-import {
-  type HeldObservation,
-  HeldServerObservation,
-  ServerObservations,
-} from './requests/server-observations.js';
+import type { ServerObservations } from './requests/server-observations.js';
 import type {
   ClientPresence,
   CompositeContentResponse,
@@ -72,9 +66,7 @@ import type {
   ReadOptions,
   RegistrationTarget,
   RequestOptions,
-  ServerCompositeNotification,
   ServerCompositeObservation,
-  ServerNotification,
   ServerObservation,
   WriteOptions,
 } from './server-types.js';
@@ -149,8 +141,7 @@ export class Lwm2mServer {
   readonly #store: RegistrationStore;
   readonly #queue: RequestQueue;
   readonly #downlink: Downlink;
-  readonly #observations = new ServerObservations<HeldServerObservation>();
-  readonly #compositeObservations = new ServerObservations<HeldCompositeObservation>();
+  readonly #observations: HeldObservations;
   readonly #events: EventListeners;
   readonly #onListenerError: (error: unknown) => void;
   readonly #counters = {
@@ -161,7 +152,6 @@ export class Lwm2mServer {
     registrationErrors: 0,
     sends: 0,
     sendsRejected: 0,
-    notifications: 0,
   };
   #closed = false;
 
@@ -202,6 +192,14 @@ export class Lwm2mServer {
       clock: this.#clock,
       onAwake: presence('awake'),
       onAsleep: presence('asleep'),
+    });
+    this.#observations = new HeldObservations({
+      codecs: this.#codecs,
+      registration: (id) => this.#store.byId(id),
+      heard: (id) => this.#queue.heard(id),
+      notification: this.#events.notification,
+      compositeNotification: this.#events.compositeNotification,
+      onListenerError,
     });
     this.#downlink = new Downlink({
       port: this.#port,
@@ -253,19 +251,20 @@ export class Lwm2mServer {
 
   /** The single-path observations held, all or those of one registration. */
   observations(target?: RegistrationTarget): ServerObservation[] {
-    return this.#held(this.#observations, target);
+    return this.#held(this.#observations.single, target);
   }
 
   /** The Observe-Composite observations held, all or those of one registration. */
   compositeObservations(target?: RegistrationTarget): ServerCompositeObservation[] {
-    return this.#held(this.#compositeObservations, target);
+    return this.#held(this.#observations.composite, target);
   }
 
   stats(): Lwm2mServerStats {
     return {
       registrations: this.#store.size,
-      observations: this.#observations.size + this.#compositeObservations.size,
+      observations: this.#observations.size,
       ...this.#counters,
+      notifications: this.#observations.delivered,
       requests: this.#downlink.stats(),
       queue: this.#queue.stats(),
     };
@@ -448,18 +447,16 @@ export class Lwm2mServer {
   ): Promise<ObserveResponse> {
     const parsed = toPath(path);
     return this.#downlink.run(target, options, async (exchange) => {
-      const observation = new HeldServerObservation(
+      const held = this.#observations;
+      const { observation, onNotification } = held.newSingle(
         exchange.registration,
         parsed,
         options.format,
         options.onNotification,
-        this.#forgetObservation,
       );
       // the endpoint delivers no notification before its observe() resolved: `attach` comes first
-      const coap = await exchange.observe(get(exchange, parsed, options.format), (notification) =>
-        this.#notify(observation, notification),
-      );
-      const accepted = this.#accepted(observation, coap, this.#observations, () =>
+      const coap = await exchange.observe(get(exchange, parsed, options.format), onNotification);
+      const accepted = held.accepted(observation, coap, held.single, () =>
         this.#content(coap.response, parsed, options.format),
       );
       return { ...accepted.content, observation: accepted.observation };
@@ -485,26 +482,24 @@ export class Lwm2mServer {
     }
     return this.#downlink.run(target, options, async (exchange) => {
       const { accept } = options;
+      const held = this.#observations;
       const { response, format } = await withFormatFallback(
         pathListFormatsFor(exchange, options.format),
         async (candidate) => {
-          const observation = new HeldCompositeObservation(
+          const { observation, onNotification } = held.newComposite(
             exchange.registration,
             parsed,
             candidate,
             accept,
             options.onNotification,
-            this.#forgetCompositeObservation,
           );
-          const coap = await exchange.observe(
-            compositeFetch(exchange, this.#codecs, parsed, candidate, accept),
-            (notification) => this.#notifyComposite(observation, notification),
-          );
+          const fetch = compositeFetch(exchange, this.#codecs, parsed, candidate, accept);
+          const coap = await exchange.observe(fetch, onNotification);
           return { code: coap.response.code, coap, observation };
         },
         exchange.formatRetried,
       );
-      const accepted = this.#accepted(response.observation, response.coap, this.#compositeObservations, () =>
+      const accepted = held.accepted(response.observation, response.coap, held.composite, () =>
         compositeContent(response.coap.response, this.#codecs, parsed, format, accept),
       );
       return { ...accepted.content, observation: accepted.observation };
@@ -520,7 +515,7 @@ export class Lwm2mServer {
     if (this.#closed) return;
     this.#closed = true;
     this.#port.onRequest(undefined);
-    for (const registration of this.#store.all()) this.#dropObservations(registration.id);
+    for (const registration of this.#store.all()) this.#observations.dropAll(registration.id);
     this.#queue.close();
     this.#store.clear();
   }
@@ -574,7 +569,7 @@ export class Lwm2mServer {
     const { registration, replaced } = stored;
     // requests that waited for the endpoint's previous registration go to this one
     const carried = replaced === undefined ? [] : this.#queue.replaced(replaced.id);
-    if (replaced !== undefined) this.#dropObservations(replaced.id);
+    if (replaced !== undefined) this.#observations.dropAll(replaced.id);
     if (queueMode) this.#queue.start(registration.id, endpoint, carried);
     else for (const job of carried) void job.run();
     this.#events.registered.emit(stored);
@@ -637,14 +632,9 @@ export class Lwm2mServer {
   }
 
   #ended(registration: Registration, reason: 'deregistered' | 'expired'): void {
-    this.#dropObservations(registration.id);
+    this.#observations.dropAll(registration.id);
     this.#queue.ended(registration.id, reason === 'expired' ? 'expired' : 'de-registered');
     this.#events.deregistered.emit({ registration, reason });
-  }
-
-  #dropObservations(registrationId: string): void {
-    this.#observations.dropAll(registrationId, 'deregistered');
-    this.#compositeObservations.dropAll(registrationId, 'deregistered');
   }
 
   #send(request: CoapIncomingRequest): CoapOutgoingResponse {
@@ -676,39 +666,13 @@ export class Lwm2mServer {
     return typeof target === 'string' ? this.#store.byEndpoint(target) : this.#store.byId(target.id);
   }
 
-  #held<O extends HeldServerObservation | HeldCompositeObservation>(
+  #held<O extends { readonly registrationId: string; drop(reason: 'deregistered'): void }>(
     table: ServerObservations<O>,
     target?: RegistrationTarget,
   ): O[] {
     if (target === undefined) return table.all();
     const registration = this.#find(target);
     return registration === undefined ? [] : table.of(registration.id);
-  }
-
-  /**
-   * After an Observe(-Composite)'s first response: when the client accepted, the observation is
-   * attached and held (dropped at once if its registration ended meanwhile). The content is
-   * decoded either way; a first value that does not decode cancels the observation and throws.
-   */
-  #accepted<C, O extends HeldServerObservation | HeldCompositeObservation>(
-    observation: O,
-    coap: Awaited<ReturnType<ClientExchange['observe']>>,
-    table: ServerObservations<O>,
-    content: () => C,
-  ): { content: C; observation: O | undefined } {
-    if (!coap.observing) return { content: content(), observation: undefined };
-    observation.attach(coap);
-    let decoded: C;
-    try {
-      decoded = content();
-    } catch (error) {
-      void observation.cancel(); // the caller gets no handle: nobody could cancel it later
-      throw error;
-    }
-    table.add(observation);
-    // the client went away while the Observe was out
-    if (this.#store.byId(observation.registrationId) === undefined) observation.drop('deregistered');
-    return { content: decoded, observation };
   }
 
   /** A response with content: the node of a 2.05 is decoded (a payload that does not decode throws). */
@@ -722,54 +686,6 @@ export class Lwm2mServer {
     }
     const node = this.#codecs.decode(response.payload, path, format);
     return { code, success, diagnostic, node, contentFormat: format };
-  }
-
-  readonly #forgetObservation = (observation: HeldObservation<ServerNotification>) =>
-    this.#observations.remove(observation as HeldServerObservation);
-
-  readonly #forgetCompositeObservation = (observation: HeldObservation<ServerCompositeNotification>) =>
-    this.#compositeObservations.remove(observation as HeldCompositeObservation);
-
-  /** The registration a notification belongs to; undefined when it ended (being dropped). */
-  #notified(
-    observation: HeldServerObservation | HeldCompositeObservation,
-    notification: CoapNotification,
-  ): Registration | undefined {
-    if (notification.observe === undefined) observation.finished();
-    const registration = this.#store.byId(observation.registrationId);
-    if (registration === undefined) return undefined;
-    this.#counters.notifications++;
-    this.#queue.heard(registration.id);
-    return registration;
-  }
-
-  #deliver<N>(
-    listener: ((notification: N) => void) | undefined,
-    event: ListenerSet<N>,
-    notification: N,
-  ): void {
-    if (listener !== undefined) {
-      try {
-        listener(notification);
-      } catch (cause) {
-        this.#onListenerError(cause);
-      }
-    }
-    if (event.size > 0) event.emit(notification);
-  }
-
-  #notify(observation: HeldServerObservation, notification: CoapNotification): void {
-    const registration = this.#notified(observation, notification);
-    if (registration === undefined) return;
-    const received = new ReceivedNotification(observation, registration, notification, this.#codecs);
-    this.#deliver(observation.listener, this.#events.notification, received);
-  }
-
-  #notifyComposite(observation: HeldCompositeObservation, notification: CoapNotification): void {
-    const registration = this.#notified(observation, notification);
-    if (registration === undefined) return;
-    const received = new ReceivedCompositeNotification(observation, registration, notification, this.#codecs);
-    this.#deliver(observation.listener, this.#events.compositeNotification, received);
   }
 }
 
