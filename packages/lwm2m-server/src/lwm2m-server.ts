@@ -571,7 +571,8 @@ export class Lwm2mServer {
     const carried = replaced === undefined ? [] : this.#queue.replaced(replaced.id);
     if (replaced !== undefined) this.#observations.dropAll(replaced.id);
     if (queueMode) this.#queue.start(registration.id, endpoint, carried);
-    else for (const job of carried) void job.run();
+    // no longer in queue mode: what waited goes out at once, after this answer
+    else for (const job of carried) queueMicrotask(() => void job.run());
     this.#events.registered.emit(stored);
     if (queueMode) this.#events.awake.emit({ registration });
     return { code: '2.01', locationPath: ['rd', registration.id] };

@@ -222,3 +222,22 @@ describe('queue mode', () => {
     expect(() => harness({ queueMode: { maxQueuedPerClient: Number.NaN } })).toThrow(RangeError);
   });
 });
+
+it('a client that registers again without Q gets what waited for it at once, after the 2.01', async () => {
+  const h = harness();
+  const requests: CoapIncomingRequest[] = [];
+  h.client.onRequest((request) => {
+    requests.push(request);
+    return { code: '2.05', contentFormat: 0, payload: text('1') };
+  });
+  await register(h, { query: QUEUE_MODE });
+  h.clock.advance(AWAKE_MS);
+  const waiting = h.server.read('dev1', '/3/0/0');
+  await settle(20);
+  expect(requests).toEqual([]);
+  expect((await register(h, { query: ['ep=dev1', 'lt=3600', 'lwm2m=1.1'] })).code).toBe('2.01');
+  await settle(20);
+  expect((await waiting).code).toBe('2.05');
+  expect(h.server.presence('dev1')).toBe('awake');
+  expect(h.server.stats().queue).toMatchObject({ queued: 0, abandoned: 0 });
+});
