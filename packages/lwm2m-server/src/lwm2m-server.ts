@@ -132,7 +132,7 @@ const toPath = (path: string | LwM2mPath) => (typeof path === 'string' ? LwM2mPa
  * a client in queue mode wait until it is awake (`RequestQueue`). Events go to ListenerSets (`on`).
  *
  * Protocol outcomes are values (`code`, `success`, `diagnostic`, the decoded content); transport
- * failures (COAP_TIMEOUT, SESSION_CLOSED, QUEUE_FULL, CLIENT_ASLEEP...) reject.
+ * failures (COAP_TIMEOUT, CLIENT_NOT_REGISTERED, SESSION_CLOSED, QUEUE_FULL, CLIENT_ASLEEP...) reject.
  *
  *   const endpoint = new CoapEndpoint({ sink: transport });
  *   transport.setReceiver(endpoint);
