@@ -40,7 +40,11 @@ describe.each(['coap-client-openssl', 'coap-client-gnutls'])('%s → DtlsServerT
       const { stdout, stderr } = await coapGet(executable, server.port, IDENTITY, KEY.toString());
       expect(stdout, stderr).toBe(`hello ${IDENTITY}`);
       const completed = await server.waitForEvent((e) => e.type === 'handshake-completed');
-      expect(completed).toMatchObject({ identity: IDENTITY, cipherSuite: negotiated, extendedMasterSecret: true });
+      expect(completed).toMatchObject({
+        identity: IDENTITY,
+        cipherSuite: negotiated,
+        extendedMasterSecret: true,
+      });
       // libcoap ends its session with close_notify when it exits
       await server.waitForEvent((e) => e.type === 'session-closed' && e.reason === 'close-notify');
       expect(server.transport.stats()).toMatchObject({ handshakes: 1, sessions: 0, badRecordsDropped: 0 });

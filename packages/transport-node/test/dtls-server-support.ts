@@ -62,7 +62,9 @@ export async function startTestServer(
       };
       const timer = setTimeout(() => {
         waiters.delete(check);
-        reject(new Error(`no matching DTLS server event within ${timeoutMs} ms; got ${JSON.stringify(events)}`));
+        reject(
+          new Error(`no matching DTLS server event within ${timeoutMs} ms; got ${JSON.stringify(events)}`),
+        );
       }, timeoutMs);
       waiters.add(check);
       check();
