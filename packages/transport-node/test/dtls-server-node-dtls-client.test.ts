@@ -4,31 +4,8 @@
  * and an unknown identity refused with the right events.
  */
 
-import { CoapEndpoint } from '@lwm2m-adapters/coap';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DtlsPskCipherSuite, DtlsTransport } from '../src/dtls-transport.js';
-import { IDENTITY, KEY, startTestServer, type TestServer } from './dtls-server-support.js';
-
-function client(port: number, suite: DtlsPskCipherSuite, identity = IDENTITY, key: Uint8Array = KEY) {
-  const transport = new DtlsTransport({
-    host: '127.0.0.1',
-    port,
-    pskIdentity: identity,
-    pskKey: key,
-    cipherSuites: [suite],
-    handshakeTimeoutMs: 3_000,
-  });
-  const endpoint = new CoapEndpoint({ sink: transport });
-  transport.setReceiver(endpoint);
-  return {
-    transport,
-    endpoint,
-    close: async () => {
-      endpoint.close();
-      await transport.close();
-    },
-  };
-}
+import { dtlsClient, IDENTITY, KEY, startTestServer, type TestServer } from './dtls-server-support.js';
 
 describe.each(['TLS_PSK_WITH_AES_128_CCM_8', 'TLS_PSK_WITH_AES_128_CBC_SHA256'] as const)(
   'node-dtls-client → DtlsServerTransport with %s',
@@ -44,7 +21,7 @@ describe.each(['TLS_PSK_WITH_AES_128_CCM_8', 'TLS_PSK_WITH_AES_128_CBC_SHA256'] 
     });
 
     it('handshakes, a CoAP GET comes back, identityOf names the PSK identity; close_notify ends the session', async () => {
-      const c = client(server.port, suite);
+      const c = dtlsClient(server.port, { suite });
       const peer = await c.transport.connect();
       const response = await c.endpoint.request(peer, { method: 'GET', uriPath: ['test'] });
       expect(response.code).toBe('2.05');
@@ -68,7 +45,7 @@ describe.each(['TLS_PSK_WITH_AES_128_CCM_8', 'TLS_PSK_WITH_AES_128_CBC_SHA256'] 
     });
 
     it('a wrong key is refused: handshake-failed bad-finished, no session', async () => {
-      const c = client(server.port, suite, IDENTITY, Buffer.from('not the key'));
+      const c = dtlsClient(server.port, { suite, key: Buffer.from('not the key') });
       await expect(c.transport.connect()).rejects.toThrow(/DTLS handshake/);
       const failed = await server.waitForEvent(
         (e) => e.type === 'handshake-failed' && e.reason === 'bad-finished',
@@ -79,7 +56,7 @@ describe.each(['TLS_PSK_WITH_AES_128_CCM_8', 'TLS_PSK_WITH_AES_128_CBC_SHA256'] 
     });
 
     it('an unknown identity is refused: handshake-failed unknown-psk-identity', async () => {
-      const c = client(server.port, suite, 'stranger', KEY);
+      const c = dtlsClient(server.port, { suite, identity: 'stranger', key: KEY });
       await expect(c.transport.connect()).rejects.toThrow(/DTLS handshake/);
       const failed = await server.waitForEvent(
         (e) => e.type === 'handshake-failed' && e.reason === 'unknown-psk-identity',

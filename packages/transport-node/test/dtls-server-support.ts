@@ -6,6 +6,7 @@ import {
   DtlsServerTransport,
   type DtlsServerTransportOptions,
 } from '../src/dtls-server/dtls-server-transport.js';
+import { type DtlsPskCipherSuite, DtlsTransport, type DtlsTransportOptions } from '../src/dtls-transport.js';
 
 export const IDENTITY = 'urn:imei:490154203237518';
 export const KEY = Buffer.from('secretPSK');
@@ -75,6 +76,43 @@ export async function startTestServer(
     port: transport.localAddress.port,
     events,
     waitForEvent,
+    close: async () => {
+      endpoint.close();
+      await transport.close();
+    },
+  };
+}
+
+export interface TestClient {
+  readonly transport: DtlsTransport;
+  readonly endpoint: CoapEndpoint;
+  close(): Promise<void>;
+}
+
+/** A node-dtls-client session (our DtlsTransport) with a CoapEndpoint, towards 127.0.0.1:port. */
+export function dtlsClient(
+  port: number,
+  options: {
+    suite?: DtlsPskCipherSuite;
+    identity?: string;
+    key?: Uint8Array;
+    onDisconnect?: DtlsTransportOptions['onDisconnect'];
+  } = {},
+): TestClient {
+  const transport = new DtlsTransport({
+    host: '127.0.0.1',
+    port,
+    pskIdentity: options.identity ?? IDENTITY,
+    pskKey: options.key ?? KEY,
+    cipherSuites: [options.suite ?? 'TLS_PSK_WITH_AES_128_CCM_8'],
+    handshakeTimeoutMs: 3_000,
+    ...(options.onDisconnect === undefined ? {} : { onDisconnect: options.onDisconnect }),
+  });
+  const endpoint = new CoapEndpoint({ sink: transport });
+  transport.setReceiver(endpoint);
+  return {
+    transport,
+    endpoint,
     close: async () => {
       endpoint.close();
       await transport.close();
