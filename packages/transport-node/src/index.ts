@@ -1,6 +1,5 @@
 /** Node.js datagram transports for the CoAP endpoint; the only package that opens sockets. */
 export type { DatagramReceiver } from './datagram-receiver.js';
-export type { DtlsPskCipherSuiteName } from './dtls-server/cipher-suites.js';
 export {
   type DtlsServerEvent,
   describeDtlsServerEvent,

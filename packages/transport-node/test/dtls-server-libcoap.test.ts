@@ -6,7 +6,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileAsync, requireExecutable } from '../../../test/peers/peer-process.js';
-import type { DtlsPskCipherSuiteName } from '../src/dtls-server/cipher-suites.js';
+import type { DtlsPskCipherSuite } from '../src/dtls-transport.js';
 import { IDENTITY, KEY, startTestServer, type TestServer } from './dtls-server-support.js';
 
 const INSTALL = 'apt-get install -y libcoap3-bin';
@@ -25,7 +25,7 @@ describe.each(['coap-client-openssl', 'coap-client-gnutls'])('%s → DtlsServerT
   describe.each([
     [['TLS_PSK_WITH_AES_128_CCM_8', 'TLS_PSK_WITH_AES_128_CBC_SHA256'], 'TLS_PSK_WITH_AES_128_CCM_8'],
     [['TLS_PSK_WITH_AES_128_CBC_SHA256'], 'TLS_PSK_WITH_AES_128_CBC_SHA256'],
-  ] as const)('server suites %j', (suites, negotiated: DtlsPskCipherSuiteName) => {
+  ] as const)('server suites %j', (suites, negotiated: DtlsPskCipherSuite) => {
     let server: TestServer;
 
     beforeAll(async () => {

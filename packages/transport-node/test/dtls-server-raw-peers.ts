@@ -23,7 +23,7 @@ export function clientHelloRecord(fields: ClientHelloFields): Buffer {
   const suites = fields.suites ?? [0xc0a8, 0x00ae];
   const suiteBytes = Buffer.alloc(2 + 2 * suites.length);
   suiteBytes.writeUInt16BE(2 * suites.length, 0);
-  suites.forEach((suite, i) => suiteBytes.writeUInt16BE(suite, 2 + 2 * i));
+  for (const [i, suite] of suites.entries()) suiteBytes.writeUInt16BE(suite, 2 + 2 * i);
   const body = Buffer.concat([
     hex('fefd'),
     Buffer.from(fields.random ?? new Uint8Array(32).fill(0x11)),

@@ -150,7 +150,7 @@ describe('ClientHello and records', () => {
     expect(hello.cipherSuites).toEqual([0xc0a8, 0x00ae]);
     expect(hello.cookie.length).toBe(0);
     expect([...hello.extensions.keys()]).toEqual([0x0017, 0xff01]);
-    expect(toHex(hello.cookieBinding)).toBe(`fefd${'11'.repeat(32)}00` + '0004c0a800ae' + '0100');
+    expect(toHex(hello.cookieBinding)).toBe(`fefd${'11'.repeat(32)}000004c0a800ae0100`);
     const withCookie = hex(`fefd ${'11'.repeat(32)} 00 02 abcd 0004 c0a8 00ae 0100`);
     expect(toHex(parseClientHello(withCookie).cookieBinding)).toBe(toHex(hello.cookieBinding));
   });

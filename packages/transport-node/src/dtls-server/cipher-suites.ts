@@ -6,10 +6,9 @@
  */
 
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { DtlsPskCipherSuite } from '../dtls-transport.js';
 import type { DirectionKeys, KeyBlockLengths } from './key-derivation.js';
 import { writeU16, writeU48 } from './tls-wire.js';
-
-export type DtlsPskCipherSuiteName = 'TLS_PSK_WITH_AES_128_CCM_8' | 'TLS_PSK_WITH_AES_128_CBC_SHA256';
 
 /** Protects and unprotects the records of one direction of one epoch. */
 export interface RecordProtection {
@@ -32,7 +31,7 @@ export interface RecordProtection {
 
 export interface CipherSuite {
   readonly id: number;
-  readonly name: DtlsPskCipherSuiteName;
+  readonly name: DtlsPskCipherSuite;
   readonly keyLengths: KeyBlockLengths;
   protection(keys: DirectionKeys): RecordProtection;
 }
@@ -182,7 +181,7 @@ export function cbcSha256Protection(
   };
 }
 
-export const CIPHER_SUITES: Readonly<Record<DtlsPskCipherSuiteName, CipherSuite>> = {
+export const CIPHER_SUITES: Readonly<Record<DtlsPskCipherSuite, CipherSuite>> = {
   TLS_PSK_WITH_AES_128_CCM_8: {
     id: 0xc0a8,
     name: 'TLS_PSK_WITH_AES_128_CCM_8',

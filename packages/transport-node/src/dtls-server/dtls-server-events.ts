@@ -1,5 +1,5 @@
 import { describePeer, type PeerAddress } from '@lwm2m-adapters/coap';
-import type { DtlsPskCipherSuiteName } from './cipher-suites.js';
+import type { DtlsPskCipherSuite } from '../dtls-transport.js';
 
 export type HandshakeFailureReason =
   /** The client's PSK identity has no key in the store (alert unknown_psk_identity, 115). */
@@ -30,7 +30,7 @@ export type DtlsServerEvent =
       readonly type: 'handshake-completed';
       readonly peer: PeerAddress;
       readonly identity: string;
-      readonly cipherSuite: DtlsPskCipherSuiteName;
+      readonly cipherSuite: DtlsPskCipherSuite;
       /** RFC 7627 was negotiated. */
       readonly extendedMasterSecret: boolean;
     }

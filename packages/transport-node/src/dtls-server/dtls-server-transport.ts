@@ -4,7 +4,8 @@ import { type DatagramSink, type PeerAddress, peerKeyOf } from '@lwm2m-adapters/
 import { CodedError } from '@lwm2m-adapters/errors';
 import { type Clock, systemClock } from '@lwm2m-adapters/kit';
 import type { DatagramReceiver } from '../datagram-receiver.js';
-import { CIPHER_SUITES, type CipherSuite, type DtlsPskCipherSuiteName } from './cipher-suites.js';
+import type { DtlsPskCipherSuite } from '../dtls-transport.js';
+import { CIPHER_SUITES, type CipherSuite } from './cipher-suites.js';
 import { CookieSecret } from './cookie-secret.js';
 import type { DtlsServerEvent, HandshakeFailureReason, SessionCloseReason } from './dtls-server-events.js';
 import {
@@ -40,7 +41,7 @@ export interface DtlsServerTransportOptions {
   /** Sent in a ServerKeyExchange when given (UTF-8); by default there is none and no ServerKeyExchange. */
   readonly identityHint?: string;
   /** Accepted suites in preference order. Default: CCM_8 (mandatory in LwM2M), then CBC_SHA256. */
-  readonly cipherSuites?: readonly DtlsPskCipherSuiteName[];
+  readonly cipherSuites?: readonly DtlsPskCipherSuite[];
   readonly clock?: Clock;
   /** A handshake not complete after this long fails with 'timeout' (default 30 s). */
   readonly handshakeTimeoutMs?: number;
@@ -94,7 +95,7 @@ interface PeerSlot {
   pending: PeerSession | undefined;
 }
 
-const DEFAULT_SUITES: readonly DtlsPskCipherSuiteName[] = [
+const DEFAULT_SUITES: readonly DtlsPskCipherSuite[] = [
   'TLS_PSK_WITH_AES_128_CCM_8',
   'TLS_PSK_WITH_AES_128_CBC_SHA256',
 ];

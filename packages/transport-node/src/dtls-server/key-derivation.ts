@@ -87,7 +87,11 @@ export function expandKeys(
   const total = 2 * (lengths.macKey + lengths.encKey + lengths.fixedIv);
   const block = prfSha256(master, 'key expansion', concatBytes([serverRandom, clientRandom]), total);
   let at = 0;
-  const take = (n: number) => block.slice(at, (at += n));
+  const take = (n: number) => {
+    const part = block.slice(at, at + n);
+    at += n;
+    return part;
+  };
   const clientMac = take(lengths.macKey);
   const serverMac = take(lengths.macKey);
   const clientKey = take(lengths.encKey);
