@@ -106,7 +106,12 @@ export class PeerSession {
   readonly #host: SessionHost;
   readonly #transcript: Hash = createHash('sha256');
   readonly #reassembler: HandshakeReassembler;
-  readonly #windows = [new ReplayWindow(), new ReplayWindow()];
+  /**
+   * Replay protection for epoch 1 only: epoch-0 records are not authenticated, so a window there
+   * could be pushed ahead by anyone able to spoof the client's address; duplicate epoch-0
+   * handshake messages are recognised by their message_seq instead.
+   */
+  readonly #window = new ReplayWindow();
   readonly #writeSequence = [0, 0];
   #state: SessionState = 'awaiting-client-key-exchange';
   #nextServerMessageSeq: number;
@@ -147,7 +152,6 @@ export class PeerSession {
     this.#reassembler = new HandshakeReassembler(helloMessageSeq + 1);
     this.#nextServerMessageSeq = helloMessageSeq;
     this.#writeSequence[0] = recordSequence;
-    this.#windows[0]!.mark(recordSequence);
     this.#lastActivity = settings.clock.now();
     this.#transcript.update(encodeHandshakeMessage(HandshakeType.clientHello, helloMessageSeq, helloBody));
     this.#cancelHandshakeTimer = settings.clock.setTimer(settings.handshakeTimeoutMs, () =>
@@ -180,26 +184,22 @@ export class PeerSession {
     return this.#state === 'awaiting-finished';
   }
 
-  /** Replay check, then authentication; the window moves only for an authentic record. */
+  /** Epoch 1: replay check, then authentication; the window moves only for an authentic record. */
   unprotect(record: DtlsRecord): UnprotectResult {
-    const window = this.#windows[record.epoch];
-    if (window === undefined) return 'unauthenticated';
-    if (!window.mayAccept(record.sequenceNumber)) return 'replayed';
-    let plaintext: Uint8Array | undefined;
     if (record.epoch === 0) {
-      plaintext = record.fragment;
-    } else {
-      if (record.version !== DTLS_1_2) return 'unauthenticated';
-      plaintext = this.#readProtection?.open(
-        record.type,
-        record.version,
-        record.epoch,
-        record.sequenceNumber,
-        record.fragment,
-      );
+      return record.fragment.length > MAX_PLAINTEXT ? 'unauthenticated' : record.fragment;
     }
+    if (record.epoch !== 1 || record.version !== DTLS_1_2) return 'unauthenticated';
+    if (!this.#window.mayAccept(record.sequenceNumber)) return 'replayed';
+    const plaintext = this.#readProtection?.open(
+      record.type,
+      record.version,
+      record.epoch,
+      record.sequenceNumber,
+      record.fragment,
+    );
     if (plaintext === undefined || plaintext.length > MAX_PLAINTEXT) return 'unauthenticated';
-    window.mark(record.sequenceNumber);
+    this.#window.mark(record.sequenceNumber);
     return plaintext;
   }
 
