@@ -7,15 +7,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileAsync, requireExecutable } from '../../../test/peers/peer-process.js';
 import type { DtlsPskCipherSuite } from '../src/dtls-transport.js';
+import { startUdpProxy } from './dtls-server-raw-peers.js';
 import { IDENTITY, KEY, startTestServer, type TestServer } from './dtls-server-support.js';
 
 const INSTALL = 'apt-get install -y libcoap3-bin';
 
 async function coapGet(executable: string, port: number, identity: string, key: string) {
+  return coapClient(executable, port, identity, key, []);
+}
+
+async function coapClient(executable: string, port: number, identity: string, key: string, extra: string[]) {
   const path = await requireExecutable(executable, INSTALL);
   const { stdout, stderr } = await execFileAsync(
     path,
-    ['-B', '5', '-k', key, '-u', identity, `coaps://127.0.0.1:${port}/test`],
+    ['-B', '5', ...extra, '-k', key, '-u', identity, `coaps://127.0.0.1:${port}/test`],
     { timeout: 20_000 },
   );
   return { stdout: stdout.trim(), stderr };
@@ -81,5 +86,47 @@ describe.each(['coap-client-openssl', 'coap-client-gnutls'])('%s → DtlsServerT
       expect(failed).toMatchObject({ identity: undefined });
       expect(server.transport.stats()).toMatchObject({ handshakes: 0, sessions: 0, handshakesInProgress: 0 });
     });
+  });
+});
+
+describe.each(['coap-client-openssl', 'coap-client-gnutls'])('%s: lost server flights', (executable) => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    // the server's own retransmission timer is kept out of the way: only the client's repeats count
+    server = await startTestServer({ retransmitInitialMs: 60_000 });
+  });
+
+  afterAll(async () => {
+    await server.close();
+  });
+
+  /** Drops the first server datagram that `matches`, then lets everything through. */
+  const dropFirst = (matches: (datagram: Buffer) => boolean) => {
+    let dropped = false;
+    return (datagram: Buffer) => {
+      if (dropped || !matches(datagram)) return false;
+      dropped = true;
+      return true;
+    };
+  };
+  // a handshake record of epoch 0 carrying a ServerHello (2) / the datagram with an epoch-1 record
+  const isHelloFlight = (d: Buffer) => d[0] === 22 && d.readUInt16BE(3) === 0 && d[13] === 2;
+  const isFinalFlight = (d: Buffer) => d[0] === 20;
+
+  it.each([
+    ['the hello flight (the client repeats its ClientHello)', isHelloFlight],
+    ['the ChangeCipherSpec + Finished flight (the client repeats its last flight)', isFinalFlight],
+  ])('%s: the server sends it again and the GET succeeds', async (_, matches) => {
+    const proxy = await startUdpProxy(server.port, dropFirst(matches));
+    try {
+      const before = server.transport.stats().handshakes;
+      const { stdout, stderr } = await coapClient(executable, proxy.port, IDENTITY, KEY.toString(), []);
+      expect(stdout, stderr).toContain(`hello ${IDENTITY}`);
+      expect(proxy.fromServer.filter(matches)).toHaveLength(2);
+      expect(server.transport.stats().handshakes).toBe(before + 1);
+    } finally {
+      await proxy.close();
+    }
   });
 });

@@ -114,16 +114,25 @@ export interface UdpProxy {
   readonly upstreamPort: number;
   /** Every datagram clients sent, in order. */
   readonly fromClients: Buffer[];
+  /** Every datagram the server sent, in order (dropped ones included). */
+  readonly fromServer: Buffer[];
   /** Sends a datagram to the server as if a client had. */
   inject(datagram: Uint8Array): void;
   close(): Promise<void>;
 }
 
-/** Forwards client → server from one upstream socket, and server → the client that spoke last. */
-export async function startUdpProxy(serverPort: number): Promise<UdpProxy> {
+/**
+ * Forwards client → server from one upstream socket, and server → the client that spoke last,
+ * except the server datagrams `dropFromServer` picks (lost on the way).
+ */
+export async function startUdpProxy(
+  serverPort: number,
+  dropFromServer: (datagram: Buffer) => boolean = () => false,
+): Promise<UdpProxy> {
   const front = await bound();
   const back = await bound();
   const fromClients: Buffer[] = [];
+  const fromServer: Buffer[] = [];
   let client: { address: string; port: number } | undefined;
   front.on('message', (message, rinfo) => {
     client = { address: rinfo.address, port: rinfo.port };
@@ -131,12 +140,14 @@ export async function startUdpProxy(serverPort: number): Promise<UdpProxy> {
     back.send(message, serverPort, '127.0.0.1');
   });
   back.on('message', (message) => {
-    if (client !== undefined) front.send(message, client.port, client.address);
+    fromServer.push(message);
+    if (client !== undefined && !dropFromServer(message)) front.send(message, client.port, client.address);
   });
   return {
     port: front.address().port,
     upstreamPort: back.address().port,
     fromClients,
+    fromServer,
     inject: (datagram) => back.send(datagram, serverPort, '127.0.0.1'),
     close: async () => {
       await Promise.all(
