@@ -5,8 +5,10 @@
  * idle sessions and close().
  */
 
+import { isCodedError } from '@lwm2m-adapters/errors';
 import { ManualClock } from '@lwm2m-adapters/kit';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DtlsServerTransport } from '../src/dtls-server/dtls-server-transport.js';
 import { parseHandshakeFragments } from '../src/dtls-server/handshake-messages.js';
 import { parseRecords } from '../src/dtls-server/record-layer.js';
 import {
@@ -176,6 +178,33 @@ describe('the hello flight', () => {
     second.send(await helloWithCookie(second, s.port), s.port);
     expect(await second.quiet(300)).toBe(true);
     expect(s.transport.stats()).toMatchObject({ handshakesInProgress: 1, overLimitDropped: 1 });
+  });
+});
+
+describe('limits and options', () => {
+  it('maxSessions: a new peer beyond the limit is dropped and counted after its cookie', async () => {
+    const s = await server({ maxSessions: 1 });
+    const c = client(s.port);
+    await c.transport.connect();
+    const socket = await raw();
+    socket.send(await helloWithCookie(socket, s.port), s.port);
+    expect(await socket.quiet(300)).toBe(true);
+    expect(s.transport.stats()).toMatchObject({ sessions: 1, handshakesInProgress: 0, overLimitDropped: 1 });
+  });
+
+  it('refuses bad options with CONFIG_INVALID, and a port in use with TRANSPORT_CLOSED', async () => {
+    const psk = { keyFor: () => undefined };
+    await expect(DtlsServerTransport.open({ psk, cipherSuites: [] })).rejects.toThrow(/no DTLS cipher suite/);
+    await expect(
+      DtlsServerTransport.open({ psk, cipherSuites: ['TLS_PSK_WITH_AES_128_GCM_SHA256' as never] }),
+    ).rejects.toThrow(/unknown cipher suite/);
+    await expect(DtlsServerTransport.open({ psk, maxSessions: 0 })).rejects.toSatisfy((e) =>
+      isCodedError(e, 'CONFIG_INVALID'),
+    );
+    const s = await server();
+    await expect(DtlsServerTransport.open({ psk, host: '127.0.0.1', port: s.port })).rejects.toSatisfy((e) =>
+      isCodedError(e, 'TRANSPORT_CLOSED'),
+    );
   });
 });
 
