@@ -54,6 +54,7 @@ export type {
   ExecuteArguments,
   ExecuteArgumentsResult,
 } from './operations/execute-arguments.js';
+export type { RequestStats } from './operations/refusal-log.js';
 export { LWM2M_1_1_CORE_VERSIONS } from './registration/object-versions.js';
 export type {
   RegistrationState,

@@ -34,6 +34,7 @@ import {
   type SamplingEntry,
 } from './observe/observation-manager.js';
 import { DeviceManagementHandler } from './operations/device-management-handler.js';
+import type { RequestStats } from './operations/refusal-log.js';
 import { registrationPayload } from './registration/registration-links.js';
 import {
   RegistrationManager,
@@ -187,6 +188,7 @@ export class LwM2mClient {
       attributes: this.#attributes,
       observations: this.#observations,
       log: this.#log,
+      clock: this.#clock,
       limits: options.codecs?.limits,
       maxCompositePaths: limits.maxCompositePaths,
     });
@@ -232,6 +234,11 @@ export class LwM2mClient {
     return this.#observations.stats;
   }
 
+  /** Requests refused by response code, and refusal log lines left out (rate limit). */
+  get requestStats(): RequestStats {
+    return this.#handler.stats;
+  }
+
   on<K extends keyof LwM2mClientEvents>(
     event: K,
     listener: (payload: LwM2mClientEvents[K]) => void,
@@ -247,9 +254,14 @@ export class LwM2mClient {
     const unsubscribeResets = this.#link.onObservationReset?.((peer, token) => {
       this.#observations.cancel(peer, token);
     });
+    // the endpoint keeps no state for anyone but the server (Block1 bodies, observations, dedup)
+    const liftAdmission = this.#acceptAnyPeer
+      ? undefined
+      : this.#link.admitPeers?.((peer) => this.#isServer(peer));
     this.#unsubscribeLink = () => {
       unsubscribeRequests();
       unsubscribeResets?.();
+      liftAdmission?.();
     };
     this.#registration.start();
   }
@@ -271,11 +283,12 @@ export class LwM2mClient {
 
   /** Requests count as the server's when they come from its address and port (the DTLS session peer, or UDP). */
   #fromServer(request: CoapIncomingRequest): boolean {
+    return this.#isServer(request.peer);
+  }
+
+  #isServer(peer: PeerAddress): boolean {
     const server = this.#serverPeer;
-    return (
-      request.peer.port === server.port &&
-      normalizeAddress(request.peer.address) === normalizeAddress(server.address)
-    );
+    return peer.port === server.port && normalizeAddress(peer.address) === normalizeAddress(server.address);
   }
 
   /**
