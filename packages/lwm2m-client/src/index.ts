@@ -8,6 +8,7 @@
 export { type CoapEndpointPort, type EndpointLinkOptions, endpointLink } from './link/coap-endpoint-link.js';
 export type { LwM2mCoapLink, LwM2mRequestHandler, NotifyOptions } from './link/coap-link.js';
 export {
+  type AnnouncedContentFormats,
   type ClientLimits,
   type ClientServerOptions,
   DEFAULT_CONTENT_FORMATS,

@@ -77,8 +77,14 @@ export interface LwM2mClientOptions {
   /** Act as an LwM2M Gateway: declare /25 and accept end devices. Default false. */
   readonly gateway?: boolean;
   readonly codecs?: LwM2mCodecsOptions;
-  /** Content formats announced on the root link. Default [110, 112, 11542]. */
+  /** Content formats the client prefers, most preferred first. Default [110, 112, 11542]. */
   readonly contentFormats?: readonly number[];
+  /**
+   * How the root link's `ct` announces them. 'preferred' (default): the first one alone, unquoted
+   * (`ct=110`), which LwM2M 1.1 servers parse as one Content-Format. 'list': all of them quoted
+   * (`ct="110 112 11542"`), the LwM2M 1.2 form, which a strict 1.1 server answers with 4.00.
+   */
+  readonly announcedContentFormats?: AnnouncedContentFormats;
   readonly notifications?: NotificationPolicyOptions;
   readonly registration?: RegistrationTimingOptions;
   readonly limits?: ClientLimits;
@@ -107,6 +113,9 @@ export interface LwM2mClientEvents {
   /** An object, instance or end device came or went. */
   readonly structure: DataModelChange;
 }
+
+/** How the Register's root link announces content formats (see `announcedContentFormats`). */
+export type AnnouncedContentFormats = 'preferred' | 'list';
 
 export const DEFAULT_CONTENT_FORMATS: readonly number[] = [
   ContentFormat.SENML_JSON,
@@ -192,7 +201,9 @@ export class LwM2mClient {
       limits: options.codecs?.limits,
       maxCompositePaths: limits.maxCompositePaths,
     });
-    const contentFormats = options.contentFormats ?? DEFAULT_CONTENT_FORMATS;
+    const preferred = options.contentFormats ?? DEFAULT_CONTENT_FORMATS;
+    const contentFormats =
+      (options.announcedContentFormats ?? 'preferred') === 'list' ? preferred : preferred.slice(0, 1);
     this.#registration = new RegistrationManager({
       ...options.registration,
       endpointName: options.endpointName,

@@ -532,7 +532,7 @@ describe('Create and Delete', () => {
     const updates = link.requestsTo('rd/5a3f');
     expect(updates.length).toBe(before + 1);
     expect(text(updates.at(-1)?.request.payload)).toBe(
-      '</>;rt="oma.lwm2m";ct="110 112 11542",</1/0>,</3/0>,</3303>;ver=1.1,</3306>;ver=1.1,</3306/0>',
+      '</>;rt="oma.lwm2m";ct=110,</1/0>,</3/0>,</3303>;ver=1.1,</3306>;ver=1.1,</3306/0>',
     );
   });
 });
