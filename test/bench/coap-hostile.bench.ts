@@ -33,7 +33,12 @@ function block1Datagram(messageId: number, num: number): Buffer {
 async function flood(admission: 'server' | 'any', seconds: number) {
   const child: ChildProcessWithoutNullStreams = spawn(
     process.execPath,
-    ['--import', 'tsx', '--conditions=source', new URL('./hostile/flood-target.ts', import.meta.url).pathname],
+    [
+      '--import',
+      'tsx',
+      '--conditions=source',
+      new URL('./hostile/flood-target.ts', import.meta.url).pathname,
+    ],
     { env: { ...process.env, ADMISSION: admission } },
   );
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
@@ -99,7 +104,11 @@ async function observationCost() {
   const tkl = reg[0]! & 15;
   // ACK 2.01 Location-Path rd/1
   endpoint.receive(
-    Buffer.concat([Buffer.from([0x60 | tkl, 0x41, reg[2]!, reg[3]!]), reg.subarray(4, 4 + tkl), Buffer.from([0x82, 0x72, 0x64, 0x01, 0x31])]),
+    Buffer.concat([
+      Buffer.from([0x60 | tkl, 0x41, reg[2]!, reg[3]!]),
+      reg.subarray(4, 4 + tkl),
+      Buffer.from([0x82, 0x72, 0x64, 0x01, 0x31]),
+    ]),
     SERVER,
   );
   await new Promise((r) => setTimeout(r, 10));
@@ -115,7 +124,14 @@ async function observationCost() {
           Buffer.from([0x44, 0x01, id >> 8, id & 0xff]),
           token,
           deregister ? Buffer.from([0x61, 0x01]) : Buffer.from([0x60]), // Observe
-          Buffer.from([0x54, ...Buffer.from('3303'), instance.length, ...instance, 0x04, ...Buffer.from('5700')]),
+          Buffer.from([
+            0x54,
+            ...Buffer.from('3303'),
+            instance.length,
+            ...instance,
+            0x04,
+            ...Buffer.from('5700'),
+          ]),
         ]),
         SERVER,
       );
@@ -156,7 +172,9 @@ function collector(): () => void {
 
 export async function runCoapHostileBench(): Promise<void> {
   console.log('\n## CoAP under hostile traffic\n');
-  console.log('| flood (5 s, 1 KiB Block1 blocks, 61 foreign ports) | sent | MB/s | RSS before | RSS after | Block1 transfers | dedup entries | refused | reply budget drops |');
+  console.log(
+    '| flood (5 s, 1 KiB Block1 blocks, 61 foreign ports) | sent | MB/s | RSS before | RSS after | Block1 transfers | dedup entries | refused | reply budget drops |',
+  );
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const admission of ['any', 'server'] as const) {
     const r = await flood(admission, 5);
@@ -165,7 +183,9 @@ export async function runCoapHostileBench(): Promise<void> {
     );
   }
   const o = await observationCost();
-  console.log('\n| 4,000 observations | active | heap B/observation | RSS B/observation | heap B/observation kept after cancel | dedup entries then |');
+  console.log(
+    '\n| 4,000 observations | active | heap B/observation | RSS B/observation | heap B/observation kept after cancel | dedup entries then |',
+  );
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
   console.log(
     `| Observe + cancel, LwM2M client over CoapEndpoint | ${fmt(o.active)} | ${fmt(o.heapPerObservation)} | ${fmt(o.rssPerObservation)} | ${fmt(o.heapKeptAfterCancel)} | ${fmt(o.dedup)} |`,

@@ -16,7 +16,9 @@ if (process.env.ADMISSION === 'server') {
 }
 // what the LwM2M client engine answers a foreign peer
 endpoint.onRequest(async () => ({ code: '4.01' }));
-process.stdout.write(`${JSON.stringify({ port: transport.localAddress.port, rss: process.memoryUsage().rss })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ port: transport.localAddress.port, rss: process.memoryUsage().rss })}\n`,
+);
 process.stdin.on('data', (data) => {
   if (!data.toString().includes('report')) return;
   const stats = endpoint.stats();

@@ -74,7 +74,17 @@ describe('foreign peers against the registered client engine', () => {
     const file = join(tmpdir(), `foreign-block1-${process.pid}.txt`);
     await writeFile(file, 'x'.repeat(4000));
     const before = loopback.endpoint.stats();
-    const { code, output } = await coap('-m', 'put', '-t', '0', '-b', '64', '-f', file, `${base}/3303/0/5750`);
+    const { code, output } = await coap(
+      '-m',
+      'put',
+      '-t',
+      '0',
+      '-b',
+      '64',
+      '-f',
+      file,
+      `${base}/3303/0/5750`,
+    );
     expect(code, output).toBe('4.01');
     // one datagram reached the engine: the first block, refused before reassembly
     expect(output.match(/Block1/g)?.length ?? 0, output).toBeLessThanOrEqual(2);
@@ -139,7 +149,12 @@ describe('foreign peers against the registered client engine', () => {
     const value = 'y'.repeat(3000);
     const write = await server.request(
       { address: '127.0.0.1', port: peer.port },
-      { method: 'PUT', uriPath: ['3303', '0', '5750'], contentFormat: 0, payload: new TextEncoder().encode(value) },
+      {
+        method: 'PUT',
+        uriPath: ['3303', '0', '5750'],
+        contentFormat: 0,
+        payload: new TextEncoder().encode(value),
+      },
       { timeoutMs: 10_000 },
     );
     expect(write.code).toBe('2.04');
