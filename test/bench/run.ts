@@ -2,10 +2,12 @@
  * `npm run bench`: runs every benchmark and prints markdown tables (copy them into BENCHMARKS.md
  * with the machine and date). Every case is bounded in time and count.
  * `npm run bench -- host modbus` runs only the named suites (codecs, modbus-simulator, modbus,
- * lwm2m-client, dtls-server, host); `host-<section>` runs one section of the host suite (host-start,
+ * lwm2m-client, dtls-server, coap-hostile, host); `host-<section>` runs one section of the host
+ * suite (host-start,
  * host-memory, host-latency, host-send, host-observe-all).
  */
 import { cpus, totalmem } from 'node:os';
+import { runCoapHostileBench } from './coap-hostile.bench.js';
 import { runCodecBench } from './codecs.bench.js';
 import { runDtlsServerBench } from './dtls-server.bench.js';
 import { hostBenchSections, runHostBench } from './host-bench.js';
@@ -19,6 +21,7 @@ const suites: Record<string, () => unknown> = {
   modbus: runModbusBench,
   'lwm2m-client': runLwM2mClientBench,
   'dtls-server': runDtlsServerBench,
+  'coap-hostile': runCoapHostileBench,
   host: () => runHostBench(),
   ...Object.fromEntries(
     Object.keys(hostBenchSections).map((section) => [

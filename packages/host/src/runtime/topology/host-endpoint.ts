@@ -140,7 +140,8 @@ export class HostEndpoint {
       registration: client.state,
       lastError: this.#lastError,
       observations: client.observationStats,
-      coapDropped: { ...coap.dropped },
+      // refused observations (table full) count with the CoAP drops: adapter_host_drops_total{reason}
+      coapDropped: { ...coap.dropped, observationRefused: client.observationStats.observationsRefused },
       coapRetransmissions: coap.retransmissions,
       sendMessages: send?.messages ?? 0,
       sendValues: send?.values ?? 0,
