@@ -103,7 +103,8 @@ describe('device management with our client', () => {
       h.server.readComposite('gw-1', ['/3303/0/5750', '/dev0/3303/0/5750', '/dev0/3303/0/5700', '/3303/9/1']),
     );
     expect(read.code).toBe('2.05');
-    expect(read.contentFormat).toBe(ContentFormat.SENML_CBOR);
+    // the client registers one ct (its preferred format, SenML JSON): the server asks in it
+    expect(read.contentFormat).toBe(ContentFormat.SENML_JSON);
     expect(read.nodes?.map((n) => [n.path.toString(), n.node])).toEqual([
       ['/3303/0/5750', node.resource(5750, value.string('lobby'))],
       ['/dev0/3303/0/5750', node.resource(5750, value.string('furnace'))],
