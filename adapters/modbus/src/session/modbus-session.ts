@@ -15,6 +15,7 @@ import type { ModbusLinkRegistry } from '../link/link-registry.js';
 import type { LinkJob } from '../link/link-scheduler.js';
 import { linkSettingsOf } from '../link/link-settings.js';
 import type { ModbusLink } from '../link/modbus-link.js';
+import { requestTimeoutMs } from '../link/request-timeout.js';
 import { type PlannedRead, planReads } from '../plan/read-planner.js';
 import { FunctionCode } from '../protocol/function-codes.js';
 import { type ModbusRequest, readRequest } from '../protocol/modbus-request.js';
@@ -355,8 +356,8 @@ export class ModbusSession implements AdapterSession {
   }
 
   #job(request: ModbusRequest): LinkJob {
-    const { timeoutMs, quarantine } = this.#context.connection;
-    return { request, timeoutMs, quarantine };
+    const connection = this.#context.connection;
+    return { request, timeoutMs: requestTimeoutMs(connection, request), quarantine: connection.quarantine };
   }
 
   #plan(pointIds: readonly string[], readable: readonly BoundPoint[]): PlannedRead<BoundPoint>[] {
