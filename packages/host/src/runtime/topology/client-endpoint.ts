@@ -49,6 +49,8 @@ export interface ClientEndpointOptions {
   readonly maxAttributePaths: number;
   /** The engine's clock (registration, observation and notification timers). Default: the system clock. */
   readonly clock?: Clock;
+  /** Transport errors (a failed DTLS handshake, a socket error), after they are logged. */
+  readonly onTransportError?: (error: Error) => void;
 }
 
 /** One LwM2M client of the host with its own socket (and DTLS session) to the server. */
@@ -69,7 +71,10 @@ export class ClientEndpoint implements AsyncDisposable {
       uri: options.server.uri,
       ...(options.server.psk === undefined ? {} : { psk: options.server.psk }),
       ...(localAddress === undefined ? {} : { localAddress }),
-      onError: (error) => log.warn({ err: error }, 'transport error'),
+      onError: (error) => {
+        log.warn({ err: error }, 'transport error');
+        options.onTransportError?.(error);
+      },
     });
     const client = new LwM2mClient({
       endpointName: options.endpointName,
