@@ -48,6 +48,7 @@ const allowed = {
     'sdk',
     'mapping',
   ],
+  'gateway-server': ['errors', 'kit', 'lwm2m-core', 'coap', 'lwm2m-server', 'transport-node'],
 };
 const workspacePackages = Object.keys(allowed);
 const packageDir = (name) => `packages/${name}/`;
