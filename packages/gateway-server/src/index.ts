@@ -1,2 +1,33 @@
 /** The gateway server: an LwM2M server that understands LwM2M Gateways, with an HTTP API. */
+
+export { EventRing, type RingReplay } from './events/event-ring.js';
+export {
+  type GatewayEventFeed,
+  GatewayEventSource,
+  type GatewayEventSourceOptions,
+  registrationChanges,
+} from './events/gateway-event-source.js';
+export * from './events/gateway-server-event.js';
+export { API_ROUTES, type ApiRoute, type ApiRoutePath } from './http/api-routes.js';
+export {
+  type ApiObjectModel,
+  type ApiResponseInfo,
+  GatewayHttpApi,
+  type GatewayHttpApiOptions,
+  type GatewayHttpApiStats,
+} from './http/gateway-http-api.js';
+export {
+  entriesToNode,
+  nodeToEntries,
+  type ValueEntryInput,
+  type ValueTyping,
+} from './json/node-entries.js';
+export type { ChildJson, ClientJson, ErrorJson, GatewayJson, ObjectJson } from './json/registration-json.js';
+export {
+  formatTime,
+  type JsonScalar,
+  type ValueEntry,
+  valueFromJson,
+  valueToJson,
+} from './json/value-json.js';
 export { GATEWAY_SERVER_VERSION } from './version.js';
