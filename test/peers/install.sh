@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the third-party peers the interop tests run against, if missing. Idempotent and quick
 # when everything is present. Runs as `npm test`'s pretest step and from .ci/run.
+#   Maven Central (mvn): Leshan demo server, Leshan server and client libraries (see below)
 #   Debian packages (apt-get, needs root): socat, mbpoll, libcoap3-bin, and a JDK 17 with Maven
 #     when the machine has none (the Leshan peers)
 #   PyPI (a venv under $LWM2M_ADAPTERS_PEERS, default ~/.cache/lwm2m-adapters/peers): pymodbus, pyserial
@@ -89,5 +90,25 @@ if [ "$(cat "$leshan_home/harness-installed-version" 2>/dev/null)" != "$harness_
   mv "$leshan_home/harness-lib.partial" "$leshan_home/harness-lib"
   echo "$harness_version" >"$leshan_home/harness-installed-version"
 fi
-echo "peers: Leshan demo server $leshan_version, Leshan harness library $harness_version, libcoap $(coap-client-notls -h 2>&1 | sed -n 's/.* v\([0-9.]*\) .*/\1/p' | head -1) ready"
+# Leshan client library for the client harness (leshan-client/LeshanClientHarness.java), the real
+# third-party LwM2M client of the server-side tests: fetched through leshan-client/pom.xml into
+# $PEERS/leshan/client-lib; test/peers/leshan-client.ts compiles the harness with javac.
+client_version="$(sed -n 's:.*<leshan.client.version>\(.*\)</leshan.client.version>.*:\1:p' leshan-client/pom.xml)"
+if [ "$(cat "$leshan_home/client-installed-version" 2>/dev/null)" != "$client_version" ]; then
+  if ! command -v mvn >/dev/null 2>&1; then
+    echo "peers: fetching the Leshan client library needs Maven 3.8+: sudo apt-get install maven" >&2
+    exit 1
+  fi
+  echo "peers: fetching Leshan client library $client_version from Maven Central into $leshan_home/client-lib"
+  rm -rf "$leshan_home/client-lib.partial"
+  if ! mvn_log="$(mvn -q -B -f leshan-client/pom.xml dependency:copy-dependencies -DoutputDirectory="$leshan_home/client-lib.partial" 2>&1)"; then
+    echo "$mvn_log" >&2
+    echo "peers: fetching the Leshan client library failed (Maven Central must be reachable)" >&2
+    exit 1
+  fi
+  rm -rf "$leshan_home/client-lib"
+  mv "$leshan_home/client-lib.partial" "$leshan_home/client-lib"
+  echo "$client_version" >"$leshan_home/client-installed-version"
+fi
+echo "peers: Leshan demo server $leshan_version, Leshan harness library $harness_version, Leshan client library $client_version, libcoap $(coap-client-notls -h 2>&1 | sed -n 's/.* v\([0-9.]*\) .*/\1/p' | head -1) ready"
 echo "peers: socat $(socat -V 2>/dev/null | sed -n 2p | awk '{print $3}'), mbpoll, pymodbus $("$venv/bin/python" -c 'import pymodbus; print(pymodbus.__version__)') ready"

@@ -1,5 +1,10 @@
 /** The gateway server: an LwM2M server that understands LwM2M Gateways, with an HTTP API. */
-
+export {
+  runGatewayServerCli,
+  type ServerCliIo,
+  ServerExitCode,
+} from './cli/gateway-server-cli.js';
+export { type ServerSettings, serverSettingsSchema } from './cli/server-settings.js';
 export { EventRing, type RingReplay } from './events/event-ring.js';
 export {
   type GatewayEventFeed,
@@ -8,6 +13,7 @@ export {
   registrationChanges,
 } from './events/gateway-event-source.js';
 export * from './events/gateway-server-event.js';
+export { GatewayServer, type GatewayServerOptions, type ListenAddress } from './gateway-server.js';
 export { API_ROUTES, type ApiRoute, type ApiRoutePath } from './http/api-routes.js';
 export {
   type ApiObjectModel,
@@ -30,4 +36,9 @@ export {
   valueFromJson,
   valueToJson,
 } from './json/value-json.js';
+export { type HttpApiHandler, ServerHttp, type ServerHttpOptions } from './ops/server-http.js';
+export { GatewayServerMetrics } from './ops/server-metrics.js';
+export type { GatewayServerStatus, ListenerStatus } from './ops/server-status.js';
+export { type NoSecPolicy, type PskEntry, PskStore, readPskFile } from './security/psk-store.js';
+export { CombinedServerPort, isSecurePeer, type TransportPeer } from './transport/combined-server-port.js';
 export { GATEWAY_SERVER_VERSION } from './version.js';

@@ -32,4 +32,24 @@ export interface CoapServerPort {
     onNotification: (notification: CoapNotification) => void,
     options?: CoapPortRequestOptions,
   ): Promise<CoapObservation>;
+  /**
+   * How the port tells peers apart, when address and port are not enough (a port that carries
+   * several transports, e.g. CoAP and CoAPS, where one address:port may appear on both).
+   * Default: address and port.
+   */
+  peerKey?(peer: PeerAddress): string;
+}
+
+/**
+ * Who a peer is, for a server that takes secure clients: the composition root answers from its
+ * transports (the DTLS session's PSK identity) and its security store.
+ */
+export interface PeerSecurity {
+  /** The authenticated identity of the peer's secure session; undefined for NoSec. */
+  identityOf(peer: PeerAddress): string | undefined;
+  /**
+   * Whether a client may register as `endpoint` over a session with `identity` (undefined: NoSec):
+   * true, or the reason it may not (answered 4.03 and logged by the caller's listener).
+   */
+  authorize(endpoint: string, identity: string | undefined): true | string;
 }

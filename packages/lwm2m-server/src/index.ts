@@ -1,5 +1,5 @@
 /** The socket-free LwM2M server engine: registrations, Send intake, typed device-management requests. */
-export type { CoapPortRequestOptions, CoapServerPort } from './coap-server-port.js';
+export type { CoapPortRequestOptions, CoapServerPort, PeerSecurity } from './coap-server-port.js';
 export type {
   EndDeviceChanges,
   EndDeviceRegistration,

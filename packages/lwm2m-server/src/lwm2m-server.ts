@@ -21,7 +21,7 @@ import {
   parseRegistrationLinks,
   type RegistrationLinks,
 } from '@lwm2m-adapters/lwm2m-core';
-import type { CoapServerPort } from './coap-server-port.js';
+import type { CoapServerPort, PeerSecurity } from './coap-server-port.js';
 import type { Registration } from './registration/registration.js';
 import { parseRegisterParams, parseUpdateParams } from './registration/registration-params.js';
 import { RegistrationStore } from './registration/registration-store.js';
@@ -67,6 +67,11 @@ export interface Lwm2mServerOptions {
   readonly registration?: Lwm2mServerRegistrationOptions;
   /** Deadline of downlink requests unless a call names one. Default: CoAP's own (93 s for CON). */
   readonly requestTimeoutMs?: number;
+  /**
+   * Who peers are and which endpoints they may register as (DTLS PSK). Default: every peer is NoSec
+   * and may register any endpoint name.
+   */
+  readonly security?: PeerSecurity;
   /** A listener threw (never breaks the server). Default: ignored. */
   readonly onListenerError?: (error: unknown) => void;
 }
@@ -120,12 +125,14 @@ export class Lwm2mServer {
   readonly #events: EventListeners;
   readonly #onListenerError: (error: unknown) => void;
   readonly #defaultTimeout: RequestOptions;
+  readonly #security: PeerSecurity | undefined;
   readonly #counters = {
     registers: 0,
     updates: 0,
     deregistrations: 0,
     expirations: 0,
     registrationErrors: 0,
+    registrationsRefused: 0,
     sends: 0,
     sendsRejected: 0,
     notifications: 0,
@@ -134,6 +141,7 @@ export class Lwm2mServer {
 
   constructor(options: Lwm2mServerOptions) {
     this.#port = options.endpoint;
+    this.#security = options.security;
     this.#clock = options.clock ?? systemClock;
     this.#codecs = new LwM2mCodecs(options.model, options.codecs);
     this.#defaultTimeout =
@@ -146,6 +154,7 @@ export class Lwm2mServer {
       deregistered: new ListenerSet(onListenerError),
       send: new ListenerSet(onListenerError),
       sendRejected: new ListenerSet(onListenerError),
+      registrationRefused: new ListenerSet(onListenerError),
       notification: new ListenerSet(onListenerError),
     };
     const registration = options.registration ?? {};
@@ -154,6 +163,7 @@ export class Lwm2mServer {
       graceMs: registration.graceMs ?? DEFAULT_GRACE_MS,
       maxRegistrations: registration.maxRegistrations ?? DEFAULT_MAX_REGISTRATIONS,
       newId: registration.newId ?? randomId,
+      ...(this.#port.peerKey === undefined ? {} : { peerKey: (peer) => this.#port.peerKey!(peer) }),
       onExpired: (expired) => {
         this.#counters.expirations++;
         this.#ended(expired, 'expired');
@@ -358,7 +368,7 @@ export class Lwm2mServer {
       return request.method === 'POST' ? this.#register(request) : failure('4.05', 'Register is a POST');
     }
     if (request.method === 'POST') return this.#update(request, id);
-    if (request.method === 'DELETE') return this.#deregister(id);
+    if (request.method === 'DELETE') return this.#deregister(request, id);
     return failure('4.05', 'Update is a POST, De-register a DELETE');
   }
 
@@ -368,9 +378,17 @@ export class Lwm2mServer {
     const links = this.#links(request);
     if ('code' in links) return failure(links.code, links.reason);
     const { endpoint, lifetime, lwm2mVersion, binding, queueMode, smsNumber } = params.params;
+    const identity = this.#security?.identityOf(request.peer);
+    const allowed = this.#security === undefined ? true : this.#security.authorize(endpoint, identity);
+    if (allowed !== true) {
+      this.#counters.registrationsRefused++;
+      this.#events.registrationRefused.emit({ endpoint, peer: request.peer, identity, reason: allowed });
+      return failure('4.03', allowed);
+    }
     const stored = this.#store.register({
       endpoint,
       peer: request.peer,
+      identity,
       lifetime,
       lwm2mVersion,
       binding,
@@ -389,7 +407,10 @@ export class Lwm2mServer {
   }
 
   #update(request: CoapIncomingRequest, id: string): CoapOutgoingResponse {
-    if (this.#store.byId(id) === undefined) return failure('4.04', `no registration ${id}`);
+    const current = this.#store.byId(id);
+    if (current === undefined) return failure('4.04', `no registration ${id}`);
+    const refused = this.#otherIdentity(current, request);
+    if (refused !== undefined) return refused;
     const params = parseUpdateParams(request.uriQuery);
     if (!params.ok) return failure(params.code, params.reason);
     let links: { links: readonly CoreLink[]; parsed: RegistrationLinks } | undefined;
@@ -416,12 +437,32 @@ export class Lwm2mServer {
     return { code: '2.04' };
   }
 
-  #deregister(id: string): CoapOutgoingResponse {
+  #deregister(request: CoapIncomingRequest, id: string): CoapOutgoingResponse {
+    const current = this.#store.byId(id);
+    if (current === undefined) return failure('4.04', `no registration ${id}`);
+    const refused = this.#otherIdentity(current, request);
+    if (refused !== undefined) return refused;
     const removed = this.#store.remove(id);
     if (removed === undefined) return failure('4.04', `no registration ${id}`);
     this.#counters.deregistrations++;
     this.#ended(removed, 'deregistered');
     return { code: '2.02' };
+  }
+
+  /** 4.03 when a request for a registration comes over another security identity than its Register. */
+  #otherIdentity(registration: Registration, request: CoapIncomingRequest): CoapOutgoingResponse | undefined {
+    if (this.#security === undefined) return undefined;
+    const identity = this.#security.identityOf(request.peer);
+    if (identity === registration.identity) return undefined;
+    this.#counters.registrationsRefused++;
+    const reason = `registration ${registration.id} belongs to another security identity`;
+    this.#events.registrationRefused.emit({
+      endpoint: registration.endpoint,
+      peer: request.peer,
+      identity,
+      reason,
+    });
+    return failure('4.03', reason);
   }
 
   /** The links of a Register/Update payload, or why they are refused (4.15 or 4.00). */
@@ -454,6 +495,9 @@ export class Lwm2mServer {
       return failure(code, reason);
     };
     if (registration === undefined) return reject('4.03', 'Send from an address with no registration');
+    if (this.#security !== undefined && this.#security.identityOf(request.peer) !== registration.identity) {
+      return reject('4.03', 'Send over another security identity than the registration');
+    }
     const contentFormat = request.contentFormat ?? ContentFormat.SENML_CBOR;
     let values: ReturnType<LwM2mCodecs['decodeTimestampedNodes']>;
     try {

@@ -112,6 +112,15 @@ export interface SendRejectedEvent {
   readonly reason: string;
 }
 
+/** A Register, Update or De-register refused by the security policy (answered 4.03). */
+export interface RegistrationRefusedEvent {
+  readonly endpoint: string;
+  readonly peer: PeerAddress;
+  /** The peer's security identity (PSK identity), undefined for NoSec. */
+  readonly identity: string | undefined;
+  readonly reason: string;
+}
+
 /** Events of the server, each a ListenerSet (`server.on(name, listener)`). */
 export interface Lwm2mServerEvents {
   /** A Register was accepted; `replaced` is the endpoint's previous registration, now gone. */
@@ -121,6 +130,7 @@ export interface Lwm2mServerEvents {
   /** A Send (POST /dp) was decoded and answered 2.04. */
   readonly send: SendEvent;
   readonly sendRejected: SendRejectedEvent;
+  readonly registrationRefused: RegistrationRefusedEvent;
   readonly notification: ServerNotification;
 }
 
@@ -134,6 +144,8 @@ export interface Lwm2mServerStats {
   readonly expirations: number;
   /** Register/Update/De-register requests answered with an error. */
   readonly registrationErrors: number;
+  /** Of those, refused by the security policy (4.03). */
+  readonly registrationsRefused: number;
   readonly sends: number;
   readonly sendsRejected: number;
   readonly notifications: number;

@@ -1,6 +1,7 @@
 /**
- * Compiles the Leshan harness (leshan/harness/*.java) against the Leshan library install.sh
- * fetched, once per source version. Classes live in $PEERS/leshan/harness-classes/<hash>, the hash
+ * Compiles a Java harness (by default the Leshan server harness, leshan/harness/*.java; the Leshan
+ * client harness passes its own directory) against the library install.sh fetched, once per
+ * source version. Classes live in $PEERS/leshan/harness-classes/<hash>, the hash
  * being sha256 of the library version and every .java file: a directory, once there, is never
  * rewritten, so test workers that start the harness at the same time cannot pull classes from
  * under each other's JVM. javac writes to a staging directory that is renamed into place; when
@@ -16,17 +17,21 @@ import { execFileAsync } from '../peer-process.js';
 export const harnessSourceDir = join(dirname(fileURLToPath(import.meta.url)), 'harness');
 export const HARNESS_MAIN_CLASS = 'LeshanHarness';
 
-async function javaSources(): Promise<string[]> {
-  return (await readdir(harnessSourceDir))
+async function javaSources(sourceDir: string): Promise<string[]> {
+  return (await readdir(sourceDir))
     .filter((f) => f.endsWith('.java'))
     .sort()
-    .map((f) => join(harnessSourceDir, f));
+    .map((f) => join(sourceDir, f));
 }
 
-async function sourceHash(libraryVersion: string, sources: readonly string[]): Promise<string> {
+async function sourceHash(
+  libraryVersion: string,
+  sourceDir: string,
+  sources: readonly string[],
+): Promise<string> {
   const hash = createHash('sha256').update(`leshan ${libraryVersion}\n`);
   for (const file of sources) {
-    hash.update(`${file.slice(harnessSourceDir.length)}\n`);
+    hash.update(`${file.slice(sourceDir.length)}\n`);
     hash.update(await readFile(file));
   }
   return hash.digest('hex').slice(0, 16);
@@ -46,11 +51,17 @@ export async function compileHarness(options: {
   readonly libraryVersion: string;
   /** Parent of the per-hash class directories. */
   readonly classesRoot: string;
+  /** Directory of the .java files (default: the Leshan server harness). */
+  readonly sourceDir?: string;
+  /** Class whose .class file marks a complete build (default: LeshanHarness). */
+  readonly mainClass?: string;
 }): Promise<string> {
   const { javac, classpath, libraryVersion, classesRoot } = options;
-  const sources = await javaSources();
-  const classesDir = join(classesRoot, await sourceHash(libraryVersion, sources));
-  if (await exists(join(classesDir, `${HARNESS_MAIN_CLASS}.class`))) return classesDir;
+  const sourceDir = options.sourceDir ?? harnessSourceDir;
+  const mainClass = options.mainClass ?? HARNESS_MAIN_CLASS;
+  const sources = await javaSources(sourceDir);
+  const classesDir = join(classesRoot, await sourceHash(libraryVersion, sourceDir, sources));
+  if (await exists(join(classesDir, `${mainClass}.class`))) return classesDir;
 
   await mkdir(classesRoot, { recursive: true });
   const staging = await mkdtemp(join(classesRoot, 'build-'));
@@ -66,14 +77,14 @@ export async function compileHarness(options: {
     } catch (err) {
       const e = err as { stderr?: string; stdout?: string; message?: string };
       throw new Error(
-        `javac failed on the Leshan harness:\n${e.stderr ?? ''}${e.stdout ?? ''}${e.message ?? ''}`,
+        `javac failed on the harness in ${sourceDir}:\n${e.stderr ?? ''}${e.stdout ?? ''}${e.message ?? ''}`,
       );
     }
     try {
       await rename(staging, classesDir);
     } catch (err) {
       // Another worker renamed the same build into place first.
-      if (!(await exists(join(classesDir, `${HARNESS_MAIN_CLASS}.class`)))) throw err;
+      if (!(await exists(join(classesDir, `${mainClass}.class`)))) throw err;
     }
   } finally {
     await rm(staging, { recursive: true, force: true });

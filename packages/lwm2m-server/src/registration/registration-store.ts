@@ -22,6 +22,8 @@ export interface RegistrationStoreOptions {
   readonly newId: () => string;
   /** A registration's lifetime and grace margin passed without an Update; it is already removed. */
   readonly onExpired: (registration: Registration) => void;
+  /** How peers are told apart (default: address and port; see CoapServerPort.peerKey). */
+  readonly peerKey?: (peer: PeerAddress) => string;
 }
 
 interface Entry {
@@ -29,7 +31,7 @@ interface Entry {
   readonly timer: RestartableTimer;
 }
 
-const peerKeyOf = (peer: PeerAddress) => `${peer.port}/${peer.address}`;
+const addressKey = (peer: PeerAddress) => `${peer.port}/${peer.address}`;
 
 /**
  * The registrations, by id, endpoint name and peer address, each with an expiry timer on the
@@ -37,6 +39,7 @@ const peerKeyOf = (peer: PeerAddress) => `${peer.port}/${peer.address}`;
  */
 export class RegistrationStore {
   readonly #options: RegistrationStoreOptions;
+  readonly #peerKey: (peer: PeerAddress) => string;
   readonly #byId = new Map<string, Entry>();
   readonly #byEndpoint = new Map<string, Entry>();
   /** Registrations by address, the latest last (Send identifies its client by address). */
@@ -44,6 +47,7 @@ export class RegistrationStore {
 
   constructor(options: RegistrationStoreOptions) {
     this.#options = options;
+    this.#peerKey = options.peerKey ?? addressKey;
   }
 
   get size(): number {
@@ -59,7 +63,7 @@ export class RegistrationStore {
   }
 
   byPeer(peer: PeerAddress): Registration | undefined {
-    return this.#byPeer.get(peerKeyOf(peer))?.at(-1)?.registration;
+    return this.#byPeer.get(this.#peerKey(peer))?.at(-1)?.registration;
   }
 
   all(): Registration[] {
@@ -89,7 +93,7 @@ export class RegistrationStore {
     };
     this.#byId.set(entry.registration.id, entry);
     this.#byEndpoint.set(fields.endpoint, entry);
-    this.#addPeer(peerKeyOf(fields.peer), entry);
+    this.#addPeer(this.#peerKey(fields.peer), entry);
     this.#arm(entry);
     return { registration: entry.registration, replaced: existing?.registration };
   }
@@ -105,8 +109,8 @@ export class RegistrationStore {
     const now = this.#options.clock.now();
     const lifetime = changes.lifetime ?? previous.lifetime;
     entry.registration = { ...previous, ...changes, updatedAt: now, expiresAt: now + lifetime * 1000 };
-    const oldPeer = peerKeyOf(previous.peer);
-    const newPeer = peerKeyOf(entry.registration.peer);
+    const oldPeer = this.#peerKey(previous.peer);
+    const newPeer = this.#peerKey(entry.registration.peer);
     if (oldPeer !== newPeer) {
       this.#forgetPeer(oldPeer, entry);
       this.#addPeer(newPeer, entry);
@@ -146,7 +150,7 @@ export class RegistrationStore {
     entry.timer.cancel();
     this.#byId.delete(id);
     if (this.#byEndpoint.get(endpoint) === entry) this.#byEndpoint.delete(endpoint);
-    this.#forgetPeer(peerKeyOf(peer), entry);
+    this.#forgetPeer(this.#peerKey(peer), entry);
   }
 
   #addPeer(key: string, entry: Entry): void {

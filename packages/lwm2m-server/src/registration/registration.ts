@@ -12,6 +12,11 @@ export interface Registration {
   readonly endpoint: string;
   /** Where the last Register or Update came from: requests go there. */
   readonly peer: PeerAddress;
+  /**
+   * The security identity of the session it registered over (the DTLS PSK identity), or undefined
+   * for NoSec. Update, De-register and Send must come over the same identity.
+   */
+  readonly identity: string | undefined;
   /** Seconds (`lt`). */
   readonly lifetime: number;
   readonly lwm2mVersion: string;

@@ -1,0 +1,151 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CodedError } from '@lwm2m-adapters/errors';
+import { type Clock, systemClock } from '@lwm2m-adapters/kit';
+import { GATEWAY_SERVER_VERSION } from '../version.js';
+import type { GatewayServerMetrics } from './server-metrics.js';
+import { type GatewayServerStatus, isHealthy } from './server-status.js';
+
+/** Serves what `/healthz` and `/metrics` do not: the HTTP API. Resolves once it answered. */
+export type HttpApiHandler = (request: IncomingMessage, response: ServerResponse) => void | Promise<void>;
+
+export interface ServerHttpOptions {
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  readonly port: number;
+  readonly health: () => GatewayServerStatus;
+  readonly metrics: GatewayServerMetrics;
+  /** Everything but /healthz and /metrics; without it those are all that is served. */
+  readonly api?: HttpApiHandler;
+  readonly clock?: Clock;
+}
+
+/**
+ * The gateway server's HTTP listener: `GET /healthz` (200 while running, 503 while stopping, with
+ * a JSON summary), `GET /metrics` (Prometheus text), and the API for everything else. Errors in a
+ * handler become a 500 with a one-line message; they never take the server down.
+ */
+export class ServerHttp implements AsyncDisposable {
+  readonly #server: Server;
+  readonly #options: ServerHttpOptions;
+  #api: HttpApiHandler | undefined;
+  #closing: Promise<void> | undefined;
+
+  private constructor(server: Server, options: ServerHttpOptions) {
+    this.#server = server;
+    this.#options = options;
+    this.#api = options.api;
+  }
+
+  /** Binds first: an address in use fails here with the errno explained. */
+  static async listen(options: ServerHttpOptions): Promise<ServerHttp> {
+    let instance: ServerHttp | undefined;
+    const server = createServer((request, response) => {
+      void instance?.handle(request, response);
+    });
+    server.headersTimeout = 10_000;
+    // SSE streams stay open: no overall request timeout, but idle sockets close
+    server.requestTimeout = 0;
+    server.keepAliveTimeout = 5_000;
+    instance = new ServerHttp(server, options);
+    const host = options.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (cause: NodeJS.ErrnoException) => {
+        const why =
+          cause.code === 'EADDRINUSE'
+            ? 'the address is in use (another process listens there)'
+            : cause.code === 'EACCES'
+              ? 'permission denied (ports below 1024 need privileges)'
+              : cause.code === 'EADDRNOTAVAIL'
+                ? 'no such local address'
+                : cause.message;
+        reject(
+          new CodedError('CONFIG_INVALID', `cannot listen on ${host}:${options.port} for HTTP: ${why}`, {
+            cause,
+          }),
+        );
+      });
+      server.listen(options.port, host, () => resolve());
+    });
+    return instance;
+  }
+
+  /** Sets the API handler (the composition wires it once the API exists). */
+  setApi(api: HttpApiHandler | undefined): void {
+    this.#api = api;
+  }
+
+  get port(): number {
+    return (this.#server.address() as AddressInfo).port;
+  }
+
+  get url(): string {
+    const { address, port } = this.#server.address() as AddressInfo;
+    return `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+  }
+
+  async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = (request.url ?? '/').split('?')[0];
+    try {
+      if (path === '/healthz' || path === '/metrics') {
+        if (request.method !== 'GET' && request.method !== 'HEAD') {
+          response
+            .writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' })
+            .end('method not allowed\n');
+          return;
+        }
+        if (path === '/healthz') this.#health(response);
+        else {
+          const text = await this.#options.metrics.text();
+          response.writeHead(200, { 'content-type': this.#options.metrics.contentType }).end(text);
+        }
+        return;
+      }
+      if (this.#api !== undefined) {
+        await this.#api(request, response);
+        return;
+      }
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /healthz or /metrics\n');
+    } catch (error) {
+      if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' });
+      response.end(`internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+  }
+
+  #health(response: ServerResponse): void {
+    const status = this.#options.health();
+    const healthy = isHealthy(status);
+    const now = (this.#options.clock ?? systemClock).now();
+    const body = {
+      status: healthy ? 'ok' : 'stopping',
+      version: GATEWAY_SERVER_VERSION,
+      uptimeSeconds: Math.round((now - status.startedAt) / 1000),
+      listeners: status.listeners.map((l) => ({
+        scheme: l.scheme,
+        address: l.address.address,
+        port: l.address.port,
+      })),
+      registrations: status.server.registrations,
+      gateways: status.gateways,
+      children: status.children,
+      gatewaysOutOfSync: status.gatewaysOutOfSync,
+      observations: status.server.observations,
+    };
+    response
+      .writeHead(healthy ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+      .end(`${JSON.stringify(body)}\n`);
+  }
+
+  /** Stops listening and ends open connections (SSE streams included). Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= new Promise<void>((resolve) => {
+      this.#server.close(() => resolve());
+      this.#server.closeAllConnections();
+    });
+    return this.#closing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
