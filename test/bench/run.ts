@@ -2,21 +2,28 @@
  * `npm run bench`: runs every benchmark and prints markdown tables (copy them into BENCHMARKS.md
  * with the machine and date). Every case is bounded in time and count.
  * `npm run bench -- host modbus` runs only the named suites (codecs, modbus-simulator, modbus,
- * lwm2m-client, host); `host-<section>` runs one section of the host suite (host-start,
+ * modbus-dead-unit, lwm2m-client, dtls-server, coap-hostile, host); `host-<section>` runs one
+ * section of the host suite (host-start,
  * host-memory, host-latency, host-send, host-observe-all).
  */
 import { cpus, totalmem } from 'node:os';
+import { runCoapHostileBench } from './coap-hostile.bench.js';
 import { runCodecBench } from './codecs.bench.js';
+import { runDtlsServerBench } from './dtls-server.bench.js';
 import { hostBenchSections, runHostBench } from './host-bench.js';
 import { runLwM2mClientBench } from './lwm2m-client.bench.js';
 import { runModbusBench } from './modbus.bench.js';
+import { runModbusDeadUnitBench } from './modbus-dead-unit.bench.js';
 import { runModbusSimulatorBench } from './modbus-simulator.bench.js';
 
 const suites: Record<string, () => unknown> = {
   codecs: runCodecBench,
   'modbus-simulator': runModbusSimulatorBench,
   modbus: runModbusBench,
+  'modbus-dead-unit': runModbusDeadUnitBench,
   'lwm2m-client': runLwM2mClientBench,
+  'dtls-server': runDtlsServerBench,
+  'coap-hostile': runCoapHostileBench,
   host: () => runHostBench(),
   ...Object.fromEntries(
     Object.keys(hostBenchSections).map((section) => [

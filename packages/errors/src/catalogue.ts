@@ -222,6 +222,12 @@ export const errorCatalogue = {
     retriable: true,
     responseCode: '5.03',
   },
+  CLIENT_ASLEEP: {
+    summary:
+      'an LwM2M client in queue mode did not wake up (Register or Update) before a request waiting for it expired',
+    retriable: true,
+    responseCode: '5.04',
+  },
   TRANSPORT_CLOSED: {
     summary: 'the endpoint or transport is closed',
     retriable: false,
