@@ -55,6 +55,8 @@ beforeAll(async () => {
         11: 50,
       },
     },
+    create: () => undefined, // created values stay as static resources
+    delete: () => {},
   });
   plc.client.start();
   gw = await startClient(f, 'gw-1', { gateway: true });
@@ -411,6 +413,141 @@ describe('observe and the event stream', () => {
     expect(event).toMatchObject({
       values: [{ path: `/${T}/0/2`, type: 'unsigned', value: '18446744073709551614', deviceId: null }],
     });
+  });
+});
+
+describe('discover, create, delete and the composite operations', () => {
+  it('discovers by endpoint and by Device ID, paths in the namespace of the request', async () => {
+    const own = await f.call('GET', `/api/clients/plc-7/${T}/0:discover`);
+    expect(own.body).toMatchObject({ code: '2.05', success: true });
+    expect(own.body.links.map((l: { path: string }) => l.path)).toContain(`/${T}/0/11`);
+    const device = await f.call('GET', '/api/devices/urn:dev:plc0/3303:discover');
+    const paths = device.body.links.map((l: { path: string }) => l.path);
+    expect(paths).toEqual(expect.arrayContaining(['/3303', '/3303/0', '/3303/0/5700']));
+    const viaGateway = await f.call('GET', '/api/clients/gw-1/dev0/3303:discover');
+    expect(viaGateway.body.links.map((l: { path: string }) => l.path)).toContain('/dev0/3303/0/5700');
+  });
+
+  it('creates an instance with and without an id, and deletes it', async () => {
+    const named = await f.call(
+      'POST',
+      `/api/clients/plc-7/${T}`,
+      {
+        id: 5,
+        values: [
+          { path: '0', value: 'new' },
+          { path: `/${T}/5/1`, value: '-9007199254740993' },
+        ],
+      },
+      auth,
+    );
+    expect([named.status, named.body.code, named.body.instanceId]).toEqual([201, '2.01', 5]);
+    const read = await f.call('GET', `/api/clients/plc-7/${T}/5`);
+    expect(read.body.values).toEqual([
+      { path: `/${T}/5/0`, type: 'string', value: 'new' },
+      { path: `/${T}/5/1`, type: 'integer', value: '-9007199254740993' },
+    ]);
+    const picked = await f.call(
+      'POST',
+      `/api/clients/plc-7/${T}`,
+      { values: [{ path: '0', value: 'auto' }] },
+      auth,
+    );
+    expect([picked.status, picked.body.code]).toEqual([201, '2.01']);
+    expect(picked.body.instanceId).toBeTypeOf('number');
+    const absolute = await f.call(
+      'POST',
+      `/api/clients/plc-7/${T}`,
+      { values: [{ path: `/${T}/9/0`, value: 'x' }] },
+      auth,
+    );
+    expect([absolute.status, absolute.body.error.code]).toEqual([400, 'WRITE_VALUE_INVALID']);
+
+    const deleted = await f.call('DELETE', `/api/clients/plc-7/${T}/5`, undefined, auth);
+    expect([deleted.status, deleted.body.code]).toEqual([200, '2.02']);
+    expect((await f.call('GET', `/api/clients/plc-7/${T}/5`)).body.code).toBe('4.04');
+    const level = await f.call('DELETE', `/api/clients/plc-7/${T}`, undefined, auth);
+    expect([level.status, level.body.error.code]).toEqual([405, 'API_METHOD_NOT_ALLOWED']);
+  });
+
+  it('reads and writes composites by endpoint and by Device ID', async () => {
+    const device = await f.call(
+      'POST',
+      '/api/devices/urn:dev:plc1/:read-composite',
+      { paths: ['/3303/0/5700', '/3303/0/5701'] },
+      auth,
+    );
+    expect(device.body).toMatchObject({ code: '2.05', deviceId: 'urn:dev:plc1', path: '/' });
+    expect(device.body.values).toEqual([
+      { path: '/3303/0/5700', type: 'float', value: 99 },
+      { path: '/3303/0/5701', type: 'string', value: 'Cel' },
+    ]);
+    const gateway = await f.call(
+      'POST',
+      '/api/clients/gw-1/:read-composite',
+      { paths: ['/dev0/3303/0/5701', '/dev1/3303/0/5701'] },
+      auth,
+    );
+    expect(gateway.body.values.map((v: { path: string }) => v.path)).toEqual([
+      '/dev0/3303/0/5701',
+      '/dev1/3303/0/5701',
+    ]);
+    const write = await f.call(
+      'POST',
+      '/api/clients/plc-7/:write-composite',
+      {
+        values: [
+          { path: `/${T}/0/11`, value: 9 },
+          { path: `/${T}/0/0`, value: 'composite' },
+        ],
+      },
+      auth,
+    );
+    expect(write.body).toMatchObject({ code: '2.04', success: true });
+    const back = await f.call(
+      'POST',
+      '/api/clients/plc-7/:read-composite',
+      { paths: [`/${T}/0/11`, `/${T}/0/0`] },
+      auth,
+    );
+    expect(back.body.values.map((v: { value: unknown }) => v.value)).toEqual([9, 'composite']);
+    const notRoot = await f.call('POST', '/api/clients/plc-7/3/0:read-composite', { paths: ['/3/0'] }, auth);
+    expect([notRoot.status, notRoot.body.error.code]).toEqual([404, 'API_NOT_FOUND']);
+  });
+
+  it("observes a composite across end devices; notifications name each value's device", async () => {
+    const paths = ['/dev0/3303/0/5700', '/dev1/3303/0/5700'];
+    const observed = await f.call('POST', '/api/clients/gw-1/:observe-composite', { paths }, auth);
+    expect(observed.body).toMatchObject({ code: '2.05', success: true });
+    expect(observed.body.observation.token).toMatch(/^[0-9a-f]+$/);
+    const list = await f.call('GET', '/api/observations');
+    expect(list.body.composite).toContainEqual(
+      expect.objectContaining({ endpoint: 'gw-1', paths, origin: 'api' }),
+    );
+    state.temperatures.set('dev1', -3.5);
+    gw.client.changed('/dev1/3303/0/5700');
+    const event = await eventually(() =>
+      f.recorded.find(
+        (e) =>
+          e.type === 'compositeNotification' &&
+          e.values.some((v) => v.deviceId === 'urn:dev:plc1' && v.value === -3.5),
+      ),
+    );
+    checkEvent(event);
+    const cancel = await f.call(
+      'DELETE',
+      `/api/clients/gw-1/:observe-composite?paths=${paths.join(',')}&active=true`,
+      undefined,
+      auth,
+    );
+    expect(cancel.body).toMatchObject({ success: true, active: true });
+    const again = await f.call(
+      'DELETE',
+      `/api/clients/gw-1/:observe-composite?paths=${paths.join(',')}`,
+      undefined,
+      auth,
+    );
+    expect([again.status, again.body.error.code]).toEqual([404, 'OBSERVATION_UNKNOWN']);
   });
 });
 

@@ -4,6 +4,7 @@ import type {
   GatewayChildren,
   Lwm2mServer,
   Registration,
+  ServerCompositeNotification,
   ServerNotification,
   SendEvent as ServerSendEvent,
 } from '@lwm2m-adapters/lwm2m-server';
@@ -20,6 +21,7 @@ import {
 import { formatTime } from '../json/value-json.js';
 import { EventRing, type RingReplay } from './event-ring.js';
 import {
+  type DeviceValueEntry,
   GATEWAY_EVENT_VERSION,
   type GatewayServerEvent,
   type RegistrationChanges,
@@ -67,6 +69,7 @@ type EventBody = GatewayServerEvent extends infer E
  */
 export class GatewayEventSource implements GatewayEventFeed {
   readonly #clock: Clock;
+  readonly #server: Lwm2mServer;
   readonly #children: GatewayChildren;
   readonly #isSecure: ((registration: Registration) => boolean) | undefined;
   readonly #listeners: ListenerSet<GatewayServerEvent>;
@@ -78,6 +81,7 @@ export class GatewayEventSource implements GatewayEventFeed {
 
   constructor(options: GatewayEventSourceOptions) {
     this.#clock = options.clock ?? systemClock;
+    this.#server = options.server;
     this.#children = options.children;
     this.#isSecure = options.isSecure;
     this.#listeners = new ListenerSet(options.onListenerError);
@@ -119,6 +123,15 @@ export class GatewayEventSource implements GatewayEventFeed {
         }),
       ),
       server.on('notification', (notification) => this.#emit(this.#notification(notification))),
+      server.on('compositeNotification', (notification) =>
+        this.#emit(this.#compositeNotification(notification)),
+      ),
+      server.on('awake', ({ registration }) =>
+        this.#emit({ type: 'awake', endpoint: registration.endpoint, registrationId: registration.id }),
+      ),
+      server.on('asleep', ({ registration }) =>
+        this.#emit({ type: 'asleep', endpoint: registration.endpoint, registrationId: registration.id }),
+      ),
       server.on('send', (send) => this.#emit(this.#send(send))),
       server.on('sendRejected', ({ registration, peer, code, reason }) =>
         this.#emit({
@@ -210,7 +223,10 @@ export class GatewayEventSource implements GatewayEventFeed {
   #client(registration: Registration) {
     const state = this.#children.state(registration);
     const gateway = state === undefined ? null : gatewayJson(state, this.#children.children(registration));
-    return clientJson(registration, this.#isSecure?.(registration), gateway);
+    return clientJson(registration, this.#isSecure?.(registration), gateway, {
+      presence: this.#server.presence(registration) ?? 'awake',
+      queuedRequests: this.#server.queuedRequests(registration),
+    });
   }
 
   #notification(n: ServerNotification): EventBody {
@@ -229,6 +245,27 @@ export class GatewayEventSource implements GatewayEventFeed {
       confirmable: n.confirmable,
       contentFormat: n.contentFormat ?? null,
       values: decoded === undefined ? [] : nodeToEntries(decoded, n.path),
+      error: error === undefined ? null : errorJson(error),
+    };
+  }
+
+  #compositeNotification(n: ServerCompositeNotification): EventBody {
+    const values: DeviceValueEntry[] = [];
+    for (const { path, node } of n.nodes ?? []) {
+      const deviceId = this.#children.childOf(n.registration, path)?.deviceId ?? null;
+      for (const entry of nodeToEntries(node, path)) values.push({ ...entry, deviceId });
+    }
+    const error = n.error;
+    return {
+      type: 'compositeNotification',
+      endpoint: n.registration.endpoint,
+      registrationId: n.registration.id,
+      paths: n.paths.map(String),
+      code: n.code,
+      observe: n.observe ?? null,
+      confirmable: n.confirmable,
+      contentFormat: n.contentFormat ?? null,
+      values,
       error: error === undefined ? null : errorJson(error),
     };
   }

@@ -110,10 +110,40 @@ export interface NotificationEvent extends GatewayEventBase<'notification'> {
   readonly error: ErrorJson | null;
 }
 
-/** One value of a Send: with the client's timestamp (null: "now") and the end device it belongs to. */
-export interface SendValueEntry extends ValueEntry {
-  readonly timestamp: string | null;
+/** A value with the end device it belongs to (null: the client itself). */
+export interface DeviceValueEntry extends ValueEntry {
   readonly deviceId: string | null;
+}
+
+/** One value of a Send: with the client's timestamp (null: "now") and the end device it belongs to. */
+export interface SendValueEntry extends DeviceValueEntry {
+  readonly timestamp: string | null;
+}
+
+/** A notification of an Observe-Composite: values by path, each with its end device. */
+export interface CompositeNotificationEvent extends GatewayEventBase<'compositeNotification'> {
+  readonly endpoint: string;
+  readonly registrationId: string;
+  /** The observed paths, in the client's namespace. */
+  readonly paths: readonly string[];
+  readonly code: string;
+  readonly observe: number | null;
+  readonly confirmable: boolean;
+  readonly contentFormat: number | null;
+  readonly values: readonly DeviceValueEntry[];
+  readonly error: ErrorJson | null;
+}
+
+/** A queue-mode client became reachable: requests waiting for it go out. */
+export interface AwakeEvent extends GatewayEventBase<'awake'> {
+  readonly endpoint: string;
+  readonly registrationId: string;
+}
+
+/** A queue-mode client's awake time passed: requests wait until it wakes up. */
+export interface AsleepEvent extends GatewayEventBase<'asleep'> {
+  readonly endpoint: string;
+  readonly registrationId: string;
 }
 
 export interface SendEvent extends GatewayEventBase<'send'> {
@@ -140,6 +170,9 @@ export type GatewayServerEvent =
   | ChildrenChangedEvent
   | SyncFailedEvent
   | NotificationEvent
+  | CompositeNotificationEvent
+  | AwakeEvent
+  | AsleepEvent
   | SendEvent
   | SendRejectedEvent;
 
@@ -152,6 +185,9 @@ export const GATEWAY_EVENT_TYPES: readonly GatewayServerEventType[] = [
   'childrenChanged',
   'syncFailed',
   'notification',
+  'compositeNotification',
+  'awake',
+  'asleep',
   'send',
   'sendRejected',
 ];
@@ -162,6 +198,7 @@ export function concernsDevice(event: GatewayServerEvent, deviceId: string): boo
     case 'notification':
       return event.deviceId === deviceId;
     case 'send':
+    case 'compositeNotification':
       return event.values.some((v) => v.deviceId === deviceId);
     case 'childrenChanged':
       return [...event.added, ...event.removed, ...event.changed].some((c) => c.deviceId === deviceId);

@@ -23,6 +23,12 @@ export const API_ROUTES = [
     { method: 'PUT', path: `/api/${target}/{path}:attributes` },
     { method: 'POST', path: `/api/${target}/{path}:observe` },
     { method: 'DELETE', path: `/api/${target}/{path}:observe` },
+    { method: 'DELETE', path: `/api/${target}/{path}` },
+    { method: 'GET', path: `/api/${target}/{path}:discover` },
+    { method: 'POST', path: `/api/${target}/:read-composite` },
+    { method: 'POST', path: `/api/${target}/:write-composite` },
+    { method: 'POST', path: `/api/${target}/:observe-composite` },
+    { method: 'DELETE', path: `/api/${target}/:observe-composite` },
   ]),
 ] as const;
 

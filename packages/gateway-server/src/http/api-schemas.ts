@@ -128,6 +128,17 @@ export const cancelQuerySchema = z
   })
   .strict();
 
+export const compositeCancelQuerySchema = z
+  .object({
+    paths: z
+      .string()
+      .transform((text) => text.split(',').filter((t) => t !== ''))
+      .pipe(z.array(z.string().min(1).max(512)).min(1).max(256)),
+    active: booleanText.optional(),
+    timeoutMs: z.coerce.number().int().min(1).max(300_000).optional(),
+  })
+  .strict();
+
 export const emptyQuerySchema = z.object({}).strict();
 
 export const eventsQuerySchema = z

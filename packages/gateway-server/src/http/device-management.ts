@@ -1,12 +1,25 @@
 import { CodedError, isCodedError } from '@lwm2m-adapters/errors';
-import type { LwM2mNode } from '@lwm2m-adapters/lwm2m-core';
-import type { Lwm2mServer, ServerObservation } from '@lwm2m-adapters/lwm2m-server';
+import {
+  type LwM2mNode,
+  LwM2mPath,
+  type ObjectLinkEntry,
+  type PathNode,
+  type ResourceNode,
+} from '@lwm2m-adapters/lwm2m-core';
+import type {
+  Lwm2mServer,
+  ServerCompositeObservation,
+  ServerObservation,
+} from '@lwm2m-adapters/lwm2m-server';
 import type { z } from 'zod';
 import { entriesToNode, nodeToEntries, type ValueEntryInput } from '../json/node-entries.js';
 import type { ApiResult } from './api-result.js';
 import { errorResult, lwm2mResult, targetJson } from './api-result.js';
 import type {
   attributesSchema,
+  compositeReadBodySchema,
+  compositeWriteBodySchema,
+  createBodySchema,
   executeBodySchema,
   observeBodySchema,
   writeBodySchema,
@@ -17,6 +30,9 @@ type WriteBody = z.output<typeof writeBodySchema>;
 type ExecuteBody = z.output<typeof executeBodySchema>;
 type AttributesBody = z.output<typeof attributesSchema>;
 type ObserveBody = z.output<typeof observeBodySchema>;
+type CreateBody = z.output<typeof createBodySchema>;
+type CompositeReadBody = z.output<typeof compositeReadBodySchema>;
+type CompositeWriteBody = z.output<typeof compositeWriteBodySchema>;
 
 /** Runs a request at a client; an error thrown by the server call is answered as coming from the client. */
 async function atClient<T>(call: () => Promise<T>, fromClient: boolean): Promise<T | ApiResult> {
@@ -47,14 +63,183 @@ export class DeviceManagement {
   readonly #server: Lwm2mServer;
   /** `<registration id> <sent path>` -> the API's observation. */
   readonly #observations = new Map<string, ServerObservation>();
+  /** `<registration id> <sent paths, sorted, comma-separated>` -> the API's Observe-Composite. */
+  readonly #composites = new Map<string, ServerCompositeObservation>();
 
   constructor(server: Lwm2mServer) {
     this.#server = server;
   }
 
   /** Whether the API made an observation. */
-  madeByApi(observation: ServerObservation): boolean {
+  madeByApi(observation: ServerObservation | ServerCompositeObservation): boolean {
+    if ('paths' in observation)
+      return (
+        this.#composites.get(compositeKey(observation.registrationId, observation.paths)) === observation
+      );
     return this.#observations.get(`${observation.registrationId} ${observation.path}`) === observation;
+  }
+
+  /** Discover: the links with their attributes, paths in the request's namespace. */
+  async discover(target: DmTarget, timeoutMs: number): Promise<ApiResult> {
+    requireLevel(target, ['object', 'instance', 'resource'], 'Discover');
+    const response = await atClient(
+      () => this.#server.discover(target.registration, target.sentPath, { timeoutMs }),
+      true,
+    );
+    if (isResult(response)) return response;
+    const prefix = target.path.prefix;
+    return lwm2mResult(target, response, {
+      links: (response.links ?? []).map((link) => linkJson(link, prefix)),
+    });
+  }
+
+  /**
+   * Create an instance of the target object: with `id` the API names it (values at `/o/id/...` or
+   * relative), without it the client picks one (values relative: "5700").
+   */
+  async create(target: DmTarget, body: CreateBody, timeoutMs: number): Promise<ApiResult> {
+    requireLevel(target, ['object'], 'Create');
+    const { prefix, objectId } = target.path;
+    if (body.id === undefined) {
+      const absolute = body.values.find((v) => v.path.startsWith('/'));
+      if (absolute !== undefined) {
+        throw new CodedError(
+          'WRITE_VALUE_INVALID',
+          `${absolute.path}: without an "id" the client picks the instance; give resource paths relative to it ("5700")`,
+          { details: { path: absolute.path } },
+        );
+      }
+    }
+    const at = new LwM2mPath({ prefix, objectId, instanceId: body.id ?? 0 });
+    const resources: readonly ResourceNode[] =
+      body.values.length === 0
+        ? []
+        : (entriesToNode(body.values, at, target.typing) as { resources: readonly ResourceNode[] }).resources;
+    const response = await atClient(
+      () =>
+        this.#server.create(
+          target.registration,
+          target.sentPath,
+          { id: body.id, resources },
+          { timeoutMs, ...(body.format === undefined ? {} : { format: body.format }) },
+        ),
+      false,
+    );
+    if (isResult(response)) return response;
+    return lwm2mResult(target, response, { instanceId: response.instanceId ?? null });
+  }
+
+  async delete(target: DmTarget, timeoutMs: number): Promise<ApiResult> {
+    requireLevel(target, ['instance', 'resource-instance'], 'Delete');
+    const response = await atClient(
+      () => this.#server.delete(target.registration, target.sentPath, { timeoutMs }),
+      false,
+    );
+    return isResult(response) ? response : lwm2mResult(target, response);
+  }
+
+  /** Read-Composite of paths in the request's namespace (an end device's get its prefix). */
+  async readComposite(target: DmTarget, body: CompositeReadBody, timeoutMs: number): Promise<ApiResult> {
+    const paths = compositePaths(target, body.paths);
+    const response = await atClient(
+      () =>
+        this.#server.readComposite(target.registration, paths, {
+          timeoutMs,
+          ...(body.format === undefined ? {} : { format: body.format }),
+          ...(body.accept === undefined ? {} : { accept: body.accept }),
+        }),
+      true,
+    );
+    if (isResult(response)) return response;
+    return lwm2mResult(target, response, {
+      contentFormat: response.contentFormat ?? null,
+      values: compositeValues(response.nodes, target),
+    });
+  }
+
+  /** Write-Composite: values anywhere below the target (paths in the request's namespace). */
+  async writeComposite(target: DmTarget, body: CompositeWriteBody, timeoutMs: number): Promise<ApiResult> {
+    const byResource = new Map<string, typeof body.values>();
+    for (const entry of body.values) {
+      const path = parseAbsolute(entry.path);
+      const resource = new LwM2mPath({ ...path.parts(), resourceInstanceId: undefined });
+      const key = resource.toString();
+      byResource.set(key, [...(byResource.get(key) ?? []), entry]);
+    }
+    const values: PathNode[] = [...byResource].map(([key, entries]) => {
+      const path = LwM2mPath.parse(key);
+      return { path: sentPath(target, path), node: entriesToNode(entries, path, target.typing) };
+    });
+    const response = await atClient(
+      () =>
+        this.#server.writeComposite(target.registration, values, {
+          timeoutMs,
+          ...(body.format === undefined ? {} : { format: body.format }),
+        }),
+      false,
+    );
+    return isResult(response) ? response : lwm2mResult(target, response);
+  }
+
+  /** Observe-Composite: the current values and the observation; notifications go to the event stream. */
+  async observeComposite(target: DmTarget, body: CompositeReadBody, timeoutMs: number): Promise<ApiResult> {
+    const paths = compositePaths(target, body.paths);
+    const response = await atClient(
+      () =>
+        this.#server.observeComposite(target.registration, paths, {
+          timeoutMs,
+          ...(body.format === undefined ? {} : { format: body.format }),
+          ...(body.accept === undefined ? {} : { accept: body.accept }),
+        }),
+      true,
+    );
+    if (isResult(response)) return response;
+    const observation = response.observation;
+    if (observation !== undefined) {
+      const key = compositeKey(observation.registrationId, observation.paths);
+      const previous = this.#composites.get(key);
+      this.#composites.set(key, observation);
+      if (previous !== undefined && previous !== observation) void previous.cancel({ active: false });
+      void observation.ended.then(() => {
+        if (this.#composites.get(key) === observation) this.#composites.delete(key);
+      });
+    }
+    return lwm2mResult(target, response, {
+      contentFormat: response.contentFormat ?? null,
+      values: compositeValues(response.nodes, target),
+      observation:
+        observation === undefined ? null : { token: hex(observation.token), format: observation.format },
+    });
+  }
+
+  /** Cancels the API's Observe-Composite of exactly these paths. */
+  async cancelComposite(
+    target: DmTarget,
+    paths: readonly string[],
+    active: boolean,
+    timeoutMs: number,
+  ): Promise<ApiResult> {
+    const sent = compositePaths(target, paths);
+    const key = compositeKey(target.registration.id, sent);
+    const observation = this.#composites.get(key);
+    if (observation === undefined) {
+      throw new CodedError(
+        'OBSERVATION_UNKNOWN',
+        `no Observe-Composite of ${sent.join(', ')} at ${target.registration.endpoint} was made through the API`,
+        { details: { endpoint: target.registration.endpoint, paths: sent.map(String) } },
+      );
+    }
+    this.#composites.delete(key);
+    const done = { code: null, success: true, diagnostic: null, ...targetJson(target), active };
+    if (!active) {
+      await observation.cancel({ active: false });
+      return { status: 200, body: done };
+    }
+    const response = await atClient(() => withTimeout(observation.cancel({ active: true }), timeoutMs), true);
+    if (isResult(response)) return response;
+    return response === undefined
+      ? { status: 200, body: done }
+      : lwm2mResult(target, response, { active: true });
   }
 
   async read(target: DmTarget, format: number | undefined, timeoutMs: number): Promise<ApiResult> {
@@ -205,6 +390,60 @@ export class DeviceManagement {
       if (this.#observations.get(key) === observation) this.#observations.delete(key);
     });
   }
+}
+
+function compositeKey(registrationId: string, paths: readonly LwM2mPath[]): string {
+  return `${registrationId} ${paths.map(String).sort().join(',')}`;
+}
+
+function parseAbsolute(text: string): LwM2mPath {
+  try {
+    return LwM2mPath.parse(text);
+  } catch (error) {
+    throw new CodedError(
+      'PATH_INVALID',
+      `${text}: ${error instanceof Error ? error.message : 'not an LwM2M path'}`,
+      {
+        details: { path: text },
+      },
+    );
+  }
+}
+
+/** A path of the request's namespace as sent: with the end device's prefix for a device target. */
+function sentPath(target: DmTarget, path: LwM2mPath): LwM2mPath {
+  const prefix = target.child?.prefix;
+  if (target.path.prefix !== undefined || prefix === undefined) return path;
+  if (path.prefix !== undefined) {
+    throw new CodedError('PATH_INVALID', `${path}: an end device's paths carry no prefix`, {
+      details: { path: path.toString() },
+    });
+  }
+  return path.withPrefix(prefix);
+}
+
+function compositePaths(target: DmTarget, texts: readonly string[]): LwM2mPath[] {
+  return texts.map((text) => sentPath(target, parseAbsolute(text)));
+}
+
+/** Values of a composite answer, in the request's namespace (an end device's without its prefix). */
+function compositeValues(nodes: readonly PathNode[] | undefined, target: DmTarget) {
+  const strip = target.child !== undefined && target.path.prefix === undefined;
+  return (nodes ?? []).flatMap(({ path, node }) => nodeToEntries(node, strip ? path.withoutPrefix() : path));
+}
+
+function linkJson(link: ObjectLinkEntry, prefix: string | undefined) {
+  const attributes: Record<string, number | string | null> = {};
+  for (const [name, value] of Object.entries(link.attributes))
+    if (value !== undefined) attributes[name] = value;
+  for (const { name, value } of link.otherAttributes ?? [])
+    attributes[name] = value.kind === 'flag' ? null : value.value;
+  return {
+    path: link.path.withPrefix(prefix).toString(),
+    version: link.version ?? null,
+    dim: link.dim ?? null,
+    attributes,
+  };
 }
 
 function requireLevel(target: DmTarget, levels: readonly string[], what: string): void {

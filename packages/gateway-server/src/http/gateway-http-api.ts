@@ -11,6 +11,10 @@ import type { ApiRoutePath } from './api-routes.js';
 import {
   attributesSchema,
   cancelQuerySchema,
+  compositeCancelQuerySchema,
+  compositeReadBodySchema,
+  compositeWriteBodySchema,
+  createBodySchema,
   emptyQuerySchema,
   eventsQuerySchema,
   executeBodySchema,
@@ -228,7 +232,7 @@ export class GatewayHttpApi {
         ctx.route = '/api/observations';
         this.#only(ctx, 'GET');
         parseInput(emptyQuerySchema, ctx.query, 'query');
-        return { status: 200, body: { observations: this.#observationList() } };
+        return { status: 200, body: this.#observationList() };
       case 'events':
         if (id !== undefined) break;
         ctx.route = '/api/events';
@@ -286,7 +290,10 @@ export class GatewayHttpApi {
   #clientJson(registration: Registration) {
     const state = this.#children.state(registration);
     const gateway = state === undefined ? null : gatewayJson(state, this.#children.children(registration));
-    return clientJson(registration, this.#isSecure?.(registration), gateway);
+    return clientJson(registration, this.#isSecure?.(registration), gateway, {
+      presence: this.#server.presence(registration) ?? 'awake',
+      queuedRequests: this.#server.queuedRequests(registration),
+    });
   }
 
   async #deviceManagement(
@@ -298,7 +305,19 @@ export class GatewayHttpApi {
     const base = kind === 'client' ? '/api/clients/{endpoint}' : '/api/devices/{deviceId}';
     const { path, operation } = parseDmLocation(rest, kind);
     const method = ctx.method;
-    ctx.route = (operation === undefined ? `${base}/{path}` : `${base}/{path}:${operation}`) as ApiRoutePath;
+    const composite = operation !== undefined && COMPOSITE.has(operation);
+    if (composite && !path.isRoot) {
+      throw notFound(
+        `:${operation} is an operation on the root (/${ctx.segments.slice(0, 3).join('/')}/:${operation}); its paths go in the body`,
+      );
+    }
+    ctx.route = (
+      operation === undefined
+        ? `${base}/{path}`
+        : composite
+          ? `${base}/:${operation}`
+          : `${base}/{path}:${operation}`
+    ) as ApiRoutePath;
     const allowed = ALLOWED[operation ?? ''];
     if (allowed === undefined) {
       ctx.route = undefined;
@@ -319,8 +338,12 @@ export class GatewayHttpApi {
     const key = `${method} ${operation ?? ''}`;
     const read = method === 'GET' ? parseInput(readQuerySchema, ctx.query, 'query') : undefined;
     const cancel = key === 'DELETE observe' ? parseInput(cancelQuerySchema, ctx.query, 'query') : undefined;
+    const cancelComposite =
+      key === 'DELETE observe-composite'
+        ? parseInput(compositeCancelQuerySchema, ctx.query, 'query')
+        : undefined;
     const timeoutMs =
-      (read ?? cancel ?? parseInput(requestQuerySchema, ctx.query, 'query')).timeoutMs ??
+      (read ?? cancel ?? cancelComposite ?? parseInput(requestQuerySchema, ctx.query, 'query')).timeoutMs ??
       this.#requestTimeoutMs;
     const body = MUTATING.has(method)
       ? await readJsonBody(ctx.req, this.#maxBodyBytes, this.#bodyTimeoutMs)
@@ -334,12 +357,34 @@ export class GatewayHttpApi {
       case 'PATCH ':
         return this.#dm.write(target(), 'update', parseInput(writeBodySchema, body, 'body'), timeoutMs);
       case 'POST ':
-        if (path.level === 'object') {
-          throw new CodedError('API_METHOD_NOT_ALLOWED', 'Create is not available in this build yet', {
-            details: { path: path.toString() },
-          });
-        }
+        if (path.level === 'object')
+          return this.#dm.create(target(), parseInput(createBodySchema, body, 'body'), timeoutMs);
         return this.#dm.write(target(), 'update', parseInput(writeBodySchema, body, 'body'), timeoutMs);
+      case 'DELETE ':
+        return this.#dm.delete(target(), timeoutMs);
+      case 'GET discover':
+        return this.#dm.discover(target(), timeoutMs);
+      case 'POST read-composite':
+        return this.#dm.readComposite(target(), parseInput(compositeReadBodySchema, body, 'body'), timeoutMs);
+      case 'POST write-composite':
+        return this.#dm.writeComposite(
+          target(),
+          parseInput(compositeWriteBodySchema, body, 'body'),
+          timeoutMs,
+        );
+      case 'POST observe-composite':
+        return this.#dm.observeComposite(
+          target(),
+          parseInput(compositeReadBodySchema, body, 'body'),
+          timeoutMs,
+        );
+      case 'DELETE observe-composite':
+        return this.#dm.cancelComposite(
+          target(),
+          cancelComposite?.paths ?? [],
+          cancelComposite?.active ?? false,
+          timeoutMs,
+        );
       case 'POST execute':
         return this.#dm.execute(target(), parseInput(executeBodySchema, body, 'body'), timeoutMs);
       case 'PUT attributes':
@@ -367,6 +412,18 @@ export class GatewayHttpApi {
   }
 
   #observationList() {
+    const composite = this.#server.compositeObservations().map((o) => ({
+      endpoint: o.endpoint,
+      registrationId: o.registrationId,
+      paths: o.paths.map(String),
+      format: o.format,
+      token: Buffer.from(o.token).toString('hex'),
+      origin: this.#dm.madeByApi(o) ? 'api' : 'server',
+    }));
+    return { observations: this.#singleObservations(), composite };
+  }
+
+  #singleObservations() {
     return this.#server.observations().map((o) => {
       const registration = this.#server.registration(o.endpoint);
       const child = registration === undefined ? undefined : this.#children.childOf(registration, o.path);
@@ -483,11 +540,16 @@ export class GatewayHttpApi {
 
 /** Methods each operation takes ('' is the plain LwM2M path). */
 const ALLOWED: Readonly<Record<string, readonly string[]>> = {
-  '': ['GET', 'PUT', 'PATCH', 'POST'],
+  '': ['GET', 'PUT', 'PATCH', 'POST', 'DELETE'],
   execute: ['POST'],
   attributes: ['PUT'],
+  discover: ['GET'],
   observe: ['POST', 'DELETE'],
+  'read-composite': ['POST'],
+  'write-composite': ['POST'],
+  'observe-composite': ['POST', 'DELETE'],
 };
+const COMPOSITE = new Set(['read-composite', 'write-composite', 'observe-composite']);
 
 function digest(token: string): Buffer {
   return createHash('sha256').update(token, 'utf8').digest();

@@ -30,6 +30,10 @@ export interface ClientJson {
   readonly registeredAt: string;
   readonly updatedAt: string;
   readonly expiresAt: string;
+  /** A queue-mode client is 'asleep' between its awake times (requests wait); others are always 'awake'. */
+  readonly presence: 'awake' | 'asleep';
+  /** Requests waiting for it to wake up. */
+  readonly queuedRequests: number;
   /** Set for a client that registered /25 (an LwM2M gateway). */
   readonly gateway: GatewayJson | null;
 }
@@ -109,6 +113,7 @@ export function clientJson(
   registration: Registration,
   secure: boolean | undefined,
   gateway: GatewayJson | null,
+  queue: { readonly presence: 'awake' | 'asleep'; readonly queuedRequests: number },
 ): ClientJson {
   return {
     endpoint: registration.endpoint,
@@ -126,6 +131,8 @@ export function clientJson(
     registeredAt: isoTime(registration.registeredAt),
     updatedAt: isoTime(registration.updatedAt),
     expiresAt: isoTime(registration.expiresAt),
+    presence: queue.presence,
+    queuedRequests: queue.queuedRequests,
     gateway,
   };
 }
