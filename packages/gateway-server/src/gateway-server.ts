@@ -1,14 +1,26 @@
 import { CoapEndpoint, type PeerAddress } from '@lwm2m-adapters/coap';
 import { CodedError } from '@lwm2m-adapters/errors';
 import { type Clock, type StructuredLogger, silentLogger, systemClock } from '@lwm2m-adapters/kit';
-import { type ObjectModel, ObjectRegistry } from '@lwm2m-adapters/lwm2m-core';
-import { GatewayChildren, Lwm2mServer, type PeerSecurity } from '@lwm2m-adapters/lwm2m-server';
+import { ObjectRegistry } from '@lwm2m-adapters/lwm2m-core';
+import {
+  GatewayChildren,
+  Lwm2mServer,
+  type PeerSecurity,
+  type Registration,
+} from '@lwm2m-adapters/lwm2m-server';
 import {
   type DatagramReceiver,
+  type DtlsServerEvent,
   DtlsServerTransport,
   describeDtlsServerEvent,
   UdpTransport,
 } from '@lwm2m-adapters/transport-node';
+import { formatEventLine } from './events/event-line.js';
+import { GatewayEventSource } from './events/gateway-event-source.js';
+import type { GatewayServerEvent } from './events/gateway-server-event.js';
+import { JsonlEventFile } from './events/jsonl-event-file.js';
+import { GatewayHttpApi } from './http/gateway-http-api.js';
+import { HttpRequestCounters } from './ops/http-request-counters.js';
 import { ServerHttp } from './ops/server-http.js';
 import { GatewayServerMetrics } from './ops/server-metrics.js';
 import type { GatewayServerStatus, ListenerStatus } from './ops/server-status.js';
@@ -28,14 +40,20 @@ export interface GatewayServerOptions {
   readonly coaps?: ListenAddress | undefined;
   /** HTTP API, /healthz and /metrics; undefined: none. */
   readonly http?: ListenAddress | undefined;
+  /** Bearer token the HTTP API requires for every method but GET. */
+  readonly apiToken?: string | undefined;
   /** The PSK store: who may register as what (NoSec clients included). Default: anyone over NoSec. */
   readonly psk?: PskStore | undefined;
   /** Object definitions for the codecs and the API. Default: the OMA objects. */
-  readonly model?: ObjectModel;
+  readonly model?: ObjectRegistry;
   /** Waited past a client's lifetime before its registration expires. Default 15 s. */
   readonly graceMs?: number;
   /** Deadline of requests to clients unless a call names one. Default 30 s. */
   readonly requestTimeoutMs?: number;
+  /** Each event as one readable line (the CLI prints them unless --quiet). */
+  readonly onEventLine?: ((line: string, event: GatewayServerEvent) => void) | undefined;
+  /** Append every event as a JSON line to this file. */
+  readonly eventsFile?: string | undefined;
   readonly logger?: StructuredLogger;
   readonly clock?: Clock;
 }
@@ -46,57 +64,70 @@ interface Listener {
   readonly endpoint: CoapEndpoint;
 }
 
+interface Parts {
+  readonly server: Lwm2mServer;
+  readonly children: GatewayChildren;
+  readonly events: GatewayEventSource;
+  readonly api: GatewayHttpApi;
+  readonly listeners: readonly Listener[];
+  readonly http: ServerHttp | undefined;
+  readonly httpRequests: HttpRequestCounters;
+  readonly eventsFile: JsonlEventFile | undefined;
+  readonly logger: StructuredLogger;
+  readonly clock: Clock;
+  readonly psk: PskStore | undefined;
+}
+
+const peerText = (peer: PeerAddress) => `${peer.address}:${peer.port}`;
+
+function logDtlsEvent(logger: StructuredLogger, event: DtlsServerEvent): void {
+  const line = describeDtlsServerEvent(event);
+  const fields = { peer: peerText(event.peer), identity: event.identity };
+  if (event.type === 'handshake-failed') logger.warn({ ...fields, reason: event.reason }, line);
+  else logger.debug(fields, line);
+}
+
 /**
  * The gateway server: an LwM2M server that understands LwM2M Gateways, composed of the
- * socket-free engine (Lwm2mServer + GatewayChildren) on CoAP (and CoAPS) listeners, with an HTTP
- * side for operators and scripts. `close()` stops accepting, fails what is in flight, flushes the
- * outputs and closes the sockets; it is idempotent.
+ * socket-free engine (Lwm2mServer + GatewayChildren) on CoAP and CoAPS listeners, the event model
+ * (GatewayEventSource: the SSE stream, the terminal lines and the JSONL file read it), and the
+ * HTTP side (API, /healthz, /metrics).
+ *
+ * `start` binds every socket before anything runs. `close()` stops accepting (HTTP first, ending
+ * the SSE streams; then the engine, which fails the requests in flight with TRANSPORT_CLOSED),
+ * flushes the events file and closes the sockets; it is idempotent.
  */
 export class GatewayServer implements AsyncDisposable {
   readonly server: Lwm2mServer;
   readonly children: GatewayChildren;
+  readonly events: GatewayEventSource;
   readonly metrics: GatewayServerMetrics;
-  readonly #listeners: readonly Listener[];
-  readonly #http: ServerHttp | undefined;
-  readonly #logger: StructuredLogger;
-  readonly #clock: Clock;
+  readonly #parts: Parts;
   readonly #startedAt: number;
-  readonly #psk: PskStore | undefined;
   #state: 'running' | 'stopping' = 'running';
   #closing: Promise<void> | undefined;
 
-  private constructor(parts: {
-    server: Lwm2mServer;
-    children: GatewayChildren;
-    listeners: readonly Listener[];
-    http: ServerHttp | undefined;
-    metrics: GatewayServerMetrics;
-    logger: StructuredLogger;
-    clock: Clock;
-    psk: PskStore | undefined;
-  }) {
-    this.#psk = parts.psk;
+  private constructor(parts: Parts) {
+    this.#parts = parts;
     this.server = parts.server;
     this.children = parts.children;
-    this.metrics = parts.metrics;
-    this.#listeners = parts.listeners;
-    this.#http = parts.http;
-    this.#logger = parts.logger;
-    this.#clock = parts.clock;
+    this.events = parts.events;
+    this.metrics = new GatewayServerMetrics(() => this.status(), parts.clock);
     this.#startedAt = parts.clock.now();
   }
 
-  /**
-   * Binds every listener first (an address in use fails here, before anything runs), then starts
-   * the engine on them.
-   */
   static async start(options: GatewayServerOptions): Promise<GatewayServer> {
     const clock = options.clock ?? systemClock;
     const logger = options.logger ?? silentLogger;
     const model = options.model ?? ObjectRegistry.withOmaObjects();
     const listeners: Listener[] = [];
     let http: ServerHttp | undefined;
+    let eventsFile: JsonlEventFile | undefined;
     try {
+      // 1. every socket and file first: an address in use or a bad path fails before anything runs
+      if (options.coaps !== undefined && options.psk === undefined) {
+        throw new CodedError('CONFIG_INVALID', 'a CoAPS listener needs a PSK store');
+      }
       if (options.coap !== undefined) {
         const transport = await UdpTransport.open({
           host: options.coap.host,
@@ -108,92 +139,114 @@ export class GatewayServer implements AsyncDisposable {
         listeners.push({ scheme: 'coap', transport, endpoint });
       }
       let dtls: DtlsServerTransport | undefined;
-      if (options.coaps !== undefined) {
-        const psk = options.psk;
-        if (psk === undefined) throw new CodedError('CONFIG_INVALID', 'a CoAPS listener needs a PSK store');
+      if (options.coaps !== undefined && options.psk !== undefined) {
         dtls = await DtlsServerTransport.open({
           host: options.coaps.host,
           port: options.coaps.port,
-          psk,
+          psk: options.psk,
           clock,
-          onEvent: (event) => {
-            const line = describeDtlsServerEvent(event);
-            if (event.type === 'handshake-failed') {
-              logger.warn(
-                {
-                  peer: `${event.peer.address}:${event.peer.port}`,
-                  identity: event.identity,
-                  reason: event.reason,
-                },
-                line,
-              );
-            } else {
-              logger.debug(
-                { peer: `${event.peer.address}:${event.peer.port}`, identity: event.identity },
-                line,
-              );
-            }
-          },
+          onEvent: (event) => logDtlsEvent(logger, event),
           onError: (error) => logger.warn({ err: error.message, listener: 'coaps' }, 'CoAPS socket error'),
         });
         const endpoint = new CoapEndpoint({ sink: dtls, clock });
         dtls.setReceiver(endpoint as DatagramReceiver);
         listeners.push({ scheme: 'coaps', transport: dtls, endpoint });
       }
-      const port = new CombinedServerPort({
-        plain: listeners.find((l) => l.scheme === 'coap')?.endpoint,
-        secure: listeners.find((l) => l.scheme === 'coaps')?.endpoint,
-      });
+      if (options.http !== undefined) http = await ServerHttp.listen({ ...options.http, clock });
+      if (options.eventsFile !== undefined) {
+        eventsFile = await JsonlEventFile.open({
+          file: options.eventsFile,
+          onError: (error) =>
+            logger.error({ err: error.message, file: options.eventsFile }, 'events file failing'),
+        });
+      }
+
+      // 2. the engine on the listeners
       const psk = options.psk;
       const security: PeerSecurity | undefined =
         psk === undefined
           ? undefined
           : {
-              identityOf: (peer: PeerAddress) => (isSecurePeer(peer) ? dtls?.identityOf(peer) : undefined),
+              identityOf: (peer) => (isSecurePeer(peer) ? dtls?.identityOf(peer) : undefined),
               authorize: (endpoint, identity) => psk.authorize(endpoint, identity),
             };
+      const onListenerError = (error: unknown) =>
+        logger.error(
+          { err: error instanceof Error ? error.message : String(error) },
+          'an event listener failed',
+        );
       const server = new Lwm2mServer({
-        endpoint: port,
+        endpoint: new CombinedServerPort({
+          plain: listeners.find((l) => l.scheme === 'coap')?.endpoint,
+          secure: listeners.find((l) => l.scheme === 'coaps')?.endpoint,
+        }),
         model,
         clock,
         registration: { graceMs: options.graceMs ?? 15_000 },
         requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
         ...(security === undefined ? {} : { security }),
-        onListenerError: (error) =>
-          logger.error(
-            { err: error instanceof Error ? error.message : String(error) },
-            'an event listener failed',
-          ),
+        onListenerError,
       });
+      server.on('registrationRefused', ({ endpoint, peer, identity, reason }) =>
+        logger.warn({ endpoint, peer: peerText(peer), identity }, `registration refused: ${reason}`),
+      );
       const children = new GatewayChildren({
         server,
         clock,
         requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+        onListenerError,
       });
-      let instance: GatewayServer | undefined;
-      const metrics = new GatewayServerMetrics(() => (instance as GatewayServer).status(), clock);
-      if (options.http !== undefined) {
-        http = await ServerHttp.listen({
-          host: options.http.host,
-          port: options.http.port,
-          health: () => (instance as GatewayServer).status(),
-          metrics,
-          clock,
-        });
-      }
-      instance = new GatewayServer({ server, children, listeners, http, metrics, logger, clock, psk });
+      const isSecure = (registration: Registration) => isSecurePeer(registration.peer);
+      const events = new GatewayEventSource({ server, children, clock, isSecure, onListenerError });
+      const httpRequests = new HttpRequestCounters();
+      const api = new GatewayHttpApi({
+        server,
+        children,
+        events,
+        model,
+        token: options.apiToken,
+        isSecure,
+        requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+        onResponse: (response) => httpRequests.count(response),
+      });
+
+      // 3. the outputs
+      const onEventLine = options.onEventLine;
+      if (onEventLine !== undefined) events.on((event) => onEventLine(formatEventLine(event), event));
+      const file = eventsFile;
+      if (file !== undefined) events.on((event) => file.append(events.json(event)));
+
+      const instance = new GatewayServer({
+        server,
+        children,
+        events,
+        api,
+        listeners,
+        http,
+        httpRequests,
+        eventsFile,
+        logger,
+        clock,
+        psk,
+      });
+      http?.serve({
+        health: () => instance.status(),
+        metrics: instance.metrics,
+        api: (request, response) => api.handle(request, response),
+      });
       logger.info(
         {
           coap: instance.address('coap'),
           coaps: instance.address('coaps'),
           http: http?.url,
-          psk: psk === undefined ? undefined : psk.size,
+          pskEntries: psk?.size,
         },
         'gateway server listening',
       );
       return instance;
     } catch (error) {
       await http?.close();
+      await eventsFile?.close();
       for (const l of listeners) {
         l.endpoint.close();
         await l.transport.close();
@@ -202,26 +255,26 @@ export class GatewayServer implements AsyncDisposable {
     }
   }
 
+  /** Where a listener is bound (`coap` or `coaps`), if the server has it. */
+  address(scheme: 'coap' | 'coaps'): PeerAddress | undefined {
+    return this.#parts.listeners.find((l) => l.scheme === scheme)?.transport.localAddress;
+  }
+
+  /** The HTTP side's base URL, if served. */
+  get httpUrl(): string | undefined {
+    return this.#parts.http?.url;
+  }
+
   /**
    * Replaces the PSK store's entries (SIGHUP). Sessions and registrations already made stay; new
    * handshakes and registrations use the new entries. Throws CONFIG_INVALID (and keeps the old
    * entries) on duplicates, or when the server was started without a PSK store.
    */
   reloadPsk(entries: readonly PskEntry[]): void {
-    if (this.#psk === undefined) {
+    if (this.#parts.psk === undefined) {
       throw new CodedError('CONFIG_INVALID', 'the server was started without a PSK store');
     }
-    this.#psk.replace(entries);
-  }
-
-  /** Where a listener is bound (`coap` or `coaps`), if the server has it. */
-  address(scheme: 'coap' | 'coaps'): PeerAddress | undefined {
-    return this.#listeners.find((l) => l.scheme === scheme)?.transport.localAddress;
-  }
-
-  /** The HTTP side's base URL, if served. */
-  get httpUrl(): string | undefined {
-    return this.#http?.url;
+    this.#parts.psk.replace(entries);
   }
 
   status(): GatewayServerStatus {
@@ -233,7 +286,7 @@ export class GatewayServer implements AsyncDisposable {
       gateways++;
       if (state.lastError !== undefined) gatewaysOutOfSync++;
     }
-    const listeners: ListenerStatus[] = this.#listeners.map((l) => {
+    const listeners: ListenerStatus[] = this.#parts.listeners.map((l) => {
       const base = { scheme: l.scheme, address: l.transport.localAddress, coap: l.endpoint.stats() };
       if (!(l.transport instanceof DtlsServerTransport)) return base;
       const dtls = l.transport.stats();
@@ -246,6 +299,7 @@ export class GatewayServer implements AsyncDisposable {
         },
       };
     });
+    const api = this.#parts.api.stats();
     return {
       state: this.#state,
       startedAt: this.#startedAt,
@@ -254,15 +308,13 @@ export class GatewayServer implements AsyncDisposable {
       gateways,
       children: this.children.size,
       gatewaysOutOfSync,
-      eventsDropped: 0,
-      sseClients: 0,
+      eventsDropped: api.streamsCutOff + (this.#parts.eventsFile?.dropped ?? 0),
+      sseClients: api.streams,
+      httpRequests: this.#parts.httpRequests.snapshot(),
     };
   }
 
-  /**
-   * Stops accepting (HTTP and CoAP requests), forgets registrations and observations, and closes
-   * the sockets. Requests to clients still in flight fail with TRANSPORT_CLOSED. Idempotent.
-   */
+  /** Stops accepting, fails what is in flight, flushes the outputs, closes the sockets. Idempotent. */
   close(): Promise<void> {
     this.#closing ??= this.#close();
     return this.#closing;
@@ -270,15 +322,19 @@ export class GatewayServer implements AsyncDisposable {
 
   async #close(): Promise<void> {
     this.#state = 'stopping';
-    const started = this.#clock.now();
-    await this.#http?.close();
-    this.children.close();
-    this.server.close();
-    for (const l of this.#listeners) {
+    const { api, http, children, events, server, listeners, eventsFile, logger, clock } = this.#parts;
+    const started = clock.now();
+    api.close(); // ends the SSE streams, so the HTTP server can close
+    await http?.close();
+    children.close();
+    server.close();
+    events.close();
+    await eventsFile?.close();
+    for (const l of listeners) {
       l.endpoint.close();
       await l.transport.close();
     }
-    this.#logger.info({ ms: this.#clock.now() - started }, 'gateway server stopped');
+    logger.info({ ms: clock.now() - started }, 'gateway server stopped');
   }
 
   [Symbol.asyncDispose](): Promise<void> {

@@ -102,6 +102,15 @@ async function serve(settings: ServerSettings, io: ServerCliIo): Promise<number>
       coaps: settings.coaps,
       http: settings.http,
       psk,
+      apiToken: settings.apiToken,
+      eventsFile: settings.eventsFile,
+      onEventLine: settings.quiet
+        ? undefined
+        : (line, event) =>
+            logger.info(
+              { event: event.type, ...('endpoint' in event ? { endpoint: event.endpoint } : {}) },
+              line,
+            ),
       graceMs: settings.graceSeconds * 1000,
       requestTimeoutMs: settings.requestTimeoutSeconds * 1000,
       logger,

@@ -13,11 +13,15 @@ export interface ServerHttpOptions {
   /** Default 127.0.0.1. */
   readonly host?: string;
   readonly port: number;
+  readonly clock?: Clock;
+}
+
+/** What the listener serves, once the server is composed (`serve`); until then it answers 503. */
+export interface ServerHttpHandlers {
   readonly health: () => GatewayServerStatus;
   readonly metrics: GatewayServerMetrics;
   /** Everything but /healthz and /metrics; without it those are all that is served. */
   readonly api?: HttpApiHandler;
-  readonly clock?: Clock;
 }
 
 /**
@@ -28,13 +32,12 @@ export interface ServerHttpOptions {
 export class ServerHttp implements AsyncDisposable {
   readonly #server: Server;
   readonly #options: ServerHttpOptions;
-  #api: HttpApiHandler | undefined;
+  #handlers: ServerHttpHandlers | undefined;
   #closing: Promise<void> | undefined;
 
   private constructor(server: Server, options: ServerHttpOptions) {
     this.#server = server;
     this.#options = options;
-    this.#api = options.api;
   }
 
   /** Binds first: an address in use fails here with the errno explained. */
@@ -70,9 +73,9 @@ export class ServerHttp implements AsyncDisposable {
     return instance;
   }
 
-  /** Sets the API handler (the composition wires it once the API exists). */
-  setApi(api: HttpApiHandler | undefined): void {
-    this.#api = api;
+  /** Starts serving (the listener is bound before the server is composed; until now it answered 503). */
+  serve(handlers: ServerHttpHandlers): void {
+    this.#handlers = handlers;
   }
 
   get port(): number {
@@ -86,7 +89,12 @@ export class ServerHttp implements AsyncDisposable {
 
   async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = (request.url ?? '/').split('?')[0];
+    const handlers = this.#handlers;
     try {
+      if (handlers === undefined) {
+        response.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '1' }).end('starting\n');
+        return;
+      }
       if (path === '/healthz' || path === '/metrics') {
         if (request.method !== 'GET' && request.method !== 'HEAD') {
           response
@@ -94,15 +102,15 @@ export class ServerHttp implements AsyncDisposable {
             .end('method not allowed\n');
           return;
         }
-        if (path === '/healthz') this.#health(response);
+        if (path === '/healthz') this.#health(handlers.health(), response);
         else {
-          const text = await this.#options.metrics.text();
-          response.writeHead(200, { 'content-type': this.#options.metrics.contentType }).end(text);
+          const text = await handlers.metrics.text();
+          response.writeHead(200, { 'content-type': handlers.metrics.contentType }).end(text);
         }
         return;
       }
-      if (this.#api !== undefined) {
-        await this.#api(request, response);
+      if (handlers.api !== undefined) {
+        await handlers.api(request, response);
         return;
       }
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /healthz or /metrics\n');
@@ -112,8 +120,7 @@ export class ServerHttp implements AsyncDisposable {
     }
   }
 
-  #health(response: ServerResponse): void {
-    const status = this.#options.health();
+  #health(status: GatewayServerStatus, response: ServerResponse): void {
     const healthy = isHealthy(status);
     const now = (this.#options.clock ?? systemClock).now();
     const body = {

@@ -177,6 +177,14 @@ export class GatewayServerMetrics {
       (s) => s.eventsDropped,
     );
     single('gauge', 'gateway_server_sse_clients', 'Server-sent event streams open', (s) => s.sseClients);
+    counter(
+      'gateway_server_http_requests_total',
+      'HTTP API answers, by route and status class',
+      ['route', 'status'],
+      (add, s) => {
+        for (const r of s.httpRequests) add({ route: r.route, status: r.status }, r.count);
+      },
+    );
   }
 
   get contentType(): string {

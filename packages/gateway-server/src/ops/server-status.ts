@@ -27,6 +27,12 @@ export interface GatewayServerStatus {
   /** Events the event outputs (SSE clients, files) dropped because a reader was too slow. */
   readonly eventsDropped: number;
   readonly sseClients: number;
+  /** HTTP API answers by route and status class. */
+  readonly httpRequests: readonly {
+    readonly route: string;
+    readonly status: string;
+    readonly count: number;
+  }[];
 }
 
 /** Healthy while running: the listeners are bound by construction, so health is about stopping. */
