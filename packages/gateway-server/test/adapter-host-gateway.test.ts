@@ -22,6 +22,7 @@ import type { AdapterDefinition } from '@lwm2m-adapters/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PymodbusDevice, startPymodbusDevice } from '../../../test/peers/pymodbus.js';
 import { GatewayServer } from '../src/index.js';
+import { openSse, type SseReader } from './support/sse-reader.js';
 import { waitUntil } from './support/wait-until.js';
 
 let simulator: ModbusSimulator;
@@ -29,6 +30,17 @@ let simulatorPort: number;
 let pymodbus: PymodbusDevice;
 let dir: string;
 let gateway: GatewayServer;
+let stream: SseReader;
+
+async function api(method: string, path: string, body?: unknown) {
+  const response = await fetch(`${gateway.httpUrl}${path}`, {
+    method,
+    ...(body === undefined
+      ? {}
+      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
 
 function mappingYaml(devices: readonly ('boiler' | 'pump' | 'chiller')[]): string {
   const entries = {
@@ -101,10 +113,16 @@ beforeAll(async () => {
     units: { 1: { values: [{ table: 'input', address: 4, type: 'int16', value: 182 }] } },
   });
   dir = await mkdtemp(join(tmpdir(), 'gateway-server-host-'));
-  gateway = await GatewayServer.start({ coap: { host: '127.0.0.1', port: 0 }, requestTimeoutMs: 5_000 });
+  gateway = await GatewayServer.start({
+    coap: { host: '127.0.0.1', port: 0 },
+    http: { host: '127.0.0.1', port: 0 },
+    requestTimeoutMs: 5_000,
+  });
+  stream = await openSse(`${gateway.httpUrl}/api/events?types=notification,childrenChanged`);
 }, 60_000);
 
 afterAll(async () => {
+  stream?.close();
   await gateway?.close();
   await Promise.all([simulator?.close(), pymodbus?.stop()]);
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
@@ -138,57 +156,64 @@ describe('adapter-host in gateway mode against the gateway server', () => {
     expect(gateway.children.state('plant-gw')).toMatchObject({ observing: true, lastError: undefined });
   });
 
-  it('reads, writes, executes and observes /<prefix>/3303/0/5700 by Device ID and by prefix', async () => {
-    const boiler = gateway.children.resolve({ deviceId: 'urn:dev:acme:boiler-1' }, '/3303/0/5700');
-    const read = await gateway.server.read(boiler.registration, boiler.path, { format: ContentFormat.TEXT });
-    expect(read.node).toEqual(node.resource(5700, value.float(21.5)));
-    // pymodbus behind the same gateway
-    const pump = gateway.children.resolve('plant-gw', '/pump2/3303/0/5700');
-    const pumpRead = await gateway.server.read(pump.registration, pump.path, {
-      format: ContentFormat.SENML_JSON,
+  it('reads, writes, executes and observes /<prefix>/3303/0/5700 through the HTTP API, by Device ID and by prefix', async () => {
+    const read = await api('GET', '/api/devices/urn:dev:acme:boiler-1/3303/0/5700?format=text');
+    expect(read.body).toMatchObject({
+      code: '2.05',
+      values: [{ path: '/3303/0/5700', type: 'float', value: 21.5 }],
     });
-    expect(pumpRead.node).toEqual(node.resource(5700, value.float(18.2)));
+    // pymodbus behind the same gateway, by gateway endpoint and prefix
+    const pumpRead = await api('GET', '/api/clients/plant-gw/pump2/3303/0/5700?format=senml-json');
+    expect(pumpRead.body).toMatchObject({
+      code: '2.05',
+      values: [{ path: '/pump2/3303/0/5700', value: 18.2 }],
+    });
 
-    const setPoint = gateway.children.resolve({ endpoint: 'plant-gw', prefix: 'boiler1' }, '/3308/0/5900');
-    const write = await gateway.server.write(
-      setPoint.registration,
-      setPoint.path,
-      node.resource(5900, value.float(42.5)),
-    );
-    expect(write.code).toBe('2.04');
+    const write = await api('PUT', '/api/devices/urn:dev:acme:boiler-1/3308/0/5900', { value: 42.5 });
+    expect(write.body).toMatchObject({ code: '2.04' });
     expect(simulator.getWords(1, 'holdingRegisters', 10, 1)).toEqual([425]);
-    // out of range for an int16 with scale 0.1: refused before it reaches the PLC
-    const bad = await gateway.server.write(
-      setPoint.registration,
-      setPoint.path,
-      node.resource(5900, value.float(1e9)),
-    );
-    expect(bad.code).toBe('4.00');
+    // out of range for an int16 with scale 0.1: refused by the host before it reaches the PLC
+    const bad = await api('PUT', '/api/devices/urn:dev:acme:boiler-1/3308/0/5900', { value: 1e9 });
+    expect(bad.body).toMatchObject({ code: '4.00' });
+    expect(simulator.getWords(1, 'holdingRegisters', 10, 1)).toEqual([425]);
 
     // Execute pulses the coil mapped to 5605 (reset min/max)
     const coilWrites = () => simulator.stats().byFunction[5] ?? 0;
     const before = coilWrites();
-    const execute = await gateway.server.execute('plant-gw', '/boiler1/3303/0/5605');
-    expect(execute.code).toBe('2.04');
+    const execute = await api('POST', '/api/clients/plant-gw/boiler1/3303/0/5605:execute');
+    expect(execute.body).toMatchObject({ code: '2.04' });
     expect(coilWrites()).toBeGreaterThan(before); // Write Single Coil
-    expect((await gateway.server.execute('plant-gw', '/boiler1/3303/0/5700')).code).toBe('4.05');
-
-    const notifications: ServerNotification[] = [];
-    const observed = await gateway.server.observe(boiler.registration, boiler.path, {
-      format: ContentFormat.TEXT,
-      onNotification: (n) => notifications.push(n),
+    expect((await api('POST', '/api/clients/plant-gw/boiler1/3303/0/5700:execute')).body).toMatchObject({
+      code: '4.05',
     });
-    expect(observed.observation).toBeDefined();
-    await gateway.server.writeAttributes(boiler.registration, boiler.path, { pmin: 0 });
+    // an unknown prefix or Device ID: 404 at once, nothing sent to the gateway
+    expect((await api('GET', '/api/clients/plant-gw/nope/3303/0/5700')).status).toBe(404);
+    expect((await api('GET', '/api/devices/urn:dev:acme:nope/3303/0/5700')).status).toBe(404);
+
+    const observed = await api('POST', '/api/devices/urn:dev:acme:boiler-1/3303/0/5700:observe', {
+      format: 'text',
+      attributes: { pmin: 0 },
+    });
+    expect(observed.body).toMatchObject({ code: '2.05' });
     simulator.setValue(1, 'holdingRegisters', 0, { type: 'int16', value: 230 });
-    await waitUntil(
-      () => notifications.some((n) => n.node?.kind === 'resource' && n.node.value.value === 23),
-      'a notification with 23.0',
-    );
+    const frame = await stream.until((f) => {
+      const event = JSON.parse(f.data) as { type: string; deviceId?: string; values?: { value: unknown }[] };
+      return (
+        event.type === 'notification' &&
+        event.deviceId === 'urn:dev:acme:boiler-1' &&
+        event.values?.[0]?.value === 23
+      );
+    }, 10_000);
+    expect(JSON.parse(frame.data)).toMatchObject({
+      endpoint: 'plant-gw',
+      prefix: 'boiler1',
+      path: '/boiler1/3303/0/5700',
+    });
   });
 
   it('a reload that adds and removes a device updates the children; the unchanged child keeps its observation', async () => {
     const boiler = gateway.children.resolve('plant-gw', '/boiler1/3303/0/5700');
+    // the API's observation from the test above
     const kept = gateway.server.observations('plant-gw').find((o) => o.path.equals(boiler.path));
     expect(kept).toBeDefined();
     const pumpObservation = await gateway.server.observe('plant-gw', '/pump2/3303/0/5700');
