@@ -46,6 +46,7 @@ const allowed = {
     'coap',
     'lwm2m-client',
     'lwm2m-server',
+    'gateway-server',
     'transport-node',
     'sdk',
     'mapping',

@@ -5,6 +5,7 @@ export {
   ServerExitCode,
 } from './cli/gateway-server-cli.js';
 export { type ServerSettings, serverSettingsSchema } from './cli/server-settings.js';
+export { formatEventLine } from './events/event-line.js';
 export { EventRing, type RingReplay } from './events/event-ring.js';
 export {
   type GatewayEventFeed,
@@ -13,6 +14,7 @@ export {
   registrationChanges,
 } from './events/gateway-event-source.js';
 export * from './events/gateway-server-event.js';
+export { JsonlEventFile, type JsonlEventFileOptions } from './events/jsonl-event-file.js';
 export { GatewayServer, type GatewayServerOptions, type ListenAddress } from './gateway-server.js';
 export { API_ROUTES, type ApiRoute, type ApiRoutePath } from './http/api-routes.js';
 export {

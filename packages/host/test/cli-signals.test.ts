@@ -9,10 +9,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ObjectRegistry } from '@lwm2m-adapters/lwm2m-core';
+import { GatewayServer } from '@lwm2m-adapters/gateway-server';
 import { createModbusSimulator, simulatorConfigFromPoints } from '@lwm2m-adapters/modbus/simulator';
 import { expect, it } from 'vitest';
-import { DemoLwm2mServer } from '../src/demo/demo-lwm2m-server.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 // the built binary (npm test runs tsc -b first): tsx would sit between us and node and relays
@@ -65,10 +64,14 @@ it('reloads on SIGHUP and de-registers on SIGTERM, exiting 0', async () => {
   const started = await simulator.start();
   const port = started.listeners[0]?.transport === 'tcp' ? started.listeners[0].port : 0;
   const events: { kind: string; endpoint: string; id: string }[] = [];
-  const server = await DemoLwm2mServer.start(ObjectRegistry.withOmaObjects(), {
-    registered: (r) => events.push({ kind: 'registered', endpoint: r.endpoint, id: r.id }),
-    deregistered: (r) => events.push({ kind: 'deregistered', endpoint: r.endpoint, id: r.id }),
-  });
+  const gateway = await GatewayServer.start({ coap: { host: '127.0.0.1', port: 0 } });
+  gateway.server.on('registered', ({ registration: r }) =>
+    events.push({ kind: 'registered', endpoint: r.endpoint, id: r.id }),
+  );
+  gateway.server.on('deregistered', ({ registration: r }) =>
+    events.push({ kind: 'deregistered', endpoint: r.endpoint, id: r.id }),
+  );
+  const server = { uri: `coap://127.0.0.1:${gateway.address('coap')?.port}`, close: () => gateway.close() };
   const dir = await mkdtemp(join(tmpdir(), 'host-signals-'));
   const file = join(dir, 'plc.yml');
   await writeFile(file, mapping(port, ['press-1']));

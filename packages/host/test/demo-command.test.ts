@@ -1,8 +1,8 @@
 /**
  * `adapter-host demo`: the README's main job. Simulators, host (gateway mode, Send batches) and the
- * built-in LwM2M server on loopback; the printed story must show the registration with /25, a
- * read of /25 naming every device, prefixed reads with values, Send batches, and the
- * de-registration at the end.
+ * gateway server in-process on loopback; the printed story must show the registration, the end
+ * devices the server found in /25, prefixed reads with values, Send batches, the HTTP API's
+ * address, and the de-registration at the end.
  */
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -30,12 +30,16 @@ it('runs mappings/plc.yml end to end and de-registers', async () => {
   const text = lines.join('\n');
   expect(code, errors.join('\n')).toBe(0);
   expect(errors).toEqual([]);
-  expect(text).toMatch(/server: adapter-host-demo registered with \d+ links/);
-  expect(text).toContain('</25/0>');
   expect(text).toMatch(
-    /read \/25 \(end devices\) → 0\{0=boiler-1 1=boiler1 .*1\{0=pump-2 1=pump2 .*2\{0=pump-3 1=pump3/,
+    /server: gateway server on coap:\/\/127\.0\.0\.1:\d+, HTTP API on http:\/\/127\.0\.0\.1:\d+\/api/,
   );
-  expect(text).toMatch(/read \/pump2\/3305\/0\/5800 → -?\d+(\.\d+)?/);
-  expect(text).toMatch(/Send from adapter-host-demo: .*\/boiler1\/3303\/0\/5700=-?\d/);
-  expect(text.trimEnd()).toMatch(/adapter-host-demo de-registered$/);
+  expect(text).toMatch(
+    /server: registered adapter-host-demo \(1\.1, lt 60 s, U, 127\.0\.0\.1:\d+, \d+ objects\)/,
+  );
+  expect(text).toMatch(
+    /server: children of adapter-host-demo \(register\): \+boiler1 \(boiler-1\) \+pump2 \(pump-2\) \+pump3 \(pump-3\); 0 unchanged/,
+  );
+  expect(text).toMatch(/server: read \/pump2\/3305\/0\/5800 \(pump-2\) → -?\d+(\.\d+)?/);
+  expect(text).toMatch(/server: send adapter-host-demo .*\/boiler1\/3303\/0\/5700=-?\d/);
+  expect(text.trimEnd()).toMatch(/server: de-registered adapter-host-demo$/);
 }, 30_000);

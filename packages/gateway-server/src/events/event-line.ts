@@ -16,8 +16,18 @@ function shown(value: ValueEntry['value']): string {
   return safe.length > MAX_TEXT ? `${safe.slice(0, MAX_TEXT)}…` : safe;
 }
 
+/** Seven significant digits: a float32 widened to a double reads as what the device holds. */
+function floatText(value: number): string {
+  return String(Number(value.toPrecision(7)));
+}
+
 function values(entries: readonly ValueEntry[]): string {
-  const first = entries.slice(0, MAX_VALUES_SHOWN).map((e) => `${e.path}=${shown(e.value)}`);
+  const first = entries
+    .slice(0, MAX_VALUES_SHOWN)
+    .map(
+      (e) =>
+        `${e.path}=${e.type === 'float' && typeof e.value === 'number' ? floatText(e.value) : shown(e.value)}`,
+    );
   const more = entries.length > first.length ? ` (+${entries.length - first.length} more)` : '';
   return `${first.join('  ')}${more}`;
 }

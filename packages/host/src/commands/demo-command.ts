@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
+import { GatewayServer } from '@lwm2m-adapters/gateway-server';
 import type { LwM2mNode, ResourceValue } from '@lwm2m-adapters/lwm2m-core';
 import { formatMappingIssues, mappingObjectRegistry } from '@lwm2m-adapters/mapping';
 import { pino } from 'pino';
 import type { CommandOutput } from '../cli/command-output.js';
-import { DemoLwm2mServer, type DemoRegistration } from '../demo/demo-lwm2m-server.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { compileMappingFile } from '../mapping-loader.js';
 import { startMappingSimulators } from '../mapping-simulators.js';
@@ -15,7 +15,11 @@ export interface DemoOptions {
   readonly hostVersion: string;
   /** Stop by itself after this long. */
   readonly durationMs?: number;
+  /** Port of the gateway server's HTTP API; default any free port. */
+  readonly httpPort?: number;
 }
+
+const DEMO_ENDPOINT = 'adapter-host-demo';
 
 function valueText(value: ResourceValue): string {
   switch (value.type) {
@@ -50,8 +54,10 @@ function nodeText(node: LwM2mNode): string {
 
 /**
  * `adapter-host demo plc.yml`: the whole path on one machine, nothing to install. The adapters'
- * simulators serve the mapping's devices, the host runs the mapping in gateway mode with Send batches, and a
- * small built-in LwM2M server prints the registration, reads /25 and shows the values that arrive.
+ * simulators serve the mapping's devices, the host runs the mapping in gateway mode with Send
+ * batches, and the gateway server (in-process, on loopback) prints what happens: the registration,
+ * the end devices it found in /25, reads of each device, and the values that arrive. Its HTTP API
+ * stays up while the demo runs.
  */
 export async function demoCommand(
   file: string,
@@ -65,25 +71,14 @@ export async function demoCommand(
   }
   const mapping = result.mapping;
   const simulators = await startMappingSimulators(mapping, adapters, out);
-  let firstRegistration: (registration: DemoRegistration) => void = () => {};
-  const registered = new Promise<DemoRegistration>((resolveRegistration) => {
-    firstRegistration = resolveRegistration;
-  });
-  let server: DemoLwm2mServer;
+  let gateway: GatewayServer;
   try {
-    server = await DemoLwm2mServer.start(mappingObjectRegistry(mapping), {
-      registered: (r) => {
-        out.stdout(`server: ${r.endpoint} registered with ${r.links.length} links:`);
-        out.stdout(`  ${r.links.map((l) => `<${l.uri}>`).join(',')}`);
-        firstRegistration(r);
-      },
-      updated: (r) => out.stdout(`server: ${r.endpoint} updated its registration`),
-      deregistered: (r) => out.stdout(`server: ${r.endpoint} de-registered`),
-      sent: (r, values) => {
-        const shown = values.slice(0, 6).map((v) => `${v.path}=${nodeText(v.node)}`);
-        const more = values.length > shown.length ? ` (+${values.length - shown.length} more)` : '';
-        out.stdout(`server: Send from ${r.endpoint}: ${shown.join('  ')}${more}`);
-      },
+    gateway = await GatewayServer.start({
+      coap: { host: '127.0.0.1', port: 0 },
+      http: { host: '127.0.0.1', port: options.httpPort ?? 0 },
+      model: mappingObjectRegistry(mapping),
+      onEventLine: (line) => out.stdout(`server: ${line}`),
+      requestTimeoutMs: 10_000,
     });
   } catch (error) {
     await simulators?.close();
@@ -92,28 +87,38 @@ export async function demoCommand(
   let host: AdapterHost | undefined;
   let timer: NodeJS.Timeout | undefined;
   try {
-    out.stdout(`server: LwM2M demo server on ${server.uri}`);
+    const coap = gateway.address('coap');
+    const uri = `coap://127.0.0.1:${coap?.port}`;
+    out.stdout(`server: gateway server on ${uri}, HTTP API on ${gateway.httpUrl}/api`);
+    out.stdout(`  try: curl ${gateway.httpUrl}/api/devices   or   curl -N ${gateway.httpUrl}/api/events`);
+    const synced = new Promise<void>((resolveSynced) => {
+      const stop = gateway.children.on('childrenChanged', ({ gateway: registration }) => {
+        if (registration.endpoint !== DEMO_ENDPOINT) return;
+        stop();
+        resolveSynced();
+      });
+    });
     host = await AdapterHost.start({
       mapping,
       adapters,
-      server: { uri: server.uri, lifetime: 60 },
+      server: { uri, lifetime: 60 },
       mode: 'gateway',
-      endpoint: 'adapter-host-demo',
+      endpoint: DEMO_ENDPOINT,
       logger: pino({ level: 'warn' }, { write: (line: string) => out.stderr(line) }),
       send: { intervalMs: 2000 },
       hostVersion: options.hostVersion,
     });
-    const registration = await registered;
-    const gateway = await server.read(registration, '/25');
-    out.stdout(
-      `server: read /25 (end devices) → ${typeof gateway === 'string' ? gateway : nodeText(gateway)}`,
-    );
+    await synced;
     for (const device of mapping.devices) {
       const first = device.points.find((p) => p.access.read && p.kind === 'bound');
       if (first === undefined) continue;
-      const path = `/${device.prefix}${first.id}`;
-      const value = await server.read(registration, path);
-      out.stdout(`server: read ${path} → ${typeof value === 'string' ? value : nodeText(value)}`);
+      const child = gateway.children.child(DEMO_ENDPOINT, device.prefix);
+      if (child === undefined) continue;
+      const target = gateway.children.resolve({ deviceId: child.deviceId }, first.id);
+      const { code, node } = await gateway.server.read(target.registration, target.path);
+      out.stdout(
+        `server: read ${target.path} (${child.deviceId}) → ${node === undefined ? code : nodeText(node)}`,
+      );
     }
     out.stdout('values now arrive as Send batches every 2 s; Ctrl-C stops (the host de-registers first)');
     const stopAfter =
@@ -127,7 +132,7 @@ export async function demoCommand(
   } finally {
     clearTimeout(timer);
     await host?.close();
-    await server.close();
+    await gateway.close();
     await simulators?.close();
   }
 }
