@@ -21,6 +21,7 @@ import type { GatewayServerEvent } from './events/gateway-server-event.js';
 import { JsonlEventFile } from './events/jsonl-event-file.js';
 import { GatewayHttpApi } from './http/gateway-http-api.js';
 import { HttpRequestCounters } from './ops/http-request-counters.js';
+import { listenError } from './ops/listen-error.js';
 import { ServerHttp } from './ops/server-http.js';
 import { GatewayServerMetrics } from './ops/server-metrics.js';
 import type { GatewayServerStatus, ListenerStatus } from './ops/server-status.js';
@@ -129,10 +130,13 @@ export class GatewayServer implements AsyncDisposable {
         throw new CodedError('CONFIG_INVALID', 'a CoAPS listener needs a PSK store');
       }
       if (options.coap !== undefined) {
+        const { host, port } = options.coap;
         const transport = await UdpTransport.open({
-          host: options.coap.host,
-          port: options.coap.port,
+          host,
+          port,
           onError: (error) => logger.warn({ err: error.message, listener: 'coap' }, 'CoAP socket error'),
+        }).catch((cause: unknown) => {
+          throw listenError('CoAP', host, port, cause);
         });
         const endpoint = new CoapEndpoint({ sink: transport, clock });
         transport.setReceiver(endpoint);
@@ -140,13 +144,16 @@ export class GatewayServer implements AsyncDisposable {
       }
       let dtls: DtlsServerTransport | undefined;
       if (options.coaps !== undefined && options.psk !== undefined) {
+        const { host, port } = options.coaps;
         dtls = await DtlsServerTransport.open({
-          host: options.coaps.host,
-          port: options.coaps.port,
+          host,
+          port,
           psk: options.psk,
           clock,
           onEvent: (event) => logDtlsEvent(logger, event),
           onError: (error) => logger.warn({ err: error.message, listener: 'coaps' }, 'CoAPS socket error'),
+        }).catch((cause: unknown) => {
+          throw listenError('CoAPS', host, port, cause);
         });
         const endpoint = new CoapEndpoint({ sink: dtls, clock });
         dtls.setReceiver(endpoint as DatagramReceiver);

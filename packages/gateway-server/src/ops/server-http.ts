@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CodedError } from '@lwm2m-adapters/errors';
 import { type Clock, systemClock } from '@lwm2m-adapters/kit';
 import { GATEWAY_SERVER_VERSION } from '../version.js';
+import { listenError } from './listen-error.js';
 import type { GatewayServerMetrics } from './server-metrics.js';
 import { type GatewayServerStatus, isHealthy } from './server-status.js';
 
@@ -53,21 +53,7 @@ export class ServerHttp implements AsyncDisposable {
     instance = new ServerHttp(server, options);
     const host = options.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {
-      server.once('error', (cause: NodeJS.ErrnoException) => {
-        const why =
-          cause.code === 'EADDRINUSE'
-            ? 'the address is in use (another process listens there)'
-            : cause.code === 'EACCES'
-              ? 'permission denied (ports below 1024 need privileges)'
-              : cause.code === 'EADDRNOTAVAIL'
-                ? 'no such local address'
-                : cause.message;
-        reject(
-          new CodedError('CONFIG_INVALID', `cannot listen on ${host}:${options.port} for HTTP: ${why}`, {
-            cause,
-          }),
-        );
-      });
+      server.once('error', (cause) => reject(listenError('HTTP', host, options.port, cause)));
       server.listen(options.port, host, () => resolve());
     });
     return instance;
