@@ -2,13 +2,14 @@
  * `npm run bench`: runs every benchmark and prints markdown tables (copy them into BENCHMARKS.md
  * with the machine and date). Every case is bounded in time and count.
  * `npm run bench -- host modbus` runs only the named suites (codecs, modbus-simulator, modbus,
- * lwm2m-client, host); `host-<section>` runs one section of the host suite (host-start,
+ * lwm2m-client, host, mapping-validation); `host-<section>` runs one section of the host suite (host-start,
  * host-memory, host-latency, host-send, host-observe-all).
  */
 import { cpus, totalmem } from 'node:os';
 import { runCodecBench } from './codecs.bench.js';
 import { hostBenchSections, runHostBench } from './host-bench.js';
 import { runLwM2mClientBench } from './lwm2m-client.bench.js';
+import { runMappingValidationBench } from './mapping-validation.bench.js';
 import { runModbusBench } from './modbus.bench.js';
 import { runModbusSimulatorBench } from './modbus-simulator.bench.js';
 
@@ -18,6 +19,7 @@ const suites: Record<string, () => unknown> = {
   modbus: runModbusBench,
   'lwm2m-client': runLwM2mClientBench,
   host: () => runHostBench(),
+  'mapping-validation': runMappingValidationBench,
   ...Object.fromEntries(
     Object.keys(hostBenchSections).map((section) => [
       `host-${section}`,
