@@ -20,6 +20,7 @@ import {
   valueAt,
 } from './located-node.js';
 import { checkMandatoryResources } from './mandatory-check.js';
+import { MAX_QUOTED_CHARACTERS, quote } from './safe-text.js';
 import { isSecretConnectionKey } from './secret-keys.js';
 import { findConnectionSecrets, secretInputValues } from './secret-paths.js';
 import type { SourceText } from './source-text.js';
@@ -171,9 +172,10 @@ async function resolveAdapter(
   if (resolution.ok) return resolution.adapter;
   scope.issues.add({
     origin: entry.value.origin,
-    message: resolution.message.startsWith(`adapter "${name}"`)
-      ? resolution.message
-      : `adapter ${JSON.stringify(name)} cannot be used: ${resolution.message}`,
+    message:
+      resolution.message.startsWith(`adapter "${name}"`) && name.length <= MAX_QUOTED_CHARACTERS
+        ? resolution.message
+        : `adapter ${quote(name)} cannot be used: ${resolution.message}`,
     expected: 'an installed adapter short name (e.g. modbus) or npm package name',
     device: label,
   });
@@ -286,7 +288,7 @@ function deviceIdentity(
   if (!prefixValid) {
     scope.issues.add({
       origin: prefixOrigin,
-      message: `prefix ${JSON.stringify(resolvedPrefix)} is not a valid gateway prefix`,
+      message: `prefix ${quote(resolvedPrefix)} is not a valid gateway prefix`,
       expected: PREFIX_EXPECTED,
       device: label,
     });

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { CodedError } from '@lwm2m-adapters/errors';
 import { loadDdfFile, type ObjectDefinition, ObjectRegistry } from '@lwm2m-adapters/lwm2m-core';
@@ -10,6 +9,7 @@ import { COMPILED_MAPPING_VERSION, type CompiledDevice, type CompiledMapping } f
 import { mergeDeviceOverTemplate } from './device-merge.js';
 import { didYouMean } from './did-you-mean.js';
 import {
+  DEVICE_ID_PATTERN,
   documentShellSchema,
   EXTENSION_KEY_PREFIX,
   reportingDefaultsSchema,
@@ -29,16 +29,12 @@ import {
   valueAt,
 } from './located-node.js';
 import { formatMappingIssues, type MappingIssue } from './mapping-issue.js';
+import { type MappingSource, readMappingSource } from './mapping-source.js';
+import { quote, safeMessage } from './safe-text.js';
 import { SourceText } from './source-text.js';
 import { substituteVariables, type VariableScope } from './substitute-variables.js';
 import { readYaml } from './yaml-reader.js';
 import { parseLocated } from './zod-issues.js';
-
-/** Largest mapping file accepted. */
-export const MAX_MAPPING_BYTES = 16 * 1024 * 1024;
-
-/** A mapping file path, or its text with the name to show in messages. */
-export type MappingSource = string | { readonly text: string; readonly fileName: string };
 
 export interface CompileMappingOptions {
   /** Gives the adapter for each name used (`modbus`, an npm package name). */
@@ -55,8 +51,12 @@ export type CompileMappingResult =
   | { readonly ok: true; readonly mapping: CompiledMapping }
   | {
       readonly ok: false;
-      /** MAPPING_UNREADABLE: the file cannot be read or is not YAML; MAPPING_INVALID otherwise. */
-      readonly code: 'MAPPING_INVALID' | 'MAPPING_UNREADABLE';
+      /**
+       * MAPPING_FILE_MISSING: the path names no file that can be read (no such file, a directory,
+       * no permission); MAPPING_UNREADABLE: the file is too large, not text, or not YAML;
+       * MAPPING_INVALID otherwise.
+       */
+      readonly code: 'MAPPING_FILE_MISSING' | 'MAPPING_INVALID' | 'MAPPING_UNREADABLE';
       /** Every problem found, in file order. */
       readonly issues: readonly MappingIssue[];
     };
@@ -69,8 +69,8 @@ export async function compileMapping(
   source: MappingSource,
   options: CompileMappingOptions,
 ): Promise<CompileMappingResult> {
-  const loaded = await readSource(source);
-  if (!loaded.ok) return { ok: false, code: 'MAPPING_UNREADABLE', issues: [loaded.issue] };
+  const loaded = await readMappingSource(source);
+  if (!loaded.ok) return { ok: false, code: loaded.code, issues: [loaded.issue] };
   const text = new SourceText(loaded.fileName, loaded.text);
   const issues = new IssueCollector();
   const env = options.env ?? process.env;
@@ -195,40 +195,11 @@ export async function loadMapping(
   if (result.ok) return result.mapping;
   const file = typeof source === 'string' ? source : source.fileName;
   const count = result.issues.length;
-  throw new CodedError(
-    result.code,
-    `${file}: ${count} ${count === 1 ? 'problem' : 'problems'} in the mapping:\n${formatMappingIssues(result.issues)}`,
-    { details: { file, issues: result.issues } },
-  );
-}
-
-type LoadedSource =
-  | { readonly ok: true; readonly fileName: string; readonly text: string }
-  | { readonly ok: false; readonly issue: MappingIssue };
-
-async function readSource(source: MappingSource): Promise<LoadedSource> {
-  const fileName = typeof source === 'string' ? source : source.fileName;
-  const unreadable = (message: string): LoadedSource => ({
-    ok: false,
-    issue: { file: fileName, line: 1, column: 1, path: [], message },
-  });
-  let text: string;
-  if (typeof source === 'string') {
-    try {
-      const info = await stat(source);
-      if (info.size > MAX_MAPPING_BYTES)
-        return unreadable(`the file is larger than ${MAX_MAPPING_BYTES} bytes`);
-      text = await readFile(source, 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      return unreadable(`cannot read the mapping file${code === undefined ? '' : ` (${code})`}`);
-    }
-  } else {
-    text = source.text;
-    if (text.length > MAX_MAPPING_BYTES)
-      return unreadable(`the mapping is longer than ${MAX_MAPPING_BYTES} characters`);
-  }
-  return { ok: true, fileName, text: text.startsWith('\uFEFF') ? text.slice(1) : text };
+  const message =
+    result.code === 'MAPPING_FILE_MISSING'
+      ? formatMappingIssues(result.issues)
+      : `${safeMessage(file)}: ${count} ${count === 1 ? 'problem' : 'problems'} in the mapping:\n${formatMappingIssues(result.issues)}`;
+  throw new CodedError(result.code, message, { details: { file, issues: result.issues } });
 }
 
 function checkVersion(root: LocatedMap, issues: IssueCollector): boolean {
@@ -242,7 +213,10 @@ function checkVersion(root: LocatedMap, issues: IssueCollector): boolean {
     return false;
   }
   if (entry.value.kind === 'scalar' && entry.value.value === 1) return true;
-  const shown = entry.value.kind === 'scalar' ? ` ${JSON.stringify(entry.value.value)}` : '';
+  const shown =
+    entry.value.kind === 'scalar'
+      ? ` ${typeof entry.value.value === 'string' ? quote(entry.value.value) : String(entry.value.value)}`
+      : '';
   issues.add({
     origin: entry.value.origin,
     message: `version${shown} is not supported by this version of lwm2m-adapters`,
@@ -327,7 +301,7 @@ async function loadObjects(
     } catch (error) {
       issues.add({
         origin: item.origin,
-        message: `objects: ${JSON.stringify(file)} cannot be loaded: ${error instanceof Error ? error.message : String(error)}`,
+        message: `objects: ${quote(file)} cannot be loaded: ${error instanceof Error ? error.message : String(error)}`,
         expected: 'an LwM2M object definition (DDF XML) file, relative to the mapping file',
       });
     }
@@ -368,14 +342,19 @@ function checkTemplates(
   return templates;
 }
 
+const DEVICE_ID_RE = new RegExp(DEVICE_ID_PATTERN);
+
 function deviceLabel(entry: LocatedMap, index: number, scope: VariableScope): string {
   const id = entryOf(entry, 'id');
   if (id === undefined) return `devices[${index}]`;
   const quiet = new IssueCollector();
   const value = substituteVariables(id.value, scope, quiet);
-  return value.kind === 'scalar' && (typeof value.value === 'string' || typeof value.value === 'number')
-    ? String(value.value)
-    : `devices[${index}]`;
+  const text =
+    value.kind === 'scalar' && (typeof value.value === 'string' || typeof value.value === 'number')
+      ? String(value.value)
+      : '';
+  // An id that is not valid (reported) is no name to show: it may be long or hold control characters.
+  return DEVICE_ID_RE.test(text) ? text : `devices[${index}]`;
 }
 
 function templateOf(
@@ -393,7 +372,7 @@ function templateOf(
     const names = [...templates.keys()];
     issues.add({
       origin: entry.value.origin,
-      message: `template ${JSON.stringify(name)} is not defined`,
+      message: `template ${quote(name)} is not defined`,
       expected:
         names.length === 0
           ? 'a template defined under templates:'
@@ -448,7 +427,7 @@ class UniqueIdentities {
         : `at line ${this.#source.position(previous.offset).line}`;
     this.#issues.add({
       origin,
-      message: `${what} ${JSON.stringify(value)} is already used ${where}`,
+      message: `${what} ${quote(value)} is already used ${where}`,
       expected: `a unique ${what} per device`,
       device: label,
     });

@@ -30,6 +30,7 @@ import {
   READ_ONLY,
 } from './point-access.js';
 import { type PointTarget, resolvePointTarget } from './point-target.js';
+import { quote } from './safe-text.js';
 import { isNumericKind } from './value-kind.js';
 import { parseLocated } from './zod-issues.js';
 
@@ -50,7 +51,7 @@ export function compilePoint(entry: LocatedEntry, scope: DeviceScope): PointOutc
   if (node.kind === 'seq' || (node.kind === 'scalar' && node.value === null)) {
     scope.issues.add({
       origin: node.kind === 'seq' ? entry.keyOrigin : node.origin,
-      message: `${target?.path ?? entry.key}: ${node.kind === 'seq' ? 'a list' : 'an empty value'} is not a point`,
+      message: `${target?.path ?? quote(entry.key)}: ${node.kind === 'seq' ? 'a list' : 'an empty value'} is not a point`,
       expected: POINT_EXPECTED,
       device: scope.device,
     });
@@ -60,7 +61,7 @@ export function compilePoint(entry: LocatedEntry, scope: DeviceScope): PointOutc
     return target === undefined ? undefined : constantPoint(entry, target, node, undefined, scope);
   }
   if (node.entries.has('value')) {
-    const subject = target?.path ?? entry.key;
+    const subject = target?.path ?? quote(entry.key);
     const parsed = parseLocated(
       constantPointSchema,
       {
@@ -151,7 +152,7 @@ function boundPoint(
   node: LocatedMap,
   scope: DeviceScope,
 ): PointOutcome | undefined {
-  const subject = target?.path ?? entry.key;
+  const subject = target?.path ?? quote(entry.key);
   const fields = parseLocated(
     boundPointSchema,
     {

@@ -3,6 +3,7 @@ import type { RawValueKind } from '@lwm2m-adapters/sdk';
 import type { DeviceScope } from './compile-scope.js';
 import type { EnumEntry, PointConversion } from './compiled-mapping.js';
 import { entryOf, type LocatedMap, type Origin } from './located-node.js';
+import { quote } from './safe-text.js';
 import { isNumericKind, kindFitsType, kindsForType, kindText } from './value-kind.js';
 
 /** The conversion fields of a bound point as parsed from the mapping. */
@@ -135,7 +136,7 @@ function checkEnum(
     if (raw === undefined) {
       context.scope.issues.add({
         origin: keyOrigin,
-        message: `${context.subject}: enum key ${JSON.stringify(key)} is not a value the source can yield (it yields ${kindText(rawKind)} values)`,
+        message: `${context.subject}: enum key ${quote(key)} is not a value the source can yield (it yields ${kindText(rawKind)} values)`,
         expected: rawKind === 'bytes' ? 'no enum (the source yields bytes)' : `${kindText(rawKind)} keys`,
         device: context.scope.device,
       });
@@ -147,7 +148,7 @@ function checkEnum(
     if (previous !== undefined) {
       context.scope.issues.add({
         origin: keyOrigin,
-        message: `${context.subject}: enum value ${JSON.stringify(value)} is used for both ${previous} and ${key}`,
+        message: `${context.subject}: enum value ${typeof value === 'string' ? quote(value) : String(value)} is used for both ${previous} and ${key}`,
         expected: 'a different value for each raw value (so writes can be translated back)',
         device: context.scope.device,
       });

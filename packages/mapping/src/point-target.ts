@@ -1,6 +1,7 @@
 import { LwM2mPath, type ObjectDefinition, type ResourceDefinition } from '@lwm2m-adapters/lwm2m-core';
 import type { DeviceScope } from './compile-scope.js';
 import type { LocatedEntry } from './located-node.js';
+import { MAX_QUOTED_CHARACTERS, quote } from './safe-text.js';
 
 /** The LwM2M resource a point key names, with its definitions from the registry. */
 export interface PointTarget {
@@ -37,12 +38,14 @@ export function resolvePointTarget(entry: LocatedEntry, scope: DeviceScope): Poi
   try {
     path = LwM2mPath.parse(entry.key, { allowPrefix: false });
   } catch (error) {
-    const reason = error instanceof Error ? `: ${error.message}` : '';
-    return report(`${JSON.stringify(entry.key)} is not an LwM2M resource path${reason}`, PATH_EXPECTED);
+    // The reason quotes the key again: only for keys short enough to quote whole.
+    const reason =
+      error instanceof Error && entry.key.length <= MAX_QUOTED_CHARACTERS ? `: ${error.message}` : '';
+    return report(`${quote(entry.key)} is not an LwM2M resource path${reason}`, PATH_EXPECTED);
   }
   const { objectId, instanceId, resourceId, resourceInstanceId } = path;
   if (objectId === undefined || instanceId === undefined || resourceId === undefined) {
-    return report(`${JSON.stringify(entry.key)} is not an LwM2M resource path`, PATH_EXPECTED);
+    return report(`${quote(entry.key)} is not an LwM2M resource path`, PATH_EXPECTED);
   }
   const text = path.toString();
   const object = scope.registry.getObject(objectId);
