@@ -43,5 +43,6 @@ export type { JsonObject, JsonValue } from './json-value.js';
 export { formatMappingIssue, formatMappingIssues, type MappingIssue } from './mapping-issue.js';
 export { MAX_MAPPING_BYTES, type MappingSource } from './mapping-source.js';
 export { printCompiledMapping, redactCompiledMapping, redactDevice } from './redact.js';
+export { escapeControlCharacters, MAX_QUOTED_CHARACTERS } from './safe-text.js';
 export { isSecretName, REDACTED } from './secret-keys.js';
 export { fromLwm2mValue, toLwm2mValue } from './value-conversion.js';

@@ -8,6 +8,7 @@ import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { compileMappingFile } from '../mapping-loader.js';
 import { startMappingSimulators } from '../mapping-simulators.js';
 import { AdapterHost } from '../runtime/adapter-host.js';
+import { reportMappingFailure } from './mapping-failure.js';
 
 export interface DemoOptions {
   readonly until: Promise<void>;
@@ -59,10 +60,7 @@ export async function demoCommand(
   options: DemoOptions,
 ): Promise<ExitCodeValue> {
   const { result, adapters } = await compileMappingFile(resolve(file), options.env);
-  if (!result.ok) {
-    out.stderr(`${file}: ${result.issues.length} problem(s):\n${formatMappingIssues(result.issues)}`);
-    return ExitCode.MAPPING_INVALID;
-  }
+  if (!result.ok) return reportMappingFailure(file, result, out);
   const mapping = result.mapping;
   const simulators = await startMappingSimulators(mapping, adapters, out);
   let firstRegistration: (registration: DemoRegistration) => void = () => {};
