@@ -235,7 +235,8 @@ function boundPoint(
     }
     if (extra.length > 0) return undefined;
   }
-  const checked = checkConversion(fields.data, rawKind, { subject, node, resource, scope });
+  const rawBits = integerBits(adapter, adapterPoint);
+  const checked = checkConversion(fields.data, rawKind, rawBits, { subject, node, resource, scope });
   if (checked === undefined) return undefined;
   const reporting = access.execute
     ? {}
@@ -267,6 +268,16 @@ function classify(adapter: AdapterDefinition, point: unknown): RawValueKind | { 
     return adapter.pointValueKind(point);
   } catch (error) {
     return { error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** The adapter's width of an integer source; undefined when it does not tell (or fails to). */
+function integerBits(adapter: AdapterDefinition, point: unknown): number | undefined {
+  try {
+    const bits = adapter.pointValueBits?.(point);
+    return typeof bits === 'number' && Number.isInteger(bits) && bits > 0 ? bits : undefined;
+  } catch {
+    return undefined;
   }
 }
 

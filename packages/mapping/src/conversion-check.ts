@@ -51,6 +51,8 @@ function report(context: CheckContext, field: string, message: string, expected:
 export function checkConversion(
   fields: ConversionFields,
   rawKind: RawValueKind,
+  /** Width in bits of an integer source, when the adapter tells it. */
+  rawBits: number | undefined,
   context: CheckContext,
 ): CheckedConversion | undefined {
   const used = [
@@ -74,15 +76,7 @@ export function checkConversion(
   if (fields.scale !== undefined || fields.offset !== undefined) {
     checked = checkScale(fields, rawKind, context, units);
   } else if (fields.bit !== undefined) {
-    checked =
-      rawKind === 'integer'
-        ? { conversion: { bit: fields.bit, ...units }, kind: 'boolean' }
-        : report(
-            context,
-            'bit',
-            `bit needs an integer source, but the source yields ${kindText(rawKind)} values`,
-            'a source of an integer type (e.g. uint16)',
-          );
+    checked = checkBit(fields.bit, rawKind, rawBits, context, units);
   } else if (fields.enum !== undefined) {
     checked = checkEnum(fields.enum, rawKind, context, units);
   } else {
@@ -90,6 +84,32 @@ export function checkConversion(
   }
   if (checked === undefined) return undefined;
   return checkFit(checked, rawKind, fields, context);
+}
+
+function checkBit(
+  bit: number,
+  rawKind: RawValueKind,
+  rawBits: number | undefined,
+  context: CheckContext,
+  units: { units?: string },
+): CheckedConversion | undefined {
+  if (rawKind !== 'integer') {
+    return report(
+      context,
+      'bit',
+      `bit needs an integer source, but the source yields ${kindText(rawKind)} values`,
+      'a source of an integer type (e.g. uint16)',
+    );
+  }
+  if (rawBits !== undefined && bit >= rawBits) {
+    return report(
+      context,
+      'bit',
+      `bit ${bit} is past the end of the ${rawBits}-bit source, so it would always read false`,
+      `a bit number 0..${rawBits - 1}`,
+    );
+  }
+  return { conversion: { bit, ...units }, kind: 'boolean' };
 }
 
 function checkScale(
