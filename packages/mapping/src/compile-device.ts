@@ -4,7 +4,12 @@ import type { AdapterCache } from './adapter-cache.js';
 import { compilePoint, type PointOutcome } from './compile-point.js';
 import type { DeviceScope, ReportingDefaults } from './compile-scope.js';
 import type { CompiledDevice, CompiledObject, CompiledPoint } from './compiled-mapping.js';
-import { deviceEntrySchema, effectiveDeviceSchema, reportingDefaultsSchema } from './document-schema.js';
+import {
+  deviceEntrySchema,
+  deviceWithoutItsTemplateSchema,
+  effectiveDeviceSchema,
+  reportingDefaultsSchema,
+} from './document-schema.js';
 import { durationMs } from './duration.js';
 import type { IssueCollector } from './issue-collector.js';
 import type { JsonSchemaCache } from './json-schema-cache.js';
@@ -65,11 +70,19 @@ export async function compileDevice(
   tree: LocatedMap,
   label: string,
   scope: MappingScope,
+  options: {
+    /**
+     * The device names a template that is not defined (reported): what the template would give is
+     * not required, and checks of the whole device (connection, mandatory resources) are left out.
+     */
+    readonly templateMissing?: boolean;
+  } = {},
 ): Promise<DeviceOutcome> {
   const { issues } = scope;
   const before = issues.size;
+  const templateMissing = options.templateMissing === true;
   const shell = parseLocated(
-    effectiveDeviceSchema,
+    templateMissing ? deviceWithoutItsTemplateSchema : effectiveDeviceSchema,
     {
       root: tree,
       rootOrigin: tree.origin,
@@ -85,7 +98,8 @@ export async function compileDevice(
   const secretKeys = adapter?.secretConnectionKeys ?? [];
   for (const value of secretInputValues(connectionEntry?.value, secretKeys)) scope.secrets.add(value);
   let connection: JsonValue | undefined;
-  if (adapter !== undefined) connection = validateConnection(adapter, connectionEntry, tree, label, scope);
+  if (adapter !== undefined && !templateMissing)
+    connection = validateConnection(adapter, connectionEntry, tree, label, scope);
 
   const deviceScope: DeviceScope = {
     source: scope.source,
@@ -103,7 +117,7 @@ export async function compileDevice(
     const outcome = compilePoint(entry, deviceScope);
     if (outcome !== undefined) outcomes.push(outcome);
   }
-  checkMandatoryResources(pointEntries, scope.registry, issues, label);
+  if (!templateMissing) checkMandatoryResources(pointEntries, scope.registry, issues, label);
   if (adapter !== undefined && connection !== undefined) {
     runCheckPoints(adapter, connection, outcomes, tree, label, scope);
   }
@@ -115,7 +129,8 @@ export async function compileDevice(
     !shell.ok ||
     adapter === undefined ||
     connection === undefined ||
-    identity === undefined
+    identity === undefined ||
+    shell.data.adapter === undefined
   ) {
     return { device: undefined, identity };
   }

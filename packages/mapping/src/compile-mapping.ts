@@ -3,7 +3,12 @@ import { dirname, resolve } from 'node:path';
 import { CodedError } from '@lwm2m-adapters/errors';
 import { loadDdfFile, type ObjectDefinition, ObjectRegistry } from '@lwm2m-adapters/lwm2m-core';
 import { AdapterCache, type AdapterResolver } from './adapter-cache.js';
-import { compileDevice, type DeviceIdentity, type MappingScope } from './compile-device.js';
+import {
+  compileDevice,
+  type DeviceIdentity,
+  type DeviceOutcome,
+  type MappingScope,
+} from './compile-device.js';
 import type { ReportingDefaults } from './compile-scope.js';
 import { COMPILED_MAPPING_VERSION, type CompiledDevice, type CompiledMapping } from './compiled-mapping.js';
 import { mergeDeviceOverTemplate } from './device-merge.js';
@@ -145,28 +150,26 @@ export async function compileMapping(
       continue;
     }
     const instancesEntry = entryOf(entry, 'instances');
-    const rows = expandInstances(
+    const expansion = expandInstances(
       instancesEntry === undefined
         ? undefined
         : { ...instancesEntry, value: substituteVariables(instancesEntry.value, topScope, issues) },
       issues,
     );
-    if (rows === undefined) continue;
-    if (instancesEntry !== undefined) sharedEntries.add(index);
-    for (const row of rows) {
-      const rowScope: VariableScope = { instance: row, env, secrets };
-      const label = deviceLabel(entry, index, rowScope);
-      const deviceScope: VariableScope = { ...rowScope, device: label };
-      const substituted = substituteVariables(entry, deviceScope, issues);
-      const template = templateOf(substituted, templates, issues, label);
-      const tree = mergeDeviceOverTemplate(
-        template === undefined ? undefined : substituteVariables(template, deviceScope, issues),
-        substituted,
-        issues,
-        label,
-      );
-      const outcome = await compileDevice(tree, label, scope);
-      if (outcome.identity !== undefined) identities.add(outcome.identity, label);
+    if (instancesEntry !== undefined && (expansion.ok || expansion.firstRow !== undefined))
+      sharedEntries.add(index);
+    if (!expansion.ok) {
+      // The entry is still checked once, for its problems that do not depend on the expansion.
+      const rowScope: VariableScope =
+        expansion.firstRow === undefined
+          ? { instance: {}, env, secrets, unknownInstanceVariables: expansion.unknown }
+          : { instance: expansion.firstRow, env, secrets };
+      await compileEntry(entry, index, rowScope, templates, scope);
+      continue;
+    }
+    for (const row of expansion.rows) {
+      const outcome = await compileEntry(entry, index, { instance: row, env, secrets }, templates, scope);
+      if (outcome.identity !== undefined) identities.add(outcome.identity, outcome.label);
       if (outcome.device !== undefined) devices.push(outcome.device);
     }
   }
@@ -344,6 +347,29 @@ function checkTemplates(
 
 const DEVICE_ID_RE = new RegExp(DEVICE_ID_PATTERN);
 
+/** One device of a device entry: its variables substituted, merged over its template, compiled. */
+async function compileEntry(
+  entry: LocatedMap,
+  index: number,
+  rowScope: VariableScope,
+  templates: ReadonlyMap<string, LocatedEntry>,
+  scope: MappingScope,
+): Promise<DeviceOutcome & { readonly label: string }> {
+  const { issues } = scope;
+  const label = deviceLabel(entry, index, rowScope);
+  const deviceScope: VariableScope = { ...rowScope, device: label };
+  const substituted = substituteVariables(entry, deviceScope, issues);
+  const template = templateOf(substituted, templates, issues, label);
+  const tree = mergeDeviceOverTemplate(
+    template.node === undefined ? undefined : substituteVariables(template.node, deviceScope, issues),
+    substituted,
+    issues,
+    label,
+  );
+  const outcome = await compileDevice(tree, label, scope, { templateMissing: template.missing });
+  return { ...outcome, label };
+}
+
 function deviceLabel(entry: LocatedMap, index: number, scope: VariableScope): string {
   const id = entryOf(entry, 'id');
   if (id === undefined) return `devices[${index}]`;
@@ -357,16 +383,19 @@ function deviceLabel(entry: LocatedMap, index: number, scope: VariableScope): st
   return DEVICE_ID_RE.test(text) ? text : `devices[${index}]`;
 }
 
+/** The template a device names; `missing` when it names one that is not there (reported). */
 function templateOf(
   device: LocatedMap,
   templates: ReadonlyMap<string, LocatedEntry>,
   issues: IssueCollector,
   label: string,
-): LocatedMap | undefined {
+): { readonly node: LocatedMap | undefined; readonly missing: boolean } {
   const entry = entryOf(device, 'template');
-  if (entry === undefined) return undefined;
+  if (entry === undefined) return { node: undefined, missing: false };
   const name = stringOf(entry.value);
-  if (name === undefined) return undefined;
+  // not text, or an unresolved reference: reported elsewhere, and what it names is unknown
+  if (name === undefined || entry.value.kind !== 'scalar' || entry.value.substitution?.unresolved === true)
+    return { node: undefined, missing: true };
   const template = templates.get(name);
   if (template === undefined) {
     const names = [...templates.keys()];
@@ -379,9 +408,9 @@ function templateOf(
           : `one of ${names.join(', ')}${didYouMean(name, names)}`,
       device: label,
     });
-    return undefined;
+    return { node: undefined, missing: true };
   }
-  return template.value.kind === 'map' ? template.value : undefined;
+  return { node: template.value.kind === 'map' ? template.value : undefined, missing: false };
 }
 
 /** Reports device ids, prefixes and endpoints used twice (linear: one map per kind). */
