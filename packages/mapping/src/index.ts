@@ -46,3 +46,4 @@ export { printCompiledMapping, redactCompiledMapping, redactDevice } from './red
 export { escapeControlCharacters, MAX_QUOTED_CHARACTERS } from './safe-text.js';
 export { isSecretName, REDACTED } from './secret-keys.js';
 export { fromLwm2mValue, toLwm2mValue } from './value-conversion.js';
+export { MAX_NESTING_DEPTH } from './yaml-syntax.js';

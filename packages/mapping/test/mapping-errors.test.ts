@@ -366,7 +366,7 @@ describe('YAML problems', () => {
 
   it('reports duplicate keys', async () => {
     expect(await compileIssues('version: 1\ndevices:\n  - id: a\n    id: b\n')).toEqual([
-      'plc.yml:4:5: YAML: Map keys must be unique',
+      'plc.yml:4:5: duplicate key "id", first at line 3; expected each key once per mapping',
     ]);
   });
 
