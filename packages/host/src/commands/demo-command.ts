@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { LwM2mNode, ResourceValue } from '@lwm2m-adapters/lwm2m-core';
-import { formatMappingIssues, mappingObjectRegistry } from '@lwm2m-adapters/mapping';
+import { mappingObjectRegistry } from '@lwm2m-adapters/mapping';
 import { pino } from 'pino';
 import type { CommandOutput } from '../cli/command-output.js';
 import { DemoLwm2mServer, type DemoRegistration } from '../demo/demo-lwm2m-server.js';

@@ -1,4 +1,4 @@
-import { devicePointSpecs, formatMappingIssues } from '@lwm2m-adapters/mapping';
+import { devicePointSpecs } from '@lwm2m-adapters/mapping';
 import type { CommandOutput } from '../cli/command-output.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { compileMappingFile } from '../mapping-loader.js';
