@@ -12,6 +12,7 @@ import {
 import type { ReportingDefaults } from './compile-scope.js';
 import { COMPILED_MAPPING_VERSION, type CompiledDevice, type CompiledMapping } from './compiled-mapping.js';
 import { mergeDeviceOverTemplate } from './device-merge.js';
+import { PartsUnusable, readMappingYaml } from './devices-list-reader.js';
 import { didYouMean } from './did-you-mean.js';
 import {
   DEVICE_ID_PATTERN,
@@ -28,6 +29,7 @@ import {
   entryOf,
   type LocatedEntry,
   type LocatedMap,
+  type LocatedNode,
   makeMap,
   type Origin,
   stringOf,
@@ -35,10 +37,11 @@ import {
 } from './located-node.js';
 import { formatMappingIssues, type MappingIssue } from './mapping-issue.js';
 import { type MappingSource, readMappingSource } from './mapping-source.js';
+import { PointOutcomeCache } from './point-outcome-cache.js';
 import { quote, safeMessage } from './safe-text.js';
 import { SourceText } from './source-text.js';
 import { substituteVariables, type VariableScope } from './substitute-variables.js';
-import { readYaml } from './yaml-reader.js';
+import { ValueInterner } from './value-interner.js';
 import { parseLocated } from './zod-issues.js';
 
 export interface CompileMappingOptions {
@@ -76,7 +79,25 @@ export async function compileMapping(
 ): Promise<CompileMappingResult> {
   const loaded = await readMappingSource(source);
   if (!loaded.ok) return { ok: false, code: loaded.code, issues: [loaded.issue] };
-  const text = new SourceText(loaded.fileName, loaded.text);
+  try {
+    return await compileMappingText(loaded.fileName, loaded.text, options, { inParts: true });
+  } catch (error) {
+    if (!(error instanceof PartsUnusable)) throw error;
+    return await compileMappingText(loaded.fileName, loaded.text, options, { inParts: false });
+  }
+}
+
+/**
+ * Compiles mapping text. With `inParts`, a large file's device entries are read part by part
+ * (throws PartsUnusable when the file cannot be read so; compile it whole then).
+ */
+export async function compileMappingText(
+  fileName: string,
+  mappingText: string,
+  options: CompileMappingOptions,
+  reading: { readonly inParts: boolean },
+): Promise<CompileMappingResult> {
+  const text = new SourceText(fileName, mappingText);
   const issues = new IssueCollector();
   const env = options.env ?? process.env;
   const secrets = new Set<string>();
@@ -91,7 +112,7 @@ export async function compileMapping(
     }),
   });
 
-  const read = readYaml(text, issues);
+  const read = readMappingYaml(text, issues, reading);
   if (read.root === undefined) return finish(read.syntaxError ? 'MAPPING_UNREADABLE' : 'MAPPING_INVALID');
   const root = read.root;
   if (root.kind !== 'map') {
@@ -122,7 +143,7 @@ export async function compileMapping(
   const objects = await loadObjects(
     document,
     base,
-    options.baseDirectory ?? dirname(resolve(loaded.fileName)),
+    options.baseDirectory ?? dirname(resolve(fileName)),
     issues,
   );
   const templates = checkTemplates(document, issues, jsonSchemas);
@@ -135,12 +156,18 @@ export async function compileMapping(
     adapters: new AdapterCache(options.resolveAdapter),
     defaults,
     secrets,
+    points: new PointOutcomeCache(),
+    shared: new ValueInterner(),
+    completePointSets: new Set(),
   };
   const devices: CompiledDevice[] = [];
   const identities = new UniqueIdentities(issues, text);
   const deviceList = valueAt(document, 'devices');
-  const entries = deviceList?.kind === 'seq' ? deviceList.items : [];
-  for (const [index, entry] of entries.entries()) {
+  const entries: Iterable<LocatedNode> =
+    read.deviceEntries?.() ?? (deviceList?.kind === 'seq' ? deviceList.items : []);
+  let index = -1;
+  for (const entry of entries) {
+    index++;
     if (entry.kind !== 'map') {
       issues.add({
         origin: entry.origin,
@@ -178,7 +205,7 @@ export async function compileMapping(
     ok: true,
     mapping: {
       mappingVersion: COMPILED_MAPPING_VERSION,
-      source: { file: loaded.fileName, sha256: createHash('sha256').update(loaded.text).digest('hex') },
+      source: { file: fileName, sha256: createHash('sha256').update(mappingText).digest('hex') },
       objectDefinitions: objects.definitions,
       devices,
     },

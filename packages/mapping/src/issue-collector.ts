@@ -35,8 +35,10 @@ export interface FinishIssuesOptions {
  */
 export class IssueCollector {
   readonly #issues = new Map<string, CollectedIssue>();
+  #added = 0;
 
   add(input: IssueInput): void {
+    this.#added++;
     const key = `${input.origin.offset}\u0000${input.message}\u0000${input.expected ?? ''}`;
     let issue = this.#issues.get(key);
     if (issue === undefined) {
@@ -44,6 +46,11 @@ export class IssueCollector {
       this.#issues.set(key, issue);
     }
     if (input.device !== undefined && issue.devices.at(-1) !== input.device) issue.devices.push(input.device);
+  }
+
+  /** Issues added so far, repeats included (to tell whether a step found any). */
+  get added(): number {
+    return this.#added;
   }
 
   get size(): number {

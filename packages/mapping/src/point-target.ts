@@ -20,12 +20,21 @@ const LISTED_RESOURCES = 40;
 
 /** Canonical form of a point key (`/3303/00/5700` → `/3303/0/5700`), or undefined when it is not a resource path. */
 export function canonicalPointPath(key: string): string | undefined {
+  if (isCanonicalResourcePath(key)) return key;
   try {
     const path = LwM2mPath.parse(key, { allowPrefix: false });
     return path.level === 'resource' || path.level === 'resource-instance' ? path.toString() : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** `/3303/0/5700` or `/3/0/11/0` with ids 0..65534 written without leading zeros (no parse needed). */
+const CANONICAL_PATH = /^\/(0|[1-9]\d{0,4})\/(0|[1-9]\d{0,4})\/(0|[1-9]\d{0,4})(?:\/(0|[1-9]\d{0,4}))?$/;
+
+function isCanonicalResourcePath(key: string): boolean {
+  const match = CANONICAL_PATH.exec(key);
+  return match?.slice(1).every((id) => id === undefined || Number(id) <= 65534) === true;
 }
 
 /** Parses a point key and looks its object and resource up; reports what is wrong at the key. */
