@@ -3,14 +3,16 @@
  * entries (~5 MB of YAML, one template of 4 points) is validated by the built `adapter-host
  * validate` and compiled by `compileMappingFile` (what `run` does), each in a child process of its
  * own. Prints wall time (spawn to exit) and peak RSS (the child's `maxRSS`, written by a preload
- * at exit). Needs the built packages (`npm run bench` runs `tsc -b` first).
+ * at exit). Needs the built packages (`npm run bench` runs `tsc -b` first). MAPPING_BENCH_ROOT=<dir>
+ * measures the built packages of another checkout (a base commit) with the same file.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const ROOT = resolve(import.meta.dirname, '../..');
+/** The checkout whose built packages are measured (MAPPING_BENCH_ROOT: another checkout, to compare). */
+const ROOT = process.env.MAPPING_BENCH_ROOT ?? resolve(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'packages/host/dist/cli/adapter-host.js');
 const HOST = join(ROOT, 'packages/host/dist/index.js');
 export const BENCH_DEVICES = 50_000;
@@ -92,7 +94,7 @@ export async function runMappingValidationBench(): Promise<void> {
     await writeFile(join(dir, 'preload.mjs'), PRELOAD);
     await writeFile(join(dir, 'compile.mjs'), COMPILE_SCRIPT);
     const bytes = (await stat(mappingFile)).size;
-    console.log(`\n## Mapping validation at ${BENCH_DEVICES.toLocaleString('en-US')} devices\n`);
+    console.log(`\n## Mapping validation at ${BENCH_DEVICES.toLocaleString('en-US')} devices (${ROOT})\n`);
     console.log(
       `${(bytes / 1e6).toFixed(1)} MB of YAML, ${BENCH_DEVICES} literal device entries over one 4-point template; each run a child process.\n`,
     );
