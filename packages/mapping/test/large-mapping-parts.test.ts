@@ -92,7 +92,7 @@ describe('a large mapping read in parts', () => {
     ]);
   });
 
-  it.each([
+  it.each<[string, (i: number) => string[], string?, string?]>([
     [
       'an unclosed { in an entry',
       (i: number) => (i === 2000 ? ['- { id: x, template: sensor'] : plainEntry(i)),
@@ -104,7 +104,7 @@ describe('a large mapping read in parts', () => {
     ],
     ['a duplicate key in an entry', (i: number) => (i === 10 ? ['- id: x', '  id: y'] : plainEntry(i))],
     ['a second devices list', (i: number) => plainEntry(i), '', 'devices: []\n'],
-  ] as const)('with %s, reads the file whole', async (_name, entry, before = '', after = '') => {
+  ])('with %s, reads the file whole', async (_name, entry, before = '', after = '') => {
     const [parts, whole] = await bothWays(`${before}${largeMapping(entry)}${after}`);
     expect(parts).toEqual(whole);
   });
