@@ -15,11 +15,15 @@ export const MAX_QUOTED_CHARACTERS = 40;
 /** Longest message or expected text an issue carries (a safety net: excerpts are cut before). */
 export const MAX_MESSAGE_CHARACTERS = 2000;
 
-/** The text with each control character written as a `\uXXXX` escape. */
-export function escapeControlCharacters(text: string): string {
-  return text.replace(
-    UNSAFE_CHARACTERS,
-    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
+/** The text with each control character written as a `\uXXXX` escape (line breaks too, unless kept). */
+export function escapeControlCharacters(
+  text: string,
+  options: { readonly keepLineBreaks?: boolean } = {},
+): string {
+  return text.replace(UNSAFE_CHARACTERS, (character) =>
+    character === '\n' && options.keepLineBreaks === true
+      ? character
+      : `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }
 

@@ -2,10 +2,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileMapping, formatMappingIssue } from '../src/index.js';
+import { compileMapping, formatMappingIssue, printCompiledMapping } from '../src/index.js';
 import {
   compileIssueObjects,
   compileIssues,
+  compileOk,
   compileText,
   resolveFixture,
   yaml,
@@ -14,6 +15,10 @@ import {
 /** C0 and C1 control characters, DEL, and the bidirectional overrides that reorder what a terminal shows. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+/** What a terminal would obey in printed text (the line breaks of indented JSON aside). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const UNSAFE_PRINTED = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 let dir: string;
 beforeAll(async () => {
@@ -64,6 +69,27 @@ describe('control characters in a mapping', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(formatMappingIssue(result.issues[0]!)).toMatch(/^plc\\u001b\[2J\.yml:1:10: /);
+  });
+});
+
+describe('control characters in a valid mapping', () => {
+  it('are escaped in the printed compiled mapping, which reads back the same', async () => {
+    const mapping = await compileOk(
+      yaml(
+        'version: 1',
+        'devices:',
+        '  - id: a',
+        '    adapter: fixture',
+        '    connection: { host: "h\\e[2J", unitId: 1 }',
+        '    points:',
+        '      /3303/0/5701: "\\u009b31m\\u202eCel\\u007f"',
+        '      /3303/0/5700: { source: { table: holding, address: 0, type: float32 }, units: "\\x1b]0;t\\x07" }',
+      ),
+    );
+    const printed = printCompiledMapping(mapping);
+    expect(printed).not.toMatch(UNSAFE_PRINTED);
+    expect(printed).toContain('"constant": "\\u009b31m\\u202eCel\\u007f"');
+    expect(JSON.parse(printed)).toEqual(JSON.parse(JSON.stringify(mapping)));
   });
 });
 

@@ -1,4 +1,4 @@
-import { describeMapping, printCompiledMapping } from '@lwm2m-adapters/mapping';
+import { describeMapping, escapeControlCharacters, printCompiledMapping } from '@lwm2m-adapters/mapping';
 import type { CommandOutput } from '../cli/command-output.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { compileMappingFile } from '../mapping-loader.js';
@@ -18,6 +18,9 @@ export async function validateCommand(
   if (options.print) out.stdout(printCompiledMapping(result.mapping));
   else if (options.json)
     out.stdout(JSON.stringify({ ok: true, devices: result.mapping.devices.length }, null, 2));
-  else out.stdout(`${file}: valid\n${describeMapping(result.mapping)}`);
+  else
+    out.stdout(
+      escapeControlCharacters(`${file}: valid\n${describeMapping(result.mapping)}`, { keepLineBreaks: true }),
+    );
   return ExitCode.OK;
 }
