@@ -52,11 +52,10 @@ export function parseYamlText(source: SourceText, text: string, base: number): P
         continue;
       }
       for (const opener of found.unclosed) {
-        const map = opener.source === '{';
         structural.push({
           offset: base + opener.offset,
-          message: `YAML: this ${opener.source} is not closed`,
-          expected: map ? 'a } after its last entry' : 'a ] after its last item',
+          message: `YAML: this ${opener.opening} is not closed`,
+          expected: CLOSING_EXPECTED[opener.opening],
         });
         cutoff = Math.min(cutoff, opener.offset);
       }
@@ -97,22 +96,49 @@ function secondDocument(source: SourceText, token: CST.Document, base: number): 
   };
 }
 
+type Opening = '{' | '[' | '"' | "'";
+
+const CLOSING_EXPECTED: Readonly<Record<Opening, string>> = {
+  '{': 'a } after its last entry',
+  '[': 'a ] after its last item',
+  '"': 'a " at the end of the text',
+  "'": "a ' at the end of the text",
+};
+
 interface Structure {
   /** Offset of the first collection nested deeper than the limit. */
   readonly tooDeep: number | undefined;
-  /** The `{` and `[` that are not closed. */
-  readonly unclosed: readonly CST.SourceToken[];
+  /** The `{`, `[` and quotes that are not closed. */
+  readonly unclosed: readonly { readonly opening: Opening; readonly offset: number }[];
+}
+
+/** Whether a quoted scalar's source ends with its closing quote (not an escaped or doubled one). */
+function isClosedQuote(source: string): boolean {
+  const quote = source[0];
+  const body = source.slice(1);
+  if (quote === "'") {
+    const trailing = body.length - body.replace(/'+$/, '').length;
+    return trailing % 2 === 1;
+  }
+  if (!body.endsWith('"')) return false;
+  const backslashes = body.length - 1 - body.slice(0, -1).replace(/\\+$/, '').length;
+  return backslashes % 2 === 0;
 }
 
 /** Walks a document's syntax tree without recursion (the tree may be deeper than the stack). */
 function checkStructure(document: CST.Document): Structure {
-  const unclosed: CST.SourceToken[] = [];
+  const unclosed: { opening: Opening; offset: number }[] = [];
   const stack: [CST.Token, number][] = [];
   if (document.value !== undefined) stack.push([document.value, 1]);
   while (stack.length > 0) {
     const next = stack.pop();
     if (next === undefined) break;
     const [token, level] = next;
+    if (token.type === 'double-quoted-scalar' || token.type === 'single-quoted-scalar') {
+      if (!isClosedQuote(token.source))
+        unclosed.push({ opening: token.type === 'double-quoted-scalar' ? '"' : "'", offset: token.offset });
+      continue;
+    }
     if (token.type !== 'block-map' && token.type !== 'block-seq' && token.type !== 'flow-collection')
       continue;
     if (level > MAX_NESTING_DEPTH) return { tooDeep: token.offset, unclosed };
@@ -120,7 +146,7 @@ function checkStructure(document: CST.Document): Structure {
       token.type === 'flow-collection' &&
       !token.end.some((part) => part.type === 'flow-map-end' || part.type === 'flow-seq-end')
     ) {
-      unclosed.push(token.start);
+      unclosed.push({ opening: token.start.source === '{' ? '{' : '[', offset: token.start.offset });
     }
     const items: readonly { key?: CST.Token | null; value?: CST.Token }[] = token.items;
     for (let i = items.length - 1; i >= 0; i--) {

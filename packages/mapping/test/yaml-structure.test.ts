@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_NESTING_DEPTH } from '../src/index.js';
-import { compileIssues, compileText, yaml } from './support/compile-text.js';
+import { compileIssues, compileOk, compileText, yaml } from './support/compile-text.js';
 
 describe('YAML structure a mapping file may not have', () => {
   it('several documents: says which --- to remove', async () => {
@@ -63,6 +63,32 @@ describe('YAML mistakes are shown where they are', () => {
     expect(await compileIssues(yaml('version: 1', 'objects: [a.xml, b.xml', 'devices: []'))).toEqual([
       'plc.yml:2:10: YAML: this [ is not closed; expected a ] after its last item',
     ]);
+  });
+
+  it.each([
+    ['"', 'a double'],
+    ["'", 'a single'],
+  ])('an unclosed %s quote at its opening (%s quote)', async (quote) => {
+    expect(
+      await compileIssues(
+        yaml('version: 1', 'devices:', `  - id: ${quote}a`, '    adapter: fixture', '    points: {}'),
+      ),
+    ).toEqual([`plc.yml:3:9: YAML: this ${quote} is not closed; expected a ${quote} at the end of the text`]);
+  });
+
+  it('closed quotes with escaped or doubled quotes inside are fine', async () => {
+    const mapping = await compileOk(
+      yaml(
+        'version: 1',
+        'description: "a \\"quoted\\" word and a backslash \\\\"',
+        'devices:',
+        "  - { id: a, adapter: fixture, connection: { host: 'it''s', unitId: 1 }, points: { /3303/0/5701: '' } }",
+        '  - { id: b, adapter: fixture, connection: { host: "", unitId: 1 }, points: { /3303/0/5701: "\\"" } }',
+      ),
+    ).catch((error: unknown) => error);
+    expect(mapping).toBeInstanceOf(Error);
+    expect(String(mapping)).not.toContain('is not closed');
+    expect(String(mapping)).toContain('connection.host "" is too short');
   });
 
   it('a duplicate key: names the key and where it first is', async () => {
