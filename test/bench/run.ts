@@ -2,8 +2,8 @@
  * `npm run bench`: runs every benchmark and prints markdown tables (copy them into BENCHMARKS.md
  * with the machine and date). Every case is bounded in time and count.
  * `npm run bench -- host modbus` runs only the named suites (codecs, modbus-simulator, modbus,
- * modbus-dead-unit, lwm2m-client, dtls-server, coap-hostile, host); `host-<section>` runs one
- * section of the host suite (host-start,
+ * modbus-dead-unit, lwm2m-client, dtls-server, coap-hostile, host, mapping-validation);
+ * `host-<section>` runs one section of the host suite (host-start,
  * host-memory, host-latency, host-send, host-observe-all).
  */
 import { cpus, totalmem } from 'node:os';
@@ -12,6 +12,7 @@ import { runCodecBench } from './codecs.bench.js';
 import { runDtlsServerBench } from './dtls-server.bench.js';
 import { hostBenchSections, runHostBench } from './host-bench.js';
 import { runLwM2mClientBench } from './lwm2m-client.bench.js';
+import { runMappingValidationBench } from './mapping-validation.bench.js';
 import { runModbusBench } from './modbus.bench.js';
 import { runModbusDeadUnitBench } from './modbus-dead-unit.bench.js';
 import { runModbusSimulatorBench } from './modbus-simulator.bench.js';
@@ -25,6 +26,7 @@ const suites: Record<string, () => unknown> = {
   'dtls-server': runDtlsServerBench,
   'coap-hostile': runCoapHostileBench,
   host: () => runHostBench(),
+  'mapping-validation': runMappingValidationBench,
   ...Object.fromEntries(
     Object.keys(hostBenchSections).map((section) => [
       `host-${section}`,

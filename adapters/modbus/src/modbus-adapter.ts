@@ -2,7 +2,7 @@ import { type AdapterDefinition, type AdapterLogger, defineAdapter, SDK_VERSION 
 import { type ModbusConnection, modbusConnectionSchema } from './config/connection-schema.js';
 import { checkModbusPoints } from './config/point-checks.js';
 import { type ModbusPoint, modbusPointSchema } from './config/point-schema.js';
-import { dataTypeValueKind } from './data/data-types.js';
+import { dataTypeValueKind, integerTypeBits } from './data/data-types.js';
 import { resolvedType } from './data/point-layout.js';
 import { validateModbusWrite } from './data/write-validation.js';
 import type { ModbusByteStreamOpener } from './link/byte-stream.js';
@@ -56,6 +56,7 @@ export function createModbusAdapter(options: ModbusAdapterOptions = {}): ModbusA
     connectionSchema: modbusConnectionSchema,
     pointSchema: modbusPointSchema,
     pointValueKind: (point) => dataTypeValueKind(resolvedType(point)),
+    pointValueBits: (point) => integerTypeBits(resolvedType(point)),
     checkPoints: checkModbusPoints,
     validateWrite: validateModbusWrite,
     plan: describeModbusPlan,

@@ -117,6 +117,11 @@ export const errorCatalogue = {
     retriable: false,
     responseCode: '5.00',
   },
+  MAPPING_FILE_MISSING: {
+    summary: 'the mapping path names no file that can be read (no such file, a directory, no permission)',
+    retriable: false,
+    responseCode: '5.00',
+  },
   // Adapters
   ADAPTER_NOT_FOUND: {
     summary: 'no adapter is installed under this short name or npm package name',

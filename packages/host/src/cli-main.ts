@@ -252,7 +252,7 @@ ${otherCommands.map(commandUsage).join('\n')}
   --help, -h           this text      --version  the host version
 
 signals (run): SIGINT/SIGTERM stop polling, de-register and exit 0; SIGHUP reloads the mapping.
-exit codes: 0 ok, 1 runtime failure, 2 usage error, 3 mapping invalid (problems printed), 70 internal error
+exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error (no such mapping file), 3 mapping invalid (problems printed), 70 internal error
 `;
 
 /** Runs one adapter-host invocation and returns its exit code. */

@@ -4,7 +4,12 @@ import type { AdapterCache } from './adapter-cache.js';
 import { compilePoint, type PointOutcome } from './compile-point.js';
 import type { DeviceScope, ReportingDefaults } from './compile-scope.js';
 import type { CompiledDevice, CompiledObject, CompiledPoint } from './compiled-mapping.js';
-import { deviceEntrySchema, effectiveDeviceSchema, reportingDefaultsSchema } from './document-schema.js';
+import {
+  deviceEntrySchema,
+  deviceWithoutItsTemplateSchema,
+  effectiveDeviceSchema,
+  reportingDefaultsSchema,
+} from './document-schema.js';
 import { durationMs } from './duration.js';
 import type { IssueCollector } from './issue-collector.js';
 import type { JsonSchemaCache } from './json-schema-cache.js';
@@ -14,15 +19,19 @@ import {
   followPath,
   type LocatedEntry,
   type LocatedMap,
+  makeMap,
   type Origin,
   originOfTarget,
   stringOf,
   valueAt,
 } from './located-node.js';
 import { checkMandatoryResources } from './mandatory-check.js';
+import type { PointOutcomeCache } from './point-outcome-cache.js';
+import { MAX_QUOTED_CHARACTERS, quote } from './safe-text.js';
 import { isSecretConnectionKey } from './secret-keys.js';
 import { findConnectionSecrets, secretInputValues } from './secret-paths.js';
 import type { SourceText } from './source-text.js';
+import type { ValueInterner } from './value-interner.js';
 import { formatFieldPath, parseLocated } from './zod-issues.js';
 
 /** What compiling devices shares across the whole mapping. */
@@ -35,6 +44,12 @@ export interface MappingScope {
   readonly defaults: ReportingDefaults;
   /** Secret values seen so far, kept out of every message. */
   readonly secrets: Set<string>;
+  /** Compiled template points, shared by the devices that inherit them. */
+  readonly points: PointOutcomeCache;
+  /** Small values many devices have alike, held once. */
+  readonly shared: ValueInterner;
+  /** Point paths (joined) of devices found to have every mandatory resource. */
+  readonly completePointSets: Set<string>;
 }
 
 /** A device's identity as compiled, with where each part is written (for uniqueness checks). */
@@ -64,13 +79,21 @@ export async function compileDevice(
   tree: LocatedMap,
   label: string,
   scope: MappingScope,
+  options: {
+    /**
+     * The device names a template that is not defined (reported): what the template would give is
+     * not required, and checks of the whole device (connection, mandatory resources) are left out.
+     */
+    readonly templateMissing?: boolean;
+  } = {},
 ): Promise<DeviceOutcome> {
   const { issues } = scope;
   const before = issues.size;
+  const templateMissing = options.templateMissing === true;
   const shell = parseLocated(
-    effectiveDeviceSchema,
+    templateMissing ? deviceWithoutItsTemplateSchema : effectiveDeviceSchema,
     {
-      root: tree,
+      root: withoutNestedEntries(tree, ['points', 'connection']),
       rootOrigin: tree.origin,
       fieldPrefix: [],
       device: label,
@@ -84,7 +107,8 @@ export async function compileDevice(
   const secretKeys = adapter?.secretConnectionKeys ?? [];
   for (const value of secretInputValues(connectionEntry?.value, secretKeys)) scope.secrets.add(value);
   let connection: JsonValue | undefined;
-  if (adapter !== undefined) connection = validateConnection(adapter, connectionEntry, tree, label, scope);
+  if (adapter !== undefined && !templateMissing)
+    connection = validateConnection(adapter, connectionEntry, tree, label, scope);
 
   const deviceScope: DeviceScope = {
     source: scope.source,
@@ -99,10 +123,10 @@ export async function compileDevice(
   const pointEntries = pointsNode?.kind === 'map' ? [...pointsNode.entries.values()] : [];
   const outcomes: PointOutcome[] = [];
   for (const entry of pointEntries) {
-    const outcome = compilePoint(entry, deviceScope);
+    const outcome = compileSharedPoint(entry, deviceScope, scope.points);
     if (outcome !== undefined) outcomes.push(outcome);
   }
-  checkMandatoryResources(pointEntries, scope.registry, issues, label);
+  if (!templateMissing) checkMandatoryResourcesOnce(pointEntries, label, scope);
   if (adapter !== undefined && connection !== undefined) {
     runCheckPoints(adapter, connection, outcomes, tree, label, scope);
   }
@@ -114,7 +138,8 @@ export async function compileDevice(
     !shell.ok ||
     adapter === undefined ||
     connection === undefined ||
-    identity === undefined
+    identity === undefined ||
+    shell.data.adapter === undefined
   ) {
     return { device: undefined, identity };
   }
@@ -125,14 +150,55 @@ export async function compileDevice(
     id: identity.id,
     prefix: identity.prefix,
     endpoint: identity.endpoint,
-    adapter: { name: shell.data.adapter, version: adapter.version },
-    connection,
-    secretPaths: secrets.paths,
-    objects: objectsOf(points, scope.registry),
+    adapter: scope.shared.intern({ name: shell.data.adapter, version: adapter.version }),
+    connection: withSharedParts(connection, scope.shared),
+    secretPaths: secrets.paths.length === 0 ? scope.shared.intern(secrets.paths) : secrets.paths,
+    objects: scope.shared.intern(objectsOf(points, scope.registry)),
     points,
     location: { file: scope.source.file, ...scope.source.position(tree.origin.offset) },
   };
   return { device, identity };
+}
+
+/** The mandatory-resource check, skipped for a set of paths already found complete. */
+function checkMandatoryResourcesOnce(
+  entries: readonly LocatedEntry[],
+  label: string,
+  scope: MappingScope,
+): void {
+  const paths = entries.map((entry) => entry.key).join(' ');
+  if (scope.completePointSets.has(paths)) return;
+  const before = scope.issues.added;
+  checkMandatoryResources(entries, scope.registry, scope.issues, label);
+  if (scope.issues.added === before) scope.completePointSets.add(paths);
+}
+
+/** A point compiled once for all devices that inherit it unchanged from their template. */
+function compileSharedPoint(
+  entry: LocatedEntry,
+  scope: DeviceScope,
+  cache: PointOutcomeCache,
+): PointOutcome | undefined {
+  const cached = cache.get(entry, scope.adapter, scope.defaults);
+  if (cached !== undefined) return cached;
+  const before = scope.issues.added;
+  const outcome = compilePoint(entry, scope);
+  if (outcome === undefined || scope.issues.added > before) return outcome;
+  return cache.set(entry, scope.adapter, scope.defaults, outcome);
+}
+
+/**
+ * The device with the entries of some maps left out: the device's own schema only checks they are
+ * maps (their contents are checked on their own), and there is no need to copy them for it.
+ */
+function withoutNestedEntries(tree: LocatedMap, keys: readonly string[]): LocatedMap {
+  const entries = new Map(tree.entries);
+  for (const key of keys) {
+    const entry = entries.get(key);
+    if (entry?.value.kind === 'map')
+      entries.set(key, { ...entry, value: makeMap(entry.value.origin, new Map()) });
+  }
+  return makeMap(tree.origin, entries);
 }
 
 function deviceDefaults(tree: LocatedMap, label: string, scope: MappingScope): ReportingDefaults {
@@ -171,9 +237,10 @@ async function resolveAdapter(
   if (resolution.ok) return resolution.adapter;
   scope.issues.add({
     origin: entry.value.origin,
-    message: resolution.message.startsWith(`adapter "${name}"`)
-      ? resolution.message
-      : `adapter ${JSON.stringify(name)} cannot be used: ${resolution.message}`,
+    message:
+      resolution.message.startsWith(`adapter "${name}"`) && name.length <= MAX_QUOTED_CHARACTERS
+        ? resolution.message
+        : `adapter ${quote(name)} cannot be used: ${resolution.message}`,
     expected: 'an installed adapter short name (e.g. modbus) or npm package name',
     device: label,
   });
@@ -286,7 +353,7 @@ function deviceIdentity(
   if (!prefixValid) {
     scope.issues.add({
       origin: prefixOrigin,
-      message: `prefix ${JSON.stringify(resolvedPrefix)} is not a valid gateway prefix`,
+      message: `prefix ${quote(resolvedPrefix)} is not a valid gateway prefix`,
       expected: PREFIX_EXPECTED,
       device: label,
     });
@@ -306,6 +373,16 @@ function originFor(tree: LocatedMap, key: string): Origin {
   const entry = entryOf(tree, key);
   if (entry === undefined) return entryOf(tree, 'id')?.value.origin ?? tree.origin;
   return entry.value.kind === 'scalar' ? entry.value.origin : entry.keyOrigin;
+}
+
+/** The connection with its nested settings (reconnect, quarantine, ...) shared with other devices. */
+function withSharedParts(connection: JsonValue, shared: ValueInterner): JsonValue {
+  if (typeof connection !== 'object' || connection === null || Array.isArray(connection)) return connection;
+  const out: Record<string, JsonValue> = {};
+  for (const [key, value] of Object.entries(connection)) {
+    out[key] = typeof value === 'object' && value !== null ? shared.intern(value) : value;
+  }
+  return out;
 }
 
 function comparePoints(a: CompiledPoint, b: CompiledPoint): number {

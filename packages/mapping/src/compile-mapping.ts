@@ -1,15 +1,21 @@
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { CodedError } from '@lwm2m-adapters/errors';
 import { loadDdfFile, type ObjectDefinition, ObjectRegistry } from '@lwm2m-adapters/lwm2m-core';
 import { AdapterCache, type AdapterResolver } from './adapter-cache.js';
-import { compileDevice, type DeviceIdentity, type MappingScope } from './compile-device.js';
+import {
+  compileDevice,
+  type DeviceIdentity,
+  type DeviceOutcome,
+  type MappingScope,
+} from './compile-device.js';
 import type { ReportingDefaults } from './compile-scope.js';
 import { COMPILED_MAPPING_VERSION, type CompiledDevice, type CompiledMapping } from './compiled-mapping.js';
 import { mergeDeviceOverTemplate } from './device-merge.js';
+import { PartsUnusable, readMappingYaml } from './devices-list-reader.js';
 import { didYouMean } from './did-you-mean.js';
 import {
+  DEVICE_ID_PATTERN,
   documentShellSchema,
   EXTENSION_KEY_PREFIX,
   reportingDefaultsSchema,
@@ -23,22 +29,20 @@ import {
   entryOf,
   type LocatedEntry,
   type LocatedMap,
+  type LocatedNode,
   makeMap,
   type Origin,
   stringOf,
   valueAt,
 } from './located-node.js';
 import { formatMappingIssues, type MappingIssue } from './mapping-issue.js';
+import { type MappingSource, readMappingSource } from './mapping-source.js';
+import { PointOutcomeCache } from './point-outcome-cache.js';
+import { quote, safeMessage } from './safe-text.js';
 import { SourceText } from './source-text.js';
 import { substituteVariables, type VariableScope } from './substitute-variables.js';
-import { readYaml } from './yaml-reader.js';
+import { ValueInterner } from './value-interner.js';
 import { parseLocated } from './zod-issues.js';
-
-/** Largest mapping file accepted. */
-export const MAX_MAPPING_BYTES = 16 * 1024 * 1024;
-
-/** A mapping file path, or its text with the name to show in messages. */
-export type MappingSource = string | { readonly text: string; readonly fileName: string };
 
 export interface CompileMappingOptions {
   /** Gives the adapter for each name used (`modbus`, an npm package name). */
@@ -55,8 +59,12 @@ export type CompileMappingResult =
   | { readonly ok: true; readonly mapping: CompiledMapping }
   | {
       readonly ok: false;
-      /** MAPPING_UNREADABLE: the file cannot be read or is not YAML; MAPPING_INVALID otherwise. */
-      readonly code: 'MAPPING_INVALID' | 'MAPPING_UNREADABLE';
+      /**
+       * MAPPING_FILE_MISSING: the path names no file that can be read (no such file, a directory,
+       * no permission); MAPPING_UNREADABLE: the file is too large, not text, or not YAML;
+       * MAPPING_INVALID otherwise.
+       */
+      readonly code: 'MAPPING_FILE_MISSING' | 'MAPPING_INVALID' | 'MAPPING_UNREADABLE';
       /** Every problem found, in file order. */
       readonly issues: readonly MappingIssue[];
     };
@@ -69,9 +77,27 @@ export async function compileMapping(
   source: MappingSource,
   options: CompileMappingOptions,
 ): Promise<CompileMappingResult> {
-  const loaded = await readSource(source);
-  if (!loaded.ok) return { ok: false, code: 'MAPPING_UNREADABLE', issues: [loaded.issue] };
-  const text = new SourceText(loaded.fileName, loaded.text);
+  const loaded = await readMappingSource(source);
+  if (!loaded.ok) return { ok: false, code: loaded.code, issues: [loaded.issue] };
+  try {
+    return await compileMappingText(loaded.fileName, loaded.text, options, { inParts: true });
+  } catch (error) {
+    if (!(error instanceof PartsUnusable)) throw error;
+    return await compileMappingText(loaded.fileName, loaded.text, options, { inParts: false });
+  }
+}
+
+/**
+ * Compiles mapping text. With `inParts`, a large file's device entries are read part by part
+ * (throws PartsUnusable when the file cannot be read so; compile it whole then).
+ */
+export async function compileMappingText(
+  fileName: string,
+  mappingText: string,
+  options: CompileMappingOptions,
+  reading: { readonly inParts: boolean },
+): Promise<CompileMappingResult> {
+  const text = new SourceText(fileName, mappingText);
   const issues = new IssueCollector();
   const env = options.env ?? process.env;
   const secrets = new Set<string>();
@@ -86,7 +112,7 @@ export async function compileMapping(
     }),
   });
 
-  const read = readYaml(text, issues);
+  const read = readMappingYaml(text, issues, reading);
   if (read.root === undefined) return finish(read.syntaxError ? 'MAPPING_UNREADABLE' : 'MAPPING_INVALID');
   const root = read.root;
   if (root.kind !== 'map') {
@@ -117,7 +143,7 @@ export async function compileMapping(
   const objects = await loadObjects(
     document,
     base,
-    options.baseDirectory ?? dirname(resolve(loaded.fileName)),
+    options.baseDirectory ?? dirname(resolve(fileName)),
     issues,
   );
   const templates = checkTemplates(document, issues, jsonSchemas);
@@ -130,12 +156,18 @@ export async function compileMapping(
     adapters: new AdapterCache(options.resolveAdapter),
     defaults,
     secrets,
+    points: new PointOutcomeCache(),
+    shared: new ValueInterner(),
+    completePointSets: new Set(),
   };
   const devices: CompiledDevice[] = [];
   const identities = new UniqueIdentities(issues, text);
   const deviceList = valueAt(document, 'devices');
-  const entries = deviceList?.kind === 'seq' ? deviceList.items : [];
-  for (const [index, entry] of entries.entries()) {
+  const entries: Iterable<LocatedNode> =
+    read.deviceEntries?.() ?? (deviceList?.kind === 'seq' ? deviceList.items : []);
+  let index = -1;
+  for (const entry of entries) {
+    index++;
     if (entry.kind !== 'map') {
       issues.add({
         origin: entry.origin,
@@ -145,28 +177,26 @@ export async function compileMapping(
       continue;
     }
     const instancesEntry = entryOf(entry, 'instances');
-    const rows = expandInstances(
+    const expansion = expandInstances(
       instancesEntry === undefined
         ? undefined
         : { ...instancesEntry, value: substituteVariables(instancesEntry.value, topScope, issues) },
       issues,
     );
-    if (rows === undefined) continue;
-    if (instancesEntry !== undefined) sharedEntries.add(index);
-    for (const row of rows) {
-      const rowScope: VariableScope = { instance: row, env, secrets };
-      const label = deviceLabel(entry, index, rowScope);
-      const deviceScope: VariableScope = { ...rowScope, device: label };
-      const substituted = substituteVariables(entry, deviceScope, issues);
-      const template = templateOf(substituted, templates, issues, label);
-      const tree = mergeDeviceOverTemplate(
-        template === undefined ? undefined : substituteVariables(template, deviceScope, issues),
-        substituted,
-        issues,
-        label,
-      );
-      const outcome = await compileDevice(tree, label, scope);
-      if (outcome.identity !== undefined) identities.add(outcome.identity, label);
+    if (instancesEntry !== undefined && (expansion.ok || expansion.firstRow !== undefined))
+      sharedEntries.add(index);
+    if (!expansion.ok) {
+      // The entry is still checked once, for its problems that do not depend on the expansion.
+      const rowScope: VariableScope =
+        expansion.firstRow === undefined
+          ? { instance: {}, env, secrets, unknownInstanceVariables: expansion.unknown }
+          : { instance: expansion.firstRow, env, secrets };
+      await compileEntry(entry, index, rowScope, templates, scope);
+      continue;
+    }
+    for (const row of expansion.rows) {
+      const outcome = await compileEntry(entry, index, { instance: row, env, secrets }, templates, scope);
+      if (outcome.identity !== undefined) identities.add(outcome.identity, outcome.label);
       if (outcome.device !== undefined) devices.push(outcome.device);
     }
   }
@@ -175,7 +205,7 @@ export async function compileMapping(
     ok: true,
     mapping: {
       mappingVersion: COMPILED_MAPPING_VERSION,
-      source: { file: loaded.fileName, sha256: createHash('sha256').update(loaded.text).digest('hex') },
+      source: { file: fileName, sha256: createHash('sha256').update(mappingText).digest('hex') },
       objectDefinitions: objects.definitions,
       devices,
     },
@@ -195,40 +225,11 @@ export async function loadMapping(
   if (result.ok) return result.mapping;
   const file = typeof source === 'string' ? source : source.fileName;
   const count = result.issues.length;
-  throw new CodedError(
-    result.code,
-    `${file}: ${count} ${count === 1 ? 'problem' : 'problems'} in the mapping:\n${formatMappingIssues(result.issues)}`,
-    { details: { file, issues: result.issues } },
-  );
-}
-
-type LoadedSource =
-  | { readonly ok: true; readonly fileName: string; readonly text: string }
-  | { readonly ok: false; readonly issue: MappingIssue };
-
-async function readSource(source: MappingSource): Promise<LoadedSource> {
-  const fileName = typeof source === 'string' ? source : source.fileName;
-  const unreadable = (message: string): LoadedSource => ({
-    ok: false,
-    issue: { file: fileName, line: 1, column: 1, path: [], message },
-  });
-  let text: string;
-  if (typeof source === 'string') {
-    try {
-      const info = await stat(source);
-      if (info.size > MAX_MAPPING_BYTES)
-        return unreadable(`the file is larger than ${MAX_MAPPING_BYTES} bytes`);
-      text = await readFile(source, 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      return unreadable(`cannot read the mapping file${code === undefined ? '' : ` (${code})`}`);
-    }
-  } else {
-    text = source.text;
-    if (text.length > MAX_MAPPING_BYTES)
-      return unreadable(`the mapping is longer than ${MAX_MAPPING_BYTES} characters`);
-  }
-  return { ok: true, fileName, text: text.startsWith('\uFEFF') ? text.slice(1) : text };
+  const message =
+    result.code === 'MAPPING_FILE_MISSING'
+      ? formatMappingIssues(result.issues)
+      : `${safeMessage(file)}: ${count} ${count === 1 ? 'problem' : 'problems'} in the mapping:\n${formatMappingIssues(result.issues)}`;
+  throw new CodedError(result.code, message, { details: { file, issues: result.issues } });
 }
 
 function checkVersion(root: LocatedMap, issues: IssueCollector): boolean {
@@ -242,7 +243,10 @@ function checkVersion(root: LocatedMap, issues: IssueCollector): boolean {
     return false;
   }
   if (entry.value.kind === 'scalar' && entry.value.value === 1) return true;
-  const shown = entry.value.kind === 'scalar' ? ` ${JSON.stringify(entry.value.value)}` : '';
+  const shown =
+    entry.value.kind === 'scalar'
+      ? ` ${typeof entry.value.value === 'string' ? quote(entry.value.value) : String(entry.value.value)}`
+      : '';
   issues.add({
     origin: entry.value.origin,
     message: `version${shown} is not supported by this version of lwm2m-adapters`,
@@ -327,7 +331,7 @@ async function loadObjects(
     } catch (error) {
       issues.add({
         origin: item.origin,
-        message: `objects: ${JSON.stringify(file)} cannot be loaded: ${error instanceof Error ? error.message : String(error)}`,
+        message: `objects: ${quote(file)} cannot be loaded: ${error instanceof Error ? error.message : String(error)}`,
         expected: 'an LwM2M object definition (DDF XML) file, relative to the mapping file',
       });
     }
@@ -368,41 +372,72 @@ function checkTemplates(
   return templates;
 }
 
+const DEVICE_ID_RE = new RegExp(DEVICE_ID_PATTERN);
+
+/** One device of a device entry: its variables substituted, merged over its template, compiled. */
+async function compileEntry(
+  entry: LocatedMap,
+  index: number,
+  rowScope: VariableScope,
+  templates: ReadonlyMap<string, LocatedEntry>,
+  scope: MappingScope,
+): Promise<DeviceOutcome & { readonly label: string }> {
+  const { issues } = scope;
+  const label = deviceLabel(entry, index, rowScope);
+  const deviceScope: VariableScope = { ...rowScope, device: label };
+  const substituted = substituteVariables(entry, deviceScope, issues);
+  const template = templateOf(substituted, templates, issues, label);
+  const tree = mergeDeviceOverTemplate(
+    template.node === undefined ? undefined : substituteVariables(template.node, deviceScope, issues),
+    substituted,
+    issues,
+    label,
+  );
+  const outcome = await compileDevice(tree, label, scope, { templateMissing: template.missing });
+  return { ...outcome, label };
+}
+
 function deviceLabel(entry: LocatedMap, index: number, scope: VariableScope): string {
   const id = entryOf(entry, 'id');
   if (id === undefined) return `devices[${index}]`;
   const quiet = new IssueCollector();
   const value = substituteVariables(id.value, scope, quiet);
-  return value.kind === 'scalar' && (typeof value.value === 'string' || typeof value.value === 'number')
-    ? String(value.value)
-    : `devices[${index}]`;
+  const text =
+    value.kind === 'scalar' && (typeof value.value === 'string' || typeof value.value === 'number')
+      ? String(value.value)
+      : '';
+  // An id that is not valid (reported) is no name to show: it may be long or hold control characters.
+  return DEVICE_ID_RE.test(text) ? text : `devices[${index}]`;
 }
 
+/** The template a device names; `missing` when it names one that is not there (reported). */
 function templateOf(
   device: LocatedMap,
   templates: ReadonlyMap<string, LocatedEntry>,
   issues: IssueCollector,
   label: string,
-): LocatedMap | undefined {
+): { readonly node: LocatedMap | undefined; readonly missing: boolean } {
   const entry = entryOf(device, 'template');
-  if (entry === undefined) return undefined;
+  if (entry === undefined) return { node: undefined, missing: false };
   const name = stringOf(entry.value);
-  if (name === undefined) return undefined;
+  // not text, or an unresolved reference: reported elsewhere, and what it names is unknown
+  if (name === undefined || entry.value.kind !== 'scalar' || entry.value.substitution?.unresolved === true)
+    return { node: undefined, missing: true };
   const template = templates.get(name);
   if (template === undefined) {
     const names = [...templates.keys()];
     issues.add({
       origin: entry.value.origin,
-      message: `template ${JSON.stringify(name)} is not defined`,
+      message: `template ${quote(name)} is not defined`,
       expected:
         names.length === 0
           ? 'a template defined under templates:'
           : `one of ${names.join(', ')}${didYouMean(name, names)}`,
       device: label,
     });
-    return undefined;
+    return { node: undefined, missing: true };
   }
-  return template.value.kind === 'map' ? template.value : undefined;
+  return { node: template.value.kind === 'map' ? template.value : undefined, missing: false };
 }
 
 /** Reports device ids, prefixes and endpoints used twice (linear: one map per kind). */
@@ -448,7 +483,7 @@ class UniqueIdentities {
         : `at line ${this.#source.position(previous.offset).line}`;
     this.#issues.add({
       origin,
-      message: `${what} ${JSON.stringify(value)} is already used ${where}`,
+      message: `${what} ${quote(value)} is already used ${where}`,
       expected: `a unique ${what} per device`,
       device: label,
     });

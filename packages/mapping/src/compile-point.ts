@@ -30,6 +30,7 @@ import {
   READ_ONLY,
 } from './point-access.js';
 import { type PointTarget, resolvePointTarget } from './point-target.js';
+import { quote } from './safe-text.js';
 import { isNumericKind } from './value-kind.js';
 import { parseLocated } from './zod-issues.js';
 
@@ -52,7 +53,7 @@ export function compilePoint(entry: LocatedEntry, scope: DeviceScope): PointOutc
   if (node.kind === 'seq' || (node.kind === 'scalar' && node.value === null)) {
     scope.issues.add({
       origin: node.kind === 'seq' ? entry.keyOrigin : node.origin,
-      message: `${target?.path ?? entry.key}: ${node.kind === 'seq' ? 'a list' : 'an empty value'} is not a point`,
+      message: `${target?.path ?? quote(entry.key)}: ${node.kind === 'seq' ? 'a list' : 'an empty value'} is not a point`,
       expected: POINT_EXPECTED,
       device: scope.device,
     });
@@ -62,7 +63,7 @@ export function compilePoint(entry: LocatedEntry, scope: DeviceScope): PointOutc
     return target === undefined ? undefined : constantPoint(entry, target, node, undefined, scope);
   }
   if (node.entries.has('value')) {
-    const subject = target?.path ?? entry.key;
+    const subject = target?.path ?? quote(entry.key);
     const parsed = parseLocated(
       constantPointSchema,
       {
@@ -164,7 +165,7 @@ function boundPoint(
   node: LocatedMap,
   scope: DeviceScope,
 ): PointOutcome | undefined {
-  const subject = target?.path ?? entry.key;
+  const subject = target?.path ?? quote(entry.key);
   const fields = parseLocated(
     boundPointSchema,
     {
@@ -247,7 +248,8 @@ function boundPoint(
     }
     if (extra.length > 0) return undefined;
   }
-  const checked = checkConversion(fields.data, rawKind, { subject, node, resource, scope });
+  const rawBits = integerBits(adapter, adapterPoint);
+  const checked = checkConversion(fields.data, rawKind, rawBits, { subject, node, resource, scope });
   if (checked === undefined) return undefined;
   const reporting = access.execute
     ? {}
@@ -279,6 +281,16 @@ function classify(adapter: AdapterDefinition, point: unknown): RawValueKind | { 
     return adapter.pointValueKind(point);
   } catch (error) {
     return { error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** The adapter's width of an integer source; undefined when it does not tell (or fails to). */
+function integerBits(adapter: AdapterDefinition, point: unknown): number | undefined {
+  try {
+    const bits = adapter.pointValueBits?.(point);
+    return typeof bits === 'number' && Number.isInteger(bits) && bits > 0 ? bits : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -3,6 +3,7 @@ import type { RawValueKind } from '@lwm2m-adapters/sdk';
 import type { DeviceScope } from './compile-scope.js';
 import type { EnumEntry, PointConversion } from './compiled-mapping.js';
 import { entryOf, type LocatedMap, type Origin } from './located-node.js';
+import { quote } from './safe-text.js';
 import { isNumericKind, kindFitsType, kindsForType, kindText } from './value-kind.js';
 
 /** The conversion fields of a bound point as parsed from the mapping. */
@@ -50,6 +51,8 @@ function report(context: CheckContext, field: string, message: string, expected:
 export function checkConversion(
   fields: ConversionFields,
   rawKind: RawValueKind,
+  /** Width in bits of an integer source, when the adapter tells it. */
+  rawBits: number | undefined,
   context: CheckContext,
 ): CheckedConversion | undefined {
   const used = [
@@ -73,15 +76,7 @@ export function checkConversion(
   if (fields.scale !== undefined || fields.offset !== undefined) {
     checked = checkScale(fields, rawKind, context, units);
   } else if (fields.bit !== undefined) {
-    checked =
-      rawKind === 'integer'
-        ? { conversion: { bit: fields.bit, ...units }, kind: 'boolean' }
-        : report(
-            context,
-            'bit',
-            `bit needs an integer source, but the source yields ${kindText(rawKind)} values`,
-            'a source of an integer type (e.g. uint16)',
-          );
+    checked = checkBit(fields.bit, rawKind, rawBits, context, units);
   } else if (fields.enum !== undefined) {
     checked = checkEnum(fields.enum, rawKind, context, units);
   } else {
@@ -89,6 +84,32 @@ export function checkConversion(
   }
   if (checked === undefined) return undefined;
   return checkFit(checked, rawKind, fields, context);
+}
+
+function checkBit(
+  bit: number,
+  rawKind: RawValueKind,
+  rawBits: number | undefined,
+  context: CheckContext,
+  units: { units?: string },
+): CheckedConversion | undefined {
+  if (rawKind !== 'integer') {
+    return report(
+      context,
+      'bit',
+      `bit needs an integer source, but the source yields ${kindText(rawKind)} values`,
+      'a source of an integer type (e.g. uint16)',
+    );
+  }
+  if (rawBits !== undefined && bit >= rawBits) {
+    return report(
+      context,
+      'bit',
+      `bit ${bit} is past the end of the ${rawBits}-bit source, so it would always read false`,
+      `a bit number 0..${rawBits - 1}`,
+    );
+  }
+  return { conversion: { bit, ...units }, kind: 'boolean' };
 }
 
 function checkScale(
@@ -135,7 +156,7 @@ function checkEnum(
     if (raw === undefined) {
       context.scope.issues.add({
         origin: keyOrigin,
-        message: `${context.subject}: enum key ${JSON.stringify(key)} is not a value the source can yield (it yields ${kindText(rawKind)} values)`,
+        message: `${context.subject}: enum key ${quote(key)} is not a value the source can yield (it yields ${kindText(rawKind)} values)`,
         expected: rawKind === 'bytes' ? 'no enum (the source yields bytes)' : `${kindText(rawKind)} keys`,
         device: context.scope.device,
       });
@@ -147,7 +168,7 @@ function checkEnum(
     if (previous !== undefined) {
       context.scope.issues.add({
         origin: keyOrigin,
-        message: `${context.subject}: enum value ${JSON.stringify(value)} is used for both ${previous} and ${key}`,
+        message: `${context.subject}: enum value ${typeof value === 'string' ? quote(value) : String(value)} is used for both ${previous} and ${key}`,
         expected: 'a different value for each raw value (so writes can be translated back)',
         device: context.scope.device,
       });

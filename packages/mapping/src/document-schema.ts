@@ -239,6 +239,15 @@ export const effectiveDeviceSchema = z.strictObject({
   description: deviceShape.description.optional(),
 });
 
+/**
+ * A device whose template is not defined (reported): what the template would give (adapter,
+ * points) is not required of the device.
+ */
+export const deviceWithoutItsTemplateSchema = effectiveDeviceSchema.extend({
+  adapter: deviceShape.adapter.optional(),
+  points: effectiveDeviceSchema.shape.points.optional(),
+});
+
 /** Top level, with templates and devices left for their own checks. */
 export const documentShellSchema = z.strictObject({
   version: z.literal(MAPPING_DOCUMENT_VERSION, { error: 'expected version: 1' }),

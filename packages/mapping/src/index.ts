@@ -4,8 +4,6 @@ export {
   type CompileMappingResult,
   compileMapping,
   loadMapping,
-  MAX_MAPPING_BYTES,
-  type MappingSource,
 } from './compile-mapping.js';
 export {
   COMPILED_MAPPING_VERSION,
@@ -43,6 +41,9 @@ export {
 } from './json-schema.js';
 export type { JsonObject, JsonValue } from './json-value.js';
 export { formatMappingIssue, formatMappingIssues, type MappingIssue } from './mapping-issue.js';
+export { MAX_MAPPING_BYTES, type MappingSource } from './mapping-source.js';
 export { printCompiledMapping, redactCompiledMapping, redactDevice } from './redact.js';
+export { escapeControlCharacters, MAX_QUOTED_CHARACTERS } from './safe-text.js';
 export { isSecretName, REDACTED } from './secret-keys.js';
 export { fromLwm2mValue, toLwm2mValue } from './value-conversion.js';
+export { MAX_NESTING_DEPTH } from './yaml-syntax.js';

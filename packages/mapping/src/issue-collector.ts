@@ -1,5 +1,6 @@
 import type { Origin, YamlPath } from './located-node.js';
 import type { MappingIssue } from './mapping-issue.js';
+import { safeMessage } from './safe-text.js';
 import { REDACTED } from './secret-keys.js';
 import type { SourceText } from './source-text.js';
 
@@ -34,8 +35,10 @@ export interface FinishIssuesOptions {
  */
 export class IssueCollector {
   readonly #issues = new Map<string, CollectedIssue>();
+  #added = 0;
 
   add(input: IssueInput): void {
+    this.#added++;
     const key = `${input.origin.offset}\u0000${input.message}\u0000${input.expected ?? ''}`;
     let issue = this.#issues.get(key);
     if (issue === undefined) {
@@ -45,23 +48,29 @@ export class IssueCollector {
     if (input.device !== undefined && issue.devices.at(-1) !== input.device) issue.devices.push(input.device);
   }
 
+  /** Issues added so far, repeats included (to tell whether a step found any). */
+  get added(): number {
+    return this.#added;
+  }
+
   get size(): number {
     return this.#issues.size;
   }
 
-  /** The issues in file order, located, with secrets scrubbed. */
+  /** The issues in file order, located, with secrets scrubbed and control characters escaped. */
   finish(source: SourceText, options: FinishIssuesOptions): MappingIssue[] {
     const secrets = [...new Set(options.secrets)]
       .filter((secret) => secret.length >= MIN_SCRUBBED_SECRET_LENGTH)
       .sort((a, b) => b.length - a.length);
     const scrub = (text: string): string =>
-      secrets.reduce((out, secret) => out.split(secret).join(REDACTED), text);
+      safeMessage(secrets.reduce((out, secret) => out.split(secret).join(REDACTED), text));
+    const file = safeMessage(source.file);
     return [...this.#issues.values()]
       .sort((a, b) => a.origin.offset - b.origin.offset || compareText(a.message, b.message))
       .map((issue) => {
         const { line, column } = source.position(issue.origin.offset);
         const located: MappingIssue = {
-          file: source.file,
+          file,
           line,
           column,
           path: issue.origin.path,
@@ -70,7 +79,7 @@ export class IssueCollector {
         const withExpected =
           issue.expected === undefined ? located : { ...located, expected: scrub(issue.expected) };
         return issue.devices.length > 0 && options.isShared(issue.origin.path)
-          ? { ...withExpected, devices: [...issue.devices] }
+          ? { ...withExpected, devices: issue.devices.map(safeMessage) }
           : withExpected;
       });
   }

@@ -1,12 +1,16 @@
 import type { YamlPath } from './located-node.js';
+import { safeMessage } from './safe-text.js';
 
-/** One problem in a mapping file, located at the YAML node it concerns. */
+/**
+ * One problem in a mapping file, located at the YAML node it concerns. Its texts are safe to print:
+ * control characters in them are written as `\uXXXX` escapes.
+ */
 export interface MappingIssue {
   readonly file: string;
-  /** 1-based. */
-  readonly line: number;
-  /** 1-based. */
-  readonly column: number;
+  /** 1-based; absent when the problem is the file as a whole (no such file, a directory). */
+  readonly line?: number;
+  /** 1-based; absent with the line. */
+  readonly column?: number;
   /** Keys and indices from the document root to the node, as written in the file. */
   readonly path: YamlPath;
   /** What is wrong, starting with what it concerns (`/3303/0/5700: ...`, `connection.port ...`). */
@@ -22,10 +26,14 @@ export interface MappingIssue {
 
 const DEVICES_SHOWN = 3;
 
-/** `plc.yml:12:7: /3303/0/5700: source.type "float33" is not valid; expected one of int16, ...` */
+/**
+ * `plc.yml:12:7: /3303/0/5700: source.type "float33" is not valid; expected one of int16, ...`, or
+ * `plc.yml: no such file` for the file as a whole. Control characters are escaped.
+ */
 export function formatMappingIssue(issue: MappingIssue): string {
   const expected = issue.expected === undefined ? '' : `; expected ${issue.expected}`;
-  return `${issue.file}:${issue.line}:${issue.column}: ${issue.message}${expected}${formatDevices(issue.devices)}`;
+  const where = issue.line === undefined ? '' : `:${issue.line}:${issue.column ?? 1}`;
+  return safeMessage(`${issue.file}${where}: ${issue.message}${expected}${formatDevices(issue.devices)}`);
 }
 
 function formatDevices(devices: readonly string[] | undefined): string {

@@ -1,6 +1,7 @@
 import { LwM2mPath, type ObjectDefinition, type ResourceDefinition } from '@lwm2m-adapters/lwm2m-core';
 import type { DeviceScope } from './compile-scope.js';
 import type { LocatedEntry } from './located-node.js';
+import { MAX_QUOTED_CHARACTERS, quote } from './safe-text.js';
 
 /** The LwM2M resource a point key names, with its definitions from the registry. */
 export interface PointTarget {
@@ -19,12 +20,21 @@ const LISTED_RESOURCES = 40;
 
 /** Canonical form of a point key (`/3303/00/5700` → `/3303/0/5700`), or undefined when it is not a resource path. */
 export function canonicalPointPath(key: string): string | undefined {
+  if (isCanonicalResourcePath(key)) return key;
   try {
     const path = LwM2mPath.parse(key, { allowPrefix: false });
     return path.level === 'resource' || path.level === 'resource-instance' ? path.toString() : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** `/3303/0/5700` or `/3/0/11/0` with ids 0..65534 written without leading zeros (no parse needed). */
+const CANONICAL_PATH = /^\/(0|[1-9]\d{0,4})\/(0|[1-9]\d{0,4})\/(0|[1-9]\d{0,4})(?:\/(0|[1-9]\d{0,4}))?$/;
+
+function isCanonicalResourcePath(key: string): boolean {
+  const match = CANONICAL_PATH.exec(key);
+  return match?.slice(1).every((id) => id === undefined || Number(id) <= 65534) === true;
 }
 
 /** Parses a point key and looks its object and resource up; reports what is wrong at the key. */
@@ -37,12 +47,14 @@ export function resolvePointTarget(entry: LocatedEntry, scope: DeviceScope): Poi
   try {
     path = LwM2mPath.parse(entry.key, { allowPrefix: false });
   } catch (error) {
-    const reason = error instanceof Error ? `: ${error.message}` : '';
-    return report(`${JSON.stringify(entry.key)} is not an LwM2M resource path${reason}`, PATH_EXPECTED);
+    // The reason quotes the key again: only for keys short enough to quote whole.
+    const reason =
+      error instanceof Error && entry.key.length <= MAX_QUOTED_CHARACTERS ? `: ${error.message}` : '';
+    return report(`${quote(entry.key)} is not an LwM2M resource path${reason}`, PATH_EXPECTED);
   }
   const { objectId, instanceId, resourceId, resourceInstanceId } = path;
   if (objectId === undefined || instanceId === undefined || resourceId === undefined) {
-    return report(`${JSON.stringify(entry.key)} is not an LwM2M resource path`, PATH_EXPECTED);
+    return report(`${quote(entry.key)} is not an LwM2M resource path`, PATH_EXPECTED);
   }
   const text = path.toString();
   const object = scope.registry.getObject(objectId);

@@ -1,5 +1,6 @@
 import type { CompiledDevice, CompiledMapping } from './compiled-mapping.js';
 import { isJsonObject, type JsonValue } from './json-value.js';
+import { escapeControlCharacters } from './safe-text.js';
 import { REDACTED } from './secret-keys.js';
 
 /** A copy of the device with every value at its `secretPaths` replaced by "[redacted]". */
@@ -34,7 +35,11 @@ export function redactCompiledMapping(mapping: CompiledMapping): CompiledMapping
   return { ...mapping, devices: mapping.devices.map(redactDevice) };
 }
 
-/** The mapping as indented JSON, secrets redacted (`adapter-host compile --print`). */
+/**
+ * The mapping as indented JSON, secrets redacted (`adapter-host validate --print`). Safe to print:
+ * the control characters JSON leaves as they are (DEL, C1, bidirectional overrides) are written as
+ * `\uXXXX` escapes too, which read back as the same text.
+ */
 export function printCompiledMapping(mapping: CompiledMapping): string {
-  return `${JSON.stringify(redactCompiledMapping(mapping), null, 2)}\n`;
+  return `${escapeControlCharacters(JSON.stringify(redactCompiledMapping(mapping), null, 2), { keepLineBreaks: true })}\n`;
 }

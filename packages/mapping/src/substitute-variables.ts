@@ -23,6 +23,12 @@ export interface VariableScope {
   readonly device?: string | undefined;
   /** Values of secret-looking variables are added here (to be kept out of messages). */
   readonly secrets: Set<string>;
+  /**
+   * Instance variables whose values are unknown because the entry's `instances` is invalid
+   * (reported): references to them are left unresolved without an issue of their own. `all` when
+   * not even their names are known.
+   */
+  readonly unknownInstanceVariables?: ReadonlySet<string> | 'all' | undefined;
 }
 
 /**
@@ -86,6 +92,7 @@ function substituteScalar(node: LocatedScalar, scope: VariableScope, issues: Iss
       continue;
     }
     const value = lookUp(part.name, part.fallback, scope);
+    if (value === undefined && isUnknownInstanceVariable(part.name, scope)) return unresolved(node);
     if (value === undefined) {
       issues.add({
         origin: node.origin,
@@ -115,6 +122,11 @@ function unresolved(node: LocatedScalar): LocatedScalar {
     secret: false,
     unresolved: true,
   });
+}
+
+function isUnknownInstanceVariable(name: string, scope: VariableScope): boolean {
+  const unknown = scope.unknownInstanceVariables;
+  return unknown === 'all' || unknown?.has(name) === true;
 }
 
 function lookUp(name: string, fallback: string | undefined, scope: VariableScope): VariableValue | undefined {

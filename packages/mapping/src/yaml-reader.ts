@@ -1,14 +1,4 @@
-import {
-  type Alias,
-  type Document,
-  isAlias,
-  isMap,
-  isScalar,
-  isSeq,
-  type Node,
-  parseDocument,
-  type YAMLError,
-} from 'yaml';
+import { type Alias, type Document, isAlias, isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { IssueCollector } from './issue-collector.js';
 import {
   type LocatedEntry,
@@ -20,14 +10,19 @@ import {
   type ScalarValue,
   type YamlPath,
 } from './located-node.js';
+import { quote } from './safe-text.js';
 import type { SourceText } from './source-text.js';
+import { MAX_NESTING_DEPTH, parseYamlText } from './yaml-syntax.js';
 
 /** Most nodes a document may expand to once aliases are followed (guards against alias bombs). */
 export const MAX_EXPANDED_NODES = 2_000_000;
 
-interface ReadContext {
+export interface ReadContext {
   readonly document: Document.Parsed;
+  readonly source: SourceText;
   readonly issues: IssueCollector;
+  /** Offset of the parsed text in the file (node ranges are relative to it). */
+  readonly base: number;
   /** Each YAML node is converted once; aliases share the result. */
   readonly converted: Map<Node, LocatedNode>;
   readonly inProgress: Set<Node>;
@@ -49,23 +44,16 @@ export interface YamlReadResult {
 }
 
 export function readYaml(source: SourceText, issues: IssueCollector): YamlReadResult {
-  const document = parseDocument(source.text, {
-    lineCounter: source.lineCounter,
-    keepSourceTokens: false,
-    merge: true,
-    prettyErrors: false,
-    uniqueKeys: true,
-  });
-  const problems = [...document.errors, ...document.warnings];
-  // A syntax error often cascades into more on the same line; the first one says what is wrong.
-  const reportedLines = new Set<number>();
-  for (const problem of problems) {
-    const { line } = source.position(problem.pos[0]);
-    if (reportedLines.has(line)) continue;
-    reportedLines.add(line);
-    issues.add(syntaxIssue(source, problem));
-  }
-  if (problems.length > 0) return { root: undefined, syntaxError: document.errors.length > 0 };
+  const parsed = parseYamlText(source, source.text, 0);
+  for (const problem of parsed.problems)
+    issues.add({
+      origin: { offset: problem.offset, path: [] },
+      message: problem.message,
+      expected: problem.expected,
+    });
+  if (parsed.problems.length > 0 || parsed.document === undefined)
+    return { root: undefined, syntaxError: parsed.syntaxError };
+  const document = parsed.document;
   if (document.contents === null) {
     issues.add({
       origin: { offset: 0, path: [] },
@@ -74,56 +62,59 @@ export function readYaml(source: SourceText, issues: IssueCollector): YamlReadRe
     });
     return { root: undefined, syntaxError: false };
   }
-  const context: ReadContext = {
-    document,
-    issues,
-    converted: new Map(),
-    inProgress: new Set(),
-    sizes: new Map(),
-  };
+  const context = readContext(document, source, issues, 0);
   const before = issues.size;
   const root = convert(document.contents, [], context);
   if (issues.size > before) return { root: undefined, syntaxError: false };
-  if ((context.sizes.get(root) ?? 0) > MAX_EXPANDED_NODES) {
-    issues.add({
-      origin: root.origin,
-      message: `the document expands to more than ${MAX_EXPANDED_NODES} nodes once aliases are followed`,
-      expected: 'fewer aliases of large anchored nodes (use templates instead)',
-    });
+  if (!withinExpansionLimit(sizeOf(root, context), root, issues))
     return { root: undefined, syntaxError: false };
-  }
   return { root, syntaxError: false };
 }
 
-function syntaxIssue(
+/** What converting one parsed YAML text (a whole file, or a part of it starting at `base`) needs. */
+export function readContext(
+  document: Document.Parsed,
   source: SourceText,
-  problem: YAMLError,
-): { origin: Origin; message: string; expected?: string } {
-  const offset = problem.pos[0];
-  const message = problem.message.replace(/ at line \d+, column \d+[\s\S]*$/, '').trim();
-  const { line } = source.position(offset);
-  const lineText = source.text.split('\n')[line - 1] ?? '';
-  const hint =
-    lineText.includes('${') && /[{[]/.test(lineText)
-      ? `quotes around values that use \${...} inside { } or [ ] (e.g. host: "\${PLC_HOST}")`
-      : undefined;
-  return {
-    origin: { offset, path: [] },
-    message: `YAML: ${message}`,
-    ...(hint === undefined ? {} : { expected: hint }),
-  };
+  issues: IssueCollector,
+  base: number,
+): ReadContext {
+  return { document, source, issues, base, converted: new Map(), inProgress: new Set(), sizes: new Map() };
 }
 
-function sizeOf(node: LocatedNode, context: ReadContext): number {
+/** False (and an issue) when the document expands to more than MAX_EXPANDED_NODES nodes. */
+export function withinExpansionLimit(size: number, root: LocatedNode, issues: IssueCollector): boolean {
+  if (size <= MAX_EXPANDED_NODES) return true;
+  issues.add({
+    origin: root.origin,
+    message: `the document expands to more than ${MAX_EXPANDED_NODES} nodes once aliases are followed`,
+    expected: 'fewer aliases of large anchored nodes (use templates instead)',
+  });
+  return false;
+}
+
+export function sizeOf(node: LocatedNode, context: ReadContext): number {
   return context.sizes.get(node) ?? 1;
 }
 
-function convert(node: Node | null, path: YamlPath, context: ReadContext, fallbackOffset = 0): LocatedNode {
+export function convert(
+  node: Node | null,
+  path: YamlPath,
+  context: ReadContext,
+  fallbackOffset = context.base,
+): LocatedNode {
   if (node === null) return makeScalar({ offset: fallbackOffset, path }, null, undefined);
   if (isAlias(node)) return convertAlias(node, path, context);
   const done = context.converted.get(node);
   if (done !== undefined) return done;
-  const origin: Origin = { offset: node.range?.[0] ?? fallbackOffset, path };
+  const origin: Origin = { offset: offsetOf(node, context) ?? fallbackOffset, path };
+  if ((isMap(node) || isSeq(node)) && path.length >= MAX_NESTING_DEPTH) {
+    // deeper than the text is (checked before composing): aliases nest anchored collections
+    context.issues.add({
+      origin,
+      message: `nesting deeper than ${MAX_NESTING_DEPTH} levels (aliases included)`,
+    });
+    return makeScalar(origin, null, undefined);
+  }
   let located: LocatedNode;
   let size = 1;
   if (isScalar(node)) {
@@ -149,8 +140,13 @@ function convert(node: Node | null, path: YamlPath, context: ReadContext, fallba
   return located;
 }
 
+function offsetOf(node: Node | Alias, context: ReadContext): number | undefined {
+  const start = node.range?.[0];
+  return start === undefined ? undefined : context.base + start;
+}
+
 function convertAlias(alias: Alias, path: YamlPath, context: ReadContext): LocatedNode {
-  const origin: Origin = { offset: alias.range?.[0] ?? 0, path };
+  const origin: Origin = { offset: offsetOf(alias, context) ?? context.base, path };
   const target = alias.resolve(context.document);
   if (target === undefined) {
     context.issues.add({
@@ -195,7 +191,7 @@ function convertMapEntries(
   const merged: LocatedEntry[] = [];
   for (const pair of pairs) {
     const keyNode = pair.key as Node | null;
-    const keyOffset = keyNode?.range?.[0] ?? mapOrigin.offset;
+    const keyOffset = (keyNode === null ? undefined : offsetOf(keyNode, context)) ?? mapOrigin.offset;
     if (isScalar(keyNode) && typeof keyNode.value === 'symbol') {
       merged.push(...mergeSources(pair.value as Node | null, path, keyOffset, context));
       continue;
@@ -207,10 +203,11 @@ function convertMapEntries(
     }
     const key = String(keyNode.value);
     const valuePath = [...path, key];
-    if (entries.has(key)) {
+    const first = entries.get(key);
+    if (first !== undefined) {
       context.issues.add({
         origin: { offset: keyOffset, path: valuePath },
-        message: `duplicate key ${JSON.stringify(key)}`,
+        message: `duplicate key ${quote(key)}, first at line ${context.source.position(first.keyOrigin.offset).line}`,
         expected: 'each key once per mapping',
       });
       continue;

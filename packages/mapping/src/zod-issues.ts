@@ -12,6 +12,7 @@ import {
   type PathTarget,
   toPlain,
 } from './located-node.js';
+import { quote } from './safe-text.js';
 
 type ZodIssue = z.core.$ZodIssue;
 
@@ -92,7 +93,7 @@ export function formatFieldPath(segments: readonly PropertyKey[]): string {
     if (typeof segment === 'number') out += `[${segment}]`;
     else if (typeof segment === 'string' && /^[A-Za-z_][\w-]*$/.test(segment))
       out += out === '' ? segment : `.${segment}`;
-    else out += `[${JSON.stringify(String(segment))}]`;
+    else out += `[${quote(String(segment))}]`;
   }
   return out;
 }
@@ -100,7 +101,7 @@ export function formatFieldPath(segments: readonly PropertyKey[]): string {
 /** A short, safe rendering of a value for messages. */
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') {
-    return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+    return quote(value);
   }
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
     return String(value);

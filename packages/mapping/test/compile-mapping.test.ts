@@ -295,15 +295,13 @@ describe('loadMapping from files', () => {
     );
   });
 
-  it('throws MAPPING_UNREADABLE for a missing file', async () => {
+  it('throws MAPPING_FILE_MISSING for a missing file', async () => {
     const file = join(directory, 'missing.yml');
     const error = await loadMapping(file, { resolveAdapter: resolveFixture, env: {} }).catch(
       (e: unknown) => e,
     );
-    expect(isCodedError(error, 'MAPPING_UNREADABLE')).toBe(true);
-    expect((error as Error).message).toBe(
-      `${file}: 1 problem in the mapping:\n${file}:1:1: cannot read the mapping file (ENOENT)`,
-    );
+    expect(isCodedError(error, 'MAPPING_FILE_MISSING')).toBe(true);
+    expect((error as Error).message).toBe(`${file}: no such file`);
   });
 
   it('throws MAPPING_INVALID listing every issue, with the issues in details', async () => {

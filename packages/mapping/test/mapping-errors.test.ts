@@ -257,8 +257,6 @@ describe('document checks', () => {
       'plc.yml:16:15: endpoint name "a" is already used at line 9; expected a unique endpoint name per device',
       'plc.yml:17:9: device id "unit" is already used by another instance of this entry (use an instance variable, e.g. ${n}); expected a unique device id per device (device unit)',
       'plc.yml:22:21: instances.m "5..1" is an empty or reversed range; expected a range low..high with low <= high, e.g. 1..50',
-      'plc.yml:23:5: adapter is required; expected an adapter name such as modbus, or an npm package name',
-      'plc.yml:23:5: points is required; expected a mapping of LwM2M paths to points',
       'plc.yml:24:15: template "tt" is not defined; expected one of t (did you mean t?)',
     ]);
   });
@@ -368,7 +366,7 @@ describe('YAML problems', () => {
 
   it('reports duplicate keys', async () => {
     expect(await compileIssues('version: 1\ndevices:\n  - id: a\n    id: b\n')).toEqual([
-      'plc.yml:4:5: YAML: Map keys must be unique',
+      'plc.yml:4:5: duplicate key "id", first at line 3; expected each key once per mapping',
     ]);
   });
 

@@ -51,6 +51,11 @@ export interface AdapterDefinition<Connection = unknown, Point = unknown> {
   readonly secretConnectionKeys?: readonly string[];
   /** The kind of raw value a point yields, so the compiler can check it fits the LwM2M resource type. */
   pointValueKind(point: Point): RawValueKind;
+  /**
+   * Optional: the width in bits of an integer point's raw value (16 for a 16-bit register), so the
+   * compiler can refuse a `bit: N` past it; undefined when the point has no fixed integer width.
+   */
+  pointValueBits?(point: Point): number | undefined;
   /** Checks a device's points together (overlaps, limits). Pure; no I/O. */
   checkPoints?(connection: Connection, points: readonly PointSpec<Point>[]): AdapterIssue[];
   /** Validates a value before it is written; throws WRITE_VALUE_INVALID. Pure; no I/O. */

@@ -153,6 +153,15 @@ const serialFields = {
     .describe('Stop bits (link setting)'),
 };
 
+/**
+ * The unit id on a serial line (RTU, ASCII, RTU over TCP): 0 is the broadcast address there. Checked
+ * on the field itself, so it is reported beside the other settings' problems (a missing `path`),
+ * not only once they are fixed.
+ */
+const serialUnitId = commonFields.unitId.refine((unitId) => unitId !== 0, {
+  message: 'unit 0 is the broadcast address on a serial line: devices do not reply to it; use 1..247',
+});
+
 const guardMs = z
   .int()
   .min(0)
@@ -186,6 +195,7 @@ const rtuOverTcpConnectionSchema = z
     ...socketFields,
     guardMs,
     ...commonFields,
+    unitId: serialUnitId,
   })
   .strict();
 
@@ -199,6 +209,7 @@ const rtuConnectionSchema = z
       .describe('Data bits (RTU: 8; link setting)'),
     guardMs,
     ...commonFields,
+    unitId: serialUnitId,
   })
   .strict();
 
@@ -212,6 +223,7 @@ const asciiConnectionSchema = z
       .describe('Data bits (ASCII: 7; link setting)'),
     guardMs,
     ...commonFields,
+    unitId: serialUnitId,
   })
   .strict();
 
@@ -227,15 +239,6 @@ export const modbusConnectionSchema = z
     rtuConnectionSchema,
     asciiConnectionSchema,
   ])
-  .superRefine((connection, ctx) => {
-    if (connection.transport !== 'tcp' && connection.unitId === 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['unitId'],
-        message: 'unit 0 is the broadcast address on a serial line: devices do not reply to it; use 1..247',
-      });
-    }
-  })
   .describe('How to reach the Modbus device: transport, endpoint, unit id, timeouts and request limits');
 
 export type ModbusConnection = z.output<typeof modbusConnectionSchema>;

@@ -41,6 +41,23 @@ export function registerCount(type: ModbusDataType, length: number | undefined):
   }
 }
 
+/** Width in bits of an integer type (`bit: N` of the mapping reads one of them); undefined for others. */
+export function integerTypeBits(type: ModbusDataType): number | undefined {
+  switch (type) {
+    case 'int16':
+    case 'uint16':
+      return 16;
+    case 'int32':
+    case 'uint32':
+      return 32;
+    case 'int64':
+    case 'uint64':
+      return 64;
+    default:
+      return undefined;
+  }
+}
+
 /** The kind of RawValue a type decodes to (64-bit integers: a number when safe, a bigint beyond 2^53). */
 export function dataTypeValueKind(type: ModbusDataType): RawValueKind {
   switch (type) {

@@ -31,6 +31,17 @@ describe('Modbus adapter definition', () => {
     expect(kind({ table: 'input', address: 0, type: 'bytes', length: 2 })).toBe('bytes');
   });
 
+  it('declares the width of every integer type, for bit: N in a mapping', () => {
+    const bits = (source: Record<string, unknown>) =>
+      adapter.pointValueBits?.(adapter.pointSchema.parse(source));
+    expect(bits({ table: 'holding', address: 0 })).toBe(16);
+    expect(bits({ table: 'input', address: 0, type: 'int16' })).toBe(16);
+    expect(bits({ table: 'input', address: 0, type: 'uint32' })).toBe(32);
+    expect(bits({ table: 'input', address: 0, type: 'int64' })).toBe(64);
+    expect(bits({ table: 'input', address: 0, type: 'float32' })).toBeUndefined();
+    expect(bits({ table: 'coil', address: 0 })).toBeUndefined();
+  });
+
   it('gives every instance its own link registry', () => {
     const a = createModbusAdapter();
     const b = createModbusAdapter();

@@ -128,6 +128,28 @@ describe('point schema', () => {
       expect(issues(modbusPointSchema, p), JSON.stringify(p)).toEqual([expect.stringMatching(message)]);
     }
   });
+
+  it('reports an inconsistency beside a problem of another field, and none that follows from it', () => {
+    expect(issues(modbusPointSchema, { table: 'coil', address: 70000, type: 'float32' })).toEqual([
+      expect.stringMatching(/^address:/),
+      expect.stringMatching(/^type: a coil holds one bit/),
+    ]);
+    expect(issues(modbusPointSchema, { table: 'holding', type: 'string', pulseMs: 10 })).toEqual([
+      expect.stringMatching(/^address:/),
+      expect.stringMatching(/^pulseMs: pulseMs applies to coils only/),
+      expect.stringMatching(/^length: a string point needs its length/),
+    ]);
+    // the span check needs a valid address, length and type; a wrong table or type says nothing more
+    expect(issues(modbusPointSchema, { table: 'holding', address: 65536, type: 'float64' })).toEqual([
+      expect.stringMatching(/^address:/),
+    ]);
+    expect(issues(modbusPointSchema, { table: 'holdin', address: 0, bit: 3, type: 'int16' })).toEqual([
+      expect.stringMatching(/^table:/),
+    ]);
+    expect(
+      issues(modbusPointSchema, { table: 'holding', address: 0, type: 'float', order: 'ABCDEFGH' }),
+    ).toEqual([expect.stringMatching(/^type:/)]);
+  });
 });
 
 describe('checkPoints', () => {

@@ -1,13 +1,14 @@
 import { resolve } from 'node:path';
 import { GatewayServer } from '@lwm2m-adapters/gateway-server';
 import type { LwM2mNode, ResourceValue } from '@lwm2m-adapters/lwm2m-core';
-import { formatMappingIssues, mappingObjectRegistry } from '@lwm2m-adapters/mapping';
+import { mappingObjectRegistry } from '@lwm2m-adapters/mapping';
 import { pino } from 'pino';
 import type { CommandOutput } from '../cli/command-output.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { compileMappingFile } from '../mapping-loader.js';
 import { startMappingSimulators } from '../mapping-simulators.js';
 import { AdapterHost } from '../runtime/adapter-host.js';
+import { reportMappingFailure } from './mapping-failure.js';
 
 export interface DemoOptions {
   readonly until: Promise<void>;
@@ -65,10 +66,7 @@ export async function demoCommand(
   options: DemoOptions,
 ): Promise<ExitCodeValue> {
   const { result, adapters } = await compileMappingFile(resolve(file), options.env);
-  if (!result.ok) {
-    out.stderr(`${file}: ${result.issues.length} problem(s):\n${formatMappingIssues(result.issues)}`);
-    return ExitCode.MAPPING_INVALID;
-  }
+  if (!result.ok) return reportMappingFailure(file, result, out);
   const mapping = result.mapping;
   const simulators = await startMappingSimulators(mapping, adapters, out);
   let gateway: GatewayServer;

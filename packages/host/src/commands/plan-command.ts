@@ -1,7 +1,8 @@
-import { devicePointSpecs, formatMappingIssues } from '@lwm2m-adapters/mapping';
+import { devicePointSpecs } from '@lwm2m-adapters/mapping';
 import type { CommandOutput } from '../cli/command-output.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { compileMappingFile } from '../mapping-loader.js';
+import { reportMappingFailure } from './mapping-failure.js';
 
 /** `adapter-host plan plc.yml`: how each device will be read (requests per poll cycle and their ranges). */
 export async function planCommand(
@@ -10,10 +11,7 @@ export async function planCommand(
   options: { json: boolean; env: Readonly<Record<string, string | undefined>> },
 ): Promise<ExitCodeValue> {
   const { result, adapters } = await compileMappingFile(file, options.env);
-  if (!result.ok) {
-    out.stderr(`${file}: ${result.issues.length} problem(s):\n${formatMappingIssues(result.issues)}`);
-    return ExitCode.MAPPING_INVALID;
-  }
+  if (!result.ok) return reportMappingFailure(file, result, out);
   const plans = result.mapping.devices.map((device) => {
     const adapter = adapters.get(device.adapter.name);
     const points = devicePointSpecs(device).map((p) => ({

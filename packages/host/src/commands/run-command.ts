@@ -13,6 +13,7 @@ import { compileMappingFile } from '../mapping-loader.js';
 import { OperationsServer } from '../ops/operations-server.js';
 import { startStatusReporter } from '../ops/status-reporter.js';
 import { AdapterHost } from '../runtime/adapter-host.js';
+import { reportMappingFailure } from './mapping-failure.js';
 
 export interface RunOptions {
   /** Resolves when the host should shut down (SIGINT/SIGTERM in the CLI). */
@@ -58,12 +59,7 @@ export async function runCommand(
   // one resolver for the host's life: reloaded devices share adapter instances (and Modbus links)
   const resolver = createAdapterResolver(dirname(file));
   const { result, adapters } = await compileMappingFile(file, options.env, resolver);
-  if (!result.ok) {
-    out.stderr(
-      `${settings.mapping}: ${result.issues.length} problem(s):\n${formatMappingIssues(result.issues)}`,
-    );
-    return ExitCode.MAPPING_INVALID;
-  }
+  if (!result.ok) return reportMappingFailure(settings.mapping, result, out);
   let psk: { identity: string; key: Uint8Array } | undefined;
   if (settings.pskIdentity !== undefined && settings.pskKeyFile !== undefined) {
     psk = { identity: settings.pskIdentity, key: await readPskKey(settings.pskKeyFile) };

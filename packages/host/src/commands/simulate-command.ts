@@ -1,8 +1,8 @@
-import { formatMappingIssues } from '@lwm2m-adapters/mapping';
 import type { CommandOutput } from '../cli/command-output.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { compileMappingFile } from '../mapping-loader.js';
 import { startMappingSimulators } from '../mapping-simulators.js';
+import { reportMappingFailure } from './mapping-failure.js';
 
 export interface SimulateOptions {
   /** Resolves when the simulators should stop (SIGINT/SIGTERM in the CLI, a test's signal). */
@@ -23,10 +23,7 @@ export async function simulateCommand(
   options: SimulateOptions,
 ): Promise<ExitCodeValue> {
   const { result, adapters } = await compileMappingFile(file, options.env);
-  if (!result.ok) {
-    out.stderr(`${file}: ${result.issues.length} problem(s):\n${formatMappingIssues(result.issues)}`);
-    return ExitCode.MAPPING_INVALID;
-  }
+  if (!result.ok) return reportMappingFailure(file, result, out);
   const running = await startMappingSimulators(result.mapping, adapters, out);
   if (running === undefined) {
     out.stderr(`${file}: no devices to simulate`);

@@ -1,24 +1,26 @@
-import { describeMapping, formatMappingIssues, printCompiledMapping } from '@lwm2m-adapters/mapping';
+import { describeMapping, escapeControlCharacters, printCompiledMapping } from '@lwm2m-adapters/mapping';
 import type { CommandOutput } from '../cli/command-output.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { compileMappingFile } from '../mapping-loader.js';
+import { reportMappingFailure } from './mapping-failure.js';
 
-/** `adapter-host validate plc.yml`: compile, print a summary (or every problem), exit 3 when invalid. */
+/**
+ * `adapter-host validate plc.yml`: compile, print a summary (or every problem), exit 3 when invalid
+ * (2 when the path names no mapping file).
+ */
 export async function validateCommand(
   file: string,
   out: CommandOutput,
   options: { json: boolean; print: boolean; env: Readonly<Record<string, string | undefined>> },
 ): Promise<ExitCodeValue> {
   const { result } = await compileMappingFile(file, options.env);
-  if (!result.ok) {
-    if (options.json)
-      out.stdout(JSON.stringify({ ok: false, code: result.code, issues: result.issues }, null, 2));
-    else out.stderr(`${file}: ${result.issues.length} problem(s):\n${formatMappingIssues(result.issues)}`);
-    return ExitCode.MAPPING_INVALID;
-  }
+  if (!result.ok) return reportMappingFailure(file, result, out, { json: options.json });
   if (options.print) out.stdout(printCompiledMapping(result.mapping));
   else if (options.json)
     out.stdout(JSON.stringify({ ok: true, devices: result.mapping.devices.length }, null, 2));
-  else out.stdout(`${file}: valid\n${describeMapping(result.mapping)}`);
+  else
+    out.stdout(
+      escapeControlCharacters(`${file}: valid\n${describeMapping(result.mapping)}`, { keepLineBreaks: true }),
+    );
   return ExitCode.OK;
 }

@@ -53,6 +53,13 @@ const KINDS: Record<NonNullable<FixturePoint['type']>, RawValueKind> = {
   string: 'string',
 };
 
+const BITS: Partial<Record<NonNullable<FixturePoint['type']>, number>> = {
+  int16: 16,
+  uint16: 16,
+  int32: 32,
+  uint32: 32,
+};
+
 function checkPoints(
   connection: FixtureConnection,
   points: readonly PointSpec<FixturePoint>[],
@@ -108,6 +115,7 @@ function fixture(name: string, write: boolean): AdapterDefinition<FixtureConnect
     pointSchema: fixturePointSchema,
     secretConnectionKeys: ['community'],
     pointValueKind: (point) => KINDS[typeOf(point)],
+    pointValueBits: (point) => BITS[typeOf(point)],
     checkPoints,
     validateWrite: () => {},
     createSession: () => {
