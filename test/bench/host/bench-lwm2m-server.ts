@@ -104,7 +104,7 @@ export class BenchLwm2mServer implements AsyncDisposable {
     });
   }
 
-  static async start(registry: ObjectModel = ObjectRegistry.withOmaObjects()): Promise<BenchLwm2mServer> {
+  static async start(registry: ObjectRegistry = ObjectRegistry.withOmaObjects()): Promise<BenchLwm2mServer> {
     const gateway = await GatewayServer.start({ coap: { host: HOST, port: 0 }, model: registry });
     return new BenchLwm2mServer(gateway);
   }
