@@ -9,7 +9,7 @@
 
 import type { MessageTypeCounts, PeerAddress } from '@lwm2m-adapters/coap';
 import { GatewayServer } from '@lwm2m-adapters/gateway-server';
-import { ContentFormat, type LwM2mNode, type ObjectModel, ObjectRegistry } from '@lwm2m-adapters/lwm2m-core';
+import { ContentFormat, type LwM2mNode, ObjectRegistry } from '@lwm2m-adapters/lwm2m-core';
 import type {
   Lwm2mServer,
   NotificationAttributes,
