@@ -20,6 +20,7 @@ const publicPackages = [
   'packages/lwm2m-client',
   'packages/lwm2m-server',
   'packages/transport-node',
+  'packages/gateway-server',
   'packages/sdk',
   'packages/mapping',
   'adapters/modbus',
@@ -147,6 +148,44 @@ describe('npm pack', () => {
       code: '2.05',
       value: 77,
       left: 0,
+    });
+  });
+
+  it('runs the packed gateway-server binary: a packed client registers and is read through its HTTP API', async () => {
+    const script = `
+      import { spawn } from 'node:child_process';
+      import { CoapEndpoint } from '@lwm2m-adapters/coap';
+      import { ObjectRegistry } from '@lwm2m-adapters/lwm2m-core';
+      import { UdpTransport } from '@lwm2m-adapters/transport-node';
+      import { endpointLink, LwM2mClient } from '@lwm2m-adapters/lwm2m-client';
+      const server = spawn(process.execPath, ['node_modules/.bin/gateway-server', '--coap-port', '0', '--http', '127.0.0.1:0', '--log-format', 'json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      const listening = await new Promise((resolve) => server.stdout.on('data', (chunk) => {
+        out += chunk;
+        const line = out.split('\\n').find((l) => l.includes('gateway server listening'));
+        if (line) resolve(JSON.parse(line));
+      }));
+      const t = await UdpTransport.open({ host: '127.0.0.1' }); const e = new CoapEndpoint({ sink: t }); t.setReceiver(e);
+      const peer = await t.resolvePeer('127.0.0.1', listening.coap.port);
+      const client = new LwM2mClient({ endpointName: 'packed-gw-client', server: { peer, shortServerId: 1, lifetime: 88 }, registry: ObjectRegistry.withOmaObjects(), link: endpointLink(e) });
+      client.start();
+      let read;
+      for (let i = 0; i < 100 && read?.code !== '2.05'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        read = await (await fetch(listening.http + '/api/clients/packed-gw-client/1/0/1')).json();
+      }
+      const health = await (await fetch(listening.http + '/healthz')).json();
+      await client.close(); e.close(); await t.close();
+      server.kill('SIGTERM');
+      const code = await new Promise((resolve) => server.on('exit', resolve));
+      console.log(JSON.stringify({ read: read.values, registrations: health.registrations, code }));
+    `;
+    await writeFile(join(scratch, 'gateway-server-consumer.mjs'), script);
+    const { stdout } = await run(process.execPath, ['gateway-server-consumer.mjs'], { cwd: scratch });
+    expect(JSON.parse(stdout)).toEqual({
+      read: [{ path: '/1/0/1', type: 'integer', value: 88 }],
+      registrations: 1,
+      code: 0,
     });
   });
 

@@ -134,6 +134,19 @@ describe('the Leshan client through the HTTP API', () => {
     expect(cancelled.status).toBe(200);
   });
 
+  it('counts what happened in /metrics and /healthz', async () => {
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    const value = (line: string) =>
+      Number(new RegExp(`^${line.replace(/[{}"]/g, '\\$&')} (\\d+)$`, 'm').exec(metrics)?.[1]);
+    expect(value('gateway_server_registrations')).toBe(1);
+    expect(value('gateway_server_requests_total{outcome="success"}')).toBeGreaterThanOrEqual(8);
+    expect(value('gateway_server_notifications_total')).toBeGreaterThanOrEqual(1);
+    expect(value('gateway_server_sse_clients')).toBe(1);
+    expect(metrics).toMatch(/^gateway_server_http_requests_total\{route="PUT [^"]+",status="4xx"\} 1$/m);
+    const health = await (await fetch(`${base}/healthz`)).json();
+    expect(health).toMatchObject({ status: 'ok', registrations: 1, gateways: 0, children: 0 });
+  });
+
   it('de-registers: the stream says so, and the JSONL file holds every event in order', async () => {
     await client.stop();
     await stream.until((f) => typeOf(f) === 'deregistered', 10_000);

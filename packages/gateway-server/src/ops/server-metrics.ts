@@ -104,6 +104,53 @@ export class GatewayServerMetrics {
         add({ kind: 'any', outcome: 'error' }, s.server.registrationErrors - s.server.registrationsRefused);
       },
     );
+    counter(
+      'gateway_server_requests_total',
+      'Device-management requests to clients, by outcome (success, client_error 4.xx, server_error 5.xx, timeout, failed)',
+      ['outcome'],
+      (add, s) => {
+        const r = s.server.requests;
+        add({ outcome: 'success' }, r.success);
+        add({ outcome: 'client_error' }, r.clientErrors);
+        add({ outcome: 'server_error' }, r.serverErrors);
+        add({ outcome: 'timeout' }, r.timeouts);
+        add({ outcome: 'failed' }, r.failures);
+      },
+    );
+    single(
+      'counter',
+      'gateway_server_request_format_retries_total',
+      'Requests retried in another content format after a 4.06/4.15',
+      (s) => s.server.requests.formatRetries,
+    );
+    single(
+      'gauge',
+      'gateway_server_queued_requests',
+      'Requests waiting for queue-mode clients to wake',
+      (s) => s.server.queue.queued,
+    );
+    single(
+      'gauge',
+      'gateway_server_queue_deepest',
+      'The deepest queue of one queue-mode client',
+      (s) => s.server.queue.deepest,
+    );
+    single(
+      'gauge',
+      'gateway_server_clients_asleep',
+      'Queue-mode clients asleep now',
+      (s) => s.server.queue.asleep,
+    );
+    counter(
+      'gateway_server_queue_drops_total',
+      'Queued requests that failed instead of being sent, by reason',
+      ['reason'],
+      (add, s) => {
+        add({ reason: 'overflow' }, s.server.queue.overflows);
+        add({ reason: 'expired' }, s.server.queue.expired);
+        add({ reason: 'abandoned' }, s.server.queue.abandoned);
+      },
+    );
     single(
       'counter',
       'gateway_server_expirations_total',
