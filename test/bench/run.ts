@@ -2,39 +2,53 @@
  * `npm run bench`: runs every benchmark and prints markdown tables (copy them into BENCHMARKS.md
  * with the machine and date). Every case is bounded in time and count.
  * `npm run bench -- host modbus` runs only the named suites (codecs, modbus-simulator, modbus,
- * lwm2m-client, host); `host-<section>` runs one section of the host suite (host-start,
- * host-memory, host-latency, host-send, host-observe-all).
+ * lwm2m-client, host, gateway-server); `host-<section>` runs one section of the host suite (host-start,
+ * host-memory, host-latency, host-send, host-observe-all), `gateway-server-<section>` one of the
+ * gateway-server suite (gateway-server-registrations, -children, -ingest, -latency).
  */
 import { cpus, totalmem } from 'node:os';
 import { runCodecBench } from './codecs.bench.js';
+import { gatewayServerBenchSections, runGatewayServerBench } from './gateway-server-bench.js';
 import { hostBenchSections, runHostBench } from './host-bench.js';
 import { runLwM2mClientBench } from './lwm2m-client.bench.js';
 import { runModbusBench } from './modbus.bench.js';
 import { runModbusSimulatorBench } from './modbus-simulator.bench.js';
 
-const suites: Record<string, () => unknown> = {
-  codecs: runCodecBench,
-  'modbus-simulator': runModbusSimulatorBench,
-  modbus: runModbusBench,
-  'lwm2m-client': runLwM2mClientBench,
-  host: () => runHostBench(),
+/** Sections of a suite, runnable alone; a run without names runs the suites, not these again. */
+const sections: Record<string, () => unknown> = {
   ...Object.fromEntries(
     Object.keys(hostBenchSections).map((section) => [
       `host-${section}`,
       () => runHostBench([section as keyof typeof hostBenchSections]),
     ]),
   ),
+  ...Object.fromEntries(
+    Object.keys(gatewayServerBenchSections).map((section) => [
+      `gateway-server-${section}`,
+      () => runGatewayServerBench([section as keyof typeof gatewayServerBenchSections]),
+    ]),
+  ),
+};
+const suites: Record<string, () => unknown> = {
+  codecs: runCodecBench,
+  'modbus-simulator': runModbusSimulatorBench,
+  modbus: runModbusBench,
+  'lwm2m-client': runLwM2mClientBench,
+  host: () => runHostBench(),
+  'gateway-server': () => runGatewayServerBench(),
 };
 const wanted = process.argv.slice(2);
-const unknown = wanted.filter((name) => !(name in suites));
+const unknown = wanted.filter((name) => !(name in suites) && !(name in sections));
 if (unknown.length > 0) {
-  console.error(`unknown suite(s) ${unknown.join(', ')}; known: ${Object.keys(suites).join(', ')}`);
+  console.error(
+    `unknown suite(s) ${unknown.join(', ')}; known: ${[...Object.keys(suites), ...Object.keys(sections)].join(', ')}`,
+  );
   process.exit(2);
 }
 
 console.log(
   `# lwm2m-adapters benchmarks\n\nnode ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, ${new Date().toISOString()}`,
 );
-for (const [name, run] of Object.entries(suites)) {
-  if (wanted.length === 0 || wanted.includes(name)) await run();
+for (const [name, run] of Object.entries({ ...suites, ...sections })) {
+  if ((wanted.length === 0 && name in suites) || wanted.includes(name)) await run();
 }
