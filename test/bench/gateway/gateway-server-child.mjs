@@ -5,7 +5,8 @@
  * [httpPort|off]` through `fork` (IPC). It prints nothing; it answers IPC requests
  * `{ id, cmd, args }` with `{ id, ok, result | error }`:
  *  - `address`: the CoAP (and HTTP) address;
- *  - `counters`: CPU time (process.cpuUsage), the engine's stats, children held, values in Sends;
+ *  - `counters`: CPU time (process.cpuUsage), the engine's stats, children held, values received
+ *    in Sends and notifications (every notification is decoded, as a consumer of its values would);
  *  - `sample`: the same after two forced GCs, with memory (RSS, heap, private from smaps_rollup);
  *  - `observeAll { path, format, confirmable? }`: Observe `path` at every registration (16 in
  *    flight); resolves with how many were accepted;
@@ -45,6 +46,14 @@ const valueCount = (node) => {
 server.on('send', ({ values }) => {
   for (const entry of values) sendValues += valueCount(entry.node);
 });
+// a consumer of the values: reading `node` decodes the notification (the engine decodes lazily)
+let notificationValues = 0;
+let notificationErrors = 0;
+server.on('notification', (notification) => {
+  const node = notification.node;
+  if (node === undefined) notificationErrors++;
+  else notificationValues += valueCount(node);
+});
 
 const observations = [];
 
@@ -58,7 +67,15 @@ function counters() {
     children: gateway.children.size,
     gateways: status.gateways,
     gatewaysOutOfSync: status.gatewaysOutOfSync,
+    syncErrors: server
+      .registrations()
+      .map((r) => gateway.children.state(r)?.lastError)
+      .filter((e) => e !== undefined)
+      .slice(0, 3)
+      .map((e) => `${e.code}: ${e.message}${e.cause instanceof Error ? ` (${e.cause.message})` : ''}`),
     sendValues,
+    notificationValues,
+    notificationErrors,
     coap: coap && {
       received: coap.received,
       sent: coap.sent,
@@ -67,6 +84,7 @@ function counters() {
       observing: coap.observing,
       requests: coap.requests,
       deduplication: coap.caches.deduplication.entries,
+      evicted: coap.caches.deduplication.evicted,
     },
   };
 }

@@ -19,8 +19,13 @@ export interface ServerCounters {
   readonly children: number;
   readonly gateways: number;
   readonly gatewaysOutOfSync: number;
+  /** The last errors of gateways whose /25 could not be read (at most 3). */
+  readonly syncErrors: readonly string[];
   /** Values carried by the Sends received (resource and resource-instance values). */
   readonly sendValues: number;
+  /** Values in the notifications received (each decoded, as a consumer would), and those that did not decode. */
+  readonly notificationValues: number;
+  readonly notificationErrors: number;
   readonly coap:
     | {
         readonly received: Record<string, number>;
@@ -30,6 +35,7 @@ export interface ServerCounters {
         readonly observing: { readonly notifications: number; readonly outOfOrder: number };
         readonly requests: { readonly sent: number; readonly timeouts: number; readonly failed: number };
         readonly deduplication: number;
+        readonly evicted: number;
       }
     | undefined;
 }
