@@ -2,18 +2,33 @@
  * `npm run bench`: runs every benchmark and prints markdown tables (copy them into BENCHMARKS.md
  * with the machine and date). Every case is bounded in time and count.
  * `npm run bench -- host modbus` runs only the named suites (codecs, modbus-simulator, modbus,
- * lwm2m-client, host, gateway-server); `host-<section>` runs one section of the host suite (host-start,
- * host-memory, host-latency, host-send, host-observe-all), `gateway-server-<section>` one of the
- * gateway-server suite (gateway-server-registrations, -children, -ingest, -latency).
+ * modbus-dead-unit, lwm2m-client, dtls-server, coap-hostile, host, gateway-server);
+ * `host-<section>` runs one section of the host suite (host-start, host-memory, host-latency,
+ * host-send, host-observe-all), `gateway-server-<section>` one of the gateway-server suite
+ * (gateway-server-registrations, -children, -ingest, -latency).
  */
 import { cpus, totalmem } from 'node:os';
+import { runCoapHostileBench } from './coap-hostile.bench.js';
 import { runCodecBench } from './codecs.bench.js';
+import { runDtlsServerBench } from './dtls-server.bench.js';
 import { gatewayServerBenchSections, runGatewayServerBench } from './gateway-server-bench.js';
 import { hostBenchSections, runHostBench } from './host-bench.js';
 import { runLwM2mClientBench } from './lwm2m-client.bench.js';
 import { runModbusBench } from './modbus.bench.js';
+import { runModbusDeadUnitBench } from './modbus-dead-unit.bench.js';
 import { runModbusSimulatorBench } from './modbus-simulator.bench.js';
 
+const suites: Record<string, () => unknown> = {
+  codecs: runCodecBench,
+  'modbus-simulator': runModbusSimulatorBench,
+  modbus: runModbusBench,
+  'modbus-dead-unit': runModbusDeadUnitBench,
+  'lwm2m-client': runLwM2mClientBench,
+  'dtls-server': runDtlsServerBench,
+  'coap-hostile': runCoapHostileBench,
+  host: () => runHostBench(),
+  'gateway-server': () => runGatewayServerBench(),
+};
 /** Sections of a suite, runnable alone; a run without names runs the suites, not these again. */
 const sections: Record<string, () => unknown> = {
   ...Object.fromEntries(
@@ -28,14 +43,6 @@ const sections: Record<string, () => unknown> = {
       () => runGatewayServerBench([section as keyof typeof gatewayServerBenchSections]),
     ]),
   ),
-};
-const suites: Record<string, () => unknown> = {
-  codecs: runCodecBench,
-  'modbus-simulator': runModbusSimulatorBench,
-  modbus: runModbusBench,
-  'lwm2m-client': runLwM2mClientBench,
-  host: () => runHostBench(),
-  'gateway-server': () => runGatewayServerBench(),
 };
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !(name in suites) && !(name in sections));

@@ -39,12 +39,14 @@ export type {
   ModbusByteStreamOpener,
   ModbusEndpoint,
 } from './link/byte-stream.js';
+export { type LinkClock, systemLinkClock } from './link/link-clock.js';
 export {
   type LinkExchange,
   type LinkJob,
   type LinkSchedulerOptions,
   type LinkSchedulerStats,
   ModbusLinkScheduler,
+  type UnitStats,
 } from './link/link-scheduler.js';
 export type { ModbusTransport } from './link/modbus-transport.js';
 export { openModbusByteStream } from './link/open-byte-stream.js';

@@ -6,6 +6,7 @@ import { dataTypeValueKind } from './data/data-types.js';
 import { resolvedType } from './data/point-layout.js';
 import { validateModbusWrite } from './data/write-validation.js';
 import type { ModbusByteStreamOpener } from './link/byte-stream.js';
+import type { LinkClock } from './link/link-clock.js';
 import { ModbusLinkRegistry } from './link/link-registry.js';
 import { openModbusByteStream } from './link/open-byte-stream.js';
 import { describeModbusPlan } from './plan/describe-plan.js';
@@ -21,6 +22,11 @@ export interface ModbusAdapterOptions {
   readonly random?: () => number;
   /** Logger for link events (link lost, unit quarantined); default: the logger of the session that opened the link. */
   readonly logger?: AdapterLogger;
+  /**
+   * Time of the links: request timeouts, quarantine periods, serial line silences (default: the
+   * system's). A benchmark passes a virtual clock to run minutes of a link in milliseconds.
+   */
+  readonly clock?: LinkClock;
 }
 
 /** What `createModbusAdapter` returns: the adapter definition plus its link registry's size (for tests and metrics). */
@@ -40,6 +46,7 @@ export function createModbusAdapter(options: ModbusAdapterOptions = {}): ModbusA
     openByteStream: options.openByteStream ?? openModbusByteStream,
     random: options.random ?? Math.random,
     logger: options.logger,
+    clock: options.clock,
   });
   const definition = defineAdapter<ModbusConnection, ModbusPoint>({
     name: 'modbus',

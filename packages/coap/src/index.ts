@@ -12,6 +12,7 @@ export {
   defaultEndpointLimits,
 } from './endpoint/endpoint-options.js';
 export type { DropReason, MessageTypeCounts } from './endpoint/endpoint-stats.js';
+export { admitEveryPeer, type PeerAdmission } from './endpoint/peer-admission.js';
 export { describePeer, peerKeyOf } from './endpoint/peer-key.js';
 export type { CoapRequestHandler } from './exchange/request-responder.js';
 export {

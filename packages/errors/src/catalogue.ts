@@ -222,6 +222,12 @@ export const errorCatalogue = {
     retriable: true,
     responseCode: '5.03',
   },
+  CLIENT_ASLEEP: {
+    summary:
+      'an LwM2M client in queue mode did not wake up (Register or Update) before a request waiting for it expired',
+    retriable: true,
+    responseCode: '5.04',
+  },
   TRANSPORT_CLOSED: {
     summary: 'the endpoint or transport is closed',
     retriable: false,
@@ -241,6 +247,38 @@ export const errorCatalogue = {
     summary:
       'no end device of a registered LwM2M gateway has that Device ID or prefix (or the Device ID is claimed by several gateways)',
     retriable: true,
+    responseCode: '4.04',
+  },
+  // Northbound HTTP API of the gateway server
+  API_REQUEST_INVALID: {
+    summary:
+      'an HTTP API request is malformed (path parameter, query, JSON body); nothing was sent to a client',
+    retriable: false,
+    responseCode: '4.00',
+  },
+  API_UNAUTHORIZED: {
+    summary: 'the HTTP API request needs the bearer token (writes, executes, observes, creates, deletes)',
+    retriable: false,
+    responseCode: '4.01',
+  },
+  API_NOT_FOUND: {
+    summary: 'the HTTP API has no such route',
+    retriable: false,
+    responseCode: '4.04',
+  },
+  API_METHOD_NOT_ALLOWED: {
+    summary: 'the HTTP API route does not take this method (or not at this path level)',
+    retriable: false,
+    responseCode: '4.05',
+  },
+  API_PAYLOAD_TOO_LARGE: {
+    summary: 'the HTTP API request body is larger than the server takes',
+    retriable: false,
+    responseCode: '4.13',
+  },
+  OBSERVATION_UNKNOWN: {
+    summary: 'the server holds no observation of that path at that client (nothing to cancel)',
+    retriable: false,
     responseCode: '4.04',
   },
   REGISTRATION_REJECTED: {

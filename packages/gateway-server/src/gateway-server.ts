@@ -3,7 +3,12 @@ import { CodedError } from '@lwm2m-adapters/errors';
 import { type Clock, type StructuredLogger, silentLogger, systemClock } from '@lwm2m-adapters/kit';
 import { type ObjectModel, ObjectRegistry } from '@lwm2m-adapters/lwm2m-core';
 import { GatewayChildren, Lwm2mServer, type PeerSecurity } from '@lwm2m-adapters/lwm2m-server';
-import { UdpTransport } from '@lwm2m-adapters/transport-node';
+import {
+  type DatagramReceiver,
+  DtlsServerTransport,
+  describeDtlsServerEvent,
+  UdpTransport,
+} from '@lwm2m-adapters/transport-node';
 import { ServerHttp } from './ops/server-http.js';
 import { GatewayServerMetrics } from './ops/server-metrics.js';
 import type { GatewayServerStatus, ListenerStatus } from './ops/server-status.js';
@@ -19,6 +24,8 @@ export interface ListenAddress {
 export interface GatewayServerOptions {
   /** NoSec CoAP listener; undefined: none. */
   readonly coap?: ListenAddress | undefined;
+  /** DTLS 1.2 PSK listener (needs `psk`); undefined: none. */
+  readonly coaps?: ListenAddress | undefined;
   /** HTTP API, /healthz and /metrics; undefined: none. */
   readonly http?: ListenAddress | undefined;
   /** The PSK store: who may register as what (NoSec clients included). Default: anyone over NoSec. */
@@ -35,7 +42,7 @@ export interface GatewayServerOptions {
 
 interface Listener {
   readonly scheme: 'coap' | 'coaps';
-  readonly transport: UdpTransport;
+  readonly transport: UdpTransport | DtlsServerTransport;
   readonly endpoint: CoapEndpoint;
 }
 
@@ -100,6 +107,39 @@ export class GatewayServer implements AsyncDisposable {
         transport.setReceiver(endpoint);
         listeners.push({ scheme: 'coap', transport, endpoint });
       }
+      let dtls: DtlsServerTransport | undefined;
+      if (options.coaps !== undefined) {
+        const psk = options.psk;
+        if (psk === undefined) throw new CodedError('CONFIG_INVALID', 'a CoAPS listener needs a PSK store');
+        dtls = await DtlsServerTransport.open({
+          host: options.coaps.host,
+          port: options.coaps.port,
+          psk,
+          clock,
+          onEvent: (event) => {
+            const line = describeDtlsServerEvent(event);
+            if (event.type === 'handshake-failed') {
+              logger.warn(
+                {
+                  peer: `${event.peer.address}:${event.peer.port}`,
+                  identity: event.identity,
+                  reason: event.reason,
+                },
+                line,
+              );
+            } else {
+              logger.debug(
+                { peer: `${event.peer.address}:${event.peer.port}`, identity: event.identity },
+                line,
+              );
+            }
+          },
+          onError: (error) => logger.warn({ err: error.message, listener: 'coaps' }, 'CoAPS socket error'),
+        });
+        const endpoint = new CoapEndpoint({ sink: dtls, clock });
+        dtls.setReceiver(endpoint as DatagramReceiver);
+        listeners.push({ scheme: 'coaps', transport: dtls, endpoint });
+      }
       const port = new CombinedServerPort({
         plain: listeners.find((l) => l.scheme === 'coap')?.endpoint,
         secure: listeners.find((l) => l.scheme === 'coaps')?.endpoint,
@@ -109,7 +149,7 @@ export class GatewayServer implements AsyncDisposable {
         psk === undefined
           ? undefined
           : {
-              identityOf: (peer: PeerAddress) => (isSecurePeer(peer) ? undefined : undefined),
+              identityOf: (peer: PeerAddress) => (isSecurePeer(peer) ? dtls?.identityOf(peer) : undefined),
               authorize: (endpoint, identity) => psk.authorize(endpoint, identity),
             };
       const server = new Lwm2mServer({
@@ -145,6 +185,7 @@ export class GatewayServer implements AsyncDisposable {
       logger.info(
         {
           coap: instance.address('coap'),
+          coaps: instance.address('coaps'),
           http: http?.url,
           psk: psk === undefined ? undefined : psk.size,
         },
@@ -192,11 +233,19 @@ export class GatewayServer implements AsyncDisposable {
       gateways++;
       if (state.lastError !== undefined) gatewaysOutOfSync++;
     }
-    const listeners: ListenerStatus[] = this.#listeners.map((l) => ({
-      scheme: l.scheme,
-      address: l.transport.localAddress,
-      coap: l.endpoint.stats(),
-    }));
+    const listeners: ListenerStatus[] = this.#listeners.map((l) => {
+      const base = { scheme: l.scheme, address: l.transport.localAddress, coap: l.endpoint.stats() };
+      if (!(l.transport instanceof DtlsServerTransport)) return base;
+      const dtls = l.transport.stats();
+      return {
+        ...base,
+        dtls: {
+          sessions: dtls.sessions,
+          handshakes: dtls.handshakes,
+          handshakeFailures: dtls.handshakeFailures,
+        },
+      };
+    });
     return {
       state: this.#state,
       startedAt: this.#startedAt,

@@ -56,6 +56,7 @@ const cliOptions = {
   'observed-poll': { type: 'string' },
   'status-interval': { type: 'string' },
   bind: { type: 'string' },
+  'register-ct': { type: 'string' },
   'log-level': { type: 'string' },
   'log-format': { type: 'string' },
   duration: { type: 'string' },

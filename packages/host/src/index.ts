@@ -6,7 +6,9 @@ export { ExitCode, type ExitCodeValue } from './exit-codes.js';
 export { compileMappingFile } from './mapping-loader.js';
 export { HostMetrics } from './ops/host-metrics.js';
 export {
+  type DeviceState,
   type DeviceStatus,
+  deviceState,
   type EndpointStatus,
   type HostStatus,
   isHealthy,
@@ -19,6 +21,11 @@ export {
   type RunnerSettings,
   type SendSettings,
 } from './runtime/adapter-host.js';
+export {
+  type DeviceHealth,
+  type DeviceHealthState,
+  UNRESPONSIVE_AFTER_READS,
+} from './runtime/device/device-health.js';
 export {
   DeviceRunner,
   type DeviceRunnerOptions,

@@ -132,7 +132,7 @@ function ackHeader(code: number, messageId: number, token: Buffer): Buffer {
 const BOILER_LINKS = '</3/0>,</3303>;ver=1.1,</3303/0>,</3308>;ver=1.1,</3308/0>';
 const PUMP_LINKS = '</3/0>,</3323>;ver=1.1,</3323/0>';
 /** Register and Update: the gateway's own objects and one /25 instance per end device, nothing under a prefix. */
-const REGISTER_PAYLOAD = '</>;rt="oma.lwm2m";ct="110 112 11542",</1/0>,</3/0>,</25>;ver=2.0,</25/0>,</25/1>';
+const REGISTER_PAYLOAD = '</>;rt="oma.lwm2m";ct=110,</1/0>,</3/0>,</25>;ver=2.0,</25/0>,</25/1>';
 
 let simulator: ModbusSimulator;
 let peer: RawCoapPeer;

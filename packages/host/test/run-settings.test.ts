@@ -42,6 +42,7 @@ describe('run settings', () => {
       observedPollMs: 1000,
       statusIntervalMs: 30_000,
       bindAddress: undefined,
+      registerContentFormats: 'preferred',
     });
   });
 
@@ -63,6 +64,7 @@ describe('run settings', () => {
       ADAPTER_HOST_OBSERVED_POLL: '1m30s',
       ADAPTER_HOST_STATUS_INTERVAL: '5m',
       ADAPTER_HOST_BIND: '10.0.0.5',
+      ADAPTER_HOST_REGISTER_CT: 'list',
     };
     expect(settings({}, env)).toEqual({
       mapping: '/etc/plant/plc.yml',
@@ -81,6 +83,7 @@ describe('run settings', () => {
       observedPollMs: 90_000,
       statusIntervalMs: 300_000,
       bindAddress: '10.0.0.5',
+      registerContentFormats: 'list',
     });
     expect(settings({ mapping: 'x.yml' }, { ADAPTER_HOST_WATCH: 'true' }).watch).toBe(true);
     expect(settings({ mapping: 'x.yml' }, { ADAPTER_HOST_WATCH: '0' }).watch).toBe(false);
@@ -104,6 +107,13 @@ describe('run settings', () => {
     });
     // an explicit --watch=false is not overridden by ADAPTER_HOST_WATCH
     expect(settings({ mapping: 'x.yml', watch: false }, { ADAPTER_HOST_WATCH: '1' }).watch).toBe(false);
+  });
+
+  it('takes --register-ct preferred or list, and names both when the value is wrong', () => {
+    expect(settings({ mapping: 'x.yml', 'register-ct': 'list' }).registerContentFormats).toBe('list');
+    expect(problems({ mapping: 'x.yml', 'register-ct': 'all' })).toBe(
+      '--register-ct "all": expected preferred or list',
+    );
   });
 
   it('parses --http as [host:]port', () => {

@@ -61,6 +61,13 @@ function hostStatus(pointReads: number, badPoints = 0): HostStatus {
         adapter: 'modbus',
         connection: 'connected',
         lastError: undefined,
+        health: {
+          state: 'ok',
+          lastSuccessAt: undefined,
+          lastError: undefined,
+          lastErrorAt: undefined,
+          unansweredReads: 0,
+        },
         stats: deviceStats(pointReads, badPoints),
       },
     ],

@@ -8,6 +8,7 @@
 export { type CoapEndpointPort, type EndpointLinkOptions, endpointLink } from './link/coap-endpoint-link.js';
 export type { LwM2mCoapLink, LwM2mRequestHandler, NotifyOptions } from './link/coap-link.js';
 export {
+  type AnnouncedContentFormats,
   type ClientLimits,
   type ClientServerOptions,
   DEFAULT_CONTENT_FORMATS,
@@ -54,6 +55,7 @@ export type {
   ExecuteArguments,
   ExecuteArgumentsResult,
 } from './operations/execute-arguments.js';
+export type { RequestStats } from './operations/refusal-log.js';
 export { LWM2M_1_1_CORE_VERSIONS } from './registration/object-versions.js';
 export type {
   RegistrationState,

@@ -34,6 +34,7 @@ import {
   type SamplingEntry,
 } from './observe/observation-manager.js';
 import { DeviceManagementHandler } from './operations/device-management-handler.js';
+import type { RequestStats } from './operations/refusal-log.js';
 import { registrationPayload } from './registration/registration-links.js';
 import {
   RegistrationManager,
@@ -76,8 +77,14 @@ export interface LwM2mClientOptions {
   /** Act as an LwM2M Gateway: declare /25 and accept end devices. Default false. */
   readonly gateway?: boolean;
   readonly codecs?: LwM2mCodecsOptions;
-  /** Content formats announced on the root link. Default [110, 112, 11542]. */
+  /** Content formats the client prefers, most preferred first. Default [110, 112, 11542]. */
   readonly contentFormats?: readonly number[];
+  /**
+   * How the root link's `ct` announces them. 'preferred' (default): the first one alone, unquoted
+   * (`ct=110`), which LwM2M 1.1 servers parse as one Content-Format. 'list': all of them quoted
+   * (`ct="110 112 11542"`), the LwM2M 1.2 form, which a strict 1.1 server answers with 4.00.
+   */
+  readonly announcedContentFormats?: AnnouncedContentFormats;
   readonly notifications?: NotificationPolicyOptions;
   readonly registration?: RegistrationTimingOptions;
   readonly limits?: ClientLimits;
@@ -106,6 +113,9 @@ export interface LwM2mClientEvents {
   /** An object, instance or end device came or went. */
   readonly structure: DataModelChange;
 }
+
+/** How the Register's root link announces content formats (see `announcedContentFormats`). */
+export type AnnouncedContentFormats = 'preferred' | 'list';
 
 export const DEFAULT_CONTENT_FORMATS: readonly number[] = [
   ContentFormat.SENML_JSON,
@@ -187,10 +197,13 @@ export class LwM2mClient {
       attributes: this.#attributes,
       observations: this.#observations,
       log: this.#log,
+      clock: this.#clock,
       limits: options.codecs?.limits,
       maxCompositePaths: limits.maxCompositePaths,
     });
-    const contentFormats = options.contentFormats ?? DEFAULT_CONTENT_FORMATS;
+    const preferred = options.contentFormats ?? DEFAULT_CONTENT_FORMATS;
+    const contentFormats =
+      (options.announcedContentFormats ?? 'preferred') === 'list' ? preferred : preferred.slice(0, 1);
     this.#registration = new RegistrationManager({
       ...options.registration,
       endpointName: options.endpointName,
@@ -232,6 +245,11 @@ export class LwM2mClient {
     return this.#observations.stats;
   }
 
+  /** Requests refused by response code, and refusal log lines left out (rate limit). */
+  get requestStats(): RequestStats {
+    return this.#handler.stats;
+  }
+
   on<K extends keyof LwM2mClientEvents>(
     event: K,
     listener: (payload: LwM2mClientEvents[K]) => void,
@@ -247,9 +265,14 @@ export class LwM2mClient {
     const unsubscribeResets = this.#link.onObservationReset?.((peer, token) => {
       this.#observations.cancel(peer, token);
     });
+    // the endpoint keeps no state for anyone but the server (Block1 bodies, observations, dedup)
+    const liftAdmission = this.#acceptAnyPeer
+      ? undefined
+      : this.#link.admitPeers?.((peer) => this.#isServer(peer));
     this.#unsubscribeLink = () => {
       unsubscribeRequests();
       unsubscribeResets?.();
+      liftAdmission?.();
     };
     this.#registration.start();
   }
@@ -271,11 +294,12 @@ export class LwM2mClient {
 
   /** Requests count as the server's when they come from its address and port (the DTLS session peer, or UDP). */
   #fromServer(request: CoapIncomingRequest): boolean {
+    return this.#isServer(request.peer);
+  }
+
+  #isServer(peer: PeerAddress): boolean {
     const server = this.#serverPeer;
-    return (
-      request.peer.port === server.port &&
-      normalizeAddress(request.peer.address) === normalizeAddress(server.address)
-    );
+    return peer.port === server.port && normalizeAddress(peer.address) === normalizeAddress(server.address);
   }
 
   /**

@@ -359,6 +359,35 @@ describe('Write-Attributes', () => {
     expect((await link.send({ path: '/3303/0/5700', method: 'PUT', query }))?.code).toBe('4.00');
   });
 
+  it.each([
+    [['pmin=60', 'pmax=10'], 'pmin > pmax'],
+    [['epmin=60', 'epmax=10'], 'epmin > epmax'],
+  ])('answers 4.00 for %j (%s), stores nothing and Discover does not show it', async (query) => {
+    const { link } = await setup();
+    expect((await link.send({ path: '/3303/0/5700', method: 'PUT', query }))?.code).toBe('4.00');
+    expect(text((await link.send({ path: '/3303/0/5700', accept: 40 }))?.payload)).toBe('</3303/0/5700>');
+  });
+
+  it('checks pmin/pmax against what is already attached at the same and parent levels', async () => {
+    const { link } = await setup();
+    expect((await link.send({ path: '/3303/0/5700', method: 'PUT', query: ['pmax=30'] }))?.code).toBe('2.04');
+    // same level: a later pmin beyond the stored pmax
+    expect((await link.send({ path: '/3303/0/5700', method: 'PUT', query: ['pmin=40'] }))?.code).toBe('4.00');
+    // parent level: the object carries pmin=100, the resource's own pmax=50 would be below it
+    expect((await link.send({ path: '/3303', method: 'PUT', query: ['epmin=100'] }))?.code).toBe('2.04');
+    expect((await link.send({ path: '/3303/0', method: 'PUT', query: ['epmax=50'] }))?.code).toBe('4.00');
+    // pmax=0 means "no maximum" and is consistent with any pmin
+    expect(
+      (await link.send({ path: '/3303/0/5700', method: 'PUT', query: ['pmin=40', 'pmax=0'] }))?.code,
+    ).toBe('2.04');
+    expect(
+      (await link.send({ path: '/3303/0/5700', method: 'PUT', query: ['pmin=10', 'pmax=30'] }))?.code,
+    ).toBe('2.04');
+    expect(text((await link.send({ path: '/3303/0/5700', accept: 40 }))?.payload)).toBe(
+      '</3303/0/5700>;pmin=10;pmax=30',
+    );
+  });
+
   it('refuses gt/lt/st on instances and on non-numeric resources', async () => {
     const { link } = await setup();
     expect((await link.send({ path: '/3303/0', method: 'PUT', query: ['gt=1'] }))?.code).toBe('4.00');
@@ -503,7 +532,7 @@ describe('Create and Delete', () => {
     const updates = link.requestsTo('rd/5a3f');
     expect(updates.length).toBe(before + 1);
     expect(text(updates.at(-1)?.request.payload)).toBe(
-      '</>;rt="oma.lwm2m";ct="110 112 11542",</1/0>,</3/0>,</3303>;ver=1.1,</3306>;ver=1.1,</3306/0>',
+      '</>;rt="oma.lwm2m";ct=110,</1/0>,</3/0>,</3303>;ver=1.1,</3306>;ver=1.1,</3306/0>',
     );
   });
 });

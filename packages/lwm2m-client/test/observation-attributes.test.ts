@@ -42,7 +42,10 @@ describe('attribute rules', () => {
     expect(attributesProblem({ gt: 2, lt: 2 }, true)).toMatch(/lt must be less/);
     expect(attributesProblem({ st: -1 }, true)).toMatch(/negative/);
     expect(attributesProblem({ gt: 1 }, false)).toMatch(/numeric/);
-    expect(attributesProblem({ pmin: 60, pmax: 10 }, false)).toBeUndefined();
+    expect(attributesProblem({ pmin: 60, pmax: 10 }, false)).toMatch(/pmin/);
+    expect(attributesProblem({ epmin: 60, epmax: 10 }, false)).toMatch(/epmin/);
+    expect(attributesProblem({ pmin: 60, pmax: 0 }, false)).toBeUndefined();
+    expect(attributesProblem({ pmin: 10, pmax: 10 }, false)).toBeUndefined();
   });
 
   it('ignores pmax when it is 0 or below pmin', () => {

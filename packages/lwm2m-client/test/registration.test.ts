@@ -14,13 +14,30 @@ describe('Register', () => {
     expect(register?.request.uriQuery).toEqual(['ep=urn:dev:ops:test-0001', 'lt=300', 'lwm2m=1.1', 'b=U']);
     expect(register?.request.contentFormat).toBe(40);
     expect(register?.request.confirmable).not.toBe(false);
-    expect(text(register?.request.payload)).toBe('</>;rt="oma.lwm2m";ct="110 112 11542",</1/0>,</3/0>');
+    // LwM2M 1.1 servers parse the root link's ct as one Content-Format: the preferred one, unquoted
+    expect(text(register?.request.payload)).toBe('</>;rt="oma.lwm2m";ct=110,</1/0>,</3/0>');
     expect(client.state).toBe('registered');
     expect(client.registrationLocation).toEqual(['rd', '5a3f']);
   });
 
+  it('announces every content format as a quoted list (the 1.2 form) when asked to', async () => {
+    const { client, link } = createClient({ announcedContentFormats: 'list' });
+    client.start();
+    await settle();
+    expect(text(link.requestsTo('rd')[0]?.request.payload)).toBe(
+      '</>;rt="oma.lwm2m";ct="110 112 11542",</1/0>,</3/0>',
+    );
+  });
+
+  it('the preferred format is the first of contentFormats', async () => {
+    const { client, link } = createClient({ contentFormats: [11542, 110] });
+    client.start();
+    await settle();
+    expect(text(link.requestsTo('rd')[0]?.request.payload)).toBe('</>;rt="oma.lwm2m";ct=11542,</1/0>,</3/0>');
+  });
+
   it('lists application objects with ver when they are not 1.0, never /0', async () => {
-    const { client, link } = createClient({ contentFormats: [110, 112] });
+    const { client, link } = createClient({ contentFormats: [110, 112], announcedContentFormats: 'list' });
     client.objects.defineObject(3303, { instances: { 0: { 5700: 1 }, 1: { 5700: 2 } } });
     client.objects.defineObject(3306, { version: '1.0', instances: { 0: { 5850: true } } });
     client.objects.defineObject(3304);
@@ -111,7 +128,7 @@ describe('Update', () => {
     expect(updates).toHaveLength(1);
     expect(updates[0]?.request.contentFormat).toBe(40);
     expect(text(updates[0]?.request.payload)).toBe(
-      '</>;rt="oma.lwm2m";ct="110 112 11542",</1/0>,</3/0>,</3303>;ver=1.1,</3303/0>,</3303/1>',
+      '</>;rt="oma.lwm2m";ct=110,</1/0>,</3/0>,</3303>;ver=1.1,</3303/0>,</3303/1>',
     );
   });
 

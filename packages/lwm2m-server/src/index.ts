@@ -1,4 +1,4 @@
-/** The socket-free LwM2M server engine: registrations, Send intake, typed device-management requests. */
+/** The socket-free LwM2M server engine: registrations, queue mode, Send intake, typed device-management requests. */
 export type { CoapPortRequestOptions, CoapServerPort, PeerSecurity } from './coap-server-port.js';
 export type {
   EndDeviceChanges,
@@ -35,4 +35,10 @@ export {
   DEFAULT_LWM2M_VERSION,
 } from './registration/registration-params.js';
 export type { NotificationAttributes } from './requests/notification-attributes.js';
+export {
+  DEFAULT_AWAKE_TIME_MS,
+  DEFAULT_MAX_QUEUED_PER_CLIENT,
+  DEFAULT_MAX_WAIT_MS,
+  type QueueModeOptions,
+} from './requests/request-queue.js';
 export type * from './server-types.js';

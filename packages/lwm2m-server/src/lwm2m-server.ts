@@ -2,7 +2,6 @@ import type {
   CoapCode,
   CoapIncomingRequest,
   CoapIncomingResponse,
-  CoapNotification,
   CoapOutgoingRequest,
   CoapOutgoingResponse,
   PeerAddress,
@@ -18,6 +17,7 @@ import {
   type LwM2mNode,
   LwM2mPath,
   type ObjectModel,
+  type PathNode,
   parseRegistrationLinks,
   type RegistrationLinks,
 } from '@lwm2m-adapters/lwm2m-core';
@@ -26,14 +26,37 @@ import type { Registration } from './registration/registration.js';
 import { parseRegisterParams, parseUpdateParams } from './registration/registration-params.js';
 import { RegistrationStore } from './registration/registration-store.js';
 import {
+  compositeContent,
+  compositeFetch,
+  compositePaths,
+  pathListFormatsFor,
+  readComposite,
+  writeComposite,
+} from './requests/composite.js';
+import { valueFormats, withFormatFallback } from './requests/content-negotiation.js';
+import { create, deleteRequest } from './requests/create-delete.js';
+import { discoverContent, discoverRequest } from './requests/discover.js';
+import { type ClientExchange, Downlink } from './requests/downlink.js';
+import { HeldObservations } from './requests/held-observations.js';
+import {
   formatNotificationAttributes,
   type NotificationAttributes,
 } from './requests/notification-attributes.js';
-import { ReceivedNotification } from './requests/received-notification.js';
+import { type QueueModeOptions, RequestQueue } from './requests/request-queue.js';
 import { toResponse } from './requests/responses.js';
-import { HeldServerObservation, ServerObservations } from './requests/server-observations.js';
+import type { ServerObservations } from './requests/server-observations.js';
 import type {
+  ClientPresence,
+  CompositeContentResponse,
+  CompositeObserveOptions,
+  CompositeObserveResponse,
+  CompositeReadOptions,
+  CompositeWriteOptions,
   ContentResponse,
+  CreateInstance,
+  CreateOptions,
+  CreateResponse,
+  DiscoverResponse,
   ExecuteOptions,
   Lwm2mResponse,
   Lwm2mServerEvents,
@@ -43,6 +66,7 @@ import type {
   ReadOptions,
   RegistrationTarget,
   RequestOptions,
+  ServerCompositeObservation,
   ServerObservation,
   WriteOptions,
 } from './server-types.js';
@@ -72,6 +96,8 @@ export interface Lwm2mServerOptions {
    * and may register any endpoint name.
    */
   readonly security?: PeerSecurity;
+  /** Queue mode: how long a client is awake, how many requests wait for it and how long. */
+  readonly queueMode?: QueueModeOptions;
   /** A listener threw (never breaks the server). Default: ignored. */
   readonly onListenerError?: (error: unknown) => void;
 }
@@ -81,13 +107,6 @@ type EventListeners = { readonly [K in keyof Lwm2mServerEvents]: ListenerSet<Lwm
 const DEFAULT_GRACE_MS = 15_000;
 const DEFAULT_MAX_REGISTRATIONS = 65_536;
 const ID_ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
-/** Formats a client may be asked to take a Write in, by preference, when it advertised them (`ct`). */
-const WRITE_FORMATS: readonly number[] = [
-  ContentFormat.SENML_CBOR,
-  ContentFormat.LWM2M_CBOR,
-  ContentFormat.SENML_JSON,
-  ContentFormat.TLV,
-];
 
 const utf8 = new TextEncoder();
 
@@ -108,8 +127,12 @@ const toPath = (path: string | LwM2mPath) => (typeof path === 'string' ? LwM2mPa
  * A socket-free LwM2M 1.1 server engine on a CoAP endpoint port. It answers the registration
  * interface (Register, Update and De-register on /rd, with lifetimes that expire on the injected
  * clock) and Send (/dp, decoded with the lwm2m-core codecs), and sends typed device-management
- * requests to registered clients: Read, Write, Write-Attributes, Execute, Observe and its
- * cancellation. Events go to ListenerSets (`on`).
+ * requests to registered clients: Read, Discover, Write, Write-Attributes, Execute, Create,
+ * Delete, Observe, Read-/Write-/Observe-Composite and the observations' cancellation. Requests to
+ * a client in queue mode wait until it is awake (`RequestQueue`). Events go to ListenerSets (`on`).
+ *
+ * Protocol outcomes are values (`code`, `success`, `diagnostic`, the decoded content); transport
+ * failures (COAP_TIMEOUT, CLIENT_NOT_REGISTERED, SESSION_CLOSED, QUEUE_FULL, CLIENT_ASLEEP...) reject.
  *
  *   const endpoint = new CoapEndpoint({ sink: transport });
  *   transport.setReceiver(endpoint);
@@ -121,10 +144,11 @@ export class Lwm2mServer {
   readonly #clock: Clock;
   readonly #codecs: LwM2mCodecs;
   readonly #store: RegistrationStore;
-  readonly #observations = new ServerObservations();
+  readonly #queue: RequestQueue;
+  readonly #downlink: Downlink;
+  readonly #observations: HeldObservations;
   readonly #events: EventListeners;
   readonly #onListenerError: (error: unknown) => void;
-  readonly #defaultTimeout: RequestOptions;
   readonly #security: PeerSecurity | undefined;
   readonly #counters = {
     registers: 0,
@@ -135,7 +159,6 @@ export class Lwm2mServer {
     registrationsRefused: 0,
     sends: 0,
     sendsRejected: 0,
-    notifications: 0,
   };
   #closed = false;
 
@@ -144,8 +167,6 @@ export class Lwm2mServer {
     this.#security = options.security;
     this.#clock = options.clock ?? systemClock;
     this.#codecs = new LwM2mCodecs(options.model, options.codecs);
-    this.#defaultTimeout =
-      options.requestTimeoutMs === undefined ? {} : { timeoutMs: options.requestTimeoutMs };
     const onListenerError = options.onListenerError ?? (() => {});
     this.#onListenerError = onListenerError;
     this.#events = {
@@ -156,6 +177,9 @@ export class Lwm2mServer {
       sendRejected: new ListenerSet(onListenerError),
       registrationRefused: new ListenerSet(onListenerError),
       notification: new ListenerSet(onListenerError),
+      compositeNotification: new ListenerSet(onListenerError),
+      awake: new ListenerSet(onListenerError),
+      asleep: new ListenerSet(onListenerError),
     };
     const registration = options.registration ?? {};
     this.#store = new RegistrationStore({
@@ -168,6 +192,31 @@ export class Lwm2mServer {
         this.#counters.expirations++;
         this.#ended(expired, 'expired');
       },
+    });
+    const presence = (event: 'awake' | 'asleep') => (registrationId: string) => {
+      const current = this.#store.byId(registrationId);
+      if (current !== undefined) this.#events[event].emit({ registration: current });
+    };
+    this.#queue = new RequestQueue({
+      ...options.queueMode,
+      clock: this.#clock,
+      onAwake: presence('awake'),
+      onAsleep: presence('asleep'),
+    });
+    this.#observations = new HeldObservations({
+      codecs: this.#codecs,
+      registration: (id) => this.#store.byId(id),
+      heard: (id) => this.#queue.heard(id),
+      notification: this.#events.notification,
+      compositeNotification: this.#events.compositeNotification,
+      onListenerError,
+    });
+    this.#downlink = new Downlink({
+      port: this.#port,
+      queue: this.#queue,
+      find: (target) => this.#find(target),
+      isClosed: () => this.#closed,
+      defaultTimeout: options.requestTimeoutMs === undefined ? {} : { timeoutMs: options.requestTimeoutMs },
     });
     this.#port.onRequest((request) => this.#handle(request));
   }
@@ -194,11 +243,30 @@ export class Lwm2mServer {
     return this.#store.byPeer(peer);
   }
 
-  /** The observations held, all or those of one registration. */
-  observations(target?: RegistrationTarget): ServerObservation[] {
-    if (target === undefined) return this.#observations.all();
+  /**
+   * Whether a client can be reached now: always 'awake' unless it registered in queue mode, then
+   * 'awake' for `queueMode.awakeTimeMs` after each message from it. Undefined when not registered.
+   */
+  presence(target: RegistrationTarget): ClientPresence | undefined {
     const registration = this.#find(target);
-    return registration === undefined ? [] : this.#observations.of(registration.id);
+    if (registration === undefined) return undefined;
+    return this.#queue.presence(registration.id) ?? 'awake';
+  }
+
+  /** Requests waiting for a queue-mode client to wake up. */
+  queuedRequests(target: RegistrationTarget): number {
+    const registration = this.#find(target);
+    return registration === undefined ? 0 : this.#queue.depth(registration.id);
+  }
+
+  /** The single-path observations held, all or those of one registration. */
+  observations(target?: RegistrationTarget): ServerObservation[] {
+    return this.#held(this.#observations.single, target);
+  }
+
+  /** The Observe-Composite observations held, all or those of one registration. */
+  compositeObservations(target?: RegistrationTarget): ServerCompositeObservation[] {
+    return this.#held(this.#observations.composite, target);
   }
 
   stats(): Lwm2mServerStats {
@@ -206,89 +274,174 @@ export class Lwm2mServer {
       registrations: this.#store.size,
       observations: this.#observations.size,
       ...this.#counters,
+      notifications: this.#observations.delivered,
+      requests: this.#downlink.stats(),
+      queue: this.#queue.stats(),
     };
   }
 
   /** Read (GET): the client's response code and the decoded node of a 2.05. */
-  async read(
+  read(
     target: RegistrationTarget,
     path: string | LwM2mPath,
     options: ReadOptions = {},
   ): Promise<ContentResponse> {
-    const registration = this.#current(target);
     const parsed = toPath(path);
-    const response = await this.#request(
-      registration,
-      this.#get(registration, parsed, options.format),
-      options,
-    );
-    return this.#content(response, parsed, options.format);
+    return this.#downlink.run(target, options, async (exchange) => {
+      const response = await exchange.request(get(exchange, parsed, options.format));
+      return this.#content(response, parsed, options.format);
+    });
+  }
+
+  /** Discover (GET, Accept link-format): the links of the object, instance or resource, with attributes. */
+  discover(
+    target: RegistrationTarget,
+    path: string | LwM2mPath,
+    options: RequestOptions = {},
+  ): Promise<DiscoverResponse> {
+    const parsed = toPath(path);
+    return this.#downlink.run(target, options, async (exchange) => {
+      const response = await exchange.request(discoverRequest(exchange.uriPath(parsed)));
+      return discoverContent(response, exchange.registration, parsed);
+    });
   }
 
   /**
    * Write: PUT (replace, the default) or POST (`mode: 'update'`, partial update) with `node`
    * encoded in `options.format`, else text/opaque for a single resource, else the first of SenML
    * CBOR, LwM2M CBOR, SenML JSON and TLV the client advertised (`ct`), else TLV for an LwM2M 1.0
-   * client and SenML CBOR for a later one.
+   * client and SenML CBOR for a later one. A 4.15/4.06 to a format the server chose is retried
+   * once in the next (see content-negotiation.ts).
    */
-  async write(
+  write(
     target: RegistrationTarget,
     path: string | LwM2mPath,
     node: LwM2mNode,
     options: WriteOptions = {},
   ): Promise<Lwm2mResponse> {
-    const registration = this.#current(target);
     const parsed = toPath(path);
-    const format = options.format ?? this.#writeFormat(registration, node);
-    const payload = this.#codecs.encode(node, parsed, format);
-    const response = await this.#request(
-      registration,
-      {
-        method: options.mode === 'update' ? 'POST' : 'PUT',
-        uriPath: this.#uriPath(registration, parsed),
-        contentFormat: format,
-        payload,
-      },
-      options,
-    );
-    return toResponse(response);
+    return this.#downlink.run(target, options, async (exchange) => {
+      const formats =
+        options.format === undefined
+          ? valueFormats(exchange.registration, node, this.#codecs)
+          : [options.format];
+      const uriPath = exchange.uriPath(parsed);
+      const method = options.mode === 'update' ? 'POST' : 'PUT';
+      const { response } = await withFormatFallback(
+        formats,
+        (format) =>
+          exchange.request({
+            method,
+            uriPath,
+            contentFormat: format,
+            payload: this.#codecs.encode(node, parsed, format),
+          }),
+        exchange.formatRetried,
+      );
+      return toResponse(response);
+    });
   }
 
   /** Write-Attributes (PUT with the attributes as Uri-Query, no payload). */
-  async writeAttributes(
+  writeAttributes(
     target: RegistrationTarget,
     path: string | LwM2mPath,
     attributes: NotificationAttributes,
     options: RequestOptions = {},
   ): Promise<Lwm2mResponse> {
-    const registration = this.#current(target);
-    const uriQuery = formatNotificationAttributes(attributes);
-    const response = await this.#request(
-      registration,
-      { method: 'PUT', uriPath: this.#uriPath(registration, toPath(path)), uriQuery },
-      options,
+    const parsed = toPath(path);
+    let uriQuery: string[];
+    try {
+      uriQuery = formatNotificationAttributes(attributes);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#downlink.run(target, options, async (exchange) =>
+      toResponse(await exchange.request({ method: 'PUT', uriPath: exchange.uriPath(parsed), uriQuery })),
     );
-    return toResponse(response);
   }
 
   /** Execute (POST, with the arguments as text/plain when given). */
-  async execute(
+  execute(
     target: RegistrationTarget,
     path: string | LwM2mPath,
     options: ExecuteOptions = {},
   ): Promise<Lwm2mResponse> {
-    const registration = this.#current(target);
-    const uriPath = this.#uriPath(registration, toPath(path));
-    const request: CoapOutgoingRequest =
-      options.arguments === undefined
-        ? { method: 'POST', uriPath }
-        : {
-            method: 'POST',
-            uriPath,
-            contentFormat: ContentFormat.TEXT,
-            payload: utf8.encode(options.arguments),
-          };
-    return toResponse(await this.#request(registration, request, options));
+    const parsed = toPath(path);
+    return this.#downlink.run(target, options, async (exchange) => {
+      const uriPath = exchange.uriPath(parsed);
+      const request: CoapOutgoingRequest =
+        options.arguments === undefined
+          ? { method: 'POST', uriPath }
+          : {
+              method: 'POST',
+              uriPath,
+              contentFormat: ContentFormat.TEXT,
+              payload: utf8.encode(options.arguments),
+            };
+      return toResponse(await exchange.request(request));
+    });
+  }
+
+  /**
+   * Create (POST to an object): `instance.id` names the new instance (the object with that one
+   * instance, in the format `write` would choose), or is left out for the client to assign (TLV,
+   * the one format that can leave it out). `instanceId` comes from the 2.01's Location-Path.
+   */
+  create(
+    target: RegistrationTarget,
+    objectPath: string | LwM2mPath,
+    instance: CreateInstance,
+    options: CreateOptions = {},
+  ): Promise<CreateResponse> {
+    const parsed = toPath(objectPath);
+    return this.#downlink.run(target, options, (exchange) =>
+      create(exchange, this.#codecs, parsed, instance, options),
+    );
+  }
+
+  /** Delete (DELETE) of an object instance or a resource instance. */
+  delete(
+    target: RegistrationTarget,
+    path: string | LwM2mPath,
+    options: RequestOptions = {},
+  ): Promise<Lwm2mResponse> {
+    const parsed = toPath(path);
+    return this.#downlink.run(target, options, async (exchange) =>
+      toResponse(await exchange.request(deleteRequest(exchange, parsed))),
+    );
+  }
+
+  /**
+   * Read-Composite (FETCH on the client's root with a SenML path list; paths may carry gateway
+   * prefixes): the values of a 2.05 by path. The path list goes in `options.format`, else SenML
+   * CBOR or JSON as the client advertised (one retry in the other on 4.15/4.06).
+   */
+  readComposite(
+    target: RegistrationTarget,
+    paths: readonly (string | LwM2mPath)[],
+    options: CompositeReadOptions = {},
+  ): Promise<CompositeContentResponse> {
+    let parsed: LwM2mPath[];
+    try {
+      parsed = compositePaths(paths);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#downlink.run(target, options, (exchange) =>
+      readComposite(exchange, this.#codecs, parsed, options),
+    );
+  }
+
+  /** Write-Composite (iPATCH on the client's root): every value, all or nothing at the client. */
+  writeComposite(
+    target: RegistrationTarget,
+    values: readonly PathNode[],
+    options: CompositeWriteOptions = {},
+  ): Promise<Lwm2mResponse> {
+    return this.#downlink.run(target, options, (exchange) =>
+      writeComposite(exchange, this.#codecs, values, options),
+    );
   }
 
   /**
@@ -297,53 +450,83 @@ export class Lwm2mServer {
    * 'notification' event. An observation ends when the client sends a final response, when it is
    * cancelled, and (passively) when its registration ends.
    */
-  async observe(
+  observe(
     target: RegistrationTarget,
     path: string | LwM2mPath,
     options: ObserveOptions = {},
   ): Promise<ObserveResponse> {
-    const registration = this.#current(target);
     const parsed = toPath(path);
-    const observation = new HeldServerObservation(
-      registration,
-      parsed,
-      options.format,
-      options.onNotification,
-      this.#forgetObservation,
-    );
-    // the endpoint delivers no notification before its observe() resolved: `attach` comes first
-    const coap = await this.#port.observe(
-      registration.peer,
-      this.#get(registration, parsed, options.format),
-      (notification) => this.#notify(observation, notification),
-      this.#timeout(options),
-    );
-    if (!coap.observing)
-      return { ...this.#content(coap.response, parsed, options.format), observation: undefined };
-    observation.attach(coap);
-    let content: ContentResponse;
+    return this.#downlink.run(target, options, async (exchange) => {
+      const held = this.#observations;
+      const { observation, onNotification } = held.newSingle(
+        exchange.registration,
+        parsed,
+        options.format,
+        options.onNotification,
+      );
+      // the endpoint delivers no notification before its observe() resolved: `attach` comes first
+      const coap = await exchange.observe(get(exchange, parsed, options.format), onNotification);
+      const accepted = held.accepted(observation, coap, held.single, () =>
+        this.#content(coap.response, parsed, options.format),
+      );
+      return { ...accepted.content, observation: accepted.observation };
+    });
+  }
+
+  /**
+   * Observe-Composite (FETCH with Observe=0 and a path list, like `readComposite`): the first
+   * values and the observation when the client accepted. Notifications, decoded by path, go to
+   * `options.onNotification` and the 'compositeNotification' event. Cancelling actively sends the
+   * same path list with Observe=1. The path list must fit one datagram (no Block1 on Observe).
+   */
+  observeComposite(
+    target: RegistrationTarget,
+    paths: readonly (string | LwM2mPath)[],
+    options: CompositeObserveOptions = {},
+  ): Promise<CompositeObserveResponse> {
+    let parsed: LwM2mPath[];
     try {
-      content = this.#content(coap.response, parsed, options.format);
+      parsed = compositePaths(paths);
     } catch (error) {
-      void observation.cancel(); // the caller gets no handle: nobody could cancel it later
-      throw error;
+      return Promise.reject(error);
     }
-    this.#observations.add(observation);
-    // the client went away while the Observe was out
-    if (this.#store.byId(registration.id) === undefined) observation.drop('deregistered');
-    const { code, success, diagnostic, node, contentFormat } = content;
-    return { code, success, diagnostic, node, contentFormat, observation };
+    return this.#downlink.run(target, options, async (exchange) => {
+      const { accept } = options;
+      const held = this.#observations;
+      const { response, format } = await withFormatFallback(
+        pathListFormatsFor(exchange, options.format),
+        async (candidate) => {
+          const { observation, onNotification } = held.newComposite(
+            exchange.registration,
+            parsed,
+            candidate,
+            accept,
+            options.onNotification,
+          );
+          const fetch = compositeFetch(exchange, this.#codecs, parsed, candidate, accept);
+          const coap = await exchange.observe(fetch, onNotification);
+          return { code: coap.response.code, coap, observation };
+        },
+        exchange.formatRetried,
+      );
+      const accepted = held.accepted(response.observation, response.coap, held.composite, () =>
+        compositeContent(response.coap.response, this.#codecs, parsed, format, accept),
+      );
+      return { ...accepted.content, observation: accepted.observation };
+    });
   }
 
   /**
    * Stops answering (the request handler is removed), forgets every registration and observation
-   * (passively) and stops the expiry timers. No events are emitted. Idempotent.
+   * (passively), fails the requests waiting for queue-mode clients (TRANSPORT_CLOSED) and stops
+   * the timers. No events are emitted. Idempotent.
    */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#port.onRequest(undefined);
-    for (const registration of this.#store.all()) this.#observations.dropAll(registration.id, 'deregistered');
+    for (const registration of this.#store.all()) this.#observations.dropAll(registration.id);
+    this.#queue.close();
     this.#store.clear();
   }
 
@@ -401,9 +584,16 @@ export class Lwm2mServer {
     });
     if (stored === undefined) return failure('5.03', 'the server holds as many registrations as it may');
     this.#counters.registers++;
-    if (stored.replaced !== undefined) this.#observations.dropAll(stored.replaced.id, 'deregistered');
+    const { registration, replaced } = stored;
+    // requests that waited for the endpoint's previous registration go to this one
+    const carried = replaced === undefined ? [] : this.#queue.replaced(replaced.id);
+    if (replaced !== undefined) this.#observations.dropAll(replaced.id);
+    if (queueMode) this.#queue.start(registration.id, endpoint, carried);
+    // no longer in queue mode: what waited goes out at once, after this answer
+    else for (const job of carried) queueMicrotask(() => void job.run());
     this.#events.registered.emit(stored);
-    return { code: '2.01', locationPath: ['rd', stored.registration.id] };
+    if (queueMode) this.#events.awake.emit({ registration });
+    return { code: '2.01', locationPath: ['rd', registration.id] };
   }
 
   #update(request: CoapIncomingRequest, id: string): CoapOutgoingResponse {
@@ -434,6 +624,7 @@ export class Lwm2mServer {
     if (updated === undefined) return failure('4.04', `no registration ${id}`);
     this.#counters.updates++;
     this.#events.updated.emit(updated);
+    this.#queue.heard(id); // a queue-mode client is awake: what waited goes out after this answer
     return { code: '2.04' };
   }
 
@@ -483,7 +674,8 @@ export class Lwm2mServer {
   }
 
   #ended(registration: Registration, reason: 'deregistered' | 'expired'): void {
-    this.#observations.dropAll(registration.id, 'deregistered');
+    this.#observations.dropAll(registration.id);
+    this.#queue.ended(registration.id, reason === 'expired' ? 'expired' : 'de-registered');
     this.#events.deregistered.emit({ registration, reason });
   }
 
@@ -498,6 +690,7 @@ export class Lwm2mServer {
     if (this.#security !== undefined && this.#security.identityOf(request.peer) !== registration.identity) {
       return reject('4.03', 'Send over another security identity than the registration');
     }
+    this.#queue.heard(registration.id);
     const contentFormat = request.contentFormat ?? ContentFormat.SENML_CBOR;
     let values: ReturnType<LwM2mCodecs['decodeTimestampedNodes']>;
     try {
@@ -518,44 +711,13 @@ export class Lwm2mServer {
     return typeof target === 'string' ? this.#store.byEndpoint(target) : this.#store.byId(target.id);
   }
 
-  /** The current registration of a target; SESSION_CLOSED when it is not (or no longer) registered. */
-  #current(target: RegistrationTarget): Registration {
-    if (this.#closed) throw new CodedError('TRANSPORT_CLOSED', 'the LwM2M server is closed');
+  #held<O extends { readonly registrationId: string; drop(reason: 'deregistered'): void }>(
+    table: ServerObservations<O>,
+    target?: RegistrationTarget,
+  ): O[] {
+    if (target === undefined) return table.all();
     const registration = this.#find(target);
-    if (registration === undefined) {
-      const name = typeof target === 'string' ? target : `${target.endpoint} (registration ${target.id})`;
-      throw new CodedError('SESSION_CLOSED', `no client is registered as ${name}`, {
-        details: { endpoint: typeof target === 'string' ? target : target.endpoint },
-      });
-    }
-    return registration;
-  }
-
-  #uriPath(registration: Registration, path: LwM2mPath): string[] {
-    const segments = path.segments();
-    return registration.rootPath === '/'
-      ? segments
-      : [...registration.rootPath.slice(1).split('/'), ...segments];
-  }
-
-  #get(registration: Registration, path: LwM2mPath, accept: number | undefined) {
-    const uriPath = this.#uriPath(registration, path);
-    return accept === undefined
-      ? ({ method: 'GET', uriPath } as const)
-      : ({ method: 'GET', uriPath, accept } as const);
-  }
-
-  /** The CoAP request options of a call: its own deadline, else the server's default. */
-  #timeout(options: RequestOptions): RequestOptions {
-    return options.timeoutMs !== undefined ? options : this.#defaultTimeout;
-  }
-
-  #request(
-    registration: Registration,
-    request: CoapOutgoingRequest,
-    options: RequestOptions,
-  ): Promise<CoapIncomingResponse> {
-    return this.#port.request(registration.peer, request, this.#timeout(options));
+    return registration === undefined ? [] : table.of(registration.id);
   }
 
   /** A response with content: the node of a 2.05 is decoded (a payload that does not decode throws). */
@@ -570,31 +732,12 @@ export class Lwm2mServer {
     const node = this.#codecs.decode(response.payload, path, format);
     return { code, success, diagnostic, node, contentFormat: format };
   }
+}
 
-  #writeFormat(registration: Registration, node: LwM2mNode): number {
-    if (node.kind === 'resource' || node.kind === 'resource-instance') return this.#codecs.negotiate(node);
-    const advertised = WRITE_FORMATS.find((format) => registration.contentFormats.includes(format));
-    if (advertised !== undefined) return advertised;
-    return registration.lwm2mVersion === '1.0' ? ContentFormat.TLV : ContentFormat.SENML_CBOR;
-  }
-
-  readonly #forgetObservation = (observation: HeldServerObservation) =>
-    this.#observations.remove(observation);
-
-  #notify(observation: HeldServerObservation, notification: CoapNotification): void {
-    if (notification.observe === undefined) observation.finished();
-    const registration = this.#store.byId(observation.registrationId);
-    if (registration === undefined) return; // its registration ended; the observation is being dropped
-    this.#counters.notifications++;
-    const event = new ReceivedNotification(observation, registration, notification, this.#codecs);
-    const listener = observation.listener;
-    if (listener !== undefined) {
-      try {
-        listener(event);
-      } catch (cause) {
-        this.#onListenerError(cause);
-      }
-    }
-    if (this.#events.notification.size > 0) this.#events.notification.emit(event);
-  }
+/** A GET of `path` (with Accept when given). */
+function get(exchange: ClientExchange, path: LwM2mPath, accept: number | undefined) {
+  const uriPath = exchange.uriPath(path);
+  return accept === undefined
+    ? ({ method: 'GET', uriPath } as const)
+    : ({ method: 'GET', uriPath, accept } as const);
 }

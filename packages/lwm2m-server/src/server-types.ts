@@ -1,6 +1,13 @@
 import type { CoapCancelOptions, CoapCode, CoapObservationEnd, PeerAddress } from '@lwm2m-adapters/coap';
 import type { CodedError } from '@lwm2m-adapters/errors';
-import type { LwM2mNode, LwM2mPath, TimestampedPathNode } from '@lwm2m-adapters/lwm2m-core';
+import type {
+  LwM2mNode,
+  LwM2mPath,
+  ObjectLinkEntry,
+  PathNode,
+  ResourceNode,
+  TimestampedPathNode,
+} from '@lwm2m-adapters/lwm2m-core';
 import type { DeregistrationReason, Registration } from './registration/registration.js';
 
 /**
@@ -25,7 +32,10 @@ export interface ContentResponse extends Lwm2mResponse {
 }
 
 export interface RequestOptions {
-  /** Deadline of the request (all blocks); default the server's `requestTimeoutMs`. */
+  /**
+   * Deadline of the request once it is sent (all blocks); default the server's `requestTimeoutMs`.
+   * A request waiting for a queue-mode client to wake up is bounded by `queueMode.maxWaitMs` first.
+   */
   readonly timeoutMs?: number;
 }
 
@@ -39,6 +49,59 @@ export interface WriteOptions extends RequestOptions {
   readonly mode?: 'replace' | 'update';
   /** Content-Format of the payload; default: see `Lwm2mServer.write`. */
   readonly format?: number;
+}
+
+/** Discover: the links of a 2.05 (Core §5.4.2, §6.3.2). */
+export interface DiscoverResponse extends Lwm2mResponse {
+  /**
+   * The links with their attributes (`ver`, `dim`, pmin...). Paths as the client's data model
+   * names them: without the gateway prefix and alternate path (either is stripped if a client
+   * includes it).
+   */
+  readonly links: readonly ObjectLinkEntry[] | undefined;
+}
+
+/**
+ * The instance a Create makes: with `id` the server names it (`node.instance(...)` fits), without
+ * it the client assigns one (the request then goes in TLV, the one format that can leave it out).
+ */
+export interface CreateInstance {
+  readonly id?: number | undefined;
+  readonly resources: readonly ResourceNode[];
+}
+
+export interface CreateOptions extends RequestOptions {
+  /** Content-Format of the payload; default: see `Lwm2mServer.create`. */
+  readonly format?: number;
+}
+
+export interface CreateResponse extends Lwm2mResponse {
+  /** The new instance's id: from the 2.01's Location-Path, else the id the request named. */
+  readonly instanceId: number | undefined;
+}
+
+export interface CompositeReadOptions extends RequestOptions {
+  /** Content-Format of the path list: SenML CBOR (112) or JSON (110); default negotiated. */
+  readonly format?: number;
+  /** Accept for the answer (110, 112, 11544); default none: the client answers in `format`. */
+  readonly accept?: number;
+}
+
+/** Read-Composite and Observe-Composite: the decoded values of a 2.05, by path. */
+export interface CompositeContentResponse extends Lwm2mResponse {
+  /** One entry per requested path the client had (Read-Composite is best effort). */
+  readonly nodes: readonly PathNode[] | undefined;
+  readonly contentFormat: number | undefined;
+}
+
+export interface CompositeWriteOptions extends RequestOptions {
+  /** Content-Format: SenML CBOR (112), SenML JSON (110) or LwM2M CBOR (11544); default negotiated. */
+  readonly format?: number;
+}
+
+export interface CompositeObserveOptions extends CompositeReadOptions {
+  /** Called with each notification of this observation (the 'compositeNotification' event too). */
+  readonly onNotification?: (notification: ServerCompositeNotification) => void;
 }
 
 export interface ExecuteOptions extends RequestOptions {
@@ -76,6 +139,46 @@ export interface ObserveResponse extends ContentResponse {
   /** Set when the client accepted the observation (2.05 with Observe). */
   readonly observation: ServerObservation | undefined;
 }
+
+/** An Observe-Composite the server holds at a client (cancelled with the same path list). */
+export interface ServerCompositeObservation {
+  readonly registrationId: string;
+  readonly endpoint: string;
+  /** The observed paths as requested (with their gateway prefixes, if any). */
+  readonly paths: readonly LwM2mPath[];
+  readonly token: Uint8Array;
+  /** The Content-Format of the path list. */
+  readonly format: number;
+  /** The Accept of the request, if any. */
+  readonly accept: number | undefined;
+  readonly ended: Promise<ServerObservationEnd>;
+  /** Active (FETCH with Observe=1 and the same path list) or passive (default). */
+  cancel(options?: CoapCancelOptions): Promise<Lwm2mResponse | undefined>;
+}
+
+export interface CompositeObserveResponse extends CompositeContentResponse {
+  /** Set when the client accepted the observation (2.05 with Observe). */
+  readonly observation: ServerCompositeObservation | undefined;
+}
+
+/** A notification of an Observe-Composite the server holds. */
+export interface ServerCompositeNotification {
+  readonly observation: ServerCompositeObservation;
+  readonly registration: Registration;
+  readonly paths: readonly LwM2mPath[];
+  readonly code: CoapCode;
+  readonly observe: number | undefined;
+  readonly confirmable: boolean;
+  readonly contentFormat: number | undefined;
+  /** The decoded values of a 2.05 notification (decoded on first access). */
+  readonly nodes: readonly PathNode[] | undefined;
+  /** Why `nodes` is undefined although the code is 2.05. */
+  readonly error: CodedError | undefined;
+  readonly payload: Uint8Array;
+}
+
+/** Whether a queue-mode client can be reached now: for a while after each message from it. */
+export type ClientPresence = 'awake' | 'asleep';
 
 /** A notification of an observation the server holds. */
 export interface ServerNotification {
@@ -132,6 +235,11 @@ export interface Lwm2mServerEvents {
   readonly sendRejected: SendRejectedEvent;
   readonly registrationRefused: RegistrationRefusedEvent;
   readonly notification: ServerNotification;
+  readonly compositeNotification: ServerCompositeNotification;
+  /** A queue-mode client became reachable (Register, Update, or any message after it slept). */
+  readonly awake: { readonly registration: Registration };
+  /** A queue-mode client's awake time passed (or a request to it timed out): requests wait. */
+  readonly asleep: { readonly registration: Registration };
 }
 
 /** Counters since the server started, and what it holds now. */
@@ -148,5 +256,43 @@ export interface Lwm2mServerStats {
   readonly registrationsRefused: number;
   readonly sends: number;
   readonly sendsRejected: number;
+  /** Notifications delivered, single and composite. */
   readonly notifications: number;
+  /** Downlink requests (each CoAP exchange, a format retry included) by outcome. */
+  readonly requests: Lwm2mRequestStats;
+  /** Queue mode: what waits for sleeping clients, and what was dropped. */
+  readonly queue: Lwm2mQueueStats;
+}
+
+export interface Lwm2mRequestStats {
+  readonly sent: number;
+  /** Answered 2.xx. */
+  readonly success: number;
+  /** Answered 4.xx. */
+  readonly clientErrors: number;
+  /** Answered 5.xx. */
+  readonly serverErrors: number;
+  /** No answer in time (COAP_TIMEOUT). */
+  readonly timeouts: number;
+  /** Failed otherwise (reset, endpoint closed, limits of the CoAP endpoint). */
+  readonly failures: number;
+  /** Requests sent again in the next content format after a 4.15 or 4.06. */
+  readonly formatRetries: number;
+}
+
+export interface Lwm2mQueueStats {
+  /** Requests waiting now, all clients together. */
+  readonly queued: number;
+  /** The longest queue of one client now. */
+  readonly deepest: number;
+  /** Queue-mode clients asleep now. */
+  readonly asleep: number;
+  /** Requests that waited and were sent when their client woke up. */
+  readonly flushed: number;
+  /** Refused because the client's queue was full (QUEUE_FULL). */
+  readonly overflows: number;
+  /** Waited longer than `maxWaitMs` (CLIENT_ASLEEP). */
+  readonly expired: number;
+  /** Dropped because the registration ended or the server closed (SESSION_CLOSED, TRANSPORT_CLOSED). */
+  readonly abandoned: number;
 }

@@ -103,13 +103,15 @@ describe('Read', () => {
     expect(result.node).toEqual(node.resource(5700, value.float(7)));
   });
 
-  it('an unknown endpoint, or a registration that ended, is SESSION_CLOSED', async () => {
+  it('an unknown endpoint, or a registration that ended, is CLIENT_NOT_REGISTERED', async () => {
     const { h } = await registered();
-    await expect(h.server.read('nobody', '/3/0')).rejects.toSatisfy((e) => isCodedError(e, 'SESSION_CLOSED'));
+    await expect(h.server.read('nobody', '/3/0')).rejects.toSatisfy((e) =>
+      isCodedError(e, 'CLIENT_NOT_REGISTERED'),
+    );
     const registration = h.server.registration('dev1')!;
     await register(h); // replaced: a new id
     await expect(h.server.read(registration, '/3/0')).rejects.toSatisfy((e) =>
-      isCodedError(e, 'SESSION_CLOSED'),
+      isCodedError(e, 'CLIENT_NOT_REGISTERED'),
     );
   });
 
@@ -333,6 +335,37 @@ describe('Observe', () => {
     await settle(30);
     expect(seen.map((n) => [n.code, n.observe, n.node])).toEqual([['4.04', undefined, undefined]]);
     await expect(observation!.ended).resolves.toBe('final');
+  });
+
+  it('out of order by the Observe number (RFC 7641 §3.4): older ones dropped, any one accepted after 128 s', async () => {
+    const h = harness();
+    let token: Uint8Array | undefined;
+    h.client.onRequest((request) => {
+      token = request.token;
+      return { code: '2.05', contentFormat: 0, payload: text('20'), observe: 10 };
+    });
+    await register(h, { query: ['ep=dev1', 'lt=3600', 'lwm2m=1.1'] });
+    const seen: ServerNotification[] = [];
+    await exchange(h.server.observe('dev1', '/3303/0/5700', { onNotification: (n) => seen.push(n) }));
+    const send = async (observe: number, payload: string, confirmable = true) => {
+      const outcome = notify(h, token!, observe, payload, confirmable);
+      await settle(30);
+      return outcome;
+    };
+    expect(await send(12, '22')).toBe('acknowledged');
+    expect(await send(11, '21')).toBe('acknowledged'); // acknowledged, not delivered
+    expect(await send(12, '22', false)).toBe('sent'); // a duplicate number
+    expect(await send(2 ** 24 - 1, '99', false)).toBe('sent'); // 12 - (2^24 - 1) wraps: older
+    h.clock.advance(128_001);
+    expect(await send(3, '23')).toBe('acknowledged'); // the numbers are no longer comparable
+    expect(await send(4, '24', false)).toBe('sent');
+    expect(seen.map((n) => [n.observe, n.node])).toEqual([
+      [12, node.resource(5700, value.float(22))],
+      [3, node.resource(5700, value.float(23))],
+      [4, node.resource(5700, value.float(24))],
+    ]);
+    expect(h.server.stats().notifications).toBe(3);
+    expect(h.serverEndpoint.stats().observing.outOfOrder).toBe(3);
   });
 
   it('a listener that throws goes to onListenerError; the event listeners still run', async () => {

@@ -146,6 +146,67 @@ describe('Register', () => {
   });
 });
 
+describe('advertised content formats (ct on the root link)', () => {
+  it.each([
+    ['ct=110 (1.1, one value)', '</>;rt="oma.lwm2m";ct=110,</3/0>', [110]],
+    ['ct="110 112" (1.2 list, quoted)', '</>;rt="oma.lwm2m";ct="110 112",</3/0>', [110, 112]],
+    ['ct=11542 (one value, unquoted)', '</>;rt="oma.lwm2m";ct=11542,</3/0>', [11542]],
+    ['ct="112 11544 110" (order kept)', '</>;ct="112 11544 110",</3/0>', [112, 11544, 110]],
+    ['no ct', '</>;rt="oma.lwm2m",</3/0>', []],
+  ])('%s', async (_name, links, formats) => {
+    const h = harness();
+    expect((await register(h, { links })).code).toBe('2.01');
+    expect(h.server.registration('dev1')?.contentFormats).toEqual(formats);
+  });
+
+  it('a ct that is not a format number is 4.00, nothing stored', async () => {
+    const h = harness();
+    const response = await register(h, { links: '</>;rt="oma.lwm2m";ct="110 x",</3/0>' });
+    expect(response.code).toBe('4.00');
+    expect(asText(response.payload)).toContain('ct value');
+    expect(h.server.registrations()).toEqual([]);
+  });
+
+  it('an Update with links replaces the advertised formats', async () => {
+    const h = harness();
+    await register(h, { links: '</>;ct=110,</3/0>' });
+    const updated = h.client.request(SERVER_PEER, {
+      method: 'POST',
+      uriPath: ['rd', 'r1'],
+      contentFormat: 40,
+      payload: text('</>;ct="112 11544",</3/0>'),
+    });
+    await settle(20);
+    expect((await updated).code).toBe('2.04');
+    expect(h.server.registration('dev1')?.contentFormats).toEqual([112, 11544]);
+  });
+});
+
+it('a duplicate of a CON Register is answered from the de-duplication cache, not registered twice', async () => {
+  const h = harness();
+  const registered = events(h, 'registered');
+  const toServer: Uint8Array[] = [];
+  const toClient: Uint8Array[] = [];
+  h.toServer.filter = (datagram) => {
+    toServer.push(Uint8Array.from(datagram));
+    return true;
+  };
+  h.toClient.filter = (datagram) => {
+    toClient.push(Uint8Array.from(datagram));
+    return true;
+  };
+  expect((await register(h)).code).toBe('2.01');
+  // the client's Register again, as a retransmission would carry it (same message id)
+  h.serverEndpoint.receive(toServer[0]!, CLIENT_PEER);
+  await settle(20);
+  expect(toClient).toHaveLength(2);
+  expect(toClient[1]).toEqual(toClient[0]);
+  expect(registered).toHaveLength(1);
+  expect(h.server.registrations().map((r) => r.id)).toEqual(['r1']);
+  expect(h.server.stats().registers).toBe(1);
+  expect(h.serverEndpoint.stats().duplicates).toBe(1);
+});
+
 describe('Update and De-register', () => {
   it('Update: new lifetime, binding and links, from a new address; "updated" with the previous one', async () => {
     const h = harness();
@@ -279,6 +340,45 @@ describe('Send (/dp)', () => {
       ['/3/0/9', node.resource(9, value.integer(87)), 1_700_000_000_000],
     ]);
     expect(h.server.stats().sends).toBe(1);
+  });
+
+  it.each([
+    [
+      'SenML JSON',
+      ContentFormat.SENML_JSON,
+      '[{"bn":"/3303/0/","n":"5700","v":21.5},{"bn":"/dev0/3303/0/","n":"5700","v":30}]',
+    ],
+    // [{-2: "/3303/0/", 0: "5700", 2: 21.5}, {-2: "/dev0/3303/0/", 0: "5700", 2: 30}]
+    [
+      'SenML CBOR',
+      ContentFormat.SENML_CBOR,
+      '82a321682f333330332f302f00643537303002f94d60a3216d2f646576302f333330332f302f00643537303002181e',
+    ],
+    // {[3303, 0, 5700]: 21.5, ["dev0", 3303, 0, 5700]: 30}
+    ['LwM2M CBOR', ContentFormat.LWM2M_CBOR, 'a283190ce700191644f94d60846464657630190ce700191644f94f80'],
+  ])('a Send in %s (golden payload) with a gateway prefix', async (_name, contentFormat, golden) => {
+    const h = harness();
+    const sends = events(h, 'send');
+    await register(h);
+    const payload =
+      contentFormat === ContentFormat.SENML_JSON ? text(golden) : Uint8Array.from(Buffer.from(golden, 'hex'));
+    const response = h.client.request(SERVER_PEER, {
+      method: 'POST',
+      uriPath: ['dp'],
+      contentFormat,
+      payload,
+    });
+    await settle(20);
+    expect((await response).code).toBe('2.04');
+    expect(sends.map((s) => [s.contentFormat, s.values.map((v) => [v.path.toString(), v.node])])).toEqual([
+      [
+        contentFormat,
+        [
+          ['/3303/0/5700', node.resource(5700, value.float(21.5))],
+          ['/dev0/3303/0/5700', node.resource(5700, value.float(30))],
+        ],
+      ],
+    ]);
   });
 
   it('refuses: 4.03 from an unregistered address, 4.00 undecodable, 4.15 a single-value format', async () => {

@@ -41,6 +41,8 @@ export interface PointOutcome {
   readonly entry: LocatedEntry;
 }
 
+const READ_WRITE_CONSTANT = Object.freeze({ read: true, write: true, execute: false });
+
 const POINT_EXPECTED = 'a constant value, or a mapping with source (a binding) or value (a constant)';
 
 /** Compiles one `path: ...` entry of a device's points; reports what is wrong and gives undefined. */
@@ -84,7 +86,7 @@ export function compilePoint(entry: LocatedEntry, scope: DeviceScope): PointOutc
       });
       return undefined;
     }
-    return constantPoint(entry, target, valueNode, parsed.data.units, scope);
+    return constantPoint(entry, target, valueNode, parsed.data.units, scope, parsed.data.writable === true);
   }
   return boundPoint(entry, target, node, scope);
 }
@@ -112,9 +114,19 @@ function constantPoint(
   node: LocatedNode & { kind: 'scalar' },
   units: string | undefined,
   scope: DeviceScope,
+  writable = false,
 ): PointOutcome | undefined {
   const { resource } = target;
   if (node.substitution?.unresolved === true) return undefined;
+  if (writable && !resource.operations.includes('W')) {
+    scope.issues.add({
+      origin: entry.keyOrigin,
+      message: `${target.path}: resource ${resource.id} "${resource.name}" is read-only (${resource.operations}), so the constant cannot be writable`,
+      expected: 'writable: false, or no writable',
+      device: scope.device,
+    });
+    return undefined;
+  }
   if (resource.operations === 'W') {
     scope.issues.add({
       origin: node.origin,
@@ -138,7 +150,8 @@ function constantPoint(
     ...targetFields(target),
     kind: 'constant',
     constant: encoded.value,
-    access: READ_ONLY,
+    // read-only to the server unless the mapping says writable: true
+    access: writable ? READ_WRITE_CONSTANT : READ_ONLY,
     ...(units === undefined ? {} : { units }),
     location: locationOf(entry.keyOrigin, scope),
   };

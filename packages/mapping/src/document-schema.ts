@@ -117,6 +117,12 @@ export const constantPointSchema = z
       .describe('The constant LwM2M value.'),
     units: unitsSchema.optional(),
     description: descriptionSchema.optional(),
+    writable: z
+      .boolean()
+      .optional()
+      .describe(
+        'Let the server write it (the resource must be writable): the written value replaces the constant in memory until the mapping is reloaded or the host restarts. Default false: a Write is answered 4.05.',
+      ),
   })
   .describe('A constant the host answers itself.');
 

@@ -71,3 +71,31 @@ describe('constants', () => {
     ]);
   });
 });
+
+describe('constant writability', () => {
+  it('a constant is read-only unless `writable: true`; then it is read-write', async () => {
+    const mapping = await compileOk(
+      device(
+        '      /3303/0/5700: 1',
+        '      /3303/0/5750: Boiler',
+        '      /3303/1/5700: 2',
+        '      /3303/1/5750: { value: Pipe, writable: true }',
+      ),
+    );
+    const access = Object.fromEntries(
+      (mapping.devices[0]?.points ?? []).filter((p) => p.kind === 'constant').map((p) => [p.id, p.access]),
+    );
+    expect(access['/3303/0/5750']).toEqual({ read: true, write: false, execute: false });
+    expect(access['/3303/1/5750']).toEqual({ read: true, write: true, execute: false });
+  });
+
+  it('`writable: true` on a resource the object makes read-only is an error', async () => {
+    expect(
+      await compileIssues(
+        device('      /3303/0/5700: 1', '      /3303/0/5701: { value: Cel, writable: true }'),
+      ),
+    ).toEqual([
+      'plc.yml:11:7: /3303/0/5701: resource 5701 "Sensor Units" is read-only (R), so the constant cannot be writable; expected writable: false, or no writable',
+    ]);
+  });
+});

@@ -48,8 +48,33 @@ export interface Subscription {
   close(): Promise<void>;
 }
 
-/** Counters a session exposes for metrics (requests, errors, reconnects, queue depth...). */
-export type SessionStats = Readonly<Record<string, number>>;
+/**
+ * Counters with a meaning the host knows: it exposes each as a per-device metric when the session
+ * reports it (`adapter_host_device_<name>_total`) and leaves the series out when it does not. All
+ * optional: an adapter reports what its protocol has.
+ */
+export interface SessionCounters {
+  /** Requests put on the wire to the device (not those failed locally: see `refused`). */
+  readonly requests?: number;
+  /** Replies the device sent (values or protocol errors). */
+  readonly replies?: number;
+  /** Requests sent and not answered in time. */
+  readonly timeouts?: number;
+  /** Requests failed without being sent: device quarantined, link down, queued behind a timeout. */
+  readonly refused?: number;
+  /** Times the device was set aside after it stopped answering. */
+  readonly quarantines?: number;
+  /** Requests sent to a device set aside, to see whether it is back. */
+  readonly probes?: number;
+  /** Replies no request was waiting for (late replies), dropped. */
+  readonly staleReplies?: number;
+}
+
+/**
+ * Counters a session exposes for metrics: the well-known ones (SessionCounters) plus any of the
+ * adapter's own (errors by code, reconnects, queue depth...).
+ */
+export type SessionStats = SessionCounters & Readonly<Record<string, number>>;
 
 /**
  * A live connection to one device. The host owns it: `start` once (idempotent), then read/write/

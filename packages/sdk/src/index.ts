@@ -17,6 +17,7 @@ export type {
   PointReading,
   PointSpec,
   SessionContext,
+  SessionCounters,
   SessionState,
   SessionStats,
   Subscription,

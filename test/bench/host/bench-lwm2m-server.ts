@@ -1,22 +1,22 @@
 /**
- * The LwM2M server side of the adapter-host benchmarks: the lwm2m-server engine on a CoapEndpoint
- * + UdpTransport on loopback. The engine answers Register (2.01), Update (2.04), De-register
+ * The LwM2M server side of the adapter-host benchmarks: the gateway server (GatewayServer, the
+ * lwm2m-server engine on a CoapEndpoint + UdpTransport) on loopback. The engine answers Register (2.01), Update (2.04), De-register
  * (2.02) and Send (POST /dp, 2.04, SenML decoded with our codecs; counted here), sends
  * Write-Attributes and Observe requests, and hands over notifications decoded and acknowledged.
- * Every datagram from the clients is counted by message type before the endpoint sees it (the
+ * Messages from the clients are counted by CoAP message type (the endpoint's own counters; the
  * CoAP message-ID budget is per CON message, Block1 blocks included).
  */
 
-import { CoapEndpoint, type PeerAddress } from '@lwm2m-adapters/coap';
+import type { MessageTypeCounts, PeerAddress } from '@lwm2m-adapters/coap';
+import { GatewayServer } from '@lwm2m-adapters/gateway-server';
 import { ContentFormat, type LwM2mNode, type ObjectModel, ObjectRegistry } from '@lwm2m-adapters/lwm2m-core';
-import {
+import type {
   Lwm2mServer,
-  type NotificationAttributes,
-  type ObserveResponse,
-  type Registration,
-  type ServerObservation,
+  NotificationAttributes,
+  ObserveResponse,
+  Registration,
+  ServerObservation,
 } from '@lwm2m-adapters/lwm2m-server';
-import { UdpTransport } from '@lwm2m-adapters/transport-node';
 
 const HOST = '127.0.0.1';
 const TYPES = ['CON', 'NON', 'ACK', 'RST'] as const;
@@ -72,21 +72,19 @@ function attributesOf(query: readonly string[]): NotificationAttributes {
 export class BenchLwm2mServer implements AsyncDisposable {
   readonly registrations: RegistrationEvent[] = [];
   readonly sends: SendEvent[] = [];
-  /** Datagrams received from clients, by CoAP message type. */
-  readonly received: Record<MessageType, number> = { CON: 0, NON: 0, ACK: 0, RST: 0 };
   sendDecodeErrors = 0;
-  readonly #transport: UdpTransport;
-  readonly #endpoint: CoapEndpoint;
+  readonly #gateway: GatewayServer;
   readonly #server: Lwm2mServer;
+  /** The endpoint's received counts at the last reset. */
+  #receivedAtReset: MessageTypeCounts = { CON: 0, NON: 0, ACK: 0, RST: 0 };
   #registrationWaiters: ((event: RegistrationEvent) => void)[] = [];
   /** Observations by the caller's index: a new observation with an index replaces the old one. */
   readonly #observations = new Map<number, ServerObservation>();
   readonly #decoder = new TextDecoder();
 
-  private constructor(transport: UdpTransport, registry: ObjectModel) {
-    this.#transport = transport;
-    this.#endpoint = new CoapEndpoint({ sink: transport, limits: { maxOutstandingRequests: 64 } });
-    this.#server = new Lwm2mServer({ endpoint: this.#endpoint, model: registry });
+  private constructor(gateway: GatewayServer) {
+    this.#gateway = gateway;
+    this.#server = gateway.server;
     this.#server.on('registered', ({ registration }) => {
       const event = { endpoint: registration.endpoint, peer: registration.peer, at: performance.now() };
       this.registrations.push(event);
@@ -104,22 +102,23 @@ export class BenchLwm2mServer implements AsyncDisposable {
     this.#server.on('sendRejected', ({ code }) => {
       if (code === '4.00' || code === '4.15') this.sendDecodeErrors++;
     });
-    const endpoint = this.#endpoint;
-    transport.setReceiver({
-      receive: (datagram, peer) => {
-        if (datagram.length >= 4) this.received[TYPES[(datagram[0]! >> 4) & 3]!]++;
-        endpoint.receive(datagram, peer);
-      },
-    });
   }
 
   static async start(registry: ObjectModel = ObjectRegistry.withOmaObjects()): Promise<BenchLwm2mServer> {
-    const transport = await UdpTransport.open({ host: HOST });
-    return new BenchLwm2mServer(transport, registry);
+    const gateway = await GatewayServer.start({ coap: { host: HOST, port: 0 }, model: registry });
+    return new BenchLwm2mServer(gateway);
   }
 
   get uri(): string {
-    return `coap://${HOST}:${this.#transport.localAddress.port}`;
+    return `coap://${HOST}:${this.#gateway.address('coap')?.port}`;
+  }
+
+  /** Messages received from clients since the last reset, by CoAP message type. */
+  get received(): Record<MessageType, number> {
+    const now = this.#gateway.status().listeners[0]?.coap.received ?? this.#receivedAtReset;
+    const out = { CON: 0, NON: 0, ACK: 0, RST: 0 };
+    for (const type of TYPES) out[type] = now[type] - this.#receivedAtReset[type];
+    return out;
   }
 
   /** The next Register to arrive (or one already received after `since`). */
@@ -189,7 +188,9 @@ export class BenchLwm2mServer implements AsyncDisposable {
 
   resetCounters(): void {
     this.sends.length = 0;
-    for (const type of TYPES) this.received[type] = 0;
+    this.#receivedAtReset = {
+      ...(this.#gateway.status().listeners[0]?.coap.received ?? this.#receivedAtReset),
+    };
     this.sendDecodeErrors = 0;
   }
 
@@ -200,10 +201,8 @@ export class BenchLwm2mServer implements AsyncDisposable {
     return registration;
   }
 
-  async close(): Promise<void> {
-    this.#server.close();
-    this.#endpoint.close();
-    await this.#transport.close();
+  close(): Promise<void> {
+    return this.#gateway.close();
   }
 
   [Symbol.asyncDispose](): Promise<void> {

@@ -63,8 +63,10 @@ const commonFields = {
     .int()
     .min(10)
     .max(60_000)
-    .default(1000)
-    .describe('Time a request may wait for its reply; then it fails with DEVICE_TIMEOUT'),
+    .optional()
+    .describe(
+      'Time a request may wait for its reply; then it fails with DEVICE_TIMEOUT. Default: 1000 on tcp and rtu-over-tcp; on rtu and ascii, the time the request and its reply take on the wire at baudRate plus 200 ms for the device to answer (a dead unit then holds the shared line briefly); set it for slower devices',
+    ),
   maxGap: z
     .int()
     .min(0)

@@ -2,6 +2,7 @@ import type { CodedError } from '@lwm2m-adapters/errors';
 import { AsciiFrameReader, asciiFrameWriter } from '../protocol/ascii-frame.js';
 import { RtuFrameReader, rtuFrameWriter } from '../protocol/rtu-frame.js';
 import type { ModbusByteStream } from './byte-stream.js';
+import type { LinkClock } from './link-clock.js';
 import { type LinkSettings, rtuInterFrameMs } from './link-settings.js';
 import { MbapTransport } from './mbap-transport.js';
 import type { ModbusTransport } from './modbus-transport.js';
@@ -12,6 +13,7 @@ export function createTransport(
   stream: ModbusByteStream,
   settings: LinkSettings,
   onBroken: (error: CodedError) => void,
+  clock?: LinkClock,
 ): ModbusTransport {
   switch (settings.transport) {
     case 'tcp':
@@ -22,6 +24,7 @@ export function createTransport(
         { reader: new RtuFrameReader(), writer: rtuFrameWriter },
         { guardMs: settings.guardMs, interFrameMs: 0 },
         onBroken,
+        clock,
       );
     case 'rtu':
       return new SerialLineTransport(
@@ -32,6 +35,7 @@ export function createTransport(
           interFrameMs: settings.endpoint.kind === 'serial' ? rtuInterFrameMs(settings.endpoint.baudRate) : 0,
         },
         onBroken,
+        clock,
       );
     case 'ascii':
       return new SerialLineTransport(
@@ -39,6 +43,7 @@ export function createTransport(
         { reader: new AsciiFrameReader(), writer: asciiFrameWriter },
         { guardMs: settings.guardMs, interFrameMs: 0 },
         onBroken,
+        clock,
       );
   }
 }

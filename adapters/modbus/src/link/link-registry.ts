@@ -1,6 +1,7 @@
 import { CodedError } from '@lwm2m-adapters/errors';
 import type { AdapterLogger } from '@lwm2m-adapters/sdk';
 import type { ModbusByteStreamOpener } from './byte-stream.js';
+import type { LinkClock } from './link-clock.js';
 import { type LinkSettings, linkSettingConflicts } from './link-settings.js';
 import { ModbusLink } from './modbus-link.js';
 
@@ -10,6 +11,8 @@ export interface LinkRegistryDependencies {
   readonly random: () => number;
   /** Logger for link events; when undefined, the logger of the session that opened the link. */
   readonly logger: AdapterLogger | undefined;
+  /** Time of the links (request timeouts, quarantine, serial silences); default: the system's. */
+  readonly clock?: LinkClock | undefined;
 }
 
 interface RegisteredLink {
@@ -59,6 +62,7 @@ export class ModbusLinkRegistry {
       openByteStream: this.#deps.openByteStream,
       random: this.#deps.random,
       logger: this.#deps.logger ?? logger,
+      clock: this.#deps.clock,
     });
     this.#links.set(settings.key, { link, users: new Map([[user, deviceId]]) });
     return link;

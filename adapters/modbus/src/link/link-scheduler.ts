@@ -4,6 +4,7 @@ import type { AdapterLogger } from '@lwm2m-adapters/sdk';
 import { isGatewayException } from '../protocol/modbus-exception.js';
 import { describeRequest, type ModbusRequest } from '../protocol/modbus-request.js';
 import { verifyReply } from '../protocol/reply-verifier.js';
+import { type LinkClock, systemLinkClock } from './link-clock.js';
 import type { ModbusTransport } from './modbus-transport.js';
 import { type QuarantinePolicy, UnitQuarantine } from './unit-quarantine.js';
 
@@ -25,21 +26,53 @@ export interface LinkSchedulerOptions {
   /** Most requests waiting; more fail at once with DEVICE_BUSY. */
   readonly maxQueue: number;
   readonly logger: AdapterLogger;
-  readonly now?: () => number;
+  /** Request timeouts and quarantine periods. Default: the system's. */
+  readonly clock?: LinkClock;
 }
 
 /** Counters of one link. */
 export interface LinkSchedulerStats {
+  /** Requests put on the wire. */
   readonly requests: number;
   readonly replies: number;
   readonly timeouts: number;
   readonly errors: Readonly<Partial<Record<ErrorCode, number>>>;
   readonly dropped: number;
+  /** Requests failed without being sent: link down, unit quarantined, or queued behind a timeout. */
+  readonly refused: number;
   readonly quarantines: number;
+  /** Requests sent to a unit whose quarantine period had ended (to see whether it is back). */
+  readonly probes: number;
   readonly queueDepth: number;
   readonly inFlight: number;
   readonly staleReplies: number;
 }
+
+/** Counters of one unit on a link (what its sessions report as their own). */
+export interface UnitStats {
+  /** Requests put on the wire. */
+  readonly requests: number;
+  readonly replies: number;
+  readonly timeouts: number;
+  /** Requests failed without being sent: link down, unit quarantined, or queued behind a timeout. */
+  readonly refused: number;
+  readonly quarantines: number;
+  readonly probes: number;
+  /** Replies from this unit that no request was waiting for (late replies, dropped). */
+  readonly staleReplies: number;
+}
+
+type UnitCounters = { -readonly [K in keyof UnitStats]: UnitStats[K] };
+
+const noUnitCounters = (): UnitCounters => ({
+  requests: 0,
+  replies: 0,
+  timeouts: 0,
+  refused: 0,
+  quarantines: 0,
+  probes: 0,
+  staleReplies: 0,
+});
 
 interface QueueEntry {
   readonly owner: object;
@@ -73,7 +106,8 @@ function settle(
  */
 export class ModbusLinkScheduler {
   readonly #options: LinkSchedulerOptions;
-  readonly #now: () => number;
+  readonly #clock: LinkClock;
+  readonly #units = new Map<number, UnitCounters>();
   readonly #queues = new Map<number, Fifo<QueueEntry>>();
   readonly #inFlight = new Set<QueueEntry>();
   readonly #quarantine = new UnitQuarantine();
@@ -87,11 +121,13 @@ export class ModbusLinkScheduler {
   #replies = 0;
   #timeouts = 0;
   #dropped = 0;
+  #refused = 0;
+  #probes = 0;
   #staleOfClosedTransports = 0;
 
   constructor(options: LinkSchedulerOptions) {
     this.#options = options;
-    this.#now = options.now ?? Date.now;
+    this.#clock = options.clock ?? systemLinkClock;
     this.#unavailable = new CodedError('DEVICE_UNREACHABLE', `${options.name}: not connected yet`);
   }
 
@@ -103,7 +139,11 @@ export class ModbusLinkScheduler {
 
   /** The transport is gone: queued requests fail with `error`, and so do new ones until `attach`. */
   detach(error: CodedError): void {
-    if (this.#transport !== undefined) this.#staleOfClosedTransports += this.#transport.staleReplies;
+    const closed = this.#transport;
+    if (closed !== undefined) {
+      this.#staleOfClosedTransports += closed.staleReplies;
+      for (const [unit, counters] of this.#units) counters.staleReplies += closed.staleRepliesOf(unit);
+    }
     this.#transport = undefined;
     this.#unavailable = error;
     this.#rejectQueued(() => true, error);
@@ -136,10 +176,21 @@ export class ModbusLinkScheduler {
       timeouts: this.#timeouts,
       errors: { ...this.#errors },
       dropped: this.#dropped,
+      refused: this.#refused,
       quarantines: this.#quarantine.quarantines,
+      probes: this.#probes,
       queueDepth: this.#queued,
       inFlight: this.#inFlight.size,
       staleReplies: this.#staleOfClosedTransports + (this.#transport?.staleReplies ?? 0),
+    };
+  }
+
+  /** Counters of one unit (zeros for a unit never asked). */
+  unitStats(unit: number): UnitStats {
+    const counters = this.#units.get(unit) ?? noUnitCounters();
+    return {
+      ...counters,
+      staleReplies: counters.staleReplies + (this.#transport?.staleRepliesOf(unit) ?? 0),
     };
   }
 
@@ -156,7 +207,7 @@ export class ModbusLinkScheduler {
   ): Promise<T> {
     const refused = this.#refusal(unit);
     if (refused !== undefined) {
-      this.#count(refused.code);
+      this.#countRefused(unit, refused.code);
       return Promise.reject(refused);
     }
     if (this.#queued >= this.#options.maxQueue) {
@@ -196,7 +247,7 @@ export class ModbusLinkScheduler {
   /** Why a request to `unit` fails at once: link down or unit quarantined. */
   #refusal(unit: number): CodedError | undefined {
     if (this.#transport === undefined) return this.#unavailable;
-    const remaining = this.#quarantine.remainingMs(unit, this.#now());
+    const remaining = this.#quarantine.remainingMs(unit, this.#clock.now());
     if (remaining > 0) {
       return new CodedError(
         'DEVICE_UNREACHABLE',
@@ -243,7 +294,7 @@ export class ModbusLinkScheduler {
       if (entry.settled) continue;
       const refused = this.#refusal(unit);
       if (refused !== undefined) {
-        this.#count(refused.code);
+        this.#countRefused(unit, refused.code);
         settle(entry, { ok: false, error: refused });
         continue;
       }
@@ -266,7 +317,7 @@ export class ModbusLinkScheduler {
     const exchange: LinkExchange = (job) => {
       const refused = this.#refusal(job.request.unit);
       if (refused !== undefined) {
-        this.#count(refused.code);
+        this.#countRefused(job.request.unit, refused.code);
         return Promise.reject(refused);
       }
       return this.#execute(job);
@@ -298,23 +349,24 @@ export class ModbusLinkScheduler {
       transport = this.#transport;
     }
     const controller = new AbortController();
-    const timer = setTimeout(
-      () =>
-        controller.abort(
-          new CodedError(
-            'DEVICE_TIMEOUT',
-            `${describeRequest(request)}: no reply within ${job.timeoutMs} ms`,
-            {
-              details: { unit: request.unit, functionCode: request.functionCode, timeoutMs: job.timeoutMs },
-            },
-          ),
-        ),
-      job.timeoutMs,
+    const cancelTimer = this.#clock.setTimer(job.timeoutMs, () =>
+      controller.abort(
+        new CodedError('DEVICE_TIMEOUT', `${describeRequest(request)}: no reply within ${job.timeoutMs} ms`, {
+          details: { unit: request.unit, functionCode: request.functionCode, timeoutMs: job.timeoutMs },
+        }),
+      ),
     );
+    const unit = this.#unit(request.unit);
     this.#requests++;
+    unit.requests++;
+    if (this.#quarantine.onProbation(request.unit, this.#clock.now())) {
+      this.#probes++;
+      unit.probes++;
+    }
     try {
       const reply = await transport.exchange(request, controller.signal);
       this.#replies++;
+      unit.replies++;
       const data = verifyReply(request, reply);
       this.#quarantine.recordReply(request.unit);
       return data;
@@ -328,26 +380,42 @@ export class ModbusLinkScheduler {
         error.code === 'DEVICE_TIMEOUT' ||
         (typeof exceptionCode === 'number' && isGatewayException(exceptionCode))
       ) {
-        if (error.code === 'DEVICE_TIMEOUT') this.#timeouts++;
-        this.#onNoAnswer(job);
+        if (error.code === 'DEVICE_TIMEOUT') {
+          this.#timeouts++;
+          unit.timeouts++;
+        }
+        this.#onNoAnswer(job, error);
       } else if (typeof exceptionCode === 'number') {
         this.#quarantine.recordReply(request.unit);
       }
       throw error;
     } finally {
-      clearTimeout(timer);
+      cancelTimer();
     }
   }
 
-  #onNoAnswer(job: LinkJob): void {
+  /**
+   * The unit did not answer (a timeout, or a gateway saying so). What is queued for it fails at
+   * once, unsent: it would only wait a timeout each behind a silent unit (a read of a frozen PLC is
+   * answered within one timeout, not one per request). Enough of these in a row quarantine it.
+   */
+  #onNoAnswer(job: LinkJob, error: CodedError): void {
     const unit = job.request.unit;
-    const period = this.#quarantine.recordTimeout(unit, job.quarantine, this.#now());
-    if (period === 0) return;
-    this.#options.logger.warn(
-      { link: this.#options.name, unit, quarantineMs: period },
-      'Modbus unit quarantined: it stopped answering',
-    );
-    const refused = this.#refusal(unit)!;
+    const period = this.#quarantine.recordTimeout(unit, job.quarantine, this.#clock.now());
+    if (period > 0) {
+      this.#unit(unit).quarantines++;
+      this.#options.logger.warn(
+        { link: this.#options.name, unit, quarantineMs: period },
+        'Modbus unit quarantined: it stopped answering',
+      );
+    }
+    const refused =
+      this.#refusal(unit) ??
+      new CodedError(
+        'DEVICE_UNREACHABLE',
+        `${this.#options.name}: unit ${unit} did not answer the request before this one (${error.message}); not sent`,
+        { details: { unit }, cause: error },
+      );
     this.#rejectQueued((entry) => entry.unit === unit && entry.body === undefined, refused);
   }
 
@@ -357,10 +425,26 @@ export class ModbusLinkScheduler {
       if (queue.size === 0) this.#queues.delete(unit);
       this.#queued -= removed.length;
       for (const entry of removed) {
-        if (!entry.settled) this.#count(error.code);
+        if (!entry.settled) this.#countRefused(entry.unit, error.code);
         settle(entry, { ok: false, error });
       }
     }
+  }
+
+  #unit(unit: number): UnitCounters {
+    let counters = this.#units.get(unit);
+    if (counters === undefined) {
+      counters = noUnitCounters();
+      this.#units.set(unit, counters);
+    }
+    return counters;
+  }
+
+  /** A request failed without being sent. */
+  #countRefused(unit: number, code: ErrorCode): void {
+    this.#refused++;
+    this.#unit(unit).refused++;
+    this.#count(code);
   }
 
   #count(code: ErrorCode): void {

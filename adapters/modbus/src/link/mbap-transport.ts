@@ -4,6 +4,7 @@ import { MbapFrameReader, mbapFrameWriter } from '../protocol/mbap-frame.js';
 import { describeRequest, type ModbusRequest } from '../protocol/modbus-request.js';
 import type { ModbusByteStream } from './byte-stream.js';
 import type { ModbusTransport } from './modbus-transport.js';
+import { StaleReplies } from './stale-replies.js';
 
 interface Outstanding {
   readonly request: ModbusRequest;
@@ -24,7 +25,7 @@ export class MbapTransport implements ModbusTransport {
   readonly #outstanding = new Map<number, Outstanding>();
   readonly #onBroken: (error: CodedError) => void;
   #nextTransactionId = 1;
-  #stale = 0;
+  readonly #stale = new StaleReplies();
   #closedWith: CodedError | undefined;
 
   /** `onBroken` is told when the stream fails or loses framing (the link then reconnects). */
@@ -50,7 +51,11 @@ export class MbapTransport implements ModbusTransport {
   }
 
   get staleReplies(): number {
-    return this.#stale;
+    return this.#stale.total;
+  }
+
+  staleRepliesOf(unit: number): number {
+    return this.#stale.of(unit);
   }
 
   ready(): undefined {
@@ -97,7 +102,7 @@ export class MbapTransport implements ModbusTransport {
   #onFrame(frame: ModbusFrame): void {
     const outstanding = this.#outstanding.get(frame.transactionId ?? -1);
     if (outstanding === undefined) {
-      this.#stale++;
+      this.#stale.count(frame.unit);
       return;
     }
     this.#outstanding.delete(frame.transactionId!);

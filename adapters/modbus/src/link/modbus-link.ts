@@ -3,6 +3,7 @@ import { CappedBackoff } from '@lwm2m-adapters/kit';
 import type { AdapterLogger } from '@lwm2m-adapters/sdk';
 import { describeEndpoint, type ModbusByteStream, type ModbusByteStreamOpener } from './byte-stream.js';
 import { createTransport } from './create-transport.js';
+import type { LinkClock } from './link-clock.js';
 import { ModbusLinkScheduler } from './link-scheduler.js';
 import type { LinkSettings } from './link-settings.js';
 import type { ModbusTransport } from './modbus-transport.js';
@@ -17,6 +18,8 @@ export interface ModbusLinkDependencies {
   readonly logger: AdapterLogger;
   /** Jitter source for the reconnect backoff. */
   readonly random: () => number;
+  /** Request timeouts, quarantine periods and serial line silences; default: the system's. */
+  readonly clock?: LinkClock | undefined;
 }
 
 /** Link counters beyond the scheduler's. */
@@ -58,6 +61,7 @@ export class ModbusLink {
       maxInFlight: settings.maxInFlight,
       maxQueue: settings.maxQueue,
       logger: deps.logger,
+      ...(deps.clock === undefined ? {} : { clock: deps.clock }),
     });
   }
 
@@ -132,8 +136,11 @@ export class ModbusLink {
       await stream.close();
       return;
     }
-    const transport: ModbusTransport = createTransport(stream, this.settings, (error) =>
-      this.#onBroken(transport, error),
+    const transport: ModbusTransport = createTransport(
+      stream,
+      this.settings,
+      (error) => this.#onBroken(transport, error),
+      this.#deps.clock,
     );
     this.#transport = transport;
     if (this.#everConnected) this.#reconnects++;

@@ -19,6 +19,8 @@ export interface ModbusTransport {
   exchange(request: ModbusRequest, signal: AbortSignal): Promise<Uint8Array>;
   /** Replies (or fragments) received that no outstanding request was waiting for. */
   readonly staleReplies: number;
+  /** The stale replies that came from `unit`. */
+  staleRepliesOf(unit: number): number;
   /** Closes the stream; outstanding requests reject with `reason`. Idempotent. */
   close(reason: CodedError): Promise<void>;
 }

@@ -2,7 +2,9 @@ import { CodedError } from '@lwm2m-adapters/errors';
 import type { FrameReader, FrameWriter, ModbusFrame } from '../protocol/frame-reader.js';
 import { describeRequest, type ModbusRequest } from '../protocol/modbus-request.js';
 import type { ModbusByteStream } from './byte-stream.js';
+import { delayOn, type LinkClock, monotonicLinkClock } from './link-clock.js';
 import type { ModbusTransport } from './modbus-transport.js';
+import { StaleReplies } from './stale-replies.js';
 
 /** Timing of a serial line (or of a gateway that tunnels one). */
 export interface SerialLineTiming {
@@ -17,8 +19,6 @@ interface Current {
   resolve(pdu: Uint8Array): void;
   reject(error: CodedError): void;
 }
-
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * RTU or ASCII framing, on a serial port or tunnelled through TCP: no transaction id, so exactly
@@ -41,7 +41,8 @@ export class SerialLineTransport implements ModbusTransport {
   #current: Current | undefined;
   #mustSettle = false;
   #lastTraffic = 0;
-  #stale = 0;
+  readonly #stale = new StaleReplies();
+  readonly #clock: LinkClock;
   #closedWith: CodedError | undefined;
 
   constructor(
@@ -49,7 +50,9 @@ export class SerialLineTransport implements ModbusTransport {
     framing: { readonly reader: FrameReader; readonly writer: FrameWriter },
     timing: SerialLineTiming,
     onBroken: (error: CodedError) => void,
+    clock: LinkClock = monotonicLinkClock,
   ) {
+    this.#clock = clock;
     this.#stream = stream;
     this.#reader = framing.reader;
     this.#writer = framing.writer;
@@ -60,7 +63,7 @@ export class SerialLineTransport implements ModbusTransport {
     };
     stream.attach({
       data: (chunk) => {
-        this.#lastTraffic = performance.now();
+        this.#lastTraffic = this.#clock.now();
         this.#reader.push(chunk, sink);
       },
       closed: (error) => {
@@ -71,14 +74,18 @@ export class SerialLineTransport implements ModbusTransport {
   }
 
   get staleReplies(): number {
-    return this.#stale;
+    return this.#stale.total;
+  }
+
+  staleRepliesOf(unit: number): number {
+    return this.#stale.of(unit);
   }
 
   ready(): Promise<void> | undefined {
     if (this.#mustSettle) return this.#settle();
     if (this.#timing.interFrameMs > 0) {
-      const wait = this.#lastTraffic + this.#timing.interFrameMs - performance.now();
-      if (wait > 0) return delay(Math.ceil(wait));
+      const wait = this.#lastTraffic + this.#timing.interFrameMs - this.#clock.now();
+      if (wait > 0) return delayOn(this.#clock, Math.ceil(wait));
     }
     return undefined;
   }
@@ -88,13 +95,13 @@ export class SerialLineTransport implements ModbusTransport {
     if (this.#current !== undefined) {
       return Promise.reject(new Error('SerialLineTransport: a request is already outstanding'));
     }
-    if (this.#reader.reset() > 0) this.#stale++;
+    if (this.#reader.reset() > 0) this.#stale.count();
     return new Promise<Uint8Array>((resolve, reject) => {
       const onAbort = () => {
         if (this.#current === current) {
           this.#current = undefined;
           this.#mustSettle = true;
-          this.#lastTraffic = performance.now(); // the guard counts from the moment we gave up
+          this.#lastTraffic = this.#clock.now(); // the guard counts from the moment we gave up
         }
         reject(signal.reason);
       };
@@ -111,7 +118,7 @@ export class SerialLineTransport implements ModbusTransport {
       };
       this.#current = current;
       signal.addEventListener('abort', onAbort, { once: true });
-      this.#lastTraffic = performance.now();
+      this.#lastTraffic = this.#clock.now();
       this.#stream.write(this.#writer.encode(0, request.unit, request.pdu));
     });
   }
@@ -124,13 +131,13 @@ export class SerialLineTransport implements ModbusTransport {
   /** Waits until nothing has arrived for guardMs (at most 20 guard periods), then drops the buffer. */
   async #settle(): Promise<void> {
     const guard = Math.max(this.#timing.guardMs, this.#timing.interFrameMs);
-    const deadline = performance.now() + guard * 20;
+    const deadline = this.#clock.now() + guard * 20;
     for (;;) {
-      const quietFor = performance.now() - this.#lastTraffic;
-      if (quietFor >= guard || performance.now() >= deadline) break;
-      await delay(Math.ceil(guard - quietFor));
+      const quietFor = this.#clock.now() - this.#lastTraffic;
+      if (quietFor >= guard || this.#clock.now() >= deadline) break;
+      await delayOn(this.#clock, Math.ceil(guard - quietFor));
     }
-    if (this.#reader.reset() > 0) this.#stale++;
+    if (this.#reader.reset() > 0) this.#stale.count();
     this.#mustSettle = false;
   }
 
@@ -142,7 +149,7 @@ export class SerialLineTransport implements ModbusTransport {
       frame.unit !== current.request.unit ||
       (fc & 0x7f) !== current.request.functionCode
     ) {
-      this.#stale++;
+      this.#stale.count(frame.unit);
       return;
     }
     this.#current = undefined;
@@ -153,7 +160,7 @@ export class SerialLineTransport implements ModbusTransport {
     this.#mustSettle = true;
     const current = this.#current;
     if (current === undefined) {
-      this.#stale++;
+      this.#stale.count();
       return;
     }
     this.#current = undefined;

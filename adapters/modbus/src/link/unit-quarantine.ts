@@ -35,6 +35,12 @@ export class UnitQuarantine {
     return health === undefined || health.until <= now ? 0 : health.until - now;
   }
 
+  /** True when the unit's quarantine period is over but it has not answered since: a request to it is a probe. */
+  onProbation(unit: number, now: number): boolean {
+    const health = this.#units.get(unit);
+    return health !== undefined && health.level > 0 && health.until <= now;
+  }
+
   /** The unit answered (a value or an exception): it is healthy. */
   recordReply(unit: number): void {
     const health = this.#units.get(unit);

@@ -15,6 +15,7 @@ import type { ModbusLinkRegistry } from '../link/link-registry.js';
 import type { LinkJob } from '../link/link-scheduler.js';
 import { linkSettingsOf } from '../link/link-settings.js';
 import type { ModbusLink } from '../link/modbus-link.js';
+import { requestTimeoutMs } from '../link/request-timeout.js';
 import { type PlannedRead, planReads } from '../plan/read-planner.js';
 import { FunctionCode } from '../protocol/function-codes.js';
 import { type ModbusRequest, readRequest } from '../protocol/modbus-request.js';
@@ -52,8 +53,6 @@ export class ModbusSession implements AdapterSession {
   #unsubscribeLink: (() => void) | undefined;
   #starting: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
-  #requests = 0;
-  #replies = 0;
 
   constructor(context: SessionContext<ModbusConnection, ModbusPoint>, registry: ModbusLinkRegistry) {
     this.#context = context;
@@ -249,15 +248,26 @@ export class ModbusSession implements AdapterSession {
     }
   }
 
+  /**
+   * This device's counters (its unit on the link): `requests` put on the wire, `replies`,
+   * `timeouts`, `refused` (failed without being sent: quarantined, link down, queued behind a
+   * timeout), `quarantines`, `probes`, `staleReplies` (late replies from the unit, dropped),
+   * `dropped` (queue full) and `errors.<CODE>`; then the shared link's as `link.*`.
+   */
   stats(): SessionStats {
+    const link = this.#link;
+    const unit = link?.scheduler.unitStats(this.#context.connection.unitId);
     const stats: Record<string, number> = {
-      requests: this.#requests,
-      replies: this.#replies,
-      timeouts: this.#errors.DEVICE_TIMEOUT ?? 0,
+      requests: unit?.requests ?? 0,
+      replies: unit?.replies ?? 0,
+      timeouts: unit?.timeouts ?? 0,
+      refused: unit?.refused ?? 0,
+      quarantines: unit?.quarantines ?? 0,
+      probes: unit?.probes ?? 0,
+      staleReplies: unit?.staleReplies ?? 0,
       dropped: this.#errors.DEVICE_BUSY ?? 0,
     };
     for (const [code, count] of Object.entries(this.#errors)) stats[`errors.${code}`] = count;
-    const link = this.#link;
     if (link !== undefined) {
       const s = link.scheduler.stats();
       const c = link.connectionStats();
@@ -265,8 +275,10 @@ export class ModbusSession implements AdapterSession {
         'link.requests': s.requests,
         'link.replies': s.replies,
         'link.timeouts': s.timeouts,
+        'link.refused': s.refused,
         'link.dropped': s.dropped,
         'link.quarantines': s.quarantines,
+        'link.probes': s.probes,
         'link.queueDepth': s.queueDepth,
         'link.inFlight': s.inFlight,
         'link.staleReplies': s.staleReplies,
@@ -316,16 +328,13 @@ export class ModbusSession implements AdapterSession {
     await this.#count(
       link.scheduler.exclusive(this, unitId, async (exchange) => {
         const read = readRequest(unitId, FunctionCode.READ_HOLDING_REGISTERS, point.layout.address, 1);
-        this.#requests++;
         const register = await exchange(this.#job(read));
-        this.#replies++;
         const write = registerWriteRequest(
           unitId,
           point.layout.address,
           point.codec.withBit(register, on),
           writeMultiple,
         );
-        this.#requests++;
         return exchange(this.#job(write));
       }),
     );
@@ -333,15 +342,12 @@ export class ModbusSession implements AdapterSession {
 
   #send(request: ModbusRequest): Promise<Uint8Array> {
     const link = this.#requireLink();
-    this.#requests++;
     return this.#count(link.scheduler.submit(this, this.#job(request)));
   }
 
   async #count<T>(operation: Promise<T>): Promise<T> {
     try {
-      const result = await operation;
-      this.#replies++;
-      return result;
+      return await operation;
     } catch (err) {
       const code: ErrorCode = isCodedError(err) ? err.code : 'DEVICE_FAILURE';
       this.#errors[code] = (this.#errors[code] ?? 0) + 1;
@@ -350,8 +356,8 @@ export class ModbusSession implements AdapterSession {
   }
 
   #job(request: ModbusRequest): LinkJob {
-    const { timeoutMs, quarantine } = this.#context.connection;
-    return { request, timeoutMs, quarantine };
+    const connection = this.#context.connection;
+    return { request, timeoutMs: requestTimeoutMs(connection, request), quarantine: connection.quarantine };
   }
 
   #plan(pointIds: readonly string[], readable: readonly BoundPoint[]): PlannedRead<BoundPoint>[] {

@@ -18,7 +18,6 @@ describe('connection schema', () => {
       host: 'plc',
       port: 502,
       unitId: 1,
-      timeoutMs: 1000,
       maxInFlight: 1,
       maxGap: 0,
       maxRegistersPerRequest: 125,
@@ -28,6 +27,9 @@ describe('connection schema', () => {
     });
     const rtu = modbusConnectionSchema.parse({ transport: 'rtu', path: '/dev/ttyUSB0', unitId: 7 });
     expect(rtu).toMatchObject({ baudRate: 19_200, parity: 'even', dataBits: 8, stopBits: 1, guardMs: 100 });
+    // no default: requestTimeoutMs derives it (1000 ms on TCP, from the line speed on serial lines)
+    expect(tcp.timeoutMs).toBeUndefined();
+    expect(rtu.timeoutMs).toBeUndefined();
     const ascii = modbusConnectionSchema.parse({ transport: 'ascii', path: '/dev/ttyS1' });
     expect(ascii).toMatchObject({ dataBits: 7 });
     const gateway = modbusConnectionSchema.parse({ transport: 'rtu-over-tcp', host: 'gw', port: 4001 });

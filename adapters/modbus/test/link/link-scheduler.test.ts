@@ -138,22 +138,66 @@ describe('ModbusLinkScheduler', () => {
     expect(s.stats().quarantines).toBe(5);
   });
 
-  it('fails queued requests of a unit at once when it gets quarantined', async () => {
+  it('fails the requests queued for a unit at once, unsent, when one of its requests times out', async () => {
     const s = scheduler(1);
     const t = new FakeTransport(1);
     t.behaviour.set(9, 'silent');
     t.behaviour.set(1, 'answer');
     s.attach(t);
     const results = [9, 9, 9, 9, 9, 1].map((u) => outcome(s.submit(owner, job(u, 0, 100))));
-    await vi.advanceTimersByTimeAsync(350);
+    // one timeout, not five: what waited behind the silent unit is answered when it times out
+    await vi.advanceTimersByTimeAsync(100);
     expect(await Promise.all(results)).toEqual([
       'DEVICE_TIMEOUT',
-      'DEVICE_TIMEOUT',
-      'DEVICE_TIMEOUT',
+      'DEVICE_UNREACHABLE',
+      'DEVICE_UNREACHABLE',
       'DEVICE_UNREACHABLE',
       'DEVICE_UNREACHABLE',
       'ok',
     ]);
+    expect(t.log.filter((r) => r.unit === 9)).toHaveLength(1);
+    expect(s.unitStats(9)).toMatchObject({ requests: 1, timeouts: 1, refused: 4, quarantines: 0 });
+    // a later request is sent again: one timeout is no quarantine
+    const again = outcome(s.submit(owner, job(9, 0, 100)));
+    await vi.advanceTimersByTimeAsync(100);
+    expect(await again).toBe('DEVICE_TIMEOUT');
+    expect(t.log.filter((r) => r.unit === 9)).toHaveLength(2);
+  });
+
+  it('counts per unit what went on the wire apart from what was refused locally', async () => {
+    const s = scheduler(1);
+    const t = new FakeTransport(1);
+    t.behaviour.set(9, 'silent');
+    t.behaviour.set(1, 'answer');
+    s.attach(t);
+    for (let i = 0; i < 3; i++) {
+      const dead = outcome(s.submit(owner, job(9)));
+      await vi.advanceTimersByTimeAsync(100);
+      expect(await dead).toBe('DEVICE_TIMEOUT');
+    }
+    // quarantined: refused without being sent
+    expect(await outcome(s.submit(owner, job(9)))).toBe('DEVICE_UNREACHABLE');
+    expect(await outcome(s.submit(owner, job(9)))).toBe('DEVICE_UNREACHABLE');
+    expect(s.unitStats(9)).toEqual({
+      requests: 3,
+      replies: 0,
+      timeouts: 3,
+      refused: 2,
+      quarantines: 1,
+      probes: 0,
+      staleReplies: 0,
+    });
+    // after the period, the next request is a probe
+    await vi.advanceTimersByTimeAsync(1000);
+    const probe = outcome(s.submit(owner, job(9)));
+    await vi.advanceTimersByTimeAsync(100);
+    expect(await probe).toBe('DEVICE_TIMEOUT');
+    expect(s.unitStats(9)).toMatchObject({ requests: 4, timeouts: 4, refused: 2, quarantines: 2, probes: 1 });
+    expect(await outcome(s.submit(owner, job(1)))).toBe('ok');
+    expect(s.unitStats(1)).toMatchObject({ requests: 1, replies: 1, timeouts: 0, refused: 0, probes: 0 });
+    expect(s.unitStats(42)).toMatchObject({ requests: 0, refused: 0 });
+    // the link's own counters: what was sent, the refusals apart
+    expect(s.stats()).toMatchObject({ requests: 5, replies: 1, timeouts: 4, refused: 2, probes: 1 });
   });
 
   it('counts any reply, even an exception, as a sign of life', async () => {

@@ -68,6 +68,7 @@ describe('SerialLineTransport (RTU)', () => {
     stream.deliver(rtuFrameWriter.encode(0, 1, register(0xbbbb)));
     expect(await second).toBe(0xbbbb);
     expect(scheduler.stats().staleReplies).toBe(1);
+    expect(scheduler.unitStats(1).staleReplies).toBe(1);
   });
 
   it('flushes bytes that arrived while no request was out', async () => {
@@ -89,6 +90,8 @@ describe('SerialLineTransport (RTU)', () => {
     stream.deliver(rtuFrameWriter.encode(0, 1, register(0x0042)));
     expect(await p).toBe(0x42);
     expect(scheduler.stats().staleReplies).toBe(2);
+    // the stray frames are put down to the units that sent them
+    expect([scheduler.unitStats(1).staleReplies, scheduler.unitStats(2).staleReplies]).toEqual([1, 1]);
   });
 
   it('rejects a corrupt reply as DEVICE_RESPONSE_INVALID and settles the line before the next request', async () => {
@@ -189,6 +192,7 @@ describe('MbapTransport (Modbus TCP)', () => {
     stream.deliver(mbapFrameWriter.encode(tid(1), 1, register(0xbbbb)));
     expect(await next).toBe(0xbbbb);
     expect(scheduler.stats().staleReplies).toBe(1);
+    expect(scheduler.unitStats(1).staleReplies).toBe(1);
   });
 
   it('rejects a reply from another unit under the right transaction id as DEVICE_RESPONSE_INVALID', async () => {

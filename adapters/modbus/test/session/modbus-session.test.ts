@@ -336,10 +336,43 @@ describe('ModbusSession over an in-memory device', () => {
     ]);
     expect(device.log.filter((r) => r.unit === 9)).toHaveLength(2);
     expect(dead.stats()).toMatchObject({
+      // what went on the wire; the three reads refused while quarantined were not sent
+      requests: 2,
+      replies: 0,
       timeouts: 2,
+      refused: 3,
+      quarantines: 1,
+      probes: 0,
       'link.quarantines': 1,
       'errors.DEVICE_UNREACHABLE': 3,
     });
+    expect(live.stats()).toMatchObject({ requests: 5, replies: 5, timeouts: 0, refused: 0, quarantines: 0 });
+  });
+
+  it('answers every read of a frozen TCP PLC within one timeout, however many requests the reads need', async () => {
+    // the socket is open, nothing is answered: unit 5 is not configured on the device
+    const device = new MemoryModbusDevice();
+    const adapter = createModbusAdapter({ openByteStream: device.opener('mbap') });
+    const points = [
+      { id: 'h', source: { table: 'holding', address: 0 } },
+      { id: 'i', source: { table: 'input', address: 0 } },
+      { id: 'c', source: { table: 'coil', address: 0 } },
+      { id: 'd', source: { table: 'discrete', address: 0 } },
+    ];
+    const frozen = open(adapter, { ...tcp, unitId: 5, timeoutMs: 100 }, points, 'frozen');
+    await frozen.start();
+    // a poll cycle and a server's read at once: eight requests planned
+    const [poll, onDemand] = await Promise.all([
+      frozen.read(points.map((p) => p.id)),
+      frozen.read(points.map((p) => p.id)),
+    ]);
+    const codes = [...poll, ...onDemand].map((r) => (r.ok ? 'ok' : r.error.code));
+    // the point whose request went out timed out; the others were failed, unsent, with it
+    expect(codes.filter((c) => c === 'DEVICE_TIMEOUT')).toHaveLength(1);
+    expect(codes.filter((c) => c === 'DEVICE_UNREACHABLE')).toHaveLength(7);
+    // one request went out, so both reads were answered when it timed out, not one timeout per request
+    expect(device.log).toHaveLength(1);
+    expect(frozen.stats()).toMatchObject({ requests: 1, timeouts: 1, refused: 7 });
   });
 
   it('settles pending reads with SESSION_CLOSED on close, then refuses calls', async () => {

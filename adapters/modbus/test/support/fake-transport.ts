@@ -20,6 +20,7 @@ export class FakeTransport implements ModbusTransport {
   readonly log: ModbusRequest[] = [];
   readonly behaviour = new Map<number, UnitBehaviour>();
   staleReplies = 0;
+  readonly staleByUnit = new Map<number, number>();
   maxOutstanding = 0;
   #outstanding = 0;
   readyGate: Promise<void> | undefined;
@@ -30,6 +31,10 @@ export class FakeTransport implements ModbusTransport {
 
   get outstanding(): number {
     return this.#outstanding;
+  }
+
+  staleRepliesOf(unit: number): number {
+    return this.staleByUnit.get(unit) ?? 0;
   }
 
   ready(): Promise<void> | undefined {

@@ -18,6 +18,8 @@ export interface Block1ReassemblerOptions {
   readonly clock: Clock;
   /** Most transfers in progress at once; the least recently active is dropped beyond it. */
   readonly maxTransfers: number;
+  /** Most transfers of one peer at once; that peer's least recently active is dropped beyond it. */
+  readonly maxTransfersPerPeer: number;
   /** Largest reassembled body accepted. */
   readonly maxBytes: number;
   /** A transfer without a new block for this long is forgotten. */
@@ -25,6 +27,7 @@ export interface Block1ReassemblerOptions {
 }
 
 interface Transfer {
+  readonly peerKey: string;
   readonly chunks: Uint8Array[];
   received: number;
   expiresAt: number;
@@ -39,6 +42,8 @@ export class Block1Reassembler {
   readonly #options: Block1ReassemblerOptions;
   /** Least recently active first. */
   readonly #transfers = new FifoMap<Transfer>();
+  /** Transfers in progress per peer. */
+  readonly #perPeer = new Map<string, number>();
   #evicted = 0;
   #bytes = 0;
 
@@ -47,10 +52,11 @@ export class Block1Reassembler {
   }
 
   /**
-   * One block. `size1` is the Size1 option of the request (the announced total), `preferredSzx`
-   * the largest block size this endpoint wants.
+   * One block of `peerKey`'s transfer `key`. `size1` is the Size1 option of the request (the
+   * announced total), `preferredSzx` the largest block size this endpoint wants.
    */
   accept(
+    peerKey: string,
     key: string,
     block: BlockOption,
     payload: Uint8Array,
@@ -72,14 +78,24 @@ export class Block1Reassembler {
       this.#drop(key);
       if (size1 !== undefined && size1 > this.#options.maxBytes) return this.#tooLarge();
       this.sweep();
+      if ((this.#perPeer.get(peerKey) ?? 0) >= this.#options.maxTransfersPerPeer) {
+        // the peer's own least recently active transfer gives way, never another peer's
+        for (const [otherKey, other] of this.#transfers.entries()) {
+          if (other.peerKey !== peerKey) continue;
+          this.#drop(otherKey);
+          this.#evicted++;
+          break;
+        }
+      }
       while (this.#transfers.size >= this.#options.maxTransfers) {
         const oldest = this.#transfers.oldest();
         if (oldest === undefined) break;
         this.#drop(oldest[0]);
         this.#evicted++;
       }
-      transfer = { chunks: [], received: 0, expiresAt: 0 };
+      transfer = { peerKey, chunks: [], received: 0, expiresAt: 0 };
       this.#transfers.set(key, transfer);
+      this.#perPeer.set(peerKey, (this.#perPeer.get(peerKey) ?? 0) + 1);
     }
     if (transfer === undefined) return { kind: 'incomplete' };
     const offset = block.num * size;
@@ -128,6 +144,7 @@ export class Block1Reassembler {
 
   clear(): void {
     this.#transfers.clear();
+    this.#perPeer.clear();
     this.#bytes = 0;
   }
 
@@ -153,5 +170,8 @@ export class Block1Reassembler {
     if (transfer === undefined) return;
     this.#transfers.delete(key);
     this.#bytes -= transfer.received;
+    const count = (this.#perPeer.get(transfer.peerKey) ?? 1) - 1;
+    if (count > 0) this.#perPeer.set(transfer.peerKey, count);
+    else this.#perPeer.delete(transfer.peerKey);
   }
 }

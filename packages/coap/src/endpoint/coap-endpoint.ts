@@ -35,7 +35,14 @@ import { type CoapRequestHandler, RequestResponder } from '../exchange/request-r
 import { TokenAllocator, tokenKeyOf } from '../exchange/token-allocator.js';
 import type { TransmissionParameters } from '../exchange/transmission-parameters.js';
 import { blockSizeOf } from '../message/block-option.js';
-import { type CoapMessage, emptyMessage, isRequestCode, isResponseCode } from '../message/coap-message.js';
+import { ResponseCode } from '../message/coap-codes.js';
+import {
+  type CoapMessage,
+  EMPTY_BYTES,
+  emptyMessage,
+  isRequestCode,
+  isResponseCode,
+} from '../message/coap-message.js';
 import { decodeCoapMessage, encodeCoapMessage } from '../message/coap-message-codec.js';
 import { StringOptionCache } from '../message/coap-options.js';
 import { NotificationScheduler, type ObservationResetListener } from '../observe/notification-scheduler.js';
@@ -49,6 +56,7 @@ import {
   resolveEndpointOptions,
 } from './endpoint-options.js';
 import { type DropReason, EndpointCounters, type MessageTypeCounts } from './endpoint-stats.js';
+import { admitEveryPeer, type PeerAdmission, RefusalReplyBudget } from './peer-admission.js';
 import { describePeerKey, peerKeyOf } from './peer-key.js';
 
 export interface CoapRequestOptions {
@@ -193,6 +201,8 @@ export class CoapEndpoint implements Disposable {
   readonly #observer: Observer;
   readonly #resetListeners = new Set<ObservationResetListener>();
   readonly #ctx: EndpointContext;
+  readonly #refusalReplies: RefusalReplyBudget;
+  #admission: PeerAdmission;
   #closed = false;
   #lastSweep: number;
 
@@ -207,6 +217,8 @@ export class CoapEndpoint implements Disposable {
     const clock = this.#clock;
     this.#timers = new TimerSet(clock);
     this.#lastSweep = clock.now();
+    this.#admission = options.acceptPeer ?? admitEveryPeer;
+    this.#refusalReplies = new RefusalReplyBudget(clock, limits.refusedRepliesPerSecond);
     this.#messageIds = new MessageIdAllocator({
       clock,
       random,
@@ -217,6 +229,7 @@ export class CoapEndpoint implements Disposable {
     this.#block1 = new Block1Reassembler({
       clock,
       maxTransfers: limits.maxBlock1Transfers,
+      maxTransfersPerPeer: Math.max(1, limits.maxBlock1TransfersPerPeer),
       maxBytes: limits.maxRequestBodyBytes,
       lifetimeMs: params.exchangeLifetimeMs,
     });
@@ -281,6 +294,14 @@ export class CoapEndpoint implements Disposable {
     } catch {
       this.#counters.internalErrors++;
     }
+  }
+
+  /**
+   * Sets the source policy (see PeerAdmission): asked for every CON/NON message before it creates
+   * any state. undefined admits every peer again (the default).
+   */
+  setPeerAdmission(accept: PeerAdmission | undefined): void {
+    this.#admission = accept ?? admitEveryPeer;
   }
 
   /** Sets the handler of incoming requests (one at a time; undefined removes it: 5.03). */
@@ -503,15 +524,24 @@ export class CoapEndpoint implements Disposable {
     this.#maybeSweep();
     const counters = this.#counters;
     const decoded = decodeCoapMessage(datagram);
-    const peerKey = peerKeyOf(peer);
     if (!decoded.ok) {
       counters.malformed++;
       // RFC 7252 §4.2: a CON with a message format error is rejected with RST
-      if (decoded.header?.type === 'CON') this.#reject(decoded.header.messageId, peer);
+      if (decoded.header?.type === 'CON') {
+        if (this.#admits(peer)) this.#reject(decoded.header.messageId, peer);
+        else this.#refuse(decoded.header.messageId, peer, undefined);
+      }
       return;
     }
     const message = decoded.message;
     counters.received[message.type]++;
+    if ((message.type === 'CON' || message.type === 'NON') && !this.#admits(peer)) {
+      // before de-duplication, Block1 reassembly, the Block2 cache and the handler: nothing is kept
+      counters.dropped.peerRefused++;
+      if (message.type === 'CON') this.#refuse(message.messageId, peer, message);
+      return;
+    }
+    const peerKey = peerKeyOf(peer);
     switch (message.type) {
       case 'ACK':
         if (message.code !== 0 && !isResponseCode(message.code)) {
@@ -582,6 +612,41 @@ export class CoapEndpoint implements Disposable {
 
   #reject(messageId: number, peer: PeerAddress): void {
     this.#ctx.send(emptyMessage('RST', messageId), peer);
+  }
+
+  #admits(peer: PeerAddress): boolean {
+    try {
+      return this.#admission(peer);
+    } catch {
+      this.#counters.internalErrors++;
+      return false;
+    }
+  }
+
+  /**
+   * The answer to a refused peer's CON, within the refusal budget: 4.01 in the ACK to a request,
+   * RST to anything else. Nothing is remembered, so a retransmission is answered again (or not).
+   */
+  #refuse(messageId: number, peer: PeerAddress, message: CoapMessage | undefined): void {
+    if (!this.#refusalReplies.take()) {
+      this.#counters.dropped.refusalRateLimited++;
+      return;
+    }
+    if (message === undefined || !isRequestCode(message.code)) {
+      this.#reject(messageId, peer);
+      return;
+    }
+    this.#ctx.send(
+      {
+        type: 'ACK',
+        code: ResponseCode.Unauthorized,
+        messageId,
+        token: message.token,
+        options: [],
+        payload: EMPTY_BYTES,
+      },
+      peer,
+    );
   }
 
   #maybeSweep(): void {

@@ -6,6 +6,7 @@ import {
   type TransmissionParameters,
 } from '../exchange/transmission-parameters.js';
 import { szxOfBlockSize } from '../message/block-option.js';
+import type { PeerAdmission } from './peer-admission.js';
 
 /** Bounds on everything the endpoint queues, caches or keeps outstanding. */
 export interface CoapEndpointLimits {
@@ -25,6 +26,11 @@ export interface CoapEndpointLimits {
   readonly maxRequestBodyBytes: number;
   /** Block1 transfers in progress at once. */
   readonly maxBlock1Transfers: number;
+  /**
+   * Block1 transfers one peer may hold at once; its own oldest gives way beyond it, so one peer
+   * cannot take the slots of the others.
+   */
+  readonly maxBlock1TransfersPerPeer: number;
   /** Largest response body collected from Block2 blocks for `request()`. */
   readonly maxResponseBodyBytes: number;
   /** Large response/notification bodies kept for Block2 follow-ups: count and bytes. */
@@ -42,6 +48,8 @@ export interface CoapEndpointLimits {
   readonly separateResponseAfterMs: number;
   /** Bytes per token of our requests (1-8). */
   readonly tokenLength: number;
+  /** Replies (4.01 or RST) a second to peers the admission policy refuses; the rest are dropped. */
+  readonly refusedRepliesPerSecond: number;
 }
 
 export const defaultEndpointLimits: CoapEndpointLimits = {
@@ -53,6 +61,7 @@ export const defaultEndpointLimits: CoapEndpointLimits = {
   maxDatagramSize: 1152,
   maxRequestBodyBytes: 256 * 1024,
   maxBlock1Transfers: 16,
+  maxBlock1TransfersPerPeer: 4,
   maxResponseBodyBytes: 1024 * 1024,
   blockwiseCacheEntries: 64,
   blockwiseCacheBytes: 4 * 1024 * 1024,
@@ -62,6 +71,7 @@ export const defaultEndpointLimits: CoapEndpointLimits = {
   maxPendingHandlers: 256,
   separateResponseAfterMs: 1_000,
   tokenLength: 4,
+  refusedRepliesPerSecond: 100,
 };
 
 export interface CoapEndpointOptions {
@@ -73,6 +83,11 @@ export interface CoapEndpointOptions {
   /** RFC 7252 §4.8 defaults for anything left out. */
   readonly transmission?: Partial<TransmissionParameters>;
   readonly limits?: Partial<CoapEndpointLimits>;
+  /**
+   * Which peers may create state or get an answer (see PeerAdmission). Default: every peer.
+   * Can be changed later with `setPeerAdmission`.
+   */
+  readonly acceptPeer?: PeerAdmission;
 }
 
 export interface ResolvedEndpointOptions {

@@ -29,7 +29,11 @@ export type DropReason =
   /** The datagram sink threw. */
   | 'sinkError'
   /** A request found `maxPendingHandlers` requests still being handled (answered 5.03). */
-  | 'handlerBusy';
+  | 'handlerBusy'
+  /** A CON/NON message from a peer the admission policy refuses (answered 4.01/RST, or not at all). */
+  | 'peerRefused'
+  /** A refused peer's message got no reply at all: the refusal reply budget was spent. */
+  | 'refusalRateLimited';
 
 export const DROP_REASONS: readonly DropReason[] = [
   'closed',
@@ -45,6 +49,8 @@ export const DROP_REASONS: readonly DropReason[] = [
   'noHandler',
   'sinkError',
   'handlerBusy',
+  'peerRefused',
+  'refusalRateLimited',
 ];
 
 /** Mutable counters, owned by one endpoint. */

@@ -126,7 +126,14 @@ export class RequestResponder {
     let block1Echo: BlockOption | undefined;
     if (decoded.block1 !== undefined) {
       const key = blockwiseRequestKey(peerKey, request);
-      const outcome = this.#parts.block1.accept(key, decoded.block1, payload, decoded.size1, this.#ctx.szx);
+      const outcome = this.#parts.block1.accept(
+        peerKey,
+        key,
+        decoded.block1,
+        payload,
+        decoded.size1,
+        this.#ctx.szx,
+      );
       switch (outcome.kind) {
         case 'continue':
           this.#reply(inProgress, {
@@ -260,10 +267,16 @@ export class RequestResponder {
     }
     const payload = response.payload ?? EMPTY_BYTES;
     const szx = Math.min(this.#ctx.szx, block2?.szx ?? this.#ctx.szx);
-    const blockwise = payload.length > blockSizeOf(szx) || (block2 !== undefined && block2.num > 0);
+    // an error (4.04 unknown path, 4.06 Accept...) is never cut into blocks: a Block2 follow-up
+    // gets the error itself, not 4.02 for a block beyond the end of the diagnostic text
+    const success = code >> 5 === 2;
+    const blockwise =
+      success && (payload.length > blockSizeOf(szx) || (block2 !== undefined && block2.num > 0));
     const extra = block1Echo === undefined ? [] : [encodeBlockOption(OptionNumber.Block1, block1Echo)];
     if (!blockwise) {
-      this.#reply(inProgress, { code, options: [...options, ...extra], payload });
+      // an error's diagnostic payload beyond one block is cut to one block
+      const body = success ? payload : payload.subarray(0, blockSizeOf(szx));
+      this.#reply(inProgress, { code, options: [...options, ...extra], payload: body });
       return;
     }
     const representation: CachedRepresentation = {

@@ -62,6 +62,7 @@ export const ResponseCode = {
   Content: 0x45,
   Continue: 0x5f, // 2.31
   BadRequest: 0x80,
+  Unauthorized: 0x81,
   BadOption: 0x82,
   NotFound: 0x84,
   MethodNotAllowed: 0x85,

@@ -99,6 +99,7 @@ async function serve(settings: ServerSettings, io: ServerCliIo): Promise<number>
         : await PskStore.load(settings.pskStore, settings.noSec);
     server = await GatewayServer.start({
       coap: settings.coap,
+      coaps: settings.coaps,
       http: settings.http,
       psk,
       graceMs: settings.graceSeconds * 1000,

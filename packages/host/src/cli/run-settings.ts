@@ -20,6 +20,8 @@ export interface RunSettings {
   readonly observedPollMs: number;
   readonly statusIntervalMs: number;
   readonly bindAddress: string | undefined;
+  /** How the Register's root link announces content formats: `ct=110` or `ct="110 112 11542"`. */
+  readonly registerContentFormats: 'preferred' | 'list';
 }
 
 /** Raw flag values (strings/booleans, as parseArgs gives them) merged with the environment. */
@@ -96,6 +98,11 @@ export const runSettingsSchema = z
     'observed-poll': duration('--observed-poll').default(1000),
     'status-interval': duration('--status-interval').default(30_000),
     bind: z.string().min(1).optional(),
+    'register-ct': z
+      .enum(['preferred', 'list'], {
+        error: (i) => `--register-ct ${JSON.stringify(i.input)}: expected preferred or list`,
+      })
+      .default('preferred'),
   })
   .superRefine((value, ctx) => {
     const secure = value.server.startsWith('coaps://');
@@ -131,6 +138,7 @@ export const runSettingsSchema = z
       observedPollMs: v['observed-poll'],
       statusIntervalMs: v['status-interval'],
       bindAddress: v.bind,
+      registerContentFormats: v['register-ct'],
     }),
   );
 
@@ -151,7 +159,12 @@ export const RUN_OPTIONS_USAGE = `  --mapping, -m FILE       the mapping file   
   --cache-max-age DURATION oldest cached value a Read gets for unpolled points (default 1s)
   --observed-poll DURATION read interval of observed points the mapping does not poll faster (default 1s)
   --status-interval DURATION how often a status line per device is logged (default 30s)
-  --bind ADDRESS           local address of the UDP sockets                   ADAPTER_HOST_BIND
+  --bind ADDRESS           local address of the UDP sockets (default 127.0.0.1 ADAPTER_HOST_BIND
+                           for a loopback server, else 0.0.0.0 / :: - every
+                           interface; only the server's address:port is answered)
+  --register-ct FORMATS    the Register's root-link ct: preferred (ct=110, what ADAPTER_HOST_REGISTER_CT
+                           LwM2M 1.1 servers parse; default) or list
+                           (ct="110 112 11542", the LwM2M 1.2 form)
   --log-level LEVEL        trace, debug, info (default), warn, error, silent  ADAPTER_HOST_LOG_LEVEL
   --log-format FORMAT      auto (pretty on a terminal, JSON lines otherwise), pretty, json
 `;
@@ -173,6 +186,7 @@ export const RUN_ENVIRONMENT: Readonly<Record<string, string>> = {
   'observed-poll': 'ADAPTER_HOST_OBSERVED_POLL',
   'status-interval': 'ADAPTER_HOST_STATUS_INTERVAL',
   bind: 'ADAPTER_HOST_BIND',
+  'register-ct': 'ADAPTER_HOST_REGISTER_CT',
 };
 
 /** Flags win over the environment; an empty environment variable counts as unset. */

@@ -85,6 +85,7 @@ export async function runCommand(
       ...(psk === undefined ? {} : { psk }),
       lifetime: settings.lifetimeSeconds,
       ...(settings.bindAddress === undefined ? {} : { bindAddress: settings.bindAddress }),
+      announcedContentFormats: settings.registerContentFormats,
     },
     mode: settings.mode,
     ...(settings.endpoint === undefined ? {} : { endpoint: settings.endpoint }),

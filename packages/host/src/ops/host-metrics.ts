@@ -1,8 +1,31 @@
 import { type Clock, systemClock } from '@lwm2m-adapters/kit';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { HostStatus } from './host-status.js';
+import { deviceState, type HostStatus } from './host-status.js';
 
 const SESSION_STATES = ['idle', 'connecting', 'connected', 'reconnecting', 'closed'] as const;
+const DEVICE_STATES = ['ok', 'unresponsive', 'idle', 'connecting', 'reconnecting', 'closed'] as const;
+
+/** Adapter session counters (SessionCounters in the SDK) exposed per device, when the adapter reports them. */
+const SESSION_COUNTERS = [
+  ['replies', 'adapter_host_device_replies_total', 'Replies the device sent'],
+  ['timeouts', 'adapter_host_device_timeouts_total', 'Requests sent to the device and not answered in time'],
+  [
+    'refused',
+    'adapter_host_device_refused_total',
+    'Requests the adapter failed without sending them (device quarantined, link down, queued behind a timeout)',
+  ],
+  ['quarantines', 'adapter_host_device_quarantines_total', 'Times the device was quarantined after timeouts'],
+  [
+    'probes',
+    'adapter_host_device_probes_total',
+    'Requests sent to a quarantined device to see whether it is back',
+  ],
+  [
+    'staleReplies',
+    'adapter_host_device_stale_replies_total',
+    'Replies from the device that no request was waiting for (late replies), dropped',
+  ],
+] as const;
 
 /**
  * Prometheus metrics of one host, in a registry of its own (never prom-client's global one, so
@@ -90,8 +113,45 @@ export class HostMetrics {
         for (const e of s.endpoints) put({ endpoint: e.endpoint }, value(e));
       });
 
-    perDevice('gauge', 'adapter_host_device_connected', '1 when the device session is connected', (d) =>
-      d.connection === 'connected' ? 1 : 0,
+    perDevice(
+      'gauge',
+      'adapter_host_device_connected',
+      '1 when the device session is connected (its link is up; see adapter_host_device_up for whether the device answers)',
+      (d) => (d.connection === 'connected' ? 1 : 0),
+    );
+    perDevice(
+      'gauge',
+      'adapter_host_device_up',
+      '1 when the device session is connected and the device answers its reads',
+      (d) => (deviceState(d) === 'ok' ? 1 : 0),
+    );
+    gauge(
+      'adapter_host_device_health',
+      'Device state (1 for the current one): ok, unresponsive (connected, reads unanswered), or the session state while not connected',
+      ['device', 'state'],
+      (set, s) => {
+        for (const d of s.devices) {
+          const current = deviceState(d);
+          for (const state of DEVICE_STATES) set({ device: d.id, state }, current === state ? 1 : 0);
+        }
+      },
+    );
+    gauge(
+      'adapter_host_device_last_success_timestamp_seconds',
+      'When a read last got a value from the device (Unix seconds)',
+      ['device'],
+      (set, s) => {
+        for (const d of s.devices) {
+          const at = d.health.lastSuccessAt;
+          if (at !== undefined) set({ device: d.id }, at / 1000);
+        }
+      },
+    );
+    perDevice(
+      'gauge',
+      'adapter_host_device_unanswered_reads',
+      'Adapter reads in a row that got no answer from the device',
+      (d) => d.health.unansweredReads,
     );
     gauge(
       'adapter_host_device_state',
@@ -134,9 +194,17 @@ export class HostMetrics {
     perDevice(
       'counter',
       'adapter_host_device_requests_total',
-      'Requests the adapter sent to the device',
+      'Requests the adapter put on the wire to the device (not those it refused locally)',
       (d) => d.stats.session.requests ?? 0,
     );
+    for (const [key, name, help] of SESSION_COUNTERS) {
+      counter(name, help, ['device'], (add, s) => {
+        for (const d of s.devices) {
+          const value = d.stats.session[key];
+          if (value !== undefined) add({ device: d.id }, value);
+        }
+      });
+    }
     perDevice('counter', 'adapter_host_point_reads_total', 'Point readings', (d) => d.stats.pointReads);
     counter(
       'adapter_host_errors_total',

@@ -1,5 +1,6 @@
 import type { ObservationStats, RegistrationState } from '@lwm2m-adapters/lwm2m-client';
 import type { SessionState } from '@lwm2m-adapters/sdk';
+import type { DeviceHealth } from '../runtime/device/device-health.js';
 import type { DeviceRunnerStats } from '../runtime/device/device-runner.js';
 
 export type LwM2mMode = 'gateway' | 'per-device';
@@ -27,8 +28,21 @@ export interface DeviceStatus {
   readonly prefix: string | undefined;
   readonly adapter: string;
   readonly connection: SessionState;
+  /** Why the session is not connected, while it is not. */
   readonly lastError: string | undefined;
+  /** Whether the device answers, from its reads (a connected session may reach a dead device). */
+  readonly health: DeviceHealth;
   readonly stats: DeviceRunnerStats;
+}
+
+/**
+ * What a device is, in one word: its session state while not connected, else `ok` or
+ * `unresponsive` (connected, but its last reads went unanswered).
+ */
+export type DeviceState = Exclude<SessionState, 'connected'> | DeviceHealth['state'];
+
+export function deviceState(device: DeviceStatus): DeviceState {
+  return device.connection === 'connected' ? device.health.state : device.connection;
 }
 
 /** A snapshot of the whole host, for /healthz, metrics and the terminal status. */
@@ -42,10 +56,10 @@ export interface HostStatus {
   readonly lastReloadError: string | undefined;
 }
 
-/** Healthy when every endpoint is registered and every device connected. */
+/** Healthy when every endpoint is registered and every device connected and answering. */
 export function isHealthy(status: HostStatus): boolean {
   return (
     status.endpoints.every((e) => e.registration === 'registered' || e.registration === 'updating') &&
-    status.devices.every((d) => d.connection === 'connected')
+    status.devices.every((d) => deviceState(d) === 'ok')
   );
 }

@@ -3,7 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { CodedError } from '@lwm2m-adapters/errors';
 import { type Clock, systemClock } from '@lwm2m-adapters/kit';
 import type { HostMetrics } from './host-metrics.js';
-import { type HostStatus, isHealthy } from './host-status.js';
+import { deviceState, type HostStatus, isHealthy } from './host-status.js';
+
+const isoTime = (ms: number | undefined): string | undefined =>
+  ms === undefined ? undefined : new Date(ms).toISOString();
 
 export interface OperationsServerOptions {
   /** Default 127.0.0.1. */
@@ -18,7 +21,8 @@ export interface OperationsServerOptions {
 
 /**
  * The host's HTTP side for operators: `GET /healthz` (200 when every endpoint is registered and
- * every device connected, 503 otherwise, with the status as JSON) and `GET /metrics` (Prometheus
+ * every device connected and answering, 503 otherwise, with the status as JSON: per device its
+ * state, last success and last error) and `GET /metrics` (Prometheus
  * text). Nothing else is served; requests have a short timeout.
  */
 export class OperationsServer implements AsyncDisposable {
@@ -87,15 +91,24 @@ export class OperationsServer implements AsyncDisposable {
             registration: e.registration,
             ...(e.lastError === undefined ? {} : { lastError: e.lastError }),
           })),
-          devices: status.devices.map((d) => ({
-            id: d.id,
-            endpoint: d.endpoint,
-            ...(d.prefix === undefined ? {} : { prefix: d.prefix }),
-            connection: d.connection,
-            points: d.stats.points,
-            badPoints: d.stats.badPoints,
-            ...(d.lastError === undefined ? {} : { lastError: d.lastError }),
-          })),
+          devices: status.devices.map((d) => {
+            // the connection's error while not connected, else the last failed read's
+            const lastError = d.lastError ?? d.health.lastError;
+            const lastErrorAt = d.lastError === undefined ? isoTime(d.health.lastErrorAt) : undefined;
+            const lastSuccessAt = isoTime(d.health.lastSuccessAt);
+            return {
+              id: d.id,
+              endpoint: d.endpoint,
+              ...(d.prefix === undefined ? {} : { prefix: d.prefix }),
+              state: deviceState(d),
+              connection: d.connection,
+              points: d.stats.points,
+              badPoints: d.stats.badPoints,
+              ...(lastSuccessAt === undefined ? {} : { lastSuccessAt }),
+              ...(lastError === undefined ? {} : { lastError }),
+              ...(lastErrorAt === undefined ? {} : { lastErrorAt }),
+            };
+          }),
           ...(status.lastReloadError === undefined ? {} : { lastReloadError: status.lastReloadError }),
         };
         response

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { HostStatus } from './host-status.js';
+import { deviceState, type HostStatus } from './host-status.js';
 
 /** The first report comes after the interval, but no later than this. */
 const FIRST_REPORT_MAX_MS = 5_000;
@@ -39,17 +39,19 @@ export function startStatusReporter(
     for (const device of snapshot.devices) {
       const rate = ((reads.get(device.id) ?? 0) - (previous.reads.get(device.id) ?? 0)) / seconds;
       const { points, badPoints } = device.stats;
+      const unresponsive = device.connection === 'connected' && device.health.state === 'unresponsive';
       logger.info(
         {
           report: {
             device: device.id,
             connection: device.connection,
+            state: deviceState(device),
             points,
             badPoints,
             pointsPerSecond: Number(rate.toFixed(1)),
           },
         },
-        `${device.id}${device.prefix === undefined ? '' : ` (/${device.prefix})`}: ${device.connection}, ${points} point(s), ${rate.toFixed(1)} points/s${badPoints > 0 ? `, ${badPoints} failing` : ''}`,
+        `${device.id}${device.prefix === undefined ? '' : ` (/${device.prefix})`}: ${device.connection}${unresponsive ? ' but unresponsive' : ''}, ${points} point(s), ${rate.toFixed(1)} points/s${badPoints > 0 ? `, ${badPoints} failing` : ''}`,
       );
     }
     previous = { at, reads };

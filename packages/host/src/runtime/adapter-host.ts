@@ -237,6 +237,7 @@ export class AdapterHost implements AsyncDisposable {
         adapter: device.adapter.name,
         connection: runner.state,
         lastError: runner.lastError,
+        health: runner.health(),
         stats: runner.stats(),
       })),
       reloads: this.#reloads,

@@ -296,6 +296,30 @@ describe('DeviceRunner when the device goes away', () => {
   });
 });
 
+describe('DeviceRunner with a PLC that keeps its socket open but answers nothing', () => {
+  it('is connected but unresponsive, with its last success and last error, and ok once it answers again', async () => {
+    const r = runner({ observedPollMs: 100 });
+    await r.start();
+    r.setObserved([{ path: LwM2mPath.parse('/3303/0/5700'), minMs: undefined, maxMs: undefined }]);
+    await eventually(() => r.health().lastSuccessAt !== undefined, 5000, 'a first good reading');
+    const answeredAt = r.health().lastSuccessAt!;
+
+    plc.sim.setFault(1, { kind: 'dead' });
+    await eventually(() => r.health().state === 'unresponsive', 10_000, 'the device to be unresponsive');
+    expect(r.state).toBe('connected');
+    expect(r.health()).toMatchObject({
+      lastSuccessAt: answeredAt,
+      lastError: expect.stringMatching(/^DEVICE_(TIMEOUT|UNREACHABLE): /),
+    });
+    expect(r.health().unansweredReads).toBeGreaterThanOrEqual(3);
+
+    plc.sim.setFault(1, undefined);
+    // the unit is quarantined for 5 s by default: the probe after it finds the device back
+    await eventually(() => r.health().state === 'ok', 15_000, 'the device to answer again');
+    expect(r.health().lastSuccessAt).toBeGreaterThan(answeredAt);
+  }, 30_000);
+});
+
 describe('DeviceRunner with a PLC that is not up yet', () => {
   it('starts anyway, answers 5.03, and reads once the PLC comes up', async () => {
     const port = plc.port;

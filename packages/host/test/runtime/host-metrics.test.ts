@@ -24,7 +24,16 @@ const stats: DeviceRunnerStats = {
   executeErrors: 0,
   changes: 90,
   pendingReads: 6,
-  session: { requests: 120, 'link.queueDepth': 3 },
+  session: {
+    requests: 120,
+    replies: 100,
+    timeouts: 20,
+    refused: 55,
+    quarantines: 4,
+    probes: 3,
+    staleReplies: 2,
+    'link.queueDepth': 3,
+  },
 };
 
 const status: HostStatus = {
@@ -58,6 +67,30 @@ const status: HostStatus = {
       adapter: 'modbus',
       connection: 'connected',
       lastError: undefined,
+      // connected, but nothing answered lately (a frozen PLC, a quarantined unit)
+      health: {
+        state: 'unresponsive',
+        lastSuccessAt: 1_700_000_000_000,
+        lastError: 'DEVICE_TIMEOUT: no reply within 1000 ms',
+        lastErrorAt: 1_700_000_060_000,
+        unansweredReads: 7,
+      },
+      stats,
+    },
+    {
+      id: 'press-3',
+      endpoint: 'gw-1',
+      prefix: 'p3',
+      adapter: 'modbus',
+      connection: 'connected',
+      lastError: undefined,
+      health: {
+        state: 'ok',
+        lastSuccessAt: 1_700_000_070_000,
+        lastError: undefined,
+        lastErrorAt: undefined,
+        unansweredReads: 0,
+      },
       stats,
     },
     {
@@ -67,6 +100,13 @@ const status: HostStatus = {
       adapter: 'modbus',
       connection: 'reconnecting',
       lastError: 'DEVICE_TIMEOUT',
+      health: {
+        state: 'ok',
+        lastSuccessAt: undefined,
+        lastError: undefined,
+        lastErrorAt: undefined,
+        unansweredReads: 0,
+      },
       stats: { ...stats, session: {} },
     },
   ],
@@ -97,6 +137,22 @@ describe('HostMetrics', () => {
       'adapter_host_adapter_reads_total{device="press-1"} 41',
       'adapter_host_device_requests_total{device="press-1"} 120',
       'adapter_host_device_requests_total{device="press-2"} 0',
+      // whether the device answers, apart from whether its session is connected
+      'adapter_host_device_up{device="press-1"} 0',
+      'adapter_host_device_up{device="press-2"} 0',
+      'adapter_host_device_up{device="press-3"} 1',
+      'adapter_host_device_health{device="press-1",state="unresponsive"} 1',
+      'adapter_host_device_health{device="press-1",state="ok"} 0',
+      'adapter_host_device_health{device="press-2",state="reconnecting"} 1',
+      'adapter_host_device_health{device="press-3",state="ok"} 1',
+      'adapter_host_device_last_success_timestamp_seconds{device="press-1"} 1700000000',
+      'adapter_host_device_unanswered_reads{device="press-1"} 7',
+      'adapter_host_device_replies_total{device="press-1"} 100',
+      'adapter_host_device_timeouts_total{device="press-1"} 20',
+      'adapter_host_device_refused_total{device="press-1"} 55',
+      'adapter_host_device_quarantines_total{device="press-1"} 4',
+      'adapter_host_device_probes_total{device="press-1"} 3',
+      'adapter_host_device_stale_replies_total{device="press-1"} 2',
       'adapter_host_point_reads_total{device="press-1"} 300',
       'adapter_host_errors_total{device="press-1",operation="read"} 3',
       'adapter_host_errors_total{device="press-1",operation="write"} 1',
@@ -115,6 +171,13 @@ describe('HostMetrics', () => {
     ]) {
       expect(lines).toContain(expected);
     }
+    // press-2 never answered: no last-success series; its session reports no timeouts: none either
+    expect(lines.some((line) => line.includes('last_success_timestamp_seconds{device="press-2"}'))).toBe(
+      false,
+    );
+    expect(
+      lines.some((line) => line.startsWith('adapter_host_device_timeouts_total{device="press-2"}')),
+    ).toBe(false);
     // press-2's session reports no link queue: no series rather than a made-up 0
     expect(
       lines.some((line) => line.startsWith('adapter_host_queue_depth{device="press-2",queue="link"}')),

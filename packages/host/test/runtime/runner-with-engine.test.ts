@@ -22,6 +22,8 @@ devices:
     points:
       /3311/0/5851: { source: { register: 20, max: 40 }, access: rw, scale: 2 }
       /3311/0/5850: { source: { register: 21, kind: boolean }, access: rw }
+      /3311/1/5851: { source: { register: 22, max: 40 }, access: rw, scale: 2 }
+      /3311/1/5850: { source: { register: 23, kind: boolean }, access: rw }
 `;
 
 const closing: (() => Promise<void>)[] = [];
@@ -36,6 +38,8 @@ async function served() {
   const device = new ScriptedDevice(clock);
   device.registers.set(20, 20);
   device.registers.set(21, false);
+  device.registers.set(22, 10);
+  device.registers.set(23, true);
   const mapping = await compileScripted(MAPPING, device);
   const link = new EngineLink();
   const client = new LwM2mClient({
@@ -171,5 +175,22 @@ describe('DeviceRunner behind the client engine', () => {
     await clock.advance(1);
     expect(text((await read())?.payload)).toBe('90');
     expect(device.readsOf('/3311/0/5851')).toBe(2);
+  });
+
+  it('reads an instance, and an object with several instances, with one adapter call', async () => {
+    const { clock, device, serve } = await served();
+    const instance = await serve({ path: '/3311/0', accept: 110 });
+    expect(instance?.code).toBe('2.05');
+    expect(device.log.reads).toEqual([['/3311/0/5850', '/3311/0/5851']]);
+
+    await clock.advance(2000); // past the cache bound: the next Read asks the device
+    const object = await serve({ path: '/3311', accept: 110 });
+    expect(object?.code).toBe('2.05');
+    // every instance's values, in order
+    const records = JSON.parse(text(object?.payload)) as { v?: number; vb?: boolean }[];
+    expect(records.map((r) => r.v ?? r.vb)).toEqual([false, 40, true, 20]);
+    expect(device.log.reads.slice(1)).toEqual([
+      ['/3311/0/5850', '/3311/0/5851', '/3311/1/5850', '/3311/1/5851'],
+    ]);
   });
 });

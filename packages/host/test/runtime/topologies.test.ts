@@ -104,7 +104,7 @@ describe('per-device topology', () => {
     try {
       // the device's /3 at the version its mapping declares, in place of the engine's own
       expect(register.packet.payload.toString()).toBe(
-        '</>;rt="oma.lwm2m";ct="110 112 11542",</1/0>,</3>;ver=1.2,</3/0>,</3303>;ver=1.1,</3303/0>',
+        '</>;rt="oma.lwm2m";ct=110,</1/0>,</3>;ver=1.2,</3/0>,</3303>;ver=1.1,</3303/0>',
       );
       const adapterVersion = host.mapping.devices[0]!.adapter.version;
       expect(await deviceObject(peer, from, ['3', '0'])).toEqual({

@@ -23,6 +23,8 @@ export interface CoapEndpointPort {
   /** One handler at a time; undefined removes it. */
   onRequest(handler: ((request: CoapIncomingRequest) => Promise<CoapOutgoingResponse>) | undefined): void;
   onObservationReset?(listener: (peer: PeerAddress, token: Uint8Array) => void): () => void;
+  /** The endpoint's source policy (CoapEndpoint.setPeerAdmission); undefined admits everyone. */
+  setPeerAdmission?(accept: ((peer: PeerAddress) => boolean) | undefined): void;
 }
 
 export interface EndpointLinkOptions {
@@ -46,7 +48,17 @@ export function endpointLink(endpoint: CoapEndpointPort, options: EndpointLinkOp
     },
   };
   const onReset = endpoint.onObservationReset;
-  return onReset === undefined
-    ? link
-    : { ...link, onObservationReset: (listener) => onReset.call(endpoint, listener) };
+  const setAdmission = endpoint.setPeerAdmission;
+  return {
+    ...link,
+    ...(onReset === undefined ? {} : { onObservationReset: (listener) => onReset.call(endpoint, listener) }),
+    ...(setAdmission === undefined
+      ? {}
+      : {
+          admitPeers: (accept) => {
+            setAdmission.call(endpoint, accept);
+            return () => setAdmission.call(endpoint, undefined);
+          },
+        }),
+  };
 }

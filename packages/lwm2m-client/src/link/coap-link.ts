@@ -42,4 +42,10 @@ export interface LwM2mCoapLink {
    * that observation at once. Without it the observation ends at the next notification's 'reset'.
    */
   onObservationReset?(listener: (peer: PeerAddress, token: Uint8Array) => void): () => void;
+  /**
+   * Optional: restricts which peers the endpoint hears at all (before it keeps any state for them:
+   * de-duplication, Block1/Block2 transfers, observations); others get 4.01 or RST. The engine
+   * admits its server only. The returned function lifts the restriction.
+   */
+  admitPeers?(accept: (peer: PeerAddress) => boolean): () => void;
 }

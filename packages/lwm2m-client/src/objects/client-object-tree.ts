@@ -269,10 +269,10 @@ export class ClientObjectTree {
       case 'root':
         throw fail.notAllowed('the root cannot be read');
       case 'object': {
-        const instances: ObjectInstanceNode[] = [];
-        for (const id of [...object!.instances.keys()].sort((a, b) => a - b)) {
-          instances.push(await this.#readInstance(object!.instances.get(id)!, path.child(id)));
-        }
+        const ids = [...object!.instances.keys()].sort((a, b) => a - b);
+        const instances = await inOrder(
+          ids.map((id) => () => this.#readInstance(object!.instances.get(id)!, path.child(id))),
+        );
         return { kind: 'object', id: path.objectId!, instances };
       }
       case 'instance':
@@ -447,11 +447,12 @@ export class ClientObjectTree {
   // ---- internals ----
 
   async #readInstance(instance: InstanceSlot, path: LwM2mPath): Promise<ObjectInstanceNode> {
-    const resources: ResourceNode[] = [];
-    for (const id of [...instance.resources.keys()].sort((a, b) => a - b)) {
-      const slot = instance.resources.get(id)!;
-      if (isReadable(slot)) resources.push(await readSlot(slot, path.child(id)));
-    }
+    const readable = [...instance.resources.keys()]
+      .sort((a, b) => a - b)
+      .filter((id) => isReadable(instance.resources.get(id)!));
+    const resources: ResourceNode[] = await inOrder(
+      readable.map((id) => () => readSlot(instance.resources.get(id)!, path.child(id))),
+    );
     return { kind: 'instance', id: instance.id, resources };
   }
 
@@ -576,4 +577,18 @@ export class ClientObjectTree {
   #where(): string {
     return this.prefix === undefined ? '' : ` (end device ${this.prefix})`;
   }
+}
+
+/**
+ * Runs reads at once and returns their results in order; fails with the first failure in that
+ * order (as reading them one after another would), after all have settled. Handlers asked in the
+ * same turn can batch their device reads (the host reads an instance or an object with one
+ * adapter call), where reading one after another costs one device round trip each.
+ */
+async function inOrder<T>(reads: readonly (() => Promise<T>)[]): Promise<T[]> {
+  const settled = await Promise.allSettled(reads.map((read) => read()));
+  return settled.map((outcome) => {
+    if (outcome.status === 'rejected') throw outcome.reason;
+    return outcome.value;
+  });
 }

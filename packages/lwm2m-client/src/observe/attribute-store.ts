@@ -34,6 +34,22 @@ export class AttributeStore {
    * object, instance, resource and resource instance levels down to `path` (each overriding).
    */
   effective(path: LwM2mPath, defaults: ObservationAttributes): ObservationAttributes {
+    return this.#merged(path, defaults, undefined);
+  }
+
+  /**
+   * Attributes in effect at `path` if `attached` were attached there (what the parents attach,
+   * then `attached`), without defaults: what a Write-Attributes is checked against.
+   */
+  effectiveWith(path: LwM2mPath, attached: ObservationAttributes): ObservationAttributes {
+    return this.#merged(path, {}, attached);
+  }
+
+  #merged(
+    path: LwM2mPath,
+    defaults: ObservationAttributes,
+    own: ObservationAttributes | undefined,
+  ): ObservationAttributes {
     const layers: ObservationAttributes[] = [defaults];
     const ids = [path.objectId, path.instanceId, path.resourceId, path.resourceInstanceId];
     for (let depth = 1; depth <= path.depth; depth++) {
@@ -44,7 +60,7 @@ export class AttributeStore {
         resourceId: depth > 2 ? ids[2] : undefined,
         resourceInstanceId: depth > 3 ? ids[3] : undefined,
       });
-      const attached = this.#byPath.get(level.toString());
+      const attached = own !== undefined && depth === path.depth ? own : this.#byPath.get(level.toString());
       if (attached !== undefined) layers.push(attached);
     }
     return mergeAttributes(layers);

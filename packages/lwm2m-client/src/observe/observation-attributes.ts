@@ -95,10 +95,27 @@ export function hasNumericConditions(attributes: ObservationAttributes): boolean
 }
 
 /**
+ * Why a set of periods is inconsistent, or undefined: pmin > pmax or epmin > epmax, a maximum of 0
+ * meaning "none" (Core §5.1.2: the maximum must not be below the minimum; servers and clients such
+ * as Leshan and Anjay answer 4.00). Check the attributes in effect at a path (its own merged over
+ * its parents'), so that a Write-Attributes at one level cannot contradict another.
+ */
+export function periodsProblem(attributes: ObservationAttributes): string | undefined {
+  const { pmin, pmax, epmin, epmax } = attributes;
+  if (pmin !== undefined && pmax !== undefined && pmax !== 0 && pmin > pmax) {
+    return `pmin ${pmin} is greater than pmax ${pmax}`;
+  }
+  if (epmin !== undefined && epmax !== undefined && epmax !== 0 && epmin > epmax) {
+    return `epmin ${epmin} is greater than epmax ${epmax}`;
+  }
+  return undefined;
+}
+
+/**
  * Why attributes attached at one path are inconsistent, or undefined:
  * - gt, lt and st only attach to a numeric single resource or resource instance;
- * - st must be >= 0; lt < gt; and lt + 2*st < gt when all three are set.
- * pmax < pmin (or epmax < epmin) is accepted: the maximum is then ignored (Core §5.1.2).
+ * - st must be >= 0; lt < gt; and lt + 2*st < gt when all three are set;
+ * - pmin <= pmax and epmin <= epmax (a maximum of 0 means none), see `periodsProblem`.
  */
 export function attributesProblem(
   attributes: ObservationAttributes,
@@ -107,6 +124,8 @@ export function attributesProblem(
   if (hasNumericConditions(attributes) && !numericTarget) {
     return 'gt, lt and st apply only to a numeric single resource or resource instance';
   }
+  const periods = periodsProblem(attributes);
+  if (periods !== undefined) return periods;
   const { gt, lt, st } = attributes;
   if (st !== undefined && st < 0) return 'st must not be negative';
   if (gt !== undefined && lt !== undefined) {
@@ -121,7 +140,7 @@ export function mergeAttributes(layers: readonly ObservationAttributes[]): Obser
   return Object.assign({}, ...layers) as ObservationAttributes;
 }
 
-/** pmax to honour: absent when unset, 0, or below pmin (Core §5.1.2). */
+/** pmax to honour: absent when unset, 0, or below pmin (which a default from /1 can still cause). */
 export function effectiveMaxPeriod(attributes: ObservationAttributes): number | undefined {
   const { pmin, pmax } = attributes;
   if (pmax === undefined || pmax === 0) return undefined;

@@ -111,10 +111,11 @@ interface Observation {
   evaluating: boolean;
   evaluateAgain: 'change' | 'sample' | undefined;
   /** Sends the pending notification when pmin has elapsed. */
-  readonly pminTimer: RestartableTimer;
-  readonly pmaxTimer: RestartableTimer;
+  /** Created when first set: most observations never need all three (a few hundred bytes each). */
+  pminTimer: RestartableTimer | undefined;
+  pmaxTimer: RestartableTimer | undefined;
   /** Next evaluation (epmax period, or the end of an epmin window). */
-  readonly evaluationTimer: RestartableTimer;
+  evaluationTimer: RestartableTimer | undefined;
   changeSeen: boolean;
 }
 
@@ -220,9 +221,9 @@ export class ObservationManager {
       dueAgain: false,
       evaluating: false,
       evaluateAgain: undefined,
-      pminTimer: new RestartableTimer(this.#clock),
-      pmaxTimer: new RestartableTimer(this.#clock),
-      evaluationTimer: new RestartableTimer(this.#clock),
+      pminTimer: undefined,
+      pmaxTimer: undefined,
+      evaluationTimer: undefined,
       changeSeen: false,
     };
     this.#observations.set(key, observation);
@@ -342,12 +343,21 @@ export class ObservationManager {
   }
 
   #remove(observation: Observation): void {
-    observation.pminTimer.cancel();
-    observation.pmaxTimer.cancel();
-    observation.evaluationTimer.cancel();
+    observation.pminTimer?.cancel();
+    observation.pmaxTimer?.cancel();
+    observation.evaluationTimer?.cancel();
     if (this.#observations.get(observation.key) !== observation) return;
     this.#observations.delete(observation.key);
     for (const target of observation.targets) this.#byPath.remove(target.path, observation);
+  }
+
+  #timer(observation: Observation, which: 'pminTimer' | 'pmaxTimer' | 'evaluationTimer'): RestartableTimer {
+    let timer = observation[which];
+    if (timer === undefined) {
+      timer = new RestartableTimer(this.#clock);
+      observation[which] = timer;
+    }
+    return timer;
   }
 
   #isActive(observation: Observation): boolean {
@@ -401,21 +411,21 @@ export class ObservationManager {
   #schedulePmax(observation: Observation): void {
     const { pmax } = this.#periods(observation);
     if (pmax === undefined) {
-      observation.pmaxTimer.cancel();
+      observation.pmaxTimer?.cancel();
       return;
     }
     const delay = observation.lastNotifiedAt + secondsToMs(pmax) - this.#clock.now();
-    observation.pmaxTimer.set(delay, () => void this.#notify(observation));
+    this.#timer(observation, 'pmaxTimer').set(delay, () => void this.#notify(observation));
   }
 
   #scheduleEvaluation(observation: Observation): void {
     const { epmax } = this.#periods(observation);
     if (epmax === undefined) {
-      if (!observation.changeSeen) observation.evaluationTimer.cancel();
+      if (!observation.changeSeen) observation.evaluationTimer?.cancel();
       return;
     }
     const delay = observation.lastEvaluatedAt + secondsToMs(epmax) - this.#clock.now();
-    observation.evaluationTimer.set(delay, () => void this.#evaluate(observation, 'sample'));
+    this.#timer(observation, 'evaluationTimer').set(delay, () => void this.#evaluate(observation, 'sample'));
   }
 
   #onChange(observation: Observation): void {
@@ -426,7 +436,10 @@ export class ObservationManager {
       // Inside the minimum evaluation period: evaluate once when it ends.
       if (!observation.changeSeen) {
         observation.changeSeen = true;
-        observation.evaluationTimer.set(nextAllowed - now, () => void this.#evaluate(observation, 'change'));
+        this.#timer(observation, 'evaluationTimer').set(
+          nextAllowed - now,
+          () => void this.#evaluate(observation, 'change'),
+        );
       }
       return;
     }
@@ -505,7 +518,8 @@ export class ObservationManager {
       void this.#notify(observation);
       return;
     }
-    if (!observation.pminTimer.pending) observation.pminTimer.set(wait, () => void this.#notify(observation));
+    if (observation.pminTimer?.pending !== true)
+      this.#timer(observation, 'pminTimer').set(wait, () => void this.#notify(observation));
   }
 
   async #notify(observation: Observation): Promise<void> {
@@ -515,7 +529,7 @@ export class ObservationManager {
       return;
     }
     observation.inFlight = true;
-    observation.pminTimer.cancel();
+    observation.pminTimer?.cancel();
     const startedAt = this.#clock.now();
     try {
       const built = await this.#build(observation);

@@ -12,9 +12,9 @@ import type { LwM2mPath } from '@lwm2m-adapters/lwm2m-core';
  */
 export class PathOverlapIndex<T> {
   /** Entries filed exactly at a path, with their filing counts. */
-  readonly #at = new Map<string, Map<T, number>>();
+  readonly #at = new Map<string, Filings<T>>();
   /** Entries filed at a path or anywhere below it. */
-  readonly #atOrBelow = new Map<string, Map<T, number>>();
+  readonly #atOrBelow = new Map<string, Filings<T>>();
 
   add(path: LwM2mPath, entry: T): void {
     const chain = pathChain(path);
@@ -31,11 +31,9 @@ export class PathOverlapIndex<T> {
   /** Entries filed at `path`, above it or below it; a new set the caller may keep. */
   overlapping(path: LwM2mPath): Set<T> {
     const chain = pathChain(path);
-    const found = new Set<T>(this.#atOrBelow.get(chain[chain.length - 1]!)?.keys());
-    for (let i = 0; i < chain.length - 1; i++) {
-      const above = this.#at.get(chain[i]!);
-      if (above !== undefined) for (const entry of above.keys()) found.add(entry);
-    }
+    const found = new Set<T>();
+    addEntries(found, this.#atOrBelow.get(chain[chain.length - 1]!));
+    for (let i = 0; i < chain.length - 1; i++) addEntries(found, this.#at.get(chain[i]!));
     return found;
   }
 
@@ -60,22 +58,48 @@ function pathChain(path: LwM2mPath): string[] {
   return chain;
 }
 
-function increment<T>(map: Map<string, Map<T, number>>, key: string, entry: T): void {
-  let entries = map.get(key);
-  if (entries === undefined) {
-    entries = new Map();
-    map.set(key, entries);
-  }
-  entries.set(entry, (entries.get(entry) ?? 0) + 1);
+/**
+ * The entries filed under one key with their counts: most keys hold one entry (one observation of
+ * one resource), which is kept as is; a Map only when there are several (a Map and its table cost
+ * ~250 bytes, times the depth of every observed path).
+ */
+type Filings<T> = { readonly one: T; count: number } | Map<T, number>;
+
+function addEntries<T>(found: Set<T>, filings: Filings<T> | undefined): void {
+  if (filings === undefined) return;
+  if (filings instanceof Map) for (const entry of filings.keys()) found.add(entry);
+  else found.add(filings.one);
 }
 
-function decrement<T>(map: Map<string, Map<T, number>>, key: string, entry: T): void {
-  const entries = map.get(key);
-  const count = entries?.get(entry);
-  if (entries === undefined || count === undefined) return;
-  if (count > 1) entries.set(entry, count - 1);
+function increment<T>(map: Map<string, Filings<T>>, key: string, entry: T): void {
+  const filings = map.get(key);
+  if (filings === undefined) map.set(key, { one: entry, count: 1 });
+  else if (filings instanceof Map) filings.set(entry, (filings.get(entry) ?? 0) + 1);
+  else if (filings.one === entry) filings.count++;
+  else
+    map.set(
+      key,
+      new Map([
+        [filings.one, filings.count],
+        [entry, 1],
+      ]),
+    );
+}
+
+function decrement<T>(map: Map<string, Filings<T>>, key: string, entry: T): void {
+  const filings = map.get(key);
+  if (filings === undefined) return;
+  if (!(filings instanceof Map)) {
+    if (filings.one !== entry) return;
+    if (filings.count > 1) filings.count--;
+    else map.delete(key);
+    return;
+  }
+  const count = filings.get(entry);
+  if (count === undefined) return;
+  if (count > 1) filings.set(entry, count - 1);
   else {
-    entries.delete(entry);
-    if (entries.size === 0) map.delete(key);
+    filings.delete(entry);
+    if (filings.size === 0) map.delete(key);
   }
 }

@@ -1,6 +1,12 @@
 import type { CoapIncomingRequest, CoapOutgoingResponse } from '@lwm2m-adapters/coap';
 import { isCodedError } from '@lwm2m-adapters/errors';
-import { decodeUtf8, type EventLogger, silentEventLogger } from '@lwm2m-adapters/kit';
+import {
+  type Clock,
+  decodeUtf8,
+  type EventLogger,
+  silentEventLogger,
+  systemClock,
+} from '@lwm2m-adapters/kit';
 import {
   ContentFormat,
   type DecodeLimits,
@@ -16,6 +22,7 @@ import {
   applyAttributeUpdate,
   attributesProblem,
   parseAttributeQuery,
+  periodsProblem,
 } from '../observe/observation-attributes.js';
 import type { ObservationManager } from '../observe/observation-manager.js';
 import {
@@ -27,7 +34,8 @@ import {
 } from './composite-operations.js';
 import { discoverLinks } from './discover-links.js';
 import { parseExecuteArguments } from './execute-arguments.js';
-import { fail, responseCodeOf } from './request-failure.js';
+import { RefusalLog, type RequestStats } from './refusal-log.js';
+import { fail, RequestFailure, responseCodeOf } from './request-failure.js';
 import { requestPath } from './request-path.js';
 
 export interface DeviceManagementHandlerOptions {
@@ -35,6 +43,8 @@ export interface DeviceManagementHandlerOptions {
   readonly attributes: AttributeStore;
   readonly observations: ObservationManager;
   readonly log?: EventLogger | undefined;
+  /** For the refusal log's rate limit. Default: the system clock. */
+  readonly clock?: Clock | undefined;
   /** Decoder limits for Create payloads (the codecs carry their own). */
   readonly limits?: Partial<DecodeLimits> | undefined;
   /** Most paths in one composite request. Default 256. */
@@ -56,6 +66,7 @@ export class DeviceManagementHandler {
   readonly #log: EventLogger;
   readonly #limits: Partial<DecodeLimits> | undefined;
   readonly #maxCompositePaths: number;
+  readonly #refusals: RefusalLog;
 
   constructor(options: DeviceManagementHandlerOptions) {
     this.#data = options.data;
@@ -64,6 +75,12 @@ export class DeviceManagementHandler {
     this.#log = options.log ?? silentEventLogger;
     this.#limits = options.limits;
     this.#maxCompositePaths = options.maxCompositePaths ?? 256;
+    this.#refusals = new RefusalLog({ clock: options.clock ?? systemClock, log: this.#log });
+  }
+
+  /** Requests refused by code, and refusal lines left out of the log. */
+  get stats(): RequestStats {
+    return this.#refusals.stats;
   }
 
   async handleRequest(request: CoapIncomingRequest): Promise<CoapOutgoingResponse> {
@@ -77,6 +94,17 @@ export class DeviceManagementHandler {
   }
 
   #report(request: CoapIncomingRequest, code: string, error: unknown): void {
+    const path = `/${request.uriPath.join('/')}`;
+    if (error instanceof RequestFailure) {
+      // an expected refusal: one line, no stack, rate-limited, counted
+      this.#refusals.refused(code, {
+        level: code.startsWith('5.') ? 'warn' : 'debug',
+        event: 'request-failed',
+        message: `${request.method} ${path.slice(0, 200)} -> ${code}: ${error.message.replace(/[\r\n]+/g, ' ')}`,
+        details: { method: request.method, path, code },
+      });
+      return;
+    }
     try {
       this.#log({
         level: code === '5.00' ? 'error' : code.startsWith('5.') ? 'warn' : 'debug',
@@ -191,7 +219,8 @@ export class DeviceManagementHandler {
       NUMERIC_TYPES.has(definition.type) &&
       (path.level === 'resource-instance' || !definition.multiple);
     const next = applyAttributeUpdate(this.#attributes.attached(path), parsed.update);
-    const problem = attributesProblem(next, numericTarget);
+    const problem =
+      attributesProblem(next, numericTarget) ?? periodsProblem(this.#attributes.effectiveWith(path, next));
     if (problem !== undefined) throw fail.badRequest(`Write-Attributes on ${path}: ${problem}`);
     if (!this.#attributes.canAttach(path)) throw fail.unavailable('too many paths carry attributes');
     this.#attributes.set(path, next);

@@ -18,9 +18,10 @@ export function registrationObjects(tree: ClientObjectTree): RegistrationObject[
 }
 
 /**
- * Register/Update payload: root link with the content formats, then the client's own objects
- * (`</>;rt="oma.lwm2m";ct="110 112 11542",</1/0>,</3/0>,</25>;ver=2.0,</25/0>`). End-device
- * objects never appear; only their /25 instances do.
+ * Register/Update payload: root link with the content formats (one: `ct=110`; several: the quoted
+ * 1.2 list `ct="110 112"`), then the client's own objects
+ * (`</>;rt="oma.lwm2m";ct=110,</1/0>,</3/0>,</25>;ver=2.0,</25/0>`). End-device objects never
+ * appear; only their /25 instances do.
  */
 export function registrationPayload(tree: ClientObjectTree, contentFormats: readonly number[]): string {
   return formatRegistrationLinks({ rootPath: '/', contentFormats, objects: registrationObjects(tree) });

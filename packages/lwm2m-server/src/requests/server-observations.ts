@@ -11,15 +11,14 @@ import { toResponse } from './responses.js';
 
 /**
  * An observation the server holds, over the CoAP endpoint's observation. It leaves the server's
- * table when it is cancelled, dropped or ended by a final notification (`onEnd`).
+ * table when it is cancelled, dropped or ended by a final notification (`onEnd`). The single-path
+ * and the composite kinds differ only in what they observe and what their listener gets.
  */
-export class HeldServerObservation implements ServerObservation {
+export abstract class HeldObservation<N> {
   readonly registrationId: string;
   readonly endpoint: string;
-  readonly path: LwM2mPath;
-  readonly format: number | undefined;
-  readonly listener: ((notification: ServerNotification) => void) | undefined;
-  readonly #onEnd: (observation: HeldServerObservation) => void;
+  readonly listener: ((notification: N) => void) | undefined;
+  readonly #onEnd: (observation: HeldObservation<N>) => void;
   #coap: CoapObservation | undefined;
   /** Set when the server ends the observation itself (its registration ended). */
   #endReason: ServerObservationEnd | undefined;
@@ -27,15 +26,11 @@ export class HeldServerObservation implements ServerObservation {
 
   constructor(
     registration: Registration,
-    path: LwM2mPath,
-    format: number | undefined,
-    listener: ((notification: ServerNotification) => void) | undefined,
-    onEnd: (observation: HeldServerObservation) => void,
+    listener: ((notification: N) => void) | undefined,
+    onEnd: (observation: HeldObservation<N>) => void,
   ) {
     this.registrationId = registration.id;
     this.endpoint = registration.endpoint;
-    this.path = path;
-    this.format = format;
     this.listener = listener;
     this.#onEnd = onEnd;
   }
@@ -76,16 +71,40 @@ export class HeldServerObservation implements ServerObservation {
   }
 }
 
-/** The observations the server holds, per registration id. */
-export class ServerObservations {
-  readonly #byRegistration = new Map<string, Set<HeldServerObservation>>();
+/** An Observe of one path. */
+export class HeldServerObservation extends HeldObservation<ServerNotification> implements ServerObservation {
+  readonly path: LwM2mPath;
+  readonly format: number | undefined;
+
+  constructor(
+    registration: Registration,
+    path: LwM2mPath,
+    format: number | undefined,
+    listener: ((notification: ServerNotification) => void) | undefined,
+    onEnd: (observation: HeldObservation<ServerNotification>) => void,
+  ) {
+    super(registration, listener, onEnd);
+    this.path = path;
+    this.format = format;
+  }
+}
+
+/** What the table needs of an observation. */
+interface Droppable {
+  readonly registrationId: string;
+  drop(reason: ServerObservationEnd): void;
+}
+
+/** The observations of one kind the server holds, per registration id. */
+export class ServerObservations<O extends Droppable> {
+  readonly #byRegistration = new Map<string, Set<O>>();
   #size = 0;
 
   get size(): number {
     return this.#size;
   }
 
-  add(observation: HeldServerObservation): void {
+  add(observation: O): void {
     let set = this.#byRegistration.get(observation.registrationId);
     if (set === undefined) {
       set = new Set();
@@ -95,18 +114,18 @@ export class ServerObservations {
     this.#size++;
   }
 
-  remove(observation: HeldServerObservation): void {
+  remove(observation: O): void {
     const set = this.#byRegistration.get(observation.registrationId);
     if (set === undefined || !set.delete(observation)) return;
     this.#size--;
     if (set.size === 0) this.#byRegistration.delete(observation.registrationId);
   }
 
-  of(registrationId: string): HeldServerObservation[] {
+  of(registrationId: string): O[] {
     return [...(this.#byRegistration.get(registrationId) ?? [])];
   }
 
-  all(): HeldServerObservation[] {
+  all(): O[] {
     return [...this.#byRegistration.values()].flatMap((set) => [...set]);
   }
 

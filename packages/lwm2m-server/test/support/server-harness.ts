@@ -3,7 +3,12 @@
  * (scripted with `client.request()`, `client.onRequest()` and `client.notify()`), on a fake clock.
  * Datagrams travel on the microtask queue, so `settle()` delivers everything in flight.
  */
-import { CoapEndpoint, type DatagramSink, type PeerAddress } from '@lwm2m-adapters/coap';
+import {
+  CoapEndpoint,
+  type CoapEndpointLimits,
+  type DatagramSink,
+  type PeerAddress,
+} from '@lwm2m-adapters/coap';
 import { ManualClock } from '@lwm2m-adapters/kit';
 import { ObjectRegistry } from '@lwm2m-adapters/lwm2m-core';
 
@@ -54,7 +59,13 @@ export interface Harness {
   readonly toClient: MemoryLink;
 }
 
-export function harness(options: Partial<Omit<Lwm2mServerOptions, 'endpoint' | 'clock'>> = {}): Harness {
+export interface HarnessOptions extends Partial<Omit<Lwm2mServerOptions, 'endpoint' | 'clock'>> {
+  /** Limits of both CoAP endpoints (e.g. a small `blockSize` for block-wise transfers). */
+  readonly coapLimits?: Partial<CoapEndpointLimits>;
+}
+
+export function harness(harnessOptions: HarnessOptions = {}): Harness {
+  const { coapLimits, ...options } = harnessOptions;
   const clock = new FakeClock();
   let ids = 0;
   const state: { clientPeer: PeerAddress } = { clientPeer: CLIENT_PEER };
@@ -62,8 +73,9 @@ export function harness(options: Partial<Omit<Lwm2mServerOptions, 'endpoint' | '
   const toClient = new MemoryLink(() => SERVER_PEER);
   let n = 0;
   const random = () => (n++ * 0.618_033_988_75) % 1;
-  const serverEndpoint = new CoapEndpoint({ sink: toClient, clock, random });
-  const client = new CoapEndpoint({ sink: toServer, clock, random });
+  const limits = coapLimits === undefined ? {} : { limits: coapLimits };
+  const serverEndpoint = new CoapEndpoint({ sink: toClient, clock, random, ...limits });
+  const client = new CoapEndpoint({ sink: toServer, clock, random, ...limits });
   toServer.target = serverEndpoint;
   toClient.target = client;
   const server = new Lwm2mServer({

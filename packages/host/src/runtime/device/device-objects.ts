@@ -104,12 +104,21 @@ export function deviceObjectDeclarations(
     byObject.set(object.objectId, new Map(object.instances.map((id) => [id, new Map()])));
   }
   const multiple = new Map<string, CompiledBoundPoint[]>();
+  /**
+   * Per instance, the constant resources the server may not write: every constant unless the
+   * mapping says writable (one writable instance of a multiple resource makes it writable).
+   */
+  const readOnlyIds = new Map<Map<number, ResourceDeclaration>, Set<number>>();
   for (const point of device.points) {
     const instances = byObject.get(point.objectId) ?? new Map<number, Map<number, ResourceDeclaration>>();
     byObject.set(point.objectId, instances);
     const resources = instances.get(point.instanceId) ?? new Map<number, ResourceDeclaration>();
     instances.set(point.instanceId, resources);
     if (point.kind === 'constant') {
+      const ids = readOnlyIds.get(resources) ?? new Set<number>();
+      readOnlyIds.set(resources, ids);
+      if (point.access.write) ids.delete(point.resourceId);
+      else if (!resources.has(point.resourceId)) ids.add(point.resourceId);
       if (point.resourceInstanceId === undefined) resources.set(point.resourceId, constantValue(point));
       else {
         const existing = resources.get(point.resourceId);
@@ -130,6 +139,13 @@ export function deviceObjectDeclarations(
       group.push(point);
       multiple.set(key, group);
       resources.set(point.resourceId, multipleResource(group, operations, plans));
+    }
+  }
+  // a static value is one the server may overwrite: a read-only constant is a read handler instead
+  for (const [resources, ids] of readOnlyIds) {
+    for (const id of ids) {
+      const value = resources.get(id) as ResourceContent;
+      resources.set(id, { read: () => value });
     }
   }
   const objects = new Map<number, ObjectDeclaration>();

@@ -5,6 +5,7 @@ import { LwM2mPath, type ResourceValue } from '@lwm2m-adapters/lwm2m-core';
 import type { CompiledBoundPoint, CompiledDevice } from '@lwm2m-adapters/mapping';
 import type { AdapterDefinition, AdapterLogger, SessionState } from '@lwm2m-adapters/sdk';
 import { type HostClock, hostClock } from '../host-clock.js';
+import { type DeviceHealth, DeviceHealthTracker } from './device-health.js';
 import { deviceObjectDeclarations } from './device-objects.js';
 import { PointCache } from './point-cache.js';
 import { PointReader, type ReadOutcome, type ValueChangeListener } from './point-reader.js';
@@ -78,6 +79,7 @@ export class DeviceRunner implements AsyncDisposable {
   readonly #clock: HostClock;
   readonly #session: SessionSupervisor;
   readonly #cache = new PointCache();
+  readonly #health = new DeviceHealthTracker();
   readonly #reader: PointReader;
   readonly #reads: ReadBatcher;
   readonly #scheduler: PollScheduler;
@@ -114,6 +116,7 @@ export class DeviceRunner implements AsyncDisposable {
       points: this.#points,
       read: (pointIds) => this.#session.read(pointIds),
       cache: this.#cache,
+      health: this.#health,
       clock: this.#clock,
       logger: options.logger,
       onValueChanged: options.onValueChanged,
@@ -139,6 +142,14 @@ export class DeviceRunner implements AsyncDisposable {
 
   onStateChange(listener: (state: SessionState, error?: CodedError) => void): () => void {
     return this.#session.onStateChange(listener);
+  }
+
+  /**
+   * Whether the device answers, from its reads: a connected session whose last reads all failed
+   * with retriable errors (a frozen PLC, a quarantined unit) is unresponsive. See DeviceHealthTracker.
+   */
+  health(): DeviceHealth {
+    return this.#health.snapshot();
   }
 
   /**

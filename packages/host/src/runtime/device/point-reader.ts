@@ -3,6 +3,7 @@ import { type LwM2mPath, type ResourceValue, valuesEqual } from '@lwm2m-adapters
 import { toLwm2mValue } from '@lwm2m-adapters/mapping';
 import type { AdapterLogger, PointReading } from '@lwm2m-adapters/sdk';
 import type { HostClock } from '../host-clock.js';
+import type { DeviceHealthTracker } from './device-health.js';
 import type { PointCache } from './point-cache.js';
 import type { PathedPoint } from './poll-intervals.js';
 import { codedDeviceError } from './session-supervisor.js';
@@ -37,6 +38,8 @@ export interface PointReaderOptions {
   /** The adapter read: a reading per point asked, never a rejection (SessionSupervisor.read). */
   readonly read: (pointIds: readonly string[]) => Promise<PointReading[]>;
   readonly cache: PointCache;
+  /** Told every read's readings: whether the device answers. */
+  readonly health?: DeviceHealthTracker | undefined;
   readonly clock: HostClock;
   readonly logger: AdapterLogger;
   readonly onValueChanged?: ValueChangeListener | undefined;
@@ -75,6 +78,7 @@ export class PointReader {
     this.#counters.adapterReads++;
     const readings = await this.#options.read(pointIds);
     const readAt = clock.now();
+    this.#options.health?.record(readings, readAt);
     let failed = 0;
     for (const reading of readings) {
       const pathed = this.#options.points.get(reading.pointId);

@@ -1,7 +1,13 @@
 import { type Clock, eventLoggerFor } from '@lwm2m-adapters/kit';
-import { type DeviceInfo, endpointLink, LwM2mClient, SecurityMode } from '@lwm2m-adapters/lwm2m-client';
+import {
+  type AnnouncedContentFormats,
+  type DeviceInfo,
+  endpointLink,
+  LwM2mClient,
+  SecurityMode,
+} from '@lwm2m-adapters/lwm2m-client';
 import type { ObjectModel } from '@lwm2m-adapters/lwm2m-core';
-import { type PskCredentials, ServerConnection } from '@lwm2m-adapters/transport-node';
+import { type PskCredentials, parseServerUri, ServerConnection } from '@lwm2m-adapters/transport-node';
 import type { Logger } from 'pino';
 
 /** Where and how the host's LwM2M clients register. */
@@ -13,8 +19,23 @@ export interface HostServerSettings {
   /** Registration lifetime in seconds. Default 300. */
   readonly lifetime?: number;
   readonly shortServerId?: number;
-  /** Local address the UDP sockets bind. */
+  /**
+   * Local address the UDP sockets bind. Default: the loopback address for a server on loopback,
+   * else every interface (0.0.0.0, or :: for an IPv6 server); the client engine answers only its
+   * server's address and port either way.
+   */
   readonly bindAddress?: string;
+  /** How the Register's root link announces content formats. Default 'preferred' (`ct=110`). */
+  readonly announcedContentFormats?: AnnouncedContentFormats;
+}
+
+/** The local address to bind for `uri`: the given one, loopback for a loopback server, else undefined (any). */
+export function defaultBindAddress(uri: string, bindAddress: string | undefined): string | undefined {
+  if (bindAddress !== undefined) return bindAddress;
+  const { host } = parseServerUri(uri);
+  if (host === 'localhost' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)) return '127.0.0.1';
+  if (host === '::1') return '::1';
+  return undefined;
 }
 
 export interface ClientEndpointOptions {
@@ -28,6 +49,8 @@ export interface ClientEndpointOptions {
   readonly maxAttributePaths: number;
   /** The engine's clock (registration, observation and notification timers). Default: the system clock. */
   readonly clock?: Clock;
+  /** Transport errors (a failed DTLS handshake, a socket error), after they are logged. */
+  readonly onTransportError?: (error: Error) => void;
 }
 
 /** One LwM2M client of the host with its own socket (and DTLS session) to the server. */
@@ -43,11 +66,15 @@ export class ClientEndpoint implements AsyncDisposable {
 
   static async open(options: ClientEndpointOptions): Promise<ClientEndpoint> {
     const log = options.logger.child({ endpoint: options.endpointName });
+    const localAddress = defaultBindAddress(options.server.uri, options.server.bindAddress);
     const connection = await ServerConnection.open({
       uri: options.server.uri,
       ...(options.server.psk === undefined ? {} : { psk: options.server.psk }),
-      ...(options.server.bindAddress === undefined ? {} : { localAddress: options.server.bindAddress }),
-      onError: (error) => log.warn({ err: error }, 'transport error'),
+      ...(localAddress === undefined ? {} : { localAddress }),
+      onError: (error) => {
+        log.warn({ err: error }, 'transport error');
+        options.onTransportError?.(error);
+      },
     });
     const client = new LwM2mClient({
       endpointName: options.endpointName,
@@ -70,6 +97,7 @@ export class ClientEndpoint implements AsyncDisposable {
       ...(options.clock === undefined ? {} : { clock: options.clock }),
       gateway: options.gateway,
       device: options.device,
+      announcedContentFormats: options.server.announcedContentFormats ?? 'preferred',
       // a server may observe every mapped point on its own: the engine's default (256) is too few
       limits: { maxAttributePaths: options.maxAttributePaths, maxObservations: options.maxAttributePaths },
       log: eventLoggerFor(log),

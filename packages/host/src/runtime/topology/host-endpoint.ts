@@ -1,3 +1,4 @@
+import { isCodedError } from '@lwm2m-adapters/errors';
 import type { Clock } from '@lwm2m-adapters/kit';
 import type { DeviceInfo, LwM2mClient } from '@lwm2m-adapters/lwm2m-client';
 import type { LwM2mPath, ObjectModel, ResourceValue } from '@lwm2m-adapters/lwm2m-core';
@@ -36,8 +37,15 @@ export class HostEndpoint {
   readonly endpoint: ClientEndpoint;
   readonly #batcher: SendBatcher | undefined;
   #lastError: string | undefined;
+  /** The last transport error (a failed DTLS handshake: a wrong PSK), until registered. */
+  readonly #transportError: { message: string | undefined };
 
-  private constructor(endpoint: ClientEndpoint, settings: HostEndpointSettings) {
+  private constructor(
+    endpoint: ClientEndpoint,
+    settings: HostEndpointSettings,
+    transportError: { message: string | undefined },
+  ) {
+    this.#transportError = transportError;
     this.endpoint = endpoint;
     const client = endpoint.client;
     const log = settings.logger.child({ endpoint: client.endpointName });
@@ -56,6 +64,7 @@ export class HostEndpoint {
     client.on('state', (change) => {
       if (change.state === 'registered' && change.previous === 'registering') {
         this.#lastError = undefined;
+        this.#transportError.message = undefined;
         log.info({ location: client.registrationLocation?.join('/') }, 'registered');
       } else if (change.state === 'backoff') {
         this.#lastError =
@@ -79,6 +88,7 @@ export class HostEndpoint {
     device: DeviceInfo,
   ): Promise<HostEndpoint> {
     const { registry, maxAttributePaths } = settings.model();
+    const transportError: { message: string | undefined } = { message: undefined };
     const endpoint = await ClientEndpoint.open({
       endpointName,
       server: settings.server,
@@ -88,8 +98,11 @@ export class HostEndpoint {
       logger: settings.logger,
       maxAttributePaths,
       clock: settings.clock,
+      onTransportError: (error) => {
+        transportError.message = isCodedError(error) ? `${error.code}: ${error.message}` : error.message;
+      },
     });
-    return new HostEndpoint(endpoint, settings);
+    return new HostEndpoint(endpoint, settings, transportError);
   }
 
   get client(): LwM2mClient {
@@ -138,9 +151,14 @@ export class HostEndpoint {
     return {
       endpoint: client.endpointName,
       registration: client.state,
-      lastError: this.#lastError,
+      // a registration that cannot get through says why: its own failure, else the transport's
+      lastError:
+        client.state === 'registered' || client.state === 'updating'
+          ? undefined
+          : (this.#lastError ?? this.#transportError.message),
       observations: client.observationStats,
-      coapDropped: { ...coap.dropped },
+      // refused observations (table full) count with the CoAP drops: adapter_host_drops_total{reason}
+      coapDropped: { ...coap.dropped, observationRefused: client.observationStats.observationsRefused },
       coapRetransmissions: coap.retransmissions,
       sendMessages: send?.messages ?? 0,
       sendValues: send?.values ?? 0,

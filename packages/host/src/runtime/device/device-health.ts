@@ -1,0 +1,67 @@
+import type { PointReading } from '@lwm2m-adapters/sdk';
+
+/**
+ * ok: the device answers. unresponsive: its session may be connected (a socket open, a serial line
+ * up), but its last reads got no answer at all.
+ */
+export type DeviceHealthState = 'ok' | 'unresponsive';
+
+/** What the host knows of whether a device answers. */
+export interface DeviceHealth {
+  readonly state: DeviceHealthState;
+  /** When a read last got a value (ms since the epoch, host clock); undefined before the first. */
+  readonly lastSuccessAt: number | undefined;
+  /** The last failed reading's error (`CODE: message`), kept after a recovery; see lastErrorAt. */
+  readonly lastError: string | undefined;
+  readonly lastErrorAt: number | undefined;
+  /** Adapter reads in a row that got no answer. */
+  readonly unansweredReads: number;
+}
+
+/** Unanswered reads in a row that make a device unresponsive (fewer may be a glitch on the line). */
+export const UNRESPONSIVE_AFTER_READS = 3;
+
+/**
+ * Follows whether one device answers, from the outcome of each adapter read. A read is answered
+ * when one of its points got a value, or failed with an error that is not retriable (the device
+ * answered, with an exception); it is unanswered when every point failed with a retriable error
+ * (DEVICE_TIMEOUT, DEVICE_UNREACHABLE, DEVICE_BUSY: what the server gets as 5.03), as every read
+ * of a frozen PLC or of a quarantined unit does.
+ */
+export class DeviceHealthTracker {
+  #lastSuccessAt: number | undefined;
+  #lastError: string | undefined;
+  #lastErrorAt: number | undefined;
+  #unanswered = 0;
+
+  /** One adapter read's readings, recorded at `at`. */
+  record(readings: readonly PointReading[], at: number): void {
+    if (readings.length === 0) return;
+    let answered = false;
+    let succeeded = false;
+    for (const reading of readings) {
+      if (reading.ok) {
+        answered = true;
+        succeeded = true;
+        continue;
+      }
+      if (!reading.error.retriable) answered = true;
+      if (this.#lastErrorAt !== at || this.#lastError === undefined) {
+        this.#lastError = `${reading.error.code}: ${reading.error.message}`;
+        this.#lastErrorAt = at;
+      }
+    }
+    if (succeeded) this.#lastSuccessAt = at;
+    this.#unanswered = answered ? 0 : this.#unanswered + 1;
+  }
+
+  snapshot(): DeviceHealth {
+    return {
+      state: this.#unanswered >= UNRESPONSIVE_AFTER_READS ? 'unresponsive' : 'ok',
+      lastSuccessAt: this.#lastSuccessAt,
+      lastError: this.#lastError,
+      lastErrorAt: this.#lastErrorAt,
+      unansweredReads: this.#unanswered,
+    };
+  }
+}
