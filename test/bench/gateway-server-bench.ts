@@ -9,13 +9,10 @@
  *  4. latency: a register change at the PLC → the event at the server, through adapter-host.
  * `npm run bench -- gateway-server` runs them all; `gateway-server-<section>` one of them.
  */
+import { AdapterHost, compileMappingFile } from '@lwm2m-adapters/host';
 import { ContentFormat, LwM2mCodecs, ObjectRegistry } from '@lwm2m-adapters/lwm2m-core';
-import {
-  cpuMicrosBetween,
-  GatewayServerProcess,
-  type ServerCounters,
-  type ServerSample,
-} from './gateway/server-process.js';
+import { createModbusSimulator } from '@lwm2m-adapters/modbus/simulator';
+import { EventStreamReader } from './gateway/event-stream-reader.js';
 import {
   DEVICE_LINKS,
   gatewayLinks,
@@ -27,6 +24,13 @@ import {
   temperatureInstances,
   temperatureTexts,
 } from './gateway/scripted-client.js';
+import {
+  cpuMicrosBetween,
+  GatewayServerProcess,
+  type ServerCounters,
+  type ServerSample,
+} from './gateway/server-process.js';
+import { benchSimulatorConfig, mappingDir } from './host/bench-mapping.js';
 
 const fmt = (n: number, digits = 0) =>
   Number.isFinite(n)
@@ -126,7 +130,11 @@ async function registrationsBench(): Promise<void> {
     // warm-up: the code paths compiled, the first allocations made
     const warm = clients.slice(0, 200);
     expectAll(await forEachLimited(warm, REG_IN_FLIGHT, (c) => c.register()), '2.01', 'warm-up Register');
-    expectAll(await forEachLimited(warm, REG_IN_FLIGHT, (c) => c.deregister()), '2.02', 'warm-up De-register');
+    expectAll(
+      await forEachLimited(warm, REG_IN_FLIGHT, (c) => c.deregister()),
+      '2.02',
+      'warm-up De-register',
+    );
     for (let round = 1; round <= REG_ROUNDS; round++) {
       const base = await server.sample();
       const c0 = await server.counters();
@@ -157,13 +165,16 @@ async function registrationsBench(): Promise<void> {
         `| ${round} | ${fmt(REG_CLIENTS)} | ${fmt(REG_CLIENTS / registerS)} | ${fmt(cpuRegister)} | ${fmt(1e6 / cpuRegister)} | ${fmt((parentCpu.user + parentCpu.system) / REG_CLIENTS)} | ${fmt(REG_CLIENTS / deregisterS)} | ${fmt(cpuDeregister)} | ${fmt(perItem(base, registered, 'heapUsed', REG_CLIENTS))} | ${fmt(perItem(base, registered, 'rss', REG_CLIENTS))} | ${fmt(privateDelta(base, registered) / REG_CLIENTS)} | ${fmt((after.memory.heapUsed - base.memory.heapUsed) / 1024)} | ${fmt(after.coap?.deduplication ?? Number.NaN)} |`,
       );
       const retransmissions = clients.reduce((n, c) => n + c.stats().retransmissions, 0);
-      if (retransmissions > 0) notes.push(`round ${round}: ${retransmissions} client retransmissions so far.`);
+      if (retransmissions > 0)
+        notes.push(`round ${round}: ${retransmissions} client retransmissions so far.`);
     }
   } finally {
     await closeClients(clients);
     await server.close();
   }
-  console.log(`\n## gateway-server: registrations (${fmt(REG_CLIENTS)} clients, ${REG_IN_FLIGHT} in flight)\n`);
+  console.log(
+    `\n## gateway-server: registrations (${fmt(REG_CLIENTS)} clients, ${REG_IN_FLIGHT} in flight)\n`,
+  );
   console.log(
     '| round | clients | Registers/s (wall) | server CPU µs per Register | Registers/s per server core | load generator CPU µs per Register | De-registers/s (wall) | server CPU µs per De-register | heap per registered client (bytes) | RSS per registered client (bytes) | private per registered client (bytes) | heap after De-register vs before the round (KiB) | de-duplication entries held |',
   );
@@ -375,9 +386,11 @@ async function offerNotifications(
     const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * c.rate));
     for (; offered.sent < due; offered.sent++) {
       const client = clients[offered.sent % clients.length]!;
-      void client.notify(c.path, payloads[offered.sent % payloads.length]!, c.confirmable)?.then((outcome) => {
-        offered.outcomes[outcome] = (offered.outcomes[outcome] ?? 0) + 1;
-      });
+      void client
+        .notify(c.path, payloads[offered.sent % payloads.length]!, c.confirmable)
+        ?.then((outcome) => {
+          offered.outcomes[outcome] = (offered.outcomes[outcome] ?? 0) + 1;
+        });
     }
     await sleep(2);
   }
@@ -390,11 +403,12 @@ interface IngestRow {
   readonly note?: string;
 }
 
-async function notificationCase(server: GatewayServerProcess, c: NotificationCase): Promise<IngestRow> {
-  const payloads =
-    c.format === ContentFormat.TEXT
-      ? temperatureTexts(64)
-      : temperatureInstances(codecs, 64);
+async function notificationCase(
+  server: GatewayServerProcess,
+  c: NotificationCase,
+  label: string,
+): Promise<IngestRow> {
+  const payloads = c.format === ContentFormat.TEXT ? temperatureTexts(64) : temperatureInstances(codecs, 64);
   const clients = await openClients(server, INGEST_PEERS, (i) => ({
     endpoint: `bench-notify-${i}`,
     links: DEVICE_LINKS,
@@ -433,10 +447,10 @@ async function notificationCase(server: GatewayServerProcess, c: NotificationCas
     await server.request('cancelAll');
     await forEachLimited(clients, 16, (x) => x.deregister());
     return {
-      cells: `| ${c.name} | ${INGEST_PEERS} | ${fmt((offered.sent * 1000) / offered.ms)} | ${fmt((received * 1000) / offered.ms)} | ${fmt(((offered.sent - received) / offered.sent) * 100, 1)} % | ${fmt((cpu / 1e6 / seconds) * 100)} % | ${fmt(perNotification, 1)} | ${fmt(perCore)} | ${fmt(perCore * c.values)} | ${fmt(ceiling)} ${c.confirmable ? 'CON' : 'NON'}/s | ${fmt(perCore / ceiling, 1)} x |`,
+      cells: `| ${c.name} | ${label} | ${INGEST_PEERS} | ${fmt((offered.sent * 1000) / offered.ms)} | ${fmt((received * 1000) / offered.ms)} | ${fmt(((offered.sent - received) / offered.sent) * 100, 1)} % | ${fmt((cpu / 1e6 / seconds) * 100)} % | ${fmt(perNotification, 1)} | ${fmt(perCore)} | ${fmt(perCore * c.values)} | ${fmt(ceiling)} ${c.confirmable ? 'CON' : 'NON'}/s | ${fmt(perCore / ceiling, 1)} x |`,
       ...(dropped > 0 || outOfOrder > 0 || evicted > 0
         ? {
-            note: `${c.name}: ${dropped} notifications dropped by the clients' CoAP layer (a newer one superseded a queued one), ${outOfOrder} dropped at the server as out of order, ${evicted} entries evicted from the server's de-duplication cache (10,000 entries) before their lifetime.`,
+            note: `${c.name} (${label}): ${dropped} notifications dropped by the clients' CoAP layer (a newer one superseded a queued one), ${outOfOrder} dropped at the server as out of order, ${evicted} entries evicted from the server's de-duplication cache (10,000 entries) before their lifetime.`,
           }
         : {}),
     };
@@ -447,7 +461,7 @@ async function notificationCase(server: GatewayServerProcess, c: NotificationCas
 
 const SEND_CASES = [1, 10, 100] as const;
 
-async function sendCase(server: GatewayServerProcess, values: number): Promise<IngestRow> {
+async function sendCase(server: GatewayServerProcess, values: number, label: string): Promise<IngestRow> {
   const payload = sendPayload(codecs, values, undefined);
   const clients = await openClients(server, SEND_PEERS, (i) => ({
     endpoint: `bench-send-${values}-${i}`,
@@ -495,31 +509,234 @@ async function sendCase(server: GatewayServerProcess, values: number): Promise<I
     const peerCeiling = CON_CEILING_PER_S * valuesPerCon;
     await forEachLimited(clients, 16, (x) => x.deregister());
     return {
-      cells: `| Send (CON POST /dp, SenML CBOR), ${values} value${values === 1 ? '' : 's'}, ${fmt(payload.length)} bytes | ${SEND_PEERS} | ${fmt(sends / seconds)} Sends | ${fmt(receivedValues / seconds)} | ${fmt(con / sends, 1)} CON per Send | ${fmt((cpu / 1e6 / seconds) * 100)} % | ${fmt(cpu / receivedSends, 1)} per Send, ${fmt(perValue, 2)} per value | ${fmt(1e6 / (cpu / receivedSends))} Sends | ${fmt(perCore)} | ${fmt(peerCeiling)} values/s | ${fmt(perCore / peerCeiling, 1)} x |`,
+      cells: `| Send (CON POST /dp, SenML CBOR), ${values} value${values === 1 ? '' : 's'}, ${fmt(payload.length)} bytes | ${label} | ${SEND_PEERS} | ${fmt(sends / seconds)} Sends | ${fmt(receivedValues / seconds)} | ${fmt(con / sends, 1)} CON per Send | ${fmt((cpu / 1e6 / seconds) * 100)} % | ${fmt(cpu / receivedSends, 1)} per Send, ${fmt(perValue, 2)} per value | ${fmt(1e6 / (cpu / receivedSends))} Sends | ${fmt(perCore)} | ${fmt(peerCeiling)} values/s | ${fmt(perCore / peerCeiling, 1)} x |`,
     };
   } finally {
     await closeClients(clients);
   }
 }
 
+type IngestMode = 'engine' | 'api';
+
 async function ingestBench(): Promise<void> {
   const rows: IngestRow[] = [];
-  const server = await GatewayServerProcess.start();
-  try {
-    for (const c of NOTIFICATION_CASES) rows.push(await notificationCase(server, c));
-    for (const values of SEND_CASES) rows.push(await sendCase(server, values));
-  } finally {
-    await server.close();
+  const notes: string[] = [];
+  for (const mode of ['engine', 'api'] as const satisfies readonly IngestMode[]) {
+    const server = await GatewayServerProcess.start({ api: mode === 'api' });
+    let stream: EventStreamReader | undefined;
+    let streamEnded = false;
+    try {
+      if (mode === 'api') {
+        stream = await EventStreamReader.open(server.httpUrl as string, '?types=notification,send', () => {});
+        stream.onEnd = () => {
+          streamEnded = true;
+        };
+      }
+      const label = mode === 'engine' ? 'engine' : 'engine + events + 1 SSE stream';
+      for (const c of NOTIFICATION_CASES) rows.push(await notificationCase(server, c, label));
+      for (const values of SEND_CASES) rows.push(await sendCase(server, values, label));
+      if (stream !== undefined) {
+        notes.push(
+          `The SSE consumer read ${fmt(stream.events)} events (${mib(stream.bytes)} MiB)${streamEnded ? ' and was then cut off by the server (it fell more than 1 MiB behind)' : ''}.`,
+        );
+      }
+    } finally {
+      stream?.close();
+      await server.close();
+    }
   }
-  console.log("\n## gateway-server: notifications and Sends ingested (against one peer's message-ID ceiling)\n");
   console.log(
-    "| case | peers | offered /s | received /s | lost | server CPU (of one core) | server CPU µs | per server core /s | values per server core /s | one peer's ceiling | per core ÷ one peer's ceiling |",
+    "\n## gateway-server: notifications and Sends ingested (against one peer's message-ID ceiling)\n",
   );
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log(
+    "| case | server | peers | offered /s | received /s | lost | server CPU (of one core) | server CPU µs | per server core /s | values per server core /s | one peer's ceiling | per core ÷ one peer's ceiling |",
+  );
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const row of rows) console.log(row.cells);
   for (const row of rows) if (row.note !== undefined) console.log(`\n${row.note}`);
+  for (const note of notes) console.log(`\n${note}`);
   console.log(
-    `\nMethod: one server child (as above) for all rows. Notifications: ${INGEST_PEERS} scripted clients (one UDP socket each) register; the server observes the path at each (Observe through the engine, Accept as in the row; a listener in the child reads each notification's value (the engine decodes on that first access) and counts the values); the clients then send notifications with increasing Observe numbers and varying values, offered at 10x one peer's ceiling in total, spread round-robin over the peers (${fmt(NON_CEILING_PER_S * 10)} NON/s or ${fmt(CON_CEILING_PER_S * 10)} CON/s, paced every 2 ms; the burst row offers ${fmt(NOTIFICATION_BURST_PER_S)}/s, more than the peers could keep up for long, to load the server near a core; ${INGEST_WARMUP_MS / 1000} s warm-up, ${INGEST_MEASURE_MS / 1000} s measured). "received" counts the notifications the engine handed over (its stats), "lost" what was offered but not received (UDP drops, or CON notifications superseded in a client's queue). Sends: ${SEND_PEERS} clients each POST /dp in a closed loop (one Send in flight per peer, at most 20,000 per peer), pre-encoded SenML CBOR records of /3303/x/5700 and /3304/x/5700 floats with one timestamp; the server decodes each (LwM2M codecs) and answers 2.04 ("received" and "per server core" are Sends, the values column counts values). Server CPU: the child's \`process.cpuUsage()\` over the measured window; per server core = 1e6 / CPU µs per notification (or per value): the rate one fully used core would ingest. One peer's ceiling: 65,536 message IDs per peer within EXCHANGE_LIFETIME (247 s) for CON = ${fmt(CON_CEILING_PER_S)}/s, NON_LIFETIME (145 s) for NON = ${fmt(NON_CEILING_PER_S)}/s; for Sends x values per CON message (Block1 blocks each take a message ID). The requirement is per core ÷ ceiling ≥ 10.`,
+    `\nMethod: one server child (as above) per server column for all its rows: "engine" is \`GatewayServer\` alone; "engine + events + 1 SSE stream" adds the \`GatewayEventSource\` (every notification and Send becomes a JSON event) and the HTTP API, with this process reading \`GET /api/events?types=notification,send\`. Notifications: ${INGEST_PEERS} scripted clients (one UDP socket each) register; the server observes the path at each (Observe through the engine, Accept as in the row; a listener in the child reads each notification's value (the engine decodes on that first access) and counts the values); the clients then send notifications with increasing Observe numbers and varying values, offered at 10x one peer's ceiling in total, spread round-robin over the peers (${fmt(NON_CEILING_PER_S * 10)} NON/s or ${fmt(CON_CEILING_PER_S * 10)} CON/s, paced every 2 ms; the burst row offers ${fmt(NOTIFICATION_BURST_PER_S)}/s, more than the peers could keep up for long, to load the server near a core; ${INGEST_WARMUP_MS / 1000} s warm-up, ${INGEST_MEASURE_MS / 1000} s measured). "received" counts the notifications the engine handed over (its stats), "lost" what was offered but not received (UDP drops, or CON notifications superseded in a client's queue). Sends: ${SEND_PEERS} clients each POST /dp in a closed loop (one Send in flight per peer, at most 20,000 per peer), pre-encoded SenML CBOR records of /3303/x/5700 and /3304/x/5700 floats with one timestamp; the server decodes each (LwM2M codecs) and answers 2.04 ("received" and "per server core" are Sends, the values column counts values). Server CPU: the child's \`process.cpuUsage()\` over the measured window; per server core = 1e6 / CPU µs per notification (or per value): the rate one fully used core would ingest. One peer's ceiling: 65,536 message IDs per peer within EXCHANGE_LIFETIME (247 s) for CON = ${fmt(CON_CEILING_PER_S)}/s, NON_LIFETIME (145 s) for NON = ${fmt(NON_CEILING_PER_S)}/s; for Sends x values per CON message (Block1 blocks each take a message ID). The requirement is per core ÷ ceiling ≥ 10.`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. register change at the PLC → event on the API stream, through adapter-host
+
+const LATENCY_CHANGES = 200;
+const LATENCY_POLL_MS = 100;
+const LATENCY_GATEWAY = 'bench-latency-gw';
+/** Input register 0 of unit 1 (int16, scale 0.01); `setValue` stops its simulated signal. */
+const LATENCY_PATH = '/dev1/3304/0/5700';
+const LATENCY_WAIT_MS = 2_000;
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * p) - 1)]!;
+}
+
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface LatencyResult {
+  readonly name: string;
+  /** Change → event read from GET /api/events, ms. */
+  readonly stream: number[];
+  /** Change → the engine's notification event in the server process, ms. */
+  readonly engine: number[];
+  readonly missed: number;
+  readonly unexpected: number;
+}
+
+interface Waiting {
+  readonly value: number;
+  stream: number | undefined;
+  engine: number | undefined;
+  readonly done: () => void;
+}
+
+async function latencyCase(name: string, devices: number, poll: string | undefined, changes: number) {
+  const server = await GatewayServerProcess.start({ api: true });
+  const sim = createModbusSimulator(benchSimulatorConfig(devices));
+  const files = await mappingDir();
+  let host: AdapterHost | undefined;
+  let stream: EventStreamReader | undefined;
+  try {
+    const { tcpPort } = await sim.start();
+    const file = await files.write('latency.yml', {
+      devices,
+      port: tcpPort as number,
+      ...(poll === undefined ? {} : { poll }),
+    });
+    const { result, adapters } = await compileMappingFile(file, {});
+    if (!result.ok) throw new Error(result.issues.map((issue) => issue.message).join('\n'));
+    host = await AdapterHost.start({
+      mapping: result.mapping,
+      adapters,
+      server: { uri: server.uri },
+      mode: 'gateway',
+      endpoint: LATENCY_GATEWAY,
+      runner: { observedPollMs: LATENCY_POLL_MS },
+    });
+    await waitForServer(
+      server,
+      (c) => c.children === devices && c.gatewaysOutOfSync === 0,
+      'the children of adapter-host',
+      20_000,
+    );
+    let raw = 1;
+    sim.setValue(1, 'inputRegisters', 0, { type: 'int16', value: raw });
+    await sleep(200);
+    let waiting: Waiting | undefined;
+    let unexpected = 0;
+    const settle = (w: Waiting) => {
+      if (w.stream !== undefined && w.engine !== undefined) w.done();
+    };
+    stream = await EventStreamReader.open(
+      server.httpUrl as string,
+      `?types=notification&endpoint=${LATENCY_GATEWAY}`,
+      (event, at) => {
+        const values = event.values as readonly { readonly value: unknown }[] | undefined;
+        const v = Number(values?.[0]?.value);
+        const w = waiting;
+        if (w !== undefined && w.stream === undefined && Math.abs(v - w.value) < 1e-9) {
+          w.stream = at;
+          settle(w);
+        } else unexpected++;
+      },
+    );
+    server.onNotification = ({ value, at }) => {
+      const w = waiting;
+      if (w !== undefined && w.engine === undefined && Math.abs(Number(value) - w.value) < 1e-9) {
+        w.engine = at - performance.timeOrigin;
+        settle(w);
+      }
+    };
+    await server.request('traceNotifications', { endpoint: LATENCY_GATEWAY, path: LATENCY_PATH });
+    const observed = await fetch(`${server.httpUrl}/api/clients/${LATENCY_GATEWAY}${LATENCY_PATH}:observe`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ format: 'text', attributes: { pmin: 0 } }),
+    });
+    const answer = await observed.text();
+    if (!observed.ok) throw new Error(`POST …${LATENCY_PATH}:observe answered ${observed.status}: ${answer}`);
+    const rand = seeded(42);
+    const streamMs: number[] = [];
+    const engineMs: number[] = [];
+    let missed = 0;
+    for (let i = 0; i < changes; i++) {
+      // a random phase against the poll timer
+      await sleep(rand() * LATENCY_POLL_MS);
+      raw = raw >= 30_000 ? 1 : raw + 1;
+      let timer: NodeJS.Timeout | undefined;
+      const arrived = new Promise<Waiting>((resolve) => {
+        const w: Waiting = {
+          value: raw / 100,
+          stream: undefined,
+          engine: undefined,
+          done: () => {
+            clearTimeout(timer);
+            resolve(w);
+          },
+        };
+        waiting = w;
+        timer = setTimeout(() => resolve(w), LATENCY_WAIT_MS);
+      });
+      const t0 = performance.now();
+      sim.setValue(1, 'inputRegisters', 0, { type: 'int16', value: raw });
+      const w = await arrived;
+      waiting = undefined;
+      if (w.stream === undefined || w.engine === undefined) missed++;
+      else {
+        streamMs.push(w.stream - t0);
+        engineMs.push(w.engine - t0);
+      }
+    }
+    return { name, stream: streamMs, engine: engineMs, missed, unexpected } satisfies LatencyResult;
+  } finally {
+    stream?.close();
+    await host?.close();
+    await sim.close();
+    await files.remove();
+    await server.close();
+  }
+}
+
+async function latencyBench(): Promise<void> {
+  const results: LatencyResult[] = [
+    await latencyCase(
+      '10 devices x 100 points, only the observed one polled',
+      10,
+      undefined,
+      LATENCY_CHANGES,
+    ),
+    await latencyCase('10 devices x 100 points, all polled every 1 s besides', 10, '1s', LATENCY_CHANGES / 2),
+  ];
+  const bound = LATENCY_POLL_MS + 5;
+  console.log(
+    `\n## gateway-server: register change at the PLC → notification event on GET /api/events, through adapter-host (poll ${LATENCY_POLL_MS} ms, pmin 0; bound poll + 5 ms = ${bound} ms)\n`,
+  );
+  console.log(
+    '| case | changes | p50 ms | p90 ms | p99 ms | max ms | over bound | engine event p50 / p99 ms | engine → stream p50 / p99 ms | missed (2 s) | unexpected events |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const x of results) {
+    const sorted = [...x.stream].sort((a, b) => a - b);
+    const engine = [...x.engine].sort((a, b) => a - b);
+    const hop = x.stream.map((v, i) => v - (x.engine[i] as number)).sort((a, b) => a - b);
+    console.log(
+      `| ${x.name} | ${sorted.length} | ${fmt(percentile(sorted, 0.5), 1)} | ${fmt(percentile(sorted, 0.9), 1)} | ${fmt(percentile(sorted, 0.99), 1)} | ${fmt(sorted.at(-1) ?? Number.NaN, 1)} | ${sorted.filter((v) => v > bound).length} | ${fmt(percentile(engine, 0.5), 1)} / ${fmt(percentile(engine, 0.99), 1)} | ${fmt(percentile(hop, 0.5), 2)} / ${fmt(percentile(hop, 0.99), 2)} | ${x.missed} | ${x.unexpected} |`,
+    );
+  }
+  console.log(
+    `\nMethod: a server child with the event source and the HTTP API (\`GatewayEventSource\` + \`GatewayHttpApi\` on node:http, composed as the API tests do); in this process the Modbus simulator (10 units) and adapter-host in gateway mode (\`runner.observedPollMs: ${LATENCY_POLL_MS}\`, the generated 100-point template per device), registered to the server over UDP. Once the server holds the 10 children, this process opens \`GET /api/events?types=notification&endpoint=${LATENCY_GATEWAY}\` and observes \`${LATENCY_PATH}\` through the API (\`POST /api/clients/${LATENCY_GATEWAY}${LATENCY_PATH}:observe\`, text, \`attributes: { pmin: 0 }\`). Each change: a random pause in [0, ${LATENCY_POLL_MS}) ms (seeded), then \`sim.setValue\` of the input register to a new value; latency = time until the SSE event carrying that value is read from the stream. One change in flight at a time. "engine event": the same change until the engine's notification event in the server process (timestamps as epoch ms from \`performance.timeOrigin + performance.now()\` in both processes); "engine → stream": the rest (event source JSON, SSE write, HTTP to this process). Expected: a uniform 0..${LATENCY_POLL_MS} ms wait for the host's next poll, plus Modbus read, CoAP notification and event delivery.`,
   );
 }
 
@@ -528,6 +745,7 @@ export const gatewayServerBenchSections = {
   registrations: registrationsBench,
   children: childrenBench,
   ingest: ingestBench,
+  latency: latencyBench,
 } as const satisfies Record<string, () => Promise<void>>;
 
 export async function runGatewayServerBench(

@@ -2,7 +2,8 @@
  * Child process of the gateway-server benchmarks: a GatewayServer on the compiled packages
  * (packages/*\/dist, no TypeScript loader), alone in its process, so its CPU time and memory are
  * measured without the load generators. Run with `node --expose-gc gateway-server-child.mjs
- * [httpPort|off]` through `fork` (IPC). It prints nothing; it answers IPC requests
+ * [engine|api]` through `fork` (IPC): `engine` is GatewayServer alone (no HTTP), `api` adds the
+ * GatewayEventSource and the GatewayHttpApi on node:http (127.0.0.1, any port). It prints nothing; it answers IPC requests
  * `{ id, cmd, args }` with `{ id, ok, result | error }`:
  *  - `address`: the CoAP (and HTTP) address;
  *  - `counters`: CPU time (process.cpuUsage), the engine's stats, children held, values received
@@ -13,21 +14,40 @@
  *  - `observeLatency { endpoint, path }`: Write-Attributes pmin=0 and Observe (text/plain) of one
  *    path; each notification of it is reported as an IPC message `{ event: 'notification', value, at }`
  *    (`at`: epoch ms with sub-ms precision, comparable across processes);
+ *  - `traceNotifications { endpoint, path }`: reports each notification of that path (however it
+ *    was observed, e.g. through the HTTP API) the same way;
  *  - `cancelAll`: cancels every observation passively;
  *  - `close`: closes the server and exits.
  */
 import { readFileSync } from 'node:fs';
-import { GatewayServer } from '@lwm2m-adapters/gateway-server';
+import { createServer } from 'node:http';
+import { GatewayEventSource, GatewayHttpApi, GatewayServer } from '@lwm2m-adapters/gateway-server';
+import { ObjectRegistry } from '@lwm2m-adapters/lwm2m-core';
 
-const httpArg = process.argv[2] ?? 'off';
+const mode = process.argv[2] ?? 'engine';
 const IN_FLIGHT = 16;
 
+const model = ObjectRegistry.withOmaObjects();
 const gateway = await GatewayServer.start({
   coap: { host: '127.0.0.1', port: 0 },
-  http: httpArg === 'off' ? undefined : { host: '127.0.0.1', port: Number(httpArg) },
+  model,
   requestTimeoutMs: 10_000,
 });
 const server = gateway.server;
+
+// `api`: the event source and the HTTP API (GET /api/events, POST …:observe) on node:http, composed
+// as packages/gateway-server/test/support/api-fixture.ts does
+let api;
+let events;
+let http;
+let httpUrl;
+if (mode === 'api') {
+  events = new GatewayEventSource({ server, children: gateway.children });
+  api = new GatewayHttpApi({ server, children: gateway.children, events, model, requestTimeoutMs: 10_000 });
+  http = createServer((req, res) => api.handle(req, res));
+  await new Promise((resolve) => http.listen(0, '127.0.0.1', resolve));
+  httpUrl = `http://127.0.0.1:${http.address().port}`;
+}
 
 let sendValues = 0;
 const valueCount = (node) => {
@@ -156,19 +176,35 @@ async function observeLatency({ endpoint, path }) {
   return node?.kind === 'resource' ? String(node.value.value) : '';
 }
 
+/** Reports each notification of `path` at `endpoint` (however observed) over IPC with the child's time. */
+function traceNotifications({ endpoint, path }) {
+  const decoder = new TextDecoder();
+  server.on('notification', (notification) => {
+    if (notification.registration.endpoint !== endpoint || notification.path.toString() !== path) return;
+    const node = notification.node;
+    process.send({
+      event: 'notification',
+      value: node?.kind === 'resource' ? String(node.value.value) : decoder.decode(notification.payload),
+      at: performance.timeOrigin + performance.now(),
+    });
+  });
+  return true;
+}
+
 const commands = {
-  address: () => ({ coap: gateway.address('coap'), http: gateway.httpUrl }),
+  address: () => ({ coap: gateway.address('coap'), http: httpUrl }),
   counters,
   sample: () => ({ ...counters(), memory: memory() }),
   observeAll,
   observeLatency,
+  traceNotifications,
   cancelAll: async () => {
     const all = observations.splice(0);
     await Promise.all(all.map((o) => o.cancel()));
     return all.length;
   },
   close: async () => {
-    await gateway.close();
+    await closeAll();
     setImmediate(() => process.exit(0));
     return true;
   },
@@ -184,5 +220,15 @@ process.on('message', async ({ id, cmd, args }) => {
     process.send({ id, ok: false, error: error instanceof Error ? error.stack : String(error) });
   }
 });
-process.on('disconnect', () => void gateway.close().then(() => process.exit(0)));
+async function closeAll() {
+  api?.close();
+  events?.close();
+  if (http !== undefined) {
+    http.closeAllConnections();
+    await new Promise((resolve) => http.close(resolve));
+  }
+  await gateway.close();
+}
+
+process.on('disconnect', () => void closeAll().then(() => process.exit(0)));
 process.send({ ready: true });

@@ -83,17 +83,20 @@ export class GatewayServerProcess implements AsyncDisposable {
     child.stderr?.on('data', (chunk: Buffer) => {
       this.#stderr = (this.#stderr + chunk.toString()).slice(-4000);
     });
-    child.on('message', (message: Reply | { ready: true } | ({ event: 'notification' } & LatencyNotification)) => {
-      if ('ready' in message) return;
-      if ('event' in message) {
-        this.onNotification?.({ value: message.value, at: message.at });
-        return;
-      }
-      const p = this.#pending.get(message.id);
-      this.#pending.delete(message.id);
-      if (message.ok) p?.resolve(message.result);
-      else p?.reject(new Error(message.error));
-    });
+    child.on(
+      'message',
+      (message: Reply | { ready: true } | ({ event: 'notification' } & LatencyNotification)) => {
+        if ('ready' in message) return;
+        if ('event' in message) {
+          this.onNotification?.({ value: message.value, at: message.at });
+          return;
+        }
+        const p = this.#pending.get(message.id);
+        this.#pending.delete(message.id);
+        if (message.ok) p?.resolve(message.result);
+        else p?.reject(new Error(message.error));
+      },
+    );
     child.on('exit', (code) => {
       for (const p of this.#pending.values()) {
         p.reject(new Error(`the gateway server child exited ${code}: ${this.#stderr}`));
@@ -102,12 +105,15 @@ export class GatewayServerProcess implements AsyncDisposable {
     });
   }
 
-  /** Forks the child (`http`: a port for the HTTP API, 0 for any, undefined for none) and waits until it listens. */
+  /**
+   * Forks the child and waits until it listens: `api` adds the event source and the HTTP API
+   * (GET /api/events) on an ephemeral port.
+   */
   static async start(
-    options: { http?: number; nodeFlags?: readonly string[] } = {},
+    options: { api?: boolean; nodeFlags?: readonly string[] } = {},
   ): Promise<GatewayServerProcess> {
     // no --conditions=source: the child loads packages/*/dist (built by `npm run bench`)
-    const child = fork(CHILD, [options.http === undefined ? 'off' : String(options.http)], {
+    const child = fork(CHILD, [options.api === true ? 'api' : 'engine'], {
       execArgv: ['--expose-gc', ...(options.nodeFlags ?? [])],
       env: { ...process.env, NODE_OPTIONS: '' },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
@@ -137,7 +143,7 @@ export class GatewayServerProcess implements AsyncDisposable {
     return this.#coap as PeerAddress;
   }
 
-  /** The HTTP API's base URL, when started with one. */
+  /** The HTTP API's base URL, when started with `api`. */
   get httpUrl(): string | undefined {
     return this.#httpUrl;
   }
