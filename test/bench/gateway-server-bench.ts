@@ -9,6 +9,7 @@
  *  4. latency: a register change at the PLC → the event at the server, through adapter-host.
  * `npm run bench -- gateway-server` runs them all; `gateway-server-<section>` one of them.
  */
+import { readFileSync } from 'node:fs';
 import { AdapterHost, compileMappingFile } from '@lwm2m-adapters/host';
 import { ContentFormat, LwM2mCodecs, ObjectRegistry } from '@lwm2m-adapters/lwm2m-core';
 import { createModbusSimulator } from '@lwm2m-adapters/modbus/simulator';
@@ -44,6 +45,20 @@ const codecs = new LwM2mCodecs(ObjectRegistry.withOmaObjects());
 /** One peer's message IDs (65,536) over EXCHANGE_LIFETIME (247 s) for CON, NON_LIFETIME (145 s) for NON. */
 const CON_CEILING_PER_S = 65_536 / 247;
 const NON_CEILING_PER_S = 65_536 / 145;
+
+/** UDP datagrams the kernel dropped for a full socket receive buffer, machine-wide (Linux). */
+function udpReceiveBufferErrors(): number {
+  try {
+    const lines = readFileSync('/proc/net/snmp', 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('Udp:'));
+    const names = lines[0]?.split(/\s+/) ?? [];
+    const values = lines[1]?.split(/\s+/) ?? [];
+    return Number(values[names.indexOf('RcvbufErrors')]);
+  } catch {
+    return Number.NaN;
+  }
+}
 
 /** Runs `fn` over `items` with at most `limit` at once; resolves with the results in order. */
 async function forEachLimited<T, R>(
@@ -426,9 +441,11 @@ async function notificationCase(
     await offerNotifications(clients, c, payloads, INGEST_WARMUP_MS);
     await sleep(200);
     const c0 = await server.counters();
+    const rcvbuf0 = udpReceiveBufferErrors();
     const offered = await offerNotifications(clients, c, payloads, INGEST_MEASURE_MS);
     await sleep(200);
     const c1 = await server.counters();
+    const rcvbufErrors = udpReceiveBufferErrors() - rcvbuf0;
     const seconds = (c1.at - c0.at) / 1000;
     const received = c1.server.notifications - c0.server.notifications;
     const evicted = (c1.coap?.evicted ?? 0) - (c0.coap?.evicted ?? 0);
@@ -448,9 +465,9 @@ async function notificationCase(
     await forEachLimited(clients, 16, (x) => x.deregister());
     return {
       cells: `| ${c.name} | ${label} | ${INGEST_PEERS} | ${fmt((offered.sent * 1000) / offered.ms)} | ${fmt((received * 1000) / offered.ms)} | ${fmt(((offered.sent - received) / offered.sent) * 100, 1)} % | ${fmt((cpu / 1e6 / seconds) * 100)} % | ${fmt(perNotification, 1)} | ${fmt(perCore)} | ${fmt(perCore * c.values)} | ${fmt(ceiling)} ${c.confirmable ? 'CON' : 'NON'}/s | ${fmt(perCore / ceiling, 1)} x |`,
-      ...(dropped > 0 || outOfOrder > 0 || evicted > 0
+      ...(dropped > 0 || outOfOrder > 0 || evicted > 0 || rcvbufErrors > 0
         ? {
-            note: `${c.name} (${label}): ${dropped} notifications dropped by the clients' CoAP layer (a newer one superseded a queued one), ${outOfOrder} dropped at the server as out of order, ${evicted} entries evicted from the server's de-duplication cache (10,000 entries) before their lifetime.`,
+            note: `${c.name} (${label}): ${fmt(rcvbufErrors)} datagrams dropped by the kernel for a full socket receive buffer (machine-wide, /proc/net/snmp RcvbufErrors), ${dropped} notifications dropped by the clients' CoAP layer (a newer one superseded a queued one), ${outOfOrder} dropped at the server as out of order, ${fmt(evicted)} entries evicted from the server's de-duplication cache (10,000 entries) before their lifetime.`,
           }
         : {}),
     };
