@@ -2,14 +2,16 @@
  * `npm run bench`: runs every benchmark and prints markdown tables (copy them into BENCHMARKS.md
  * with the machine and date). Every case is bounded in time and count.
  * `npm run bench -- host modbus` runs only the named suites (codecs, modbus-simulator, modbus,
- * modbus-dead-unit, lwm2m-client, dtls-server, coap-hostile, host, mapping-validation);
- * `host-<section>` runs one section of the host suite (host-start,
- * host-memory, host-latency, host-send, host-observe-all).
+ * modbus-dead-unit, lwm2m-client, dtls-server, coap-hostile, host, mapping-validation,
+ * gateway-server); `host-<section>` runs one section of the host suite (host-start, host-memory,
+ * host-latency, host-send, host-observe-all), `gateway-server-<section>` one of the gateway-server
+ * suite (gateway-server-registrations, -children, -ingest, -latency).
  */
 import { cpus, totalmem } from 'node:os';
 import { runCoapHostileBench } from './coap-hostile.bench.js';
 import { runCodecBench } from './codecs.bench.js';
 import { runDtlsServerBench } from './dtls-server.bench.js';
+import { gatewayServerBenchSections, runGatewayServerBench } from './gateway-server-bench.js';
 import { hostBenchSections, runHostBench } from './host-bench.js';
 import { runLwM2mClientBench } from './lwm2m-client.bench.js';
 import { runMappingValidationBench } from './mapping-validation.bench.js';
@@ -27,23 +29,35 @@ const suites: Record<string, () => unknown> = {
   'coap-hostile': runCoapHostileBench,
   host: () => runHostBench(),
   'mapping-validation': runMappingValidationBench,
+  'gateway-server': () => runGatewayServerBench(),
+};
+/** Sections of a suite, runnable alone; a run without names runs the suites, not these again. */
+const sections: Record<string, () => unknown> = {
   ...Object.fromEntries(
     Object.keys(hostBenchSections).map((section) => [
       `host-${section}`,
       () => runHostBench([section as keyof typeof hostBenchSections]),
     ]),
   ),
+  ...Object.fromEntries(
+    Object.keys(gatewayServerBenchSections).map((section) => [
+      `gateway-server-${section}`,
+      () => runGatewayServerBench([section as keyof typeof gatewayServerBenchSections]),
+    ]),
+  ),
 };
 const wanted = process.argv.slice(2);
-const unknown = wanted.filter((name) => !(name in suites));
+const unknown = wanted.filter((name) => !(name in suites) && !(name in sections));
 if (unknown.length > 0) {
-  console.error(`unknown suite(s) ${unknown.join(', ')}; known: ${Object.keys(suites).join(', ')}`);
+  console.error(
+    `unknown suite(s) ${unknown.join(', ')}; known: ${[...Object.keys(suites), ...Object.keys(sections)].join(', ')}`,
+  );
   process.exit(2);
 }
 
 console.log(
   `# lwm2m-adapters benchmarks\n\nnode ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, ${new Date().toISOString()}`,
 );
-for (const [name, run] of Object.entries(suites)) {
-  if (wanted.length === 0 || wanted.includes(name)) await run();
+for (const [name, run] of Object.entries({ ...suites, ...sections })) {
+  if ((wanted.length === 0 && name in suites) || wanted.includes(name)) await run();
 }
