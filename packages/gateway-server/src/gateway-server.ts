@@ -51,6 +51,11 @@ export interface GatewayServerOptions {
   readonly graceMs?: number;
   /** Deadline of requests to clients unless a call names one. Default 30 s. */
   readonly requestTimeoutMs?: number;
+  /**
+   * Largest answer taken from a client (all Block2 blocks together), e.g. a gateway's /25 with its
+   * end devices (~113 bytes per end device in SenML CBOR). Default 16 MiB.
+   */
+  readonly maxResponseBodyBytes?: number;
   /** Each event as one readable line (the CLI prints them unless --quiet). */
   readonly onEventLine?: ((line: string, event: GatewayServerEvent) => void) | undefined;
   /** Append every event as a JSON line to this file. */
@@ -78,6 +83,10 @@ interface Parts {
   readonly clock: Clock;
   readonly psk: PskStore | undefined;
 }
+
+const DEFAULT_MAX_RESPONSE_BODY_BYTES = 16 * 1024 * 1024;
+/** Records in one decoded payload: a gateway's /25 takes 3 per end device. */
+const MAX_DECODED_ENTRIES = 512 * 1024;
 
 const peerText = (peer: PeerAddress) => `${peer.address}:${peer.port}`;
 
@@ -124,6 +133,7 @@ export class GatewayServer implements AsyncDisposable {
     const listeners: Listener[] = [];
     let http: ServerHttp | undefined;
     let eventsFile: JsonlEventFile | undefined;
+    const limits = { maxResponseBodyBytes: options.maxResponseBodyBytes ?? DEFAULT_MAX_RESPONSE_BODY_BYTES };
     try {
       // 1. every socket and file first: an address in use or a bad path fails before anything runs
       if (options.coaps !== undefined && options.psk === undefined) {
@@ -138,7 +148,7 @@ export class GatewayServer implements AsyncDisposable {
         }).catch((cause: unknown) => {
           throw listenError('CoAP', host, port, cause);
         });
-        const endpoint = new CoapEndpoint({ sink: transport, clock });
+        const endpoint = new CoapEndpoint({ sink: transport, clock, limits });
         transport.setReceiver(endpoint);
         listeners.push({ scheme: 'coap', transport, endpoint });
       }
@@ -155,7 +165,7 @@ export class GatewayServer implements AsyncDisposable {
         }).catch((cause: unknown) => {
           throw listenError('CoAPS', host, port, cause);
         });
-        const endpoint = new CoapEndpoint({ sink: dtls, clock });
+        const endpoint = new CoapEndpoint({ sink: dtls, clock, limits });
         dtls.setReceiver(endpoint as DatagramReceiver);
         listeners.push({ scheme: 'coaps', transport: dtls, endpoint });
       }
@@ -189,6 +199,8 @@ export class GatewayServer implements AsyncDisposable {
         }),
         model,
         clock,
+        // a payload as large as the endpoints take is decoded: a big gateway's /25 (3 records per end device)
+        codecs: { limits: { maxPayloadBytes: limits.maxResponseBodyBytes, maxEntries: MAX_DECODED_ENTRIES } },
         registration: { graceMs: options.graceMs ?? 15_000 },
         requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
         ...(security === undefined ? {} : { security }),

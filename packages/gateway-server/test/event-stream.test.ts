@@ -143,3 +143,18 @@ describe('EventRing', () => {
     expect(ring.since(6).complete).toBe(false);
   });
 });
+
+describe('EventRing byte budget', () => {
+  it('drops the oldest events when the sizes told exceed the budget, keeping the newest', () => {
+    const ring = new EventRing<{ seq: number }>(10, 1_000);
+    for (let seq = 1; seq <= 4; seq++) ring.push({ seq }, 300);
+    expect(ring.all().map((e) => e.seq)).toEqual([2, 3, 4]);
+    expect(ring.bytes).toBe(900);
+    ring.push({ seq: 5 }, 5_000);
+    expect(ring.all().map((e) => e.seq)).toEqual([5]);
+    expect(ring.since(1).complete).toBe(false);
+    for (let seq = 6; seq <= 20; seq++) ring.push({ seq }, 1);
+    expect(ring.all().map((e) => e.seq)).toEqual([11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
+    expect(ring.bytes).toBe(10);
+  });
+});

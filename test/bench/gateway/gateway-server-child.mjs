@@ -2,8 +2,9 @@
  * Child process of the gateway-server benchmarks: a GatewayServer on the compiled packages
  * (packages/*\/dist, no TypeScript loader), alone in its process, so its CPU time and memory are
  * measured without the load generators. Run with `node --expose-gc gateway-server-child.mjs
- * [engine|api]` through `fork` (IPC): `engine` is GatewayServer alone (no HTTP), `api` adds the
- * GatewayEventSource and the GatewayHttpApi on node:http (127.0.0.1, any port). It prints nothing; it answers IPC requests
+ * [engine|api]` through `fork` (IPC): `engine` is GatewayServer without its HTTP side, `api` is
+ * GatewayServer with it (the event source, the HTTP API and its SSE stream on 127.0.0.1, any port).
+ * It prints nothing; it answers IPC requests
  * `{ id, cmd, args }` with `{ id, ok, result | error }`:
  *  - `address`: the CoAP (and HTTP) address;
  *  - `counters`: CPU time (process.cpuUsage), the engine's stats, children held, values received
@@ -20,8 +21,7 @@
  *  - `close`: closes the server and exits.
  */
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { GatewayEventSource, GatewayHttpApi, GatewayServer } from '@lwm2m-adapters/gateway-server';
+import { GatewayServer } from '@lwm2m-adapters/gateway-server';
 import { ObjectRegistry } from '@lwm2m-adapters/lwm2m-core';
 
 const mode = process.argv[2] ?? 'engine';
@@ -30,24 +30,12 @@ const IN_FLIGHT = 16;
 const model = ObjectRegistry.withOmaObjects();
 const gateway = await GatewayServer.start({
   coap: { host: '127.0.0.1', port: 0 },
+  ...(mode === 'api' ? { http: { host: '127.0.0.1', port: 0 } } : {}),
   model,
   requestTimeoutMs: 10_000,
 });
 const server = gateway.server;
-
-// `api`: the event source and the HTTP API (GET /api/events, POST …:observe) on node:http, composed
-// as packages/gateway-server/test/support/api-fixture.ts does
-let api;
-let events;
-let http;
-let httpUrl;
-if (mode === 'api') {
-  events = new GatewayEventSource({ server, children: gateway.children });
-  api = new GatewayHttpApi({ server, children: gateway.children, events, model, requestTimeoutMs: 10_000 });
-  http = createServer((req, res) => api.handle(req, res));
-  await new Promise((resolve) => http.listen(0, '127.0.0.1', resolve));
-  httpUrl = `http://127.0.0.1:${http.address().port}`;
-}
+const httpUrl = gateway.httpUrl;
 
 let sendValues = 0;
 const valueCount = (node) => {
@@ -221,12 +209,6 @@ process.on('message', async ({ id, cmd, args }) => {
   }
 });
 async function closeAll() {
-  api?.close();
-  events?.close();
-  if (http !== undefined) {
-    http.closeAllConnections();
-    await new Promise((resolve) => http.close(resolve));
-  }
   await gateway.close();
 }
 

@@ -35,6 +35,11 @@ export interface GatewayEventSourceOptions {
   readonly clock?: Clock;
   /** Recent events kept for SSE resume (`Last-Event-ID`). Default 1,000. */
   readonly capacity?: number;
+  /**
+   * And at most about this much memory for them (estimated from each event's lists: a big
+   * gateway's `childrenChanged` lists every end device); the newest event always stays. Default 4 MiB.
+   */
+  readonly capacityBytes?: number;
   /** Whether a registration came over DTLS (the composition knows its transports). */
   readonly isSecure?: (registration: Registration) => boolean;
   /** A listener threw (never breaks the source or the other listeners). Default: ignored. */
@@ -85,7 +90,7 @@ export class GatewayEventSource implements GatewayEventFeed {
     this.#children = options.children;
     this.#isSecure = options.isSecure;
     this.#listeners = new ListenerSet(options.onListenerError);
-    this.#ring = new EventRing(options.capacity ?? 1_000);
+    this.#ring = new EventRing(options.capacity ?? 1_000, options.capacityBytes ?? 4 * 1024 * 1024);
     const { server, children } = options;
     this.#unsubscribe = [
       server.on('registered', ({ registration, replaced }) => {
@@ -216,7 +221,7 @@ export class GatewayEventSource implements GatewayEventFeed {
       time: new Date(this.#clock.now()).toISOString(),
       ...body,
     } as GatewayServerEvent;
-    this.#ring.push(event);
+    this.#ring.push(event, approximateBytes(event));
     this.#listeners.emit(event);
   }
 
@@ -321,4 +326,30 @@ export function registrationChanges(previous: Registration, next: Registration):
     }
   }
   return changes;
+}
+
+/**
+ * A cheap estimate of what an event holds in memory (no serialisation): what its lists make it
+ * weigh (an end device with its objects ~1 KB, measured with 6 object instances each).
+ */
+function approximateBytes(event: GatewayServerEvent): number {
+  const BASE = 512;
+  const CHILD = 1_000;
+  const VALUE = 150;
+  const OBJECT = 100;
+  switch (event.type) {
+    case 'registered':
+    case 'updated': {
+      const c = event.client;
+      return BASE + c.objects.length * OBJECT + (c.gateway?.children.length ?? 0) * CHILD;
+    }
+    case 'childrenChanged':
+      return BASE + (event.added.length + event.removed.length + event.changed.length) * CHILD;
+    case 'notification':
+    case 'compositeNotification':
+    case 'send':
+      return BASE + event.values.length * VALUE;
+    default:
+      return BASE;
+  }
 }
