@@ -20,7 +20,8 @@ export function createServerLogger(
     colorize: isTty,
     sync: true,
     translateTime: 'HH:MM:ss.l',
-    ignore: 'pid,hostname,name',
+    // event lines say their event and endpoint in the message: the fields are for JSON consumers
+    ignore: 'pid,hostname,name,event,endpoint',
     destination: new Writable({
       write(chunk: Buffer | string, _encoding, done) {
         write(chunk.toString());
