@@ -1,6 +1,7 @@
-import { createSocket, type Socket } from 'node:dgram';
+import type { Socket } from 'node:dgram';
 import type { DatagramSink, PeerAddress } from '@lwm2m-adapters/coap';
 import { CodedError } from '@lwm2m-adapters/errors';
+import { bindUdpSocket } from './bind-udp-socket.js';
 import type { DatagramReceiver } from './datagram-receiver.js';
 import { resolvePeerAddress } from './resolve-peer.js';
 
@@ -80,32 +81,8 @@ export class UdpTransport implements DatagramSink, AsyncDisposable {
 
   /** Binds the socket; rejects with TRANSPORT_CLOSED when it cannot (address in use, no such address). */
   static async open(options: UdpTransportOptions = {}): Promise<UdpTransport> {
-    const host = options.host ?? '0.0.0.0';
-    const type = options.type ?? (host.includes(':') ? 'udp6' : 'udp4');
-    const socket = createSocket({ type });
-    try {
-      await new Promise<void>((resolve, reject) => {
-        socket.once('error', reject);
-        socket.bind(options.port ?? 0, host, () => {
-          socket.off('error', reject);
-          resolve();
-        });
-      });
-    } catch (cause) {
-      try {
-        socket.close();
-      } catch {
-        // never bound: nothing to close
-      }
-      throw new CodedError(
-        'TRANSPORT_CLOSED',
-        `cannot bind UDP ${host}:${options.port ?? 0}: ${String(cause)}`,
-        {
-          cause,
-        },
-      );
-    }
-    return new UdpTransport(socket, type === 'udp6' ? 6 : 4, options);
+    const { socket, family } = await bindUdpSocket(options);
+    return new UdpTransport(socket, family, options);
   }
 
   /** The bound local address and port. */

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { createSocket, type Socket } from 'node:dgram';
+import type { Socket } from 'node:dgram';
 import { type DatagramSink, type PeerAddress, peerKeyOf } from '@lwm2m-adapters/coap';
 import { CodedError } from '@lwm2m-adapters/errors';
 import { type Clock, systemClock } from '@lwm2m-adapters/kit';
+import { bindUdpSocket } from '../bind-udp-socket.js';
 import type { DatagramReceiver } from '../datagram-receiver.js';
 import type { DtlsPskCipherSuite } from '../dtls-transport.js';
 import { CIPHER_SUITES, type CipherSuite } from './cipher-suites.js';
@@ -187,31 +188,7 @@ export class DtlsServerTransport implements DatagramSink, AsyncDisposable {
    */
   static async open(options: DtlsServerTransportOptions): Promise<DtlsServerTransport> {
     const settings = checkOptions(options);
-    const host = options.host ?? '0.0.0.0';
-    const type = options.type ?? (host.includes(':') ? 'udp6' : 'udp4');
-    const socket = createSocket({ type });
-    try {
-      await new Promise<void>((resolve, reject) => {
-        socket.once('error', reject);
-        socket.bind(options.port ?? 0, host, () => {
-          socket.off('error', reject);
-          resolve();
-        });
-      });
-    } catch (cause) {
-      try {
-        socket.close();
-      } catch {
-        // never bound: nothing to close
-      }
-      throw new CodedError(
-        'TRANSPORT_CLOSED',
-        `cannot bind UDP ${host}:${options.port ?? 0} for DTLS: ${String(cause)}`,
-        {
-          cause,
-        },
-      );
-    }
+    const { socket } = await bindUdpSocket(options, 'for DTLS');
     return new DtlsServerTransport(socket, options, settings);
   }
 
