@@ -31,7 +31,7 @@ export class CodedError extends Error {
    * `instanceof CodedError` recognises a CodedError made by any copy of this package (by default it
    * would see only this copy's). The class is not meant to be subclassed.
    */
-  static [Symbol.hasInstance](value: unknown): boolean {
+  static override [Symbol.hasInstance](value: unknown): boolean {
     return hasCodedErrorBrand(value);
   }
 
