@@ -40,4 +40,5 @@ export {
   loadAdapter,
 } from './load-adapter.js';
 export { type RawValue, type RawValueKind, rawValueKind } from './raw-value.js';
+export { asDeviceError, SessionBase } from './session-base.js';
 export { type SimulationRequest, simulateDevices } from './simulate-devices.js';
