@@ -34,6 +34,7 @@ export {
   type UnsimulatedDevice,
 } from './adapter-simulator.js';
 export {
+  adapterPackageCandidates,
   adapterPackageName,
   assertSdkCompatible,
   type LoadAdapterOptions,
