@@ -43,9 +43,8 @@ describe('CodedError', () => {
 describe('two copies of the errors package', () => {
   it("recognise each other's coded errors (a brand, not the class identity)", async () => {
     // a second module instance, as an adapter with its own node_modules copy would load
-    const other = (await import(
-      /* @vite-ignore */ `../src/coded-error.js?second-copy`
-    )) as typeof import('../src/coded-error.js');
+    const secondCopy = '../src/coded-error.js?second-copy';
+    const other = (await import(/* @vite-ignore */ secondCopy)) as typeof import('../src/coded-error.js');
     expect(other.CodedError).not.toBe(CodedError);
     const foreign = new other.CodedError('DEVICE_TIMEOUT', 'no answer');
     expect(isCodedError(foreign)).toBe(true);
