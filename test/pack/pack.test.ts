@@ -1,14 +1,18 @@
 /**
  * Publishability: `npm pack` every public package, install the tarballs into a scratch project
  * outside the workspace, then import them from plain ESM JavaScript and type-check a TypeScript
- * consumer against the shipped declarations.
+ * consumer against the shipped declarations. The template adapter is copied out of the repository
+ * alone and built, tested (conformance suite), packed and installed there as its README says; the
+ * installed `adapter-host`, on PATH, loads it by name next to itself, registers at the Leshan demo
+ * server (Maven Central) and de-registers on SIGTERM.
  */
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, delimiter, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LeshanServer, startLeshanServer } from '../peers/leshan.js';
 
 const run = promisify(execFile);
 const repo = resolve(import.meta.dirname, '../..');
@@ -27,32 +31,85 @@ const publicPackages = [
   'packages/host',
   'examples/custom-adapter',
 ];
+/** Packed from the workspace; the template adapter is packed from a copy outside it (below). */
+const workspacePackages = publicPackages.filter((dir) => !dir.startsWith('examples/'));
+/** Adapter packages: the SDK is their peer dependency, never a dependency of their own. */
+const adapterPackages = ['adapters/modbus', 'examples/custom-adapter'];
 
 let scratch: string;
+/** Tarballs of the workspace packages by package name. */
+const tarballs = new Map<string, string>();
+/** The template adapter's tarball, packed from its copy outside the workspace. */
+let adapterTarball: string;
+/** What `npm test` printed in the copy of the template adapter. */
+let adapterTestOutput: string;
+
+/** The environment of child tools: without this vitest's own variables (a nested vitest would take them). */
+function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { CI: 'true', NO_COLOR: '1' };
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!/^(VITEST|FORCE_COLOR$|NODE_ENV$|TEST$)/.test(key)) env[key] = value;
+  }
+  return { ...env, ...extra };
+}
 
 async function npm(args: string[], cwd: string): Promise<string> {
   const { stdout } = await run('npm', args, {
     cwd,
     maxBuffer: 16 * 1024 * 1024,
-    env: { ...process.env, CI: 'true' },
+    env: childEnv(),
   });
   return stdout;
 }
 
+async function pack(dir: string, destination: string): Promise<{ name: string; file: string }> {
+  const out = await npm(['pack', '--json', '--pack-destination', destination], dir);
+  const [info] = JSON.parse(out) as { name: string; filename: string }[];
+  return { name: info!.name, file: join(destination, basename(info!.filename)) };
+}
+
+/**
+ * examples/custom-adapter copied out alone: the SDK and what it depends on come from the packed
+ * tarballs (they are not on the registry yet), the rest from the registry, as for any user.
+ */
+async function buildAdapterCopy(): Promise<void> {
+  const copy = join(scratch, 'lwm2m-adapter-copy');
+  const source = join(repo, 'examples/custom-adapter');
+  await cp(source, copy, {
+    recursive: true,
+    filter: (path) => !/(^|\/)(node_modules|dist)(\/|$)|tsbuildinfo$/.test(path.slice(source.length)),
+  });
+  const pkg = JSON.parse(await readFile(join(copy, 'package.json'), 'utf8'));
+  const file = (name: string) => `file:${tarballs.get(name)}`;
+  pkg.devDependencies['@lwm2m-adapters/sdk'] = file('@lwm2m-adapters/sdk');
+  pkg.overrides = {
+    '@lwm2m-adapters/errors': file('@lwm2m-adapters/errors'),
+    '@lwm2m-adapters/kit': file('@lwm2m-adapters/kit'),
+  };
+  await writeFile(join(copy, 'package.json'), JSON.stringify(pkg, null, 2));
+  await npm(['install', '--no-audit', '--no-fund', '--prefer-offline'], copy);
+  await npm(['run', 'build'], copy);
+  adapterTestOutput = await npm(['test'], copy);
+  adapterTarball = (await pack(copy, join(scratch, 'tarballs'))).file;
+}
+
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'lwm2m-adapters-pack-'));
-  const tarballs: string[] = [];
-  for (const dir of publicPackages) {
-    const out = await npm(['pack', '--json', '--pack-destination', scratch], join(repo, dir));
-    const [info] = JSON.parse(out) as { filename: string }[];
-    tarballs.push(join(scratch, info!.filename));
+  await mkdir(join(scratch, 'tarballs'));
+  for (const dir of workspacePackages) {
+    const { name, file } = await pack(join(repo, dir), join(scratch, 'tarballs'));
+    tarballs.set(name, file);
   }
+  await buildAdapterCopy();
   await writeFile(
     join(scratch, 'package.json'),
     JSON.stringify({ name: 'scratch-consumer', private: true, type: 'module' }, null, 2),
   );
-  await npm(['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs], scratch);
-}, 300_000);
+  await npm(
+    ['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs.values(), adapterTarball],
+    scratch,
+  );
+}, 600_000);
 
 afterAll(async () => {
   if (scratch) await rm(scratch, { recursive: true, force: true });
@@ -67,7 +124,35 @@ describe('npm pack', () => {
       expect(files, dir).toContain('dist/index.js');
       expect(files, dir).toContain('dist/index.d.ts');
       expect(files.filter((f) => f.startsWith('test/') || f.includes('tsbuildinfo'))).toEqual([]);
+      expect(files, dir).toContain('LICENSE');
+      expect(files, dir).toContain('README.md');
     }
+  });
+
+  it('publishes every package as it is: metadata, public access, prepack build, engines', async () => {
+    for (const dir of publicPackages) {
+      const pkg = JSON.parse(await readFile(join(repo, dir, 'package.json'), 'utf8'));
+      expect(pkg, dir).toMatchObject({
+        license: 'Apache-2.0',
+        repository: { type: 'git', directory: dir },
+        homepage: expect.stringContaining(dir),
+        bugs: { url: expect.stringMatching(/^https:\/\//) },
+        publishConfig: { access: 'public' },
+        engines: { node: expect.stringMatching(/^>=22/) },
+        scripts: { prepack: 'tsc -b' },
+      });
+      expect(pkg.private, dir).toBeUndefined();
+      if (adapterPackages.includes(dir)) {
+        expect(pkg.peerDependencies?.['@lwm2m-adapters/sdk'], dir).toMatch(/^\^/);
+        expect(pkg.dependencies?.['@lwm2m-adapters/sdk'], dir).toBeUndefined();
+      }
+    }
+  });
+
+  it('builds and tests the template adapter copied out of the repository alone (conformance suite)', () => {
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: colours, should a tool force them
+    expect(adapterTestOutput.replace(/\x1b\[[0-9;]*m/g, '')).toMatch(/Tests\s+8 passed/);
+    expect(basename(adapterTarball)).toBe('example-lwm2m-adapter-jsonfile-0.1.0.tgz');
   });
 
   it('installs and runs from plain ESM in a scratch project', async () => {
@@ -277,4 +362,76 @@ describe('npm pack', () => {
     const read = await run(process.execPath, ['read.mjs'], { cwd: scratch });
     expect(JSON.parse(read.stdout)).toEqual({ ok: true, value: 21.5 });
   });
+
+  it('runs adapter-host from PATH: the adapter beside it loads by name, Leshan sees it register and, on SIGTERM, de-register', async () => {
+    // the plant's folder holds the mapping and nothing installed: the adapter is found next to the host
+    const plant = await mkdtemp(join(tmpdir(), 'lwm2m-adapters-plant-'));
+    let leshan: LeshanServer | undefined;
+    try {
+      await writeFile(join(plant, 'boiler.json'), JSON.stringify({ boiler: { temperature: 21.5 } }));
+      await writeFile(
+        join(plant, 'plant.yml'),
+        [
+          'version: 1',
+          'devices:',
+          '  - id: packed-boiler',
+          '    adapter: "@example/lwm2m-adapter-jsonfile"',
+          '    connection: { file: ./boiler.json }',
+          '    points:',
+          '      /3303/0/5700: { source: { key: boiler.temperature, type: number }, units: Cel }',
+          '',
+        ].join('\n'),
+      );
+      leshan = await startLeshanServer();
+      const events = leshan.events;
+      const registered = events.waitForEvent(
+        (e) => e.type === 'REGISTRATION' && e.registration.endpoint === 'packed-boiler',
+        30_000,
+      );
+      // by name from PATH, as a service manager starts it: no npm in between to swallow the signal
+      const PATH = [join(scratch, 'node_modules/.bin'), dirname(process.execPath), process.env.PATH].join(
+        delimiter,
+      );
+      const host = spawn(
+        'adapter-host',
+        [
+          '--mapping',
+          'plant.yml',
+          '--server',
+          `coap://127.0.0.1:${leshan.coapPort}`,
+          '--mode',
+          'per-device',
+          '--http',
+          '127.0.0.1:0',
+          '--log-format',
+          'json',
+        ],
+        { cwd: plant, env: childEnv({ PATH }), stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let output = '';
+      host.stdout.on('data', (chunk) => (output += chunk));
+      host.stderr.on('data', (chunk) => (output += chunk));
+      const exited = new Promise<number | null>((r) => host.on('exit', (code) => r(code)));
+      try {
+        await Promise.race([
+          registered,
+          exited.then((code) => Promise.reject(new Error(`adapter-host exited ${code}:\n${output}`))),
+        ]);
+      } catch (error) {
+        host.kill('SIGKILL');
+        throw error;
+      }
+      const deregistered = events.waitForEvent(
+        (e) => e.type === 'DEREGISTRATION' && e.registration.endpoint === 'packed-boiler',
+        20_000,
+      );
+      host.kill('SIGTERM');
+      await deregistered;
+      expect(await exited, output).toBe(0);
+      expect(output).toContain('"msg":"shutting down: stop polling, de-register, close"');
+    } finally {
+      await leshan?.stop();
+      await rm(plant, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

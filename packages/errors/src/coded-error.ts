@@ -9,6 +9,13 @@ export interface CodedErrorOptions {
 }
 
 /**
+ * The brand every CodedError carries, in the global symbol registry: an adapter installed with its
+ * own copy of this package (another version, another node_modules) throws errors that `instanceof`
+ * against the host's copy does not recognise; the brand does. See `isCodedError`.
+ */
+const CODED_ERROR_BRAND: unique symbol = Symbol.for('@lwm2m-adapters/errors.CodedError');
+
+/**
  * An error with a stable code from the catalogue. Transport failures and invalid input are
  * thrown as CodedError; protocol outcomes are returned as values by the layers above.
  */
@@ -17,6 +24,16 @@ export class CodedError extends Error {
   readonly code: ErrorCode;
   readonly retriable: boolean;
   readonly details: Readonly<Record<string, unknown>>;
+  /** See CODED_ERROR_BRAND: what `isCodedError` checks instead of the class. */
+  readonly [CODED_ERROR_BRAND] = true;
+
+  /**
+   * `instanceof CodedError` recognises a CodedError made by any copy of this package (by default it
+   * would see only this copy's). The class is not meant to be subclassed.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasCodedErrorBrand(value);
+  }
 
   constructor(code: ErrorCode, message: string, options: CodedErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -41,6 +58,19 @@ export class CodedError extends Error {
   }
 }
 
+function hasCodedErrorBrand(value: unknown): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { [CODED_ERROR_BRAND]?: unknown })[CODED_ERROR_BRAND] === true &&
+    typeof (value as { code?: unknown }).code === 'string'
+  );
+}
+
+/**
+ * Whether `value` is a CodedError (with `code`, when given), made by this copy of the package or
+ * any other: a brand check, not `instanceof`, so two installed copies agree.
+ */
 export function isCodedError(value: unknown, code?: ErrorCode): value is CodedError {
-  return value instanceof CodedError && (code === undefined || value.code === code);
+  return hasCodedErrorBrand(value) && (code === undefined || (value as CodedError).code === code);
 }

@@ -39,3 +39,24 @@ describe('CodedError', () => {
     }
   });
 });
+
+describe('two copies of the errors package', () => {
+  it("recognise each other's coded errors (a brand, not the class identity)", async () => {
+    // a second module instance, as an adapter with its own node_modules copy would load
+    const secondCopy = '../src/coded-error.js?second-copy';
+    const other = (await import(/* @vite-ignore */ secondCopy)) as typeof import('../src/coded-error.js');
+    expect(other.CodedError).not.toBe(CodedError);
+    const foreign = new other.CodedError('DEVICE_TIMEOUT', 'no answer');
+    expect(isCodedError(foreign)).toBe(true);
+    expect(isCodedError(foreign, 'DEVICE_TIMEOUT')).toBe(true);
+    expect(isCodedError(foreign, 'PATH_INVALID')).toBe(false);
+    expect(foreign instanceof CodedError).toBe(true);
+    expect(other.isCodedError(new CodedError('PATH_INVALID', 'p'), 'PATH_INVALID')).toBe(true);
+  });
+
+  it('do not take a look-alike without the brand for one', () => {
+    const lookAlike = Object.assign(new Error('x'), { code: 'DEVICE_TIMEOUT', retriable: true });
+    expect(isCodedError(lookAlike)).toBe(false);
+    expect(lookAlike instanceof CodedError).toBe(false);
+  });
+});

@@ -10,6 +10,7 @@ import { defineAdapter, SDK_VERSION } from '@lwm2m-adapters/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createAdapterResolver } from '../src/adapter-resolver.js';
+import { BUILT_IN_ADAPTERS_FROM } from '../src/built-in-adapters.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -38,7 +39,7 @@ describe('createAdapterResolver', () => {
   it('looks for other names next to the mapping, with the install command when missing', async () => {
     await expect(createAdapterResolver(dir)('modbsu')).rejects.toMatchObject({
       code: 'ADAPTER_NOT_FOUND',
-      message: `adapter "modbsu" is not installed: npm package @lwm2m-adapters/modbsu cannot be resolved from ${dir} (install it with: npm install @lwm2m-adapters/modbsu)`,
+      message: `adapter "modbsu" is not installed: tried npm package @lwm2m-adapters/modbsu, then npm package lwm2m-adapter-modbsu, resolved from ${dir} (and its parent folders), then from ${BUILT_IN_ADAPTERS_FROM} (and its parent folders); none is installed (install it with: npm install @lwm2m-adapters/modbsu)`,
     });
     await expect(createAdapterResolver(dir)('@acme/lwm2m-adapter-bacnet')).rejects.toMatchObject({
       code: 'ADAPTER_NOT_FOUND',

@@ -330,7 +330,7 @@ describe('adapter-host run through the CLI', () => {
       );
       expect(code).toBe(ExitCode.USAGE);
       expect(out.stderr_.join('\n')).toContain(
-        `CONFIG_INVALID: cannot listen on 127.0.0.1:${port} for /healthz and /metrics`,
+        `CONFIG_INVALID: cannot bind the --http port (/healthz, /metrics) on 127.0.0.1:${port}: EADDRINUSE`,
       );
     } finally {
       await new Promise<void>((r) => busy.close(() => r()));

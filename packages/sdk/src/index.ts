@@ -34,10 +34,12 @@ export {
   type UnsimulatedDevice,
 } from './adapter-simulator.js';
 export {
+  adapterPackageCandidates,
   adapterPackageName,
   assertSdkCompatible,
   type LoadAdapterOptions,
   loadAdapter,
 } from './load-adapter.js';
 export { type RawValue, type RawValueKind, rawValueKind } from './raw-value.js';
+export { asDeviceError, SessionBase } from './session-base.js';
 export { type SimulationRequest, simulateDevices } from './simulate-devices.js';

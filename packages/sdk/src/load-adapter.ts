@@ -5,7 +5,10 @@ import { CodedError } from '@lwm2m-adapters/errors';
 import semver from 'semver';
 import { type AdapterDefinition, isAdapterDefinition, SDK_VERSION } from './adapter-definition.js';
 
-/** `modbus` -> `@lwm2m-adapters/modbus`; anything with a scope or a slash is a package name as-is. */
+/**
+ * The npm package a name means first: `modbus` -> `@lwm2m-adapters/modbus`; anything with a scope
+ * or a slash, or with `lwm2m-adapter` in it, is a package name as it is. See adapterPackageCandidates.
+ */
 export function adapterPackageName(nameOrPackage: string): string {
   if (nameOrPackage.startsWith('@') || nameOrPackage.includes('/')) return nameOrPackage;
   if (/^[a-z][a-z0-9-]*$/.test(nameOrPackage) && !nameOrPackage.includes('lwm2m-adapter')) {
@@ -14,9 +17,24 @@ export function adapterPackageName(nameOrPackage: string): string {
   return nameOrPackage;
 }
 
+/**
+ * Every npm package a name may mean, in the order they are tried: a short name `foo` is
+ * `@lwm2m-adapters/foo` (ours), then `lwm2m-adapter-foo` (the convention for community adapters);
+ * a package name (scoped, with a slash, or containing `lwm2m-adapter`) is only itself.
+ */
+export function adapterPackageCandidates(nameOrPackage: string): readonly string[] {
+  const first = adapterPackageName(nameOrPackage);
+  return first === nameOrPackage ? [first] : [first, `lwm2m-adapter-${nameOrPackage}`];
+}
+
 export interface LoadAdapterOptions {
-  /** Directory whose node_modules are searched (the mapping file's directory, or cwd). */
+  /** Directory whose node_modules are searched (the mapping file's directory, or cwd), and their parents'. */
   readonly from: string;
+  /**
+   * More directories searched after `from`, in order: the host passes its own install folder, so
+   * an adapter installed next to it (`npm install -g` beside a global host) is found too.
+   */
+  readonly alsoFrom?: readonly string[];
   /** Already-imported adapters by short name, consulted first. */
   readonly builtIn?: Readonly<Record<string, AdapterDefinition>>;
   /**
@@ -54,18 +72,31 @@ export async function loadAdapter(
     assertSdkCompatible(builtIn);
     return builtIn;
   }
-  const packageName = adapterPackageName(nameOrPackage);
-  const require = createRequire(join(options.from, 'noop.js'));
-  let resolved: string;
-  try {
-    resolved = require.resolve(packageName);
-  } catch (err) {
+  const candidates = adapterPackageCandidates(nameOrPackage);
+  const folders = [options.from, ...(options.alsoFrom ?? []).filter((f) => f !== options.from)];
+  let found: { readonly packageName: string; readonly resolved: string } | undefined;
+  let lastError: unknown;
+  search: for (const folder of folders) {
+    const require = createRequire(join(folder, 'noop.js'));
+    for (const candidate of candidates) {
+      try {
+        found = { packageName: candidate, resolved: require.resolve(candidate) };
+        break search;
+      } catch (err) {
+        lastError = err;
+      }
+    }
+  }
+  if (found === undefined) {
+    const tried = candidates.map((c) => `npm package ${c}`).join(', then ');
+    const where = folders.map((f) => `${f} (and its parent folders)`).join(', then from ');
     throw new CodedError(
       'ADAPTER_NOT_FOUND',
-      `adapter "${nameOrPackage}" is not installed: npm package ${packageName} cannot be resolved from ${options.from} (install it with: npm install ${packageName})`,
-      { cause: err, details: { adapter: nameOrPackage, package: packageName } },
+      `adapter "${nameOrPackage}" is not installed: tried ${tried}, resolved from ${where}; none is installed (install it with: npm install ${candidates[0]})`,
+      { cause: lastError, details: { adapter: nameOrPackage, tried: candidates, from: folders } },
     );
   }
+  const { packageName, resolved } = found;
   let module: Record<string, unknown>;
   try {
     module = (await import(pathToFileURL(resolved).href)) as Record<string, unknown>;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
+  adapterPackageCandidates,
   adapterPackageName,
   assertSdkCompatible,
   defineAdapter,
@@ -100,6 +101,29 @@ describe('adapter loading', () => {
   it('prefers built-in adapters for short names', async () => {
     const builtIn = defineAdapter({ ...base, sdkVersion: `^${SDK_VERSION}` });
     expect(await loadAdapter('fake', { from: dir, builtIn: { fake: builtIn } })).toBe(builtIn);
+  });
+
+  it('resolves a short name as @lwm2m-adapters/<name>, then lwm2m-adapter-<name>, from each folder in turn', async () => {
+    expect(adapterPackageCandidates('knx')).toEqual(['@lwm2m-adapters/knx', 'lwm2m-adapter-knx']);
+    expect(adapterPackageCandidates('@acme/lwm2m-adapter-x')).toEqual(['@acme/lwm2m-adapter-x']);
+    expect(adapterPackageCandidates('lwm2m-adapter-knx')).toEqual(['lwm2m-adapter-knx']);
+    await fakePackage('lwm2m-adapter-community', definitionSource(`^${SDK_VERSION}`));
+    // a folder without node_modules first: the next folder (the host's install) is searched too
+    const empty = await mkdtemp(join(tmpdir(), 'sdk-load-empty-'));
+    try {
+      const adapter = await loadAdapter('community', { from: empty, alsoFrom: [dir] });
+      expect(adapter.name).toBe('acme');
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('says every package and folder it tried when a short name is found nowhere', async () => {
+    const error = await loadAdapter('bacnet', { from: dir, alsoFrom: ['/opt/host/dist'] }).catch((e) => e);
+    expect(error).toMatchObject({ code: 'ADAPTER_NOT_FOUND' });
+    expect(error.message).toBe(
+      `adapter "bacnet" is not installed: tried npm package @lwm2m-adapters/bacnet, then npm package lwm2m-adapter-bacnet, resolved from ${dir} (and its parent folders), then from /opt/host/dist (and its parent folders); none is installed (install it with: npm install @lwm2m-adapters/bacnet)`,
+    );
   });
 
   it('fails with ADAPTER_NOT_FOUND and the install command', async () => {

@@ -73,32 +73,37 @@ export async function runCommand(
     },
     'starting',
   );
-  const host = await AdapterHost.start({
-    mapping: result.mapping,
-    adapters,
-    server: {
-      uri: settings.server,
-      ...(psk === undefined ? {} : { psk }),
-      lifetime: settings.lifetimeSeconds,
-      ...(settings.bindAddress === undefined ? {} : { bindAddress: settings.bindAddress }),
-      announcedContentFormats: settings.registerContentFormats,
-    },
-    mode: settings.mode,
-    ...(settings.endpoint === undefined ? {} : { endpoint: settings.endpoint }),
-    logger,
-    runner: { cacheMaxAgeMs: settings.cacheMaxAgeMs, observedPollMs: settings.observedPollMs },
-    ...(settings.sendIntervalMs === undefined ? {} : { send: { intervalMs: settings.sendIntervalMs } }),
-    hostVersion: options.hostVersion,
-  });
-  let operations: OperationsServer | undefined;
+  // the sockets first: a port in use fails here, exit 2, before any device or server is contacted
+  // (the host's CoAP sockets are all bound before it registers or connects a device, too)
+  const operations =
+    settings.http === undefined ? undefined : await OperationsServer.listen({ ...settings.http });
+  let host: AdapterHost;
+  try {
+    host = await AdapterHost.start({
+      mapping: result.mapping,
+      adapters,
+      server: {
+        uri: settings.server,
+        ...(psk === undefined ? {} : { psk }),
+        lifetime: settings.lifetimeSeconds,
+        ...(settings.bindAddress === undefined ? {} : { bindAddress: settings.bindAddress }),
+        announcedContentFormats: settings.registerContentFormats,
+      },
+      mode: settings.mode,
+      ...(settings.endpoint === undefined ? {} : { endpoint: settings.endpoint }),
+      logger,
+      runner: { cacheMaxAgeMs: settings.cacheMaxAgeMs, observedPollMs: settings.observedPollMs },
+      ...(settings.sendIntervalMs === undefined ? {} : { send: { intervalMs: settings.sendIntervalMs } }),
+      hostVersion: options.hostVersion,
+    });
+  } catch (error) {
+    await operations?.close();
+    throw error;
+  }
   const cleanups: (() => void)[] = [];
   try {
-    if (settings.http !== undefined) {
-      operations = await OperationsServer.listen({
-        ...settings.http,
-        status: () => host.status(),
-        metrics: host.metrics,
-      });
+    if (operations !== undefined) {
+      operations.serve({ status: () => host.status(), metrics: host.metrics });
       logger.info(
         { url: operations.url },
         `health at ${operations.url}/healthz, metrics at ${operations.url}/metrics`,

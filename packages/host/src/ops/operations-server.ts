@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CodedError } from '@lwm2m-adapters/errors';
+import { CodedError, isCodedError } from '@lwm2m-adapters/errors';
 import { type Clock, systemClock } from '@lwm2m-adapters/kit';
+import { explainBindFailure } from '../bind-failure.js';
 import type { HostMetrics } from './host-metrics.js';
 import { deviceState, type HostStatus, isHealthy } from './host-status.js';
 
@@ -13,8 +14,9 @@ export interface OperationsServerOptions {
   readonly host?: string;
   /** 0 picks a free port. */
   readonly port: number;
-  readonly status: () => HostStatus;
-  readonly metrics: HostMetrics;
+  /** What /healthz and /metrics serve; until given (here or by `serve`) they answer 503 starting. */
+  readonly status?: () => HostStatus;
+  readonly metrics?: HostMetrics;
   /** For the uptime /healthz reports. Default: the system clock. */
   readonly clock?: Clock;
 }
@@ -28,11 +30,23 @@ export interface OperationsServerOptions {
 export class OperationsServer implements AsyncDisposable {
   readonly #server: Server;
   readonly #options: OperationsServerOptions;
+  #source: { readonly status: () => HostStatus; readonly metrics: HostMetrics } | undefined;
   #closing: Promise<void> | undefined;
 
   private constructor(server: Server, options: OperationsServerOptions) {
     this.#server = server;
     this.#options = options;
+    if (options.status !== undefined && options.metrics !== undefined) {
+      this.#source = { status: options.status, metrics: options.metrics };
+    }
+  }
+
+  /**
+   * Starts serving a host's status and metrics. The CLI listens before the host starts, so that a
+   * port in use fails before any device or server is contacted; until then both paths answer 503.
+   */
+  serve(source: { readonly status: () => HostStatus; readonly metrics: HostMetrics }): void {
+    this.#source = source;
   }
 
   static async listen(options: OperationsServerOptions): Promise<OperationsServer> {
@@ -45,17 +59,24 @@ export class OperationsServer implements AsyncDisposable {
     instance = new OperationsServer(server, options);
     const host = options.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {
-      server.once('error', (cause) =>
+      server.once('error', (cause) => {
+        const explained = explainBindFailure(
+          'the --http port (/healthz, /metrics)',
+          `${host}:${options.port}`,
+          cause,
+        );
         reject(
-          new CodedError(
-            'CONFIG_INVALID',
-            `cannot listen on ${host}:${options.port} for /healthz and /metrics`,
-            {
-              cause,
-            },
-          ),
-        ),
-      );
+          isCodedError(explained)
+            ? explained
+            : new CodedError(
+                'CONFIG_INVALID',
+                `cannot listen on ${host}:${options.port} for /healthz and /metrics`,
+                {
+                  cause,
+                },
+              ),
+        );
+      });
       server.listen(options.port, host, () => resolve());
     });
     return instance;
@@ -79,8 +100,15 @@ export class OperationsServer implements AsyncDisposable {
           .end('method not allowed\n');
         return;
       }
-      if (path === '/healthz') {
-        const status = this.#options.status();
+      const source = this.#source;
+      if (source === undefined && (path === '/healthz' || path === '/metrics')) {
+        response
+          .writeHead(503, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+          .end(`${JSON.stringify({ status: 'starting' })}\n`);
+        return;
+      }
+      if (path === '/healthz' && source !== undefined) {
+        const status = source.status();
         const healthy = isHealthy(status);
         const body = {
           status: healthy ? 'ok' : 'degraded',
@@ -116,9 +144,9 @@ export class OperationsServer implements AsyncDisposable {
           .end(`${JSON.stringify(body)}\n`);
         return;
       }
-      if (path === '/metrics') {
-        const text = await this.#options.metrics.text();
-        response.writeHead(200, { 'content-type': this.#options.metrics.contentType }).end(text);
+      if (path === '/metrics' && source !== undefined) {
+        const text = await source.metrics.text();
+        response.writeHead(200, { 'content-type': source.metrics.contentType }).end(text);
         return;
       }
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /healthz or /metrics\n');

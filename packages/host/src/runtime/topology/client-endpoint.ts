@@ -9,6 +9,7 @@ import {
 import type { ObjectModel } from '@lwm2m-adapters/lwm2m-core';
 import { type PskCredentials, parseServerUri, ServerConnection } from '@lwm2m-adapters/transport-node';
 import type { Logger } from 'pino';
+import { explainBindFailure } from '../../bind-failure.js';
 
 /** Where and how the host's LwM2M clients register. */
 export interface HostServerSettings {
@@ -75,6 +76,8 @@ export class ClientEndpoint implements AsyncDisposable {
         log.warn({ err: error }, 'transport error');
         options.onTransportError?.(error);
       },
+    }).catch((error: unknown) => {
+      throw explainBindFailure('the CoAP socket', localAddress ?? 'every interface', error);
     });
     const client = new LwM2mClient({
       endpointName: options.endpointName,

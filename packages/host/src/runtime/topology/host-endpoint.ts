@@ -69,10 +69,20 @@ export class HostEndpoint {
       } else if (change.state === 'backoff') {
         this.#lastError =
           change.error === undefined ? undefined : `${change.error.code}: ${change.error.message}`;
+        // one warning per failed Register: which server, why, and when the next attempt goes out
         const now = settings.clock.now();
+        const retryAt = change.retryAt ?? now;
+        const cause =
+          change.error === undefined ? 'no answer' : `${change.error.code}: ${change.error.message}`;
         log.warn(
-          { code: change.error?.code, retryInMs: (change.retryAt ?? now) - now },
-          'registration failed; retrying',
+          {
+            server: settings.server.uri,
+            code: change.error?.code,
+            cause,
+            retryInMs: retryAt - now,
+            retryAt: new Date(retryAt).toISOString(),
+          },
+          `registration at ${settings.server.uri} failed (${cause}); next attempt at ${new Date(retryAt).toISOString()}`,
         );
       } else if (change.state === 'unregistered' && change.previous !== 'registering') {
         log.info({}, 'de-registered');
