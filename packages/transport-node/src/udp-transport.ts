@@ -1,6 +1,5 @@
 import type { Socket } from 'node:dgram';
 import type { DatagramSink, PeerAddress } from '@lwm2m-adapters/coap';
-import { CodedError } from '@lwm2m-adapters/errors';
 import { bindUdpSocket } from './bind-udp-socket.js';
 import type { DatagramReceiver } from './datagram-receiver.js';
 import { resolvePeerAddress } from './resolve-peer.js';
