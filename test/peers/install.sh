@@ -2,7 +2,7 @@
 # Installs the third-party peers the interop tests run against, if missing. Idempotent and quick
 # when everything is present. Runs as `npm test`'s pretest step and from .ci/run.
 #   Maven Central (mvn): Leshan demo server, Leshan server and client libraries (see below)
-#   Debian packages (apt-get, needs root): socat, mbpoll, libcoap3-bin, openssl, and a JDK 17 with Maven
+#   Debian packages (apt-get, needs root): socat, mbpoll, libcoap3-bin, openssl, chromium, and a JDK 17 with Maven
 #     when the machine has none (the Leshan peers)
 #   PyPI (a venv under $LWM2M_ADAPTERS_PEERS, default ~/.cache/lwm2m-adapters/peers): pymodbus, pyserial
 set -euo pipefail
@@ -16,6 +16,8 @@ command -v coap-client-notls >/dev/null 2>&1 || missing+=(libcoap3-bin)
 command -v javac >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+# the web console's browser acceptance drives Debian's Chromium headless (playwright-core)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "peers: apt-get install ${missing[*]}"

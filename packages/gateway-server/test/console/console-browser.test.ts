@@ -1,0 +1,227 @@
+/**
+ * Acceptance of the web console in a real browser (Debian's Chromium, headless, driven by
+ * playwright-core): `npm start`'s stack (the Modbus simulator, the gateway server, adapter-host in
+ * gateway mode) on loopback. The page lists the gateway and its children; a value moves live; a
+ * write from the page reaches the PLC register (checked with a Modbus read by modbus-serial); an
+ * execute and an observe with attributes work; the events list shows the children diff; a device
+ * removed by a mapping reload disappears. A screenshot of each view is taken and its page checked
+ * for content.
+ */
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AdapterHost, compileMappingFile } from '@lwm2m-adapters/host';
+import { type CompiledMapping, mappingObjectRegistry } from '@lwm2m-adapters/mapping';
+import {
+  createModbusSimulator,
+  type ModbusSimulator,
+  simulatorConfigFromPoints,
+} from '@lwm2m-adapters/modbus/simulator';
+import type { AdapterDefinition } from '@lwm2m-adapters/sdk';
+import modbusSerial from 'modbus-serial';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GatewayServer } from '../../src/index.js';
+import { launchSystemChromium } from '../support/system-chromium.js';
+import { waitUntil } from '../support/wait-until.js';
+
+const ModbusClient = modbusSerial.default;
+
+let simulator: ModbusSimulator;
+let simulatorPort: number;
+let dir: string;
+let gateway: GatewayServer;
+let host: AdapterHost;
+let browser: Browser;
+let page: Page;
+
+function mappingYaml(devices: readonly ('boiler' | 'chiller')[]): string {
+  const entries = {
+    boiler: `  - id: boiler-1
+    prefix: boiler1
+    endpoint: urn:dev:acme:boiler-1
+    adapter: modbus
+    connection: { transport: tcp, host: 127.0.0.1, port: ${simulatorPort}, unitId: 1, timeoutMs: 500 }
+    points:
+      /3303/0/5700: { source: { table: holding, address: 0, type: int16 }, scale: 0.1, units: Cel }
+      /3303/0/5701: Cel
+      /3308/0/5900: { source: { table: holding, address: 10, type: int16 }, scale: 0.1, access: rw }
+      /3303/0/5605: { source: { table: coil, address: 10 } }
+`,
+    chiller: `  - id: chiller-3
+    prefix: chiller3
+    endpoint: urn:dev:acme:chiller-3
+    adapter: modbus
+    connection: { transport: tcp, host: 127.0.0.1, port: ${simulatorPort}, unitId: 3, timeoutMs: 500 }
+    points:
+      /3303/0/5700: { source: { table: holding, address: 0, type: int16 }, scale: 0.1, units: Cel }
+`,
+  };
+  return `version: 1\ndefaults: { poll: 200ms }\ndevices:\n${devices.map((d) => entries[d]).join('')}`;
+}
+
+async function compile(name: string, devices: Parameters<typeof mappingYaml>[0]) {
+  const file = join(dir, name);
+  await writeFile(file, mappingYaml(devices));
+  const { result, adapters } = await compileMappingFile(file, {});
+  if (!result.ok) throw new Error(`${name}: ${JSON.stringify(result.issues)}`);
+  return { mapping: result.mapping as CompiledMapping, adapters: adapters as Map<string, AdapterDefinition> };
+}
+
+/** Holding registers as an independent Modbus master reads them. */
+async function readHolding(unitId: number, address: number): Promise<number> {
+  const client = new ModbusClient();
+  await client.connectTCP('127.0.0.1', { port: simulatorPort });
+  try {
+    client.setID(unitId);
+    return (await client.readHoldingRegisters(address, 1)).data[0] as number;
+  } finally {
+    await new Promise<void>((resolve) => client.close(() => resolve()));
+  }
+}
+
+const row = (path: string) => page.locator(`tr.resource[data-path="${path}"]`);
+
+async function screenshot(name: string): Promise<void> {
+  const file = join(dir, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  expect((await stat(file)).size).toBeGreaterThan(5_000);
+  const out = process.env.CONSOLE_SCREENSHOTS;
+  if (out !== undefined) {
+    await mkdir(out, { recursive: true });
+    await page.screenshot({ path: join(out, `${name}.png`), fullPage: true });
+  }
+}
+
+beforeAll(async () => {
+  simulator = createModbusSimulator(
+    simulatorConfigFromPoints([
+      {
+        unitId: 1,
+        points: [
+          { table: 'holdingRegisters', address: 0, type: 'int16' },
+          { table: 'holdingRegisters', address: 10, type: 'int16' },
+          { table: 'coils', address: 10, type: 'bool' },
+        ],
+      },
+      { unitId: 3, points: [{ table: 'holdingRegisters', address: 0, type: 'int16' }] },
+    ]),
+  );
+  simulator.setValue(1, 'holdingRegisters', 0, { type: 'int16', value: 215 });
+  simulator.setValue(3, 'holdingRegisters', 0, { type: 'int16', value: 71 });
+  simulatorPort = (await simulator.start()).tcpPort as number;
+  dir = await mkdtemp(join(tmpdir(), 'gateway-console-'));
+  const { mapping, adapters } = await compile('plant.yml', ['boiler', 'chiller']);
+  // as `npm start` (adapter-host demo) runs it: the server knows the mapping's objects and units
+  gateway = await GatewayServer.start({
+    coap: { host: '127.0.0.1', port: 0 },
+    http: { host: '127.0.0.1', port: 0 },
+    model: mappingObjectRegistry(mapping),
+    requestTimeoutMs: 5_000,
+  });
+  host = await AdapterHost.start({
+    mapping,
+    adapters,
+    server: { uri: `coap://127.0.0.1:${gateway.address('coap')?.port}`, lifetime: 300 },
+    mode: 'gateway',
+    endpoint: 'plant-gw',
+  });
+  await waitUntil(() => gateway.children.children('plant-gw').length === 2, 'two children');
+  browser = await launchSystemChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.close();
+  await gateway?.close();
+  await simulator?.close();
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+});
+
+describe('the web console in Chromium', () => {
+  it('lists the gateway and its children in the fleet view', async () => {
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${gateway.httpUrl}/`);
+    await page.locator('tr.client-row[data-endpoint="plant-gw"]').waitFor();
+    await page.locator('tr.child-row[data-device-id="urn:dev:acme:chiller-3"]').waitFor();
+    await expect.poll(() => page.locator('[data-testid="connection"]').textContent()).toBe('live');
+    expect(await page.locator('[data-testid="counts"]').textContent()).toContain('1 gateways');
+    expect(await page.locator('[data-testid="counts"]').textContent()).toContain('2 end devices');
+    const text = (await page.locator('table.fleet-table').textContent()) ?? '';
+    expect(text).toContain('boiler1');
+    expect(text).toContain('urn:dev:acme:boiler-1');
+    expect(text).toContain('gateway (2)');
+    await screenshot('fleet-view');
+    // the filter keeps what matches
+    await page.fill('input[type="search"]', 'chiller');
+    await page.locator('tr.child-row[data-device-id="urn:dev:acme:boiler-1"]').waitFor({ state: 'detached' });
+    expect(await page.locator('tr.child-row').count()).toBe(1);
+    await page.fill('input[type="search"]', '');
+    expect(errors).toEqual([]);
+  });
+
+  it('shows the device with names and units; a value moves live once observed with attributes', async () => {
+    await page.click('tr.child-row[data-device-id="urn:dev:acme:boiler-1"] a');
+    const temperature = row('/3303/0/5700');
+    await temperature.waitFor();
+    expect(await temperature.textContent()).toContain('Sensor Value');
+    await expect.poll(() => temperature.locator('td.value').textContent(), { timeout: 10_000 }).toBe('21.5');
+    // units of an IPSO sensor value: its instance's Sensor Units (5701)
+    await expect.poll(() => temperature.textContent()).toContain('float · Cel');
+
+    await temperature.locator('button', { hasText: 'observe' }).click();
+    await page.fill('form.form-observe input[name="pmin"]', '0');
+    await page.fill('form.form-observe input[name="pmax"]', '30');
+    await page.click('form.form-observe button[type="submit"]');
+    await expect.poll(() => temperature.locator('[data-testid="status"]').textContent()).toBe('2.05');
+    expect(gateway.server.observations().length).toBeGreaterThan(0);
+    simulator.setValue(1, 'holdingRegisters', 0, { type: 'int16', value: 230 });
+    await expect.poll(() => temperature.locator('td.value').textContent(), { timeout: 10_000 }).toBe('23');
+    // the trend chart of the observed numeric resource
+    await page.locator('figure.trend canvas').waitFor();
+    expect(await page.locator('figure.trend figcaption').textContent()).toMatch(/[2-9]\d* points/);
+  });
+
+  it('writes from a typed form: the value reaches the PLC register', async () => {
+    const setPoint = row('/3308/0/5900');
+    await setPoint.locator('button', { hasText: 'write' }).click();
+    const input = page.locator('form.form-write input[name="value"]');
+    expect(await input.getAttribute('type')).toBe('number');
+    await input.fill('42.5');
+    await page.click('form.form-write button[type="submit"]');
+    await expect.poll(() => setPoint.locator('[data-testid="status"]').textContent()).toBe('2.04');
+    expect(await readHolding(1, 10)).toBe(425);
+  });
+
+  it('executes and discovers', async () => {
+    const reset = row('/3303/0/5605');
+    const coilWrites = () => simulator.stats().byFunction[5] ?? 0;
+    const before = coilWrites();
+    await reset.locator('button', { hasText: 'execute' }).click();
+    await page.click('form.form-execute button[type="submit"]');
+    await expect.poll(() => reset.locator('[data-testid="status"]').textContent()).toBe('2.04');
+    expect(coilWrites()).toBeGreaterThan(before);
+    const temperature = row('/3303/0/5700');
+    await temperature.locator('button', { hasText: 'discover' }).click();
+    await expect.poll(() => page.locator('tr.panel pre').textContent()).toContain('5700');
+    await screenshot('device-view');
+  });
+
+  it('lists events with the children diff; a device removed by a mapping reload disappears', async () => {
+    await page.goto(`${gateway.httpUrl}/#/events`);
+    await page.locator('section.events').waitFor();
+    const { mapping, adapters } = await compile('plant-2.yml', ['boiler']);
+    await host.reload(mapping, adapters);
+    const removed = page.locator('li.event[data-type="childrenChanged"]', { hasText: 'chiller3' });
+    await removed.waitFor({ timeout: 15_000 });
+    expect(await removed.textContent()).toContain('− chiller3 (urn:dev:acme:chiller-3)');
+    await screenshot('events-view');
+    await page.click('nav a[href="#/"]');
+    await page.locator('tr.child-row[data-device-id="urn:dev:acme:boiler-1"]').waitFor();
+    await page
+      .locator('tr.child-row[data-device-id="urn:dev:acme:chiller-3"]')
+      .waitFor({ state: 'detached', timeout: 10_000 });
+  });
+});
