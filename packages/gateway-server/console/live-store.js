@@ -98,22 +98,30 @@ export class LiveStore {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Tells the views, at most every RENDER_INTERVAL_MS. */
-  changed() {
+  /** Tells the views, at most every RENDER_INTERVAL_MS (`now`: at once, e.g. the first registrations). */
+  changed(now = false) {
+    if (now) {
+      clearTimeout(this.#renderTimer);
+      this.#tell();
+      return;
+    }
     if (this.#renderTimer !== undefined) return;
-    this.#renderTimer = setTimeout(() => {
-      this.#renderTimer = undefined;
-      this.version += 1;
-      for (const listener of this.#listeners) listener();
-    }, RENDER_INTERVAL_MS);
+    this.#renderTimer = setTimeout(() => this.#tell(), RENDER_INTERVAL_MS);
+  }
+
+  #tell() {
+    this.#renderTimer = undefined;
+    this.version += 1;
+    for (const listener of this.#listeners) listener();
   }
 
   async refreshTopology() {
     const answer = await apiCall('GET', this.#clientsUrl);
     if (answer.ok && Array.isArray(answer.body?.clients)) {
       this.clients = answer.body.clients;
+      const first = !this.loaded;
       this.loaded = true;
-      this.changed();
+      this.changed(first);
     }
   }
 

@@ -10,7 +10,10 @@
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CoapEndpoint } from '@lwm2m-adapters/coap';
 import { AdapterHost, compileMappingFile } from '@lwm2m-adapters/host';
+import { endpointLink, LwM2mClient } from '@lwm2m-adapters/lwm2m-client';
+import { ObjectRegistry } from '@lwm2m-adapters/lwm2m-core';
 import { type CompiledMapping, mappingObjectRegistry } from '@lwm2m-adapters/mapping';
 import {
   createModbusSimulator,
@@ -18,6 +21,7 @@ import {
   simulatorConfigFromPoints,
 } from '@lwm2m-adapters/modbus/simulator';
 import type { AdapterDefinition } from '@lwm2m-adapters/sdk';
+import { UdpTransport } from '@lwm2m-adapters/transport-node';
 import modbusSerial from 'modbus-serial';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +38,30 @@ let gateway: GatewayServer;
 let host: AdapterHost;
 let browser: Browser;
 let page: Page;
+let hostile: { close(): Promise<void> } | undefined;
+
+/** A plain client whose endpoint name is markup: the page must show it as text. */
+const HOSTILE_NAME = '<img src=x onerror="window.__xss=1">';
+
+async function startPlainClient(endpointName: string, coapPort: number) {
+  const transport = await UdpTransport.open({ host: '127.0.0.1', port: 0 });
+  const endpoint = new CoapEndpoint({ sink: transport });
+  transport.setReceiver(endpoint);
+  const client = new LwM2mClient({
+    endpointName,
+    server: { peer: { address: '127.0.0.1', port: coapPort }, shortServerId: 1, lifetime: 300 },
+    registry: ObjectRegistry.withOmaObjects(),
+    link: endpointLink(endpoint),
+  });
+  client.start();
+  return {
+    async close() {
+      await client.close();
+      endpoint.close();
+      await transport.close();
+    },
+  };
+}
 
 function mappingYaml(devices: readonly ('boiler' | 'chiller')[]): string {
   const entries = {
@@ -127,12 +155,15 @@ beforeAll(async () => {
     endpoint: 'plant-gw',
   });
   await waitUntil(() => gateway.children.children('plant-gw').length === 2, 'two children');
+  hostile = await startPlainClient(HOSTILE_NAME, gateway.address('coap')?.port as number);
+  await waitUntil(() => gateway.server.registrations().length === 2, 'the plain client registered');
   browser = await launchSystemChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
+  await hostile?.close();
   await host?.close();
   await gateway?.close();
   await simulator?.close();
@@ -147,12 +178,17 @@ describe('the web console in Chromium', () => {
     await page.locator('tr.client-row[data-endpoint="plant-gw"]').waitFor();
     await page.locator('tr.child-row[data-device-id="urn:dev:acme:chiller-3"]').waitFor();
     await expect.poll(() => page.locator('[data-testid="connection"]').textContent()).toBe('live');
-    expect(await page.locator('[data-testid="counts"]').textContent()).toContain('1 gateways');
+    expect(await page.locator('[data-testid="counts"]').textContent()).toContain('1 gateways · 1 clients');
     expect(await page.locator('[data-testid="counts"]').textContent()).toContain('2 end devices');
     const text = (await page.locator('table.fleet-table').textContent()) ?? '';
     expect(text).toContain('boiler1');
     expect(text).toContain('urn:dev:acme:boiler-1');
     expect(text).toContain('gateway (2)');
+    // every value is escaped: the markup in an endpoint name is text, not an element
+    const hostileRow = page.locator('tr.client-row', { hasText: HOSTILE_NAME });
+    await hostileRow.waitFor();
+    expect(await hostileRow.locator('img').count()).toBe(0);
+    expect(await page.evaluate('typeof window.__xss')).toBe('undefined');
     await screenshot('fleet-view');
     // the filter keeps what matches
     await page.fill('input[type="search"]', 'chiller');
