@@ -120,6 +120,20 @@ export function DeviceView({ store, target }) {
 /** @param {{ store: LiveStore, target: Target, object: any, definition: any }} props */
 function ObjectNode({ store, target, object, definition }) {
   const [open, setOpen] = useState(object.id !== 0 && object.id !== 1);
+  const [everything, setEverything] = useState(false);
+  const prefix = targetKey(target);
+  /** The resources to list: those the device showed a value of (and executables), or all of the model. */
+  const shown = (/** @type {number} */ instance) => {
+    const all = definition?.resources ?? [];
+    const has = (/** @type {any} */ r) => {
+      const key = `${prefix} /${object.id}/${instance}/${r.id}`;
+      return (
+        store.values.has(key) || (r.multiple && [...store.values.keys()].some((k) => k.startsWith(`${key}/`)))
+      );
+    };
+    const present = all.filter((/** @type {any} */ r) => r.operations === 'E' || has(r));
+    return everything || !all.some(has) ? all : present;
+  };
   return html`<details class="object" open=${open} onToggle=${(/** @type {any} */ e) => setOpen(e.currentTarget.open)}>
     <summary><span class="mono">/${object.id}</span> ${definition?.name ?? 'unknown object'}
       ${object.version ? html`<span class="muted"> v${object.version}</span>` : null}
@@ -131,7 +145,7 @@ function ObjectNode({ store, target, object, definition }) {
               <h4 class="mono">/${object.id}/${instance}</h4>
               <table class="resources">
                 <tbody>
-                  ${(definition?.resources ?? []).map(
+                  ${shown(instance).map(
                     (
                       /** @type {any} */ resource,
                     ) => html`<${ResourceRow} key=${resource.id} store=${store} target=${target}
@@ -139,6 +153,12 @@ function ObjectNode({ store, target, object, definition }) {
                   )}
                 </tbody>
               </table>
+              ${
+                (definition?.resources.length ?? 0) > shown(instance).length
+                  ? html`<button type="button" class="link" onClick=${() => setEverything(true)}>
+                      show all ${definition.resources.length} resources of the model</button>`
+                  : null
+              }
             </div>`,
           )
         : null
@@ -161,8 +181,8 @@ function ResourceRow({ store, target, path, resource }) {
   const [panel, setPanel] = useState(/** @type {'' | 'write' | 'execute' | 'observe'} */ (''));
   const [status, setStatus] = useState('');
   const [detail, setDetail] = useState('');
-  const [observed, setObserved] = useState(false);
   const key = `${targetKey(target)} ${path}`;
+  const observed = store.observed.has(key);
   const live = store.values.get(key);
   const ops = resource.operations;
   const units = resource.units || ipsoUnits(store, key, resource.id);
@@ -188,7 +208,10 @@ function ResourceRow({ store, target, path, resource }) {
   };
   const cancel = async () => {
     const answer = await run(apiCall('DELETE', targetUrl(target, path, ':observe')));
-    if (answer.ok) setObserved(false);
+    if (answer.ok) {
+      store.observed.delete(key);
+      store.changed();
+    }
   };
   /** @param {any} e */
   const submit = async (e) => {
@@ -211,8 +234,9 @@ function ResourceRow({ store, target, path, resource }) {
         ),
       );
       if (answer.ok) {
-        setObserved(true);
+        store.observed.add(key);
         if (isNumeric(resource)) store.trend(key);
+        store.changed();
       }
     }
     setPanel('');

@@ -41,6 +41,8 @@ export class LiveStore {
   series = new Map();
   /** @type {any[]} newest first */
   events = [];
+  /** Keys this page observed through the API (to offer the cancel). @type {Set<string>} */
+  observed = new Set();
   /** Values received since the page opened. */
   valueCount = 0;
   connection = 'connecting';

@@ -5,7 +5,7 @@
  * write from the page reaches the PLC register (checked with a Modbus read by modbus-serial); an
  * execute and an observe with attributes work; the events list shows the children diff; a device
  * removed by a mapping reload disappears. A screenshot of each view is taken and its page checked
- * for content.
+ * for content. A server with an API token lets the page write only once the token is typed in.
  */
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -137,6 +137,8 @@ beforeAll(async () => {
   );
   simulator.setValue(1, 'holdingRegisters', 0, { type: 'int16', value: 215 });
   simulator.setValue(3, 'holdingRegisters', 0, { type: 'int16', value: 71 });
+  // a set point holds what is written: no simulated signal moves it (a Modbus write does not stop one)
+  simulator.setValue(1, 'holdingRegisters', 10, { type: 'int16', value: 200 });
   simulatorPort = (await simulator.start()).tcpPort as number;
   dir = await mkdtemp(join(tmpdir(), 'gateway-console-'));
   const { mapping, adapters } = await compile('plant.yml', ['boiler', 'chiller']);
@@ -259,5 +261,49 @@ describe('the web console in Chromium', () => {
     await page
       .locator('tr.child-row[data-device-id="urn:dev:acme:chiller-3"]')
       .waitFor({ state: 'detached', timeout: 10_000 });
+  });
+});
+
+describe('the web console against a server with an API token', () => {
+  let guarded: GatewayServer;
+  let client: { close(): Promise<void> } | undefined;
+  let tokenPage: Page;
+
+  beforeAll(async () => {
+    guarded = await GatewayServer.start({
+      coap: { host: '127.0.0.1', port: 0 },
+      http: { host: '127.0.0.1', port: 0 },
+      apiToken: 'console-s3cret',
+      requestTimeoutMs: 5_000,
+    });
+    client = await startPlainClient('token-client', guarded.address('coap')?.port as number);
+    await waitUntil(() => guarded.server.registrations().length === 1, 'token-client registered');
+    tokenPage = await browser.newPage();
+  });
+
+  afterAll(async () => {
+    await tokenPage?.close();
+    await client?.close();
+    await guarded?.close();
+  });
+
+  it('reads without the token, writes only once the token is given', async () => {
+    await tokenPage.goto(`${guarded.httpUrl}/#/clients/token-client`);
+    await tokenPage.locator('details.object summary', { hasText: 'LwM2M Server' }).click();
+    const lifetime = tokenPage.locator('tr.resource[data-path="/1/0/1"]');
+    await lifetime.waitFor();
+    await lifetime.locator('button', { hasText: 'read' }).click();
+    await expect.poll(() => lifetime.locator('td.value').textContent()).toBe('300');
+    await lifetime.locator('button', { hasText: 'write' }).click();
+    await tokenPage.fill('form.form-write input[name="value"]', '120');
+    await tokenPage.click('form.form-write button[type="submit"]');
+    await expect.poll(() => lifetime.locator('[data-testid="status"]').textContent()).toContain('401 API_UNAUTHORIZED');
+    await tokenPage.fill('label.token input', 'console-s3cret');
+    await tokenPage.press('label.token input', 'Tab');
+    await lifetime.locator('button', { hasText: 'write' }).click();
+    await tokenPage.fill('form.form-write input[name="value"]', '120');
+    await tokenPage.click('form.form-write button[type="submit"]');
+    await expect.poll(() => lifetime.locator('[data-testid="status"]').textContent()).toBe('2.04');
+    await waitUntil(() => guarded.server.registrations()[0]?.lifetime === 120, 'the Update with lifetime 120');
   });
 });
