@@ -8,6 +8,7 @@ import { apiCall } from './api.js';
 
 const RENDER_INTERVAL_MS = 150;
 const TOPOLOGY_DEBOUNCE_MS = 250;
+const RECONNECT_MS = 1_000;
 const EVENTS_KEPT = 300;
 const TREND_WINDOW_MS = 10 * 60_000;
 const TREND_POINTS = 2_000;
@@ -58,6 +59,11 @@ export class LiveStore {
   #topologyTimer;
   /** @type {EventSource | undefined} */
   #source;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  #reconnectTimer;
+  #closed = false;
+  /** The `seq` of the last event taken (0: none yet). */
+  #lastSeq = 0;
   #eventsUrl;
   #clientsUrl;
 
@@ -68,27 +74,44 @@ export class LiveStore {
 
   start() {
     void this.refreshTopology();
-    const source = new EventSource(this.#eventsUrl);
+    this.#connect();
+  }
+
+  /**
+   * Opens the event stream from the last event seen: the first time from 0, so the server's
+   * recent events (it keeps the last 1,000) fill the list; after a drop, where it stopped. The
+   * query names the id (it wins over EventSource's own Last-Event-ID), so reconnecting is ours.
+   */
+  #connect() {
+    const source = new EventSource(`${this.#eventsUrl}?lastEventId=${this.#lastSeq}`);
     this.#source = source;
     source.onopen = () => {
       this.connection = 'live';
       this.changed();
     };
     source.onerror = () => {
-      this.connection = source.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting';
+      source.close();
+      if (this.#closed) return;
+      this.connection = 'reconnecting';
       this.changed();
+      this.#reconnectTimer = setTimeout(() => this.#connect(), RECONNECT_MS);
     };
     source.onmessage = (message) => {
+      const seq = Number(message.lastEventId);
+      if (Number.isSafeInteger(seq) && seq > 0) this.#lastSeq = seq;
       try {
         this.apply(JSON.parse(message.data));
       } catch {
         // a message we cannot read is left out; the stream goes on
       }
     };
+    // events were missed (or the server restarted): re-read the state; the replay follows
     source.addEventListener('resync', () => void this.refreshTopology());
   }
 
   close() {
+    this.#closed = true;
+    clearTimeout(this.#reconnectTimer);
     this.#source?.close();
     clearTimeout(this.#renderTimer);
     clearTimeout(this.#topologyTimer);
