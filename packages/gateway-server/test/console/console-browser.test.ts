@@ -1,17 +1,24 @@
 /**
  * Acceptance of the web console in a real browser (Debian's Chromium, headless, driven by
- * playwright-core): `npm start`'s stack (the Modbus simulator, the gateway server, adapter-host in
- * gateway mode) on loopback. The page lists the gateway and its children; a value moves live; a
- * write from the page reaches the PLC register (checked with a Modbus read by modbus-serial); an
- * execute and an observe with attributes work; the events list shows the children diff; a device
- * removed by a mapping reload disappears. A screenshot of each view is taken and its page checked
- * for content. A server with an API token lets the page write only once the token is typed in.
+ * playwright-core), on loopback:
+ * - the same stack as `npm start` composed here (the Modbus simulator, the gateway server,
+ *   adapter-host in gateway mode) so the test can pin registers and reload the mapping: the page
+ *   lists the gateway and its children and escapes a hostile endpoint name; a value moves live
+ *   once observed with attributes (its trend chart appears); a write from the page reaches the PLC
+ *   register (checked with a Modbus read by modbus-serial); execute and discover work; the events
+ *   list shows the children diff; a device removed by a mapping reload disappears. A screenshot of
+ *   each view is taken and its page checked for content.
+ * - a server with an API token: the page writes only once the token is typed in.
+ * - `npm start` itself (`adapter-host demo mappings/plc.yml`): the demo gateway and its three
+ *   devices are listed, a value moves with the Send batches, a write reaches the PLC.
  */
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CoapEndpoint } from '@lwm2m-adapters/coap';
-import { AdapterHost, compileMappingFile } from '@lwm2m-adapters/host';
+import { AdapterHost, compileMappingFile, runAdapterHostCli } from '@lwm2m-adapters/host';
 import { endpointLink, LwM2mClient } from '@lwm2m-adapters/lwm2m-client';
 import { ObjectRegistry } from '@lwm2m-adapters/lwm2m-core';
 import { type CompiledMapping, mappingObjectRegistry } from '@lwm2m-adapters/mapping';
@@ -97,9 +104,9 @@ async function compile(name: string, devices: Parameters<typeof mappingYaml>[0])
 }
 
 /** Holding registers as an independent Modbus master reads them. */
-async function readHolding(unitId: number, address: number): Promise<number> {
+async function readHolding(unitId: number, address: number, port = simulatorPort): Promise<number> {
   const client = new ModbusClient();
-  await client.connectTCP('127.0.0.1', { port: simulatorPort });
+  await client.connectTCP('127.0.0.1', { port });
   try {
     client.setID(unitId);
     return (await client.readHoldingRegisters(address, 1)).data[0] as number;
@@ -315,5 +322,69 @@ describe('the web console against a server with an API token', () => {
       () => guarded.server.registrations()[0]?.lifetime === 120,
       'the Update with lifetime 120',
     );
+  });
+});
+
+async function freeTcpPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe("the web console on npm start's stack (adapter-host demo mappings/plc.yml)", () => {
+  const plcYml = fileURLToPath(new URL('../../../../mappings/plc.yml', import.meta.url));
+  let stop: () => void = () => {};
+  let demo: Promise<number> | undefined;
+  let demoPage: Page;
+  let plcPort: number;
+  let httpUrl: string;
+  const lines: string[] = [];
+
+  beforeAll(async () => {
+    plcPort = await freeTcpPort();
+    const stopped = new Promise<void>((resolve) => {
+      stop = resolve;
+    });
+    demo = runAdapterHostCli(['demo', plcYml], {
+      out: { stdout: (t) => lines.push(t), stderr: (t) => lines.push(t) },
+      env: { PLC_PORT: String(plcPort) },
+      stopSignal: stopped,
+    });
+    await waitUntil(() => lines.some((l) => l.includes('values now arrive')), 'the demo running', 30_000);
+    const match = /HTTP API on (http:\/\/127\.0\.0\.1:\d+)\/api/.exec(lines.join('\n'));
+    if (match?.[1] === undefined) throw new Error(`no HTTP address in the demo output:\n${lines.join('\n')}`);
+    httpUrl = match[1];
+    demoPage = await browser.newPage();
+  }, 60_000);
+
+  afterAll(async () => {
+    await demoPage?.close();
+    stop();
+    expect(await demo).toBe(0);
+  });
+
+  it('lists the demo gateway and its three devices; a value moves live; a write reaches the PLC', async () => {
+    await demoPage.goto(`${httpUrl}/`);
+    for (const prefix of ['boiler1', 'pump2', 'pump3']) {
+      await demoPage.locator('tr.child-row', { hasText: prefix }).waitFor();
+    }
+    expect(
+      await demoPage.locator('tr.client-row[data-endpoint="adapter-host-demo"]').textContent(),
+    ).toContain('gateway (3)');
+    await demoPage.locator('tr.child-row', { hasText: 'boiler1' }).locator('a').click();
+    const temperature = demoPage.locator('tr.resource[data-path="/3303/0/5700"] td.value');
+    await expect.poll(() => temperature.textContent(), { timeout: 10_000 }).toMatch(/\d/);
+    const first = await temperature.textContent();
+    // the simulator's temperature moves; Send batches (every 2 s) bring it to the page
+    await expect.poll(() => temperature.textContent(), { timeout: 15_000 }).not.toBe(first);
+
+    const setPoint = demoPage.locator('tr.resource[data-path="/3308/0/5900"]');
+    await setPoint.locator('button', { hasText: 'write' }).click();
+    await demoPage.fill('form.form-write input[name="value"]', '55.5');
+    await demoPage.click('form.form-write button[type="submit"]');
+    await expect.poll(() => setPoint.locator('[data-testid="status"]').textContent()).toBe('2.04');
+    expect(await readHolding(1, 110, plcPort)).toBe(555);
   });
 });
