@@ -67,6 +67,7 @@ export const targetKey = (target) => `${target.kind}/${target.id}`;
 export function answerText(answer) {
   const body = answer.body ?? {};
   if (typeof body.code === 'string') return `${body.code}${body.diagnostic ? ` ${body.diagnostic}` : ''}`;
+  if (body.success === true) return 'done';
   if (body.error) return `${answer.status} ${body.error.code}: ${body.error.message}`;
   return `HTTP ${answer.status}`;
 }

@@ -209,6 +209,7 @@ function ResourceRow({ store, target, path, resource }) {
   const cancel = async () => {
     const answer = await run(apiCall('DELETE', targetUrl(target, path, ':observe')));
     if (answer.ok) {
+      setStatus(`observation cancelled${answer.body?.active ? ' (told the device)' : ''}`);
       store.observed.delete(key);
       store.changed();
     }

@@ -245,6 +245,7 @@ describe('the web console in Chromium', () => {
     const coilWrites = () => simulator.stats().byFunction[5] ?? 0;
     const before = coilWrites();
     await reset.locator('button', { hasText: 'execute' }).click();
+    await page.fill('form.form-execute input[name="arguments"]', "0='now'");
     await page.click('form.form-execute button[type="submit"]');
     await expect.poll(() => reset.locator('[data-testid="status"]').textContent()).toBe('2.04');
     expect(coilWrites()).toBeGreaterThan(before);
@@ -252,6 +253,32 @@ describe('the web console in Chromium', () => {
     await temperature.locator('button', { hasText: 'discover' }).click();
     await expect.poll(() => page.locator('tr.panel pre').textContent()).toContain('5700');
     await screenshot('device-view');
+  });
+
+  it('cancels the observation from the page', async () => {
+    const temperature = row('/3303/0/5700');
+    const apiObservations = () =>
+      gateway.server.observations().filter((o) => o.path.toString().endsWith('/3303/0/5700')).length;
+    expect(apiObservations()).toBe(1);
+    await temperature.locator('button', { hasText: 'cancel observe' }).click();
+    await expect
+      .poll(() => temperature.locator('[data-testid="status"]').textContent())
+      .toBe('observation cancelled');
+    await temperature.locator('button', { hasText: /^observe$/ }).waitFor();
+    expect(apiObservations()).toBe(0);
+  });
+
+  it('fits a tablet: no sideways scrolling in the fleet and device views', async () => {
+    await page.setViewportSize({ width: 768, height: 1024 });
+    const overflow = () =>
+      page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.click('nav a[href="#/"]');
+    await page.locator('tr.child-row').first().waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goBack();
+    await row('/3303/0/5700').waitFor();
   });
 
   it('lists events with the children diff; a device removed by a mapping reload disappears', async () => {
