@@ -25,18 +25,16 @@ function findTarget(store, target) {
   return undefined;
 }
 
-/** Object definitions, fetched once per page. @type {Map<string, Promise<any>>} */
-const definitions = new Map();
-/** @param {number} id @param {string | null} version */
-function definitionOf(id, version) {
+/** An object's definition, fetched once per page. @param {LiveStore} store @param {number} id @param {string | null} version */
+function definitionOf(store, id, version) {
   const key = `${id}@${version ?? ''}`;
-  let found = definitions.get(key);
+  let found = store.definitions.get(key);
   if (found === undefined) {
     found = apiCall(
       'GET',
       `/api/objects/${id}${version ? `?version=${encodeURIComponent(version)}` : ''}`,
     ).then((answer) => (answer.ok ? answer.body : null));
-    definitions.set(key, found);
+    store.definitions.set(key, found);
   }
   return found;
 }
@@ -61,7 +59,7 @@ export function DeviceView({ store, target }) {
   useEffect(() => {
     let gone = false;
     for (const object of objects) {
-      void definitionOf(object.id, object.version).then((definition) => {
+      void definitionOf(store, object.id, object.version).then((definition) => {
         if (!gone && definition) setDefs((d) => ({ ...d, [object.id]: definition }));
       });
     }

@@ -42,6 +42,8 @@ export class LiveStore {
   series = new Map();
   /** @type {any[]} newest first */
   events = [];
+  /** Object definitions by `id@version`, fetched once. @type {Map<string, Promise<any>>} */
+  definitions = new Map();
   /** Keys this page observed through the API (to offer the cancel). @type {Set<string>} */
   observed = new Set();
   /** Values received since the page opened. */

@@ -46,6 +46,7 @@ let host: AdapterHost;
 let browser: Browser;
 let page: Page;
 let hostile: { close(): Promise<void> } | undefined;
+const cspErrors: string[] = [];
 
 /** A plain client whose endpoint name is markup: the page must show it as text. */
 const HOSTILE_NAME = '<img src=x onerror="window.__xss=1">';
@@ -183,6 +184,10 @@ describe('the web console in Chromium', () => {
   it('lists the gateway and its children in the fleet view', async () => {
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
+    // nothing the page does is refused by its Content-Security-Policy (the checks run to the end)
+    page.on('console', (message) => {
+      if (message.type() === 'error') cspErrors.push(message.text());
+    });
     await page.goto(`${gateway.httpUrl}/`);
     await page.locator('tr.client-row[data-endpoint="plant-gw"]').waitFor();
     await page.locator('tr.child-row[data-device-id="urn:dev:acme:chiller-3"]').waitFor();
@@ -300,6 +305,7 @@ describe('the web console in Chromium', () => {
     await page
       .locator('tr.child-row[data-device-id="urn:dev:acme:chiller-3"]')
       .waitFor({ state: 'detached', timeout: 10_000 });
+    expect(cspErrors.filter((text) => /Content Security Policy/i.test(text))).toEqual([]);
   });
 });
 
