@@ -14,6 +14,8 @@ interface LiveValue {
   time: number;
 }
 interface LiveStore {
+  connection: string;
+  start(): void;
   values: Map<string, LiveValue>;
   lastSeen: Map<string, number>;
   series: Map<string, { t: number[]; v: number[] }>;
@@ -152,6 +154,64 @@ describe('LiveStore', () => {
     store.apply(null);
     expect(store.events).toHaveLength(6);
     store.close();
+  });
+});
+
+/** A stand-in for the browser's EventSource: records the URLs opened, lets the test drive it. */
+class FakeEventSource {
+  static readonly CLOSED = 2;
+  static opened: FakeEventSource[] = [];
+  readyState = 0;
+  onopen: (() => void) | null = null;
+  onerror: (() => void) | null = null;
+  onmessage: ((message: { data: string; lastEventId: string }) => void) | null = null;
+  readonly listeners = new Map<string, () => void>();
+  constructor(readonly url: string) {
+    FakeEventSource.opened.push(this);
+  }
+  addEventListener(type: string, listener: () => void) {
+    this.listeners.set(type, listener);
+  }
+  close() {
+    this.readyState = FakeEventSource.CLOSED;
+  }
+}
+
+describe('LiveStore event stream', () => {
+  it('opens from id 0 (the recent events), and after a drop resumes from the last id it took', async () => {
+    vi.useFakeTimers();
+    FakeEventSource.opened = [];
+    vi.stubGlobal('EventSource', FakeEventSource);
+    vi.stubGlobal('sessionStorage', { getItem: () => null });
+    vi.stubGlobal('fetch', async () => new Response(JSON.stringify({ clients: [] })));
+    const store = new LiveStore();
+    store.start();
+    const first = FakeEventSource.opened[0] as FakeEventSource;
+    expect(first.url).toBe('/api/events?lastEventId=0');
+    first.onopen?.();
+    for (const seq of [41, 42]) {
+      first.onmessage?.({
+        lastEventId: String(seq),
+        data: JSON.stringify({ ...base, seq, type: 'deregistered', reason: 'expired' }),
+      });
+    }
+    first.onmessage?.({ lastEventId: '43', data: 'not json' });
+    first.onerror?.();
+    expect(first.readyState).toBe(FakeEventSource.CLOSED);
+    expect(store.connection).toBe('reconnecting');
+    await vi.advanceTimersByTimeAsync(999);
+    expect(FakeEventSource.opened).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(FakeEventSource.opened.map((s) => s.url)).toEqual([
+      '/api/events?lastEventId=0',
+      '/api/events?lastEventId=43',
+    ]);
+    expect(store.events).toHaveLength(2);
+    // closed: no more reconnects
+    store.close();
+    FakeEventSource.opened[1]?.onerror?.();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(FakeEventSource.opened).toHaveLength(2);
   });
 });
 
