@@ -10,7 +10,7 @@
  *   each view is taken and its page checked for content.
  * - a server with an API token: the page writes only once the token is typed in.
  * - `npm start` itself (`adapter-host demo mappings/plc.yml`): the demo gateway and its three
- *   devices are listed, a value moves with the Send batches, a write reaches the PLC.
+ *   devices are listed, a value moves with the Send batches, a write from the page succeeds.
  */
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -105,9 +105,9 @@ async function compile(name: string, devices: Parameters<typeof mappingYaml>[0])
 }
 
 /** Holding registers as an independent Modbus master reads them. */
-async function readHolding(unitId: number, address: number, port = simulatorPort): Promise<number> {
+async function readHolding(unitId: number, address: number): Promise<number> {
   const client = new ModbusClient();
-  await client.connectTCP('127.0.0.1', { port });
+  await client.connectTCP('127.0.0.1', { port: simulatorPort });
   try {
     client.setID(unitId);
     return (await client.readHoldingRegisters(address, 1)).data[0] as number;
@@ -305,7 +305,8 @@ describe('the web console in Chromium', () => {
     await page
       .locator('tr.child-row[data-device-id="urn:dev:acme:chiller-3"]')
       .waitFor({ state: 'detached', timeout: 10_000 });
-    expect(cspErrors.filter((text) => /Content Security Policy/i.test(text))).toEqual([]);
+    // no CSP violation, and no file the page asks for is missing
+    expect(cspErrors).toEqual([]);
   });
 });
 
@@ -371,12 +372,11 @@ describe("the web console on npm start's stack (adapter-host demo mappings/plc.y
   let stop: () => void = () => {};
   let demo: Promise<number> | undefined;
   let demoPage: Page;
-  let plcPort: number;
   let httpUrl: string;
   const lines: string[] = [];
 
   beforeAll(async () => {
-    plcPort = await freeTcpPort();
+    const plcPort = await freeTcpPort();
     const stopped = new Promise<void>((resolve) => {
       stop = resolve;
     });
@@ -398,7 +398,7 @@ describe("the web console on npm start's stack (adapter-host demo mappings/plc.y
     expect(await demo).toBe(0);
   });
 
-  it('lists the demo gateway and its three devices; a value moves live; a write reaches the PLC', async () => {
+  it('lists the demo gateway and its three devices; a value moves live; a write is answered 2.04', async () => {
     await demoPage.goto(`${httpUrl}/`);
     for (const prefix of ['boiler1', 'pump2', 'pump3']) {
       await demoPage.locator('tr.child-row', { hasText: prefix }).waitFor();
@@ -417,7 +417,9 @@ describe("the web console on npm start's stack (adapter-host demo mappings/plc.y
     await setPoint.locator('button', { hasText: 'write' }).click();
     await demoPage.fill('form.form-write input[name="value"]', '55.5');
     await demoPage.click('form.form-write button[type="submit"]');
+    // the host wrote the register (2.04 comes after the Modbus write succeeded); the demo's simulator
+    // keeps driving every register with its signal, Modbus writes included, so the register is
+    // checked with a Modbus read in the composed stack above, where the set point is pinned
     await expect.poll(() => setPoint.locator('[data-testid="status"]').textContent()).toBe('2.04');
-    expect(await readHolding(1, 110, plcPort)).toBe(555);
   });
 });
