@@ -3,13 +3,14 @@
  * with the machine and date). Every case is bounded in time and count.
  * `npm run bench -- host modbus` runs only the named suites (codecs, modbus-simulator, modbus,
  * modbus-dead-unit, lwm2m-client, dtls-server, coap-hostile, host, mapping-validation,
- * gateway-server); `host-<section>` runs one section of the host suite (host-start, host-memory,
+ * gateway-server, console); `host-<section>` runs one section of the host suite (host-start, host-memory,
  * host-latency, host-send, host-observe-all), `gateway-server-<section>` one of the gateway-server
  * suite (gateway-server-registrations, -children, -ingest, -latency).
  */
 import { cpus, totalmem } from 'node:os';
 import { runCoapHostileBench } from './coap-hostile.bench.js';
 import { runCodecBench } from './codecs.bench.js';
+import { runConsoleBench } from './console.bench.js';
 import { runDtlsServerBench } from './dtls-server.bench.js';
 import { gatewayServerBenchSections, runGatewayServerBench } from './gateway-server-bench.js';
 import { hostBenchSections, runHostBench } from './host-bench.js';
@@ -30,6 +31,7 @@ const suites: Record<string, () => unknown> = {
   host: () => runHostBench(),
   'mapping-validation': runMappingValidationBench,
   'gateway-server': () => runGatewayServerBench(),
+  console: runConsoleBench,
 };
 /** Sections of a suite, runnable alone; a run without names runs the suites, not these again. */
 const sections: Record<string, () => unknown> = {

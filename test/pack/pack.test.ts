@@ -260,10 +260,13 @@ describe('npm pack', () => {
         read = await (await fetch(listening.http + '/api/clients/packed-gw-client/1/0/1')).json();
       }
       const health = await (await fetch(listening.http + '/healthz')).json();
+      const page = await fetch(listening.http + '/');
+      const chart = await fetch(listening.http + '/console/vendor/uPlot.esm.js');
+      const console_ = [page.status, page.headers.get('content-type'), (await page.text()).includes('/console/app.js'), chart.status, chart.headers.get('content-type')];
       await client.close(); e.close(); await t.close();
       server.kill('SIGTERM');
       const code = await new Promise((resolve) => server.on('exit', resolve));
-      console.log(JSON.stringify({ read: read.values, registrations: health.registrations, code }));
+      console.log(JSON.stringify({ read: read.values, registrations: health.registrations, code, console: console_ }));
     `;
     await writeFile(join(scratch, 'gateway-server-consumer.mjs'), script);
     const { stdout } = await run(process.execPath, ['gateway-server-consumer.mjs'], { cwd: scratch });
@@ -271,6 +274,8 @@ describe('npm pack', () => {
       read: [{ path: '/1/0/1', type: 'integer', value: 88 }],
       registrations: 1,
       code: 0,
+      // the web console ships in the package: the page and its vendored chart library
+      console: [200, 'text/html; charset=utf-8', true, 200, 'text/javascript; charset=utf-8'],
     });
   });
 

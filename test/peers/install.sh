@@ -3,7 +3,7 @@
 # when everything is present. Runs as `npm test`'s pretest step and from .ci/run.
 #   Maven Central (mvn): Leshan demo server, Leshan server and client libraries (see below)
 #   Debian packages (apt-get, needs root): socat, mbpoll, libcoap3-bin, openssl, systemd (for
-#     systemd-analyze), and a JDK 17 with Maven
+#     systemd-analyze), chromium, and a JDK 17 with Maven
 #     when the machine has none (the Leshan peers)
 #   PyPI (a venv under $LWM2M_ADAPTERS_PEERS, default ~/.cache/lwm2m-adapters/peers): pymodbus, pyserial
 set -euo pipefail
@@ -19,6 +19,8 @@ command -v mvn >/dev/null 2>&1 || missing+=(maven)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 # systemd-analyze verify checks packages/host/deploy/adapter-host.service
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+# the web console's browser acceptance drives Debian's Chromium headless (playwright-core)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "peers: apt-get install ${missing[*]}"

@@ -15,6 +15,7 @@ import {
   describeDtlsServerEvent,
   UdpTransport,
 } from '@lwm2m-adapters/transport-node';
+import { ConsoleAssets } from './console/console-assets.js';
 import { formatEventLine } from './events/event-line.js';
 import { GatewayEventSource } from './events/gateway-event-source.js';
 import type { GatewayServerEvent } from './events/gateway-server-event.js';
@@ -43,6 +44,8 @@ export interface GatewayServerOptions {
   readonly http?: ListenAddress | undefined;
   /** Bearer token the HTTP API requires for every method but GET. */
   readonly apiToken?: string | undefined;
+  /** Serve the web console at `/` on the HTTP listener. Default true. */
+  readonly console?: boolean | undefined;
   /** The PSK store: who may register as what (NoSec clients included). Default: anyone over NoSec. */
   readonly psk?: PskStore | undefined;
   /** Object definitions for the codecs and the API. Default: the OMA objects. */
@@ -87,6 +90,8 @@ interface Parts {
 const DEFAULT_MAX_RESPONSE_BODY_BYTES = 16 * 1024 * 1024;
 /** Records in one decoded payload: a gateway's /25 takes 3 per end device. */
 const MAX_DECODED_ENTRIES = 512 * 1024;
+
+const isLoopbackHost = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');
 
 const peerText = (peer: PeerAddress) => `${peer.address}:${peer.port}`;
 
@@ -248,10 +253,17 @@ export class GatewayServer implements AsyncDisposable {
         clock,
         psk,
       });
+      const consoleAssets =
+        http !== undefined && options.console !== false ? await ConsoleAssets.load() : undefined;
       http?.serve({
         health: () => instance.status(),
         metrics: instance.metrics,
-        api: (request, response) => api.handle(request, response),
+        api: (request, response) =>
+          api.handle(
+            request,
+            response,
+            consoleAssets === undefined ? undefined : () => consoleAssets.serve(request, response),
+          ),
       });
       logger.info(
         {
@@ -262,6 +274,13 @@ export class GatewayServer implements AsyncDisposable {
         },
         'gateway server listening',
       );
+      const httpHost = options.http?.host ?? '127.0.0.1';
+      if (consoleAssets !== undefined && options.apiToken === undefined && !isLoopbackHost(httpHost)) {
+        logger.warn(
+          { http: http?.url },
+          'the HTTP API and console are reachable beyond this machine without a token: anyone who reaches them may write, execute and delete (set an API token)',
+        );
+      }
       return instance;
     } catch (error) {
       await http?.close();

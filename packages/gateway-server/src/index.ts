@@ -5,6 +5,7 @@ export {
   ServerExitCode,
 } from './cli/gateway-server-cli.js';
 export { type ServerSettings, serverSettingsSchema } from './cli/server-settings.js';
+export { CONSOLE_CSP, ConsoleAssets, defaultConsoleDir } from './console/console-assets.js';
 export { formatEventLine } from './events/event-line.js';
 export { EventRing, type RingReplay } from './events/event-ring.js';
 export {

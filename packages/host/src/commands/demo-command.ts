@@ -89,6 +89,7 @@ export async function demoCommand(
     const uri = `coap://127.0.0.1:${coap?.port}`;
     out.stdout(`server: gateway server on ${uri}, HTTP API on ${gateway.httpUrl}/api`);
     out.stdout(`  try: curl ${gateway.httpUrl}/api/devices   or   curl -N ${gateway.httpUrl}/api/events`);
+    out.stdout(`  or open the web console: ${gateway.httpUrl}/`);
     const synced = new Promise<void>((resolveSynced) => {
       const stop = gateway.children.on('childrenChanged', ({ gateway: registration }) => {
         if (registration.endpoint !== DEMO_ENDPOINT) return;
