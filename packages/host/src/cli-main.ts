@@ -3,13 +3,17 @@ import { parseArgs } from 'node:util';
 import { isCodedError } from '@lwm2m-adapters/errors';
 import { DURATION_EXPECTED, durationMs } from '@lwm2m-adapters/mapping';
 import { z } from 'zod';
+import { createAdapterResolver } from './adapter-resolver.js';
 import { type CommandOutput, processOutput } from './cli/command-output.js';
 import { RUN_OPTIONS_USAGE, runInput, runSettingsSchema } from './cli/run-settings.js';
 import { demoCommand } from './commands/demo-command.js';
 import { planCommand } from './commands/plan-command.js';
+import { pointCommand } from './commands/point-command.js';
+import { probeCommand } from './commands/probe-command.js';
 import { type RunOptions, runCommand } from './commands/run-command.js';
 import { simulateCommand } from './commands/simulate-command.js';
 import { validateCommand } from './commands/validate-command.js';
+import { watchCommand } from './commands/watch-command.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 
 export interface CliEnvironment {
@@ -60,6 +64,8 @@ const cliOptions = {
   'log-level': { type: 'string' },
   'log-format': { type: 'string' },
   duration: { type: 'string' },
+  device: { type: 'string', multiple: true },
+  interval: { type: 'string' },
 } as const;
 
 async function hostVersion(): Promise<string> {
@@ -91,8 +97,15 @@ interface CliCommand {
   readonly main: (call: CommandCall) => Promise<ExitCodeValue>;
 }
 
-function usageError(out: CommandOutput, message: string): ExitCodeValue {
-  out.stderr(`adapter-host: ${message}\n\n${usage}`);
+/** A usage error: the message and a short usage line (the command's, when known), not the whole help. */
+function usageError(out: CommandOutput, message: string, command?: CommandName): ExitCodeValue {
+  const line =
+    command === undefined
+      ? `usage: adapter-host [<command>] <mapping> [options]; commands: ${commandNames.join(', ')}, probe`
+      : `usage: adapter-host ${command} ${COMMANDS[command].synopsis}`;
+  out.stderr(
+    `adapter-host: ${message}\n${line}\n(adapter-host ${command ?? ''}${command === undefined ? '' : ' '}--help for more)`,
+  );
   return ExitCode.USAGE;
 }
 
@@ -125,6 +138,8 @@ async function runMain(call: CommandCall): Promise<ExitCodeValue> {
     help: _help,
     version: _version,
     duration: _duration,
+    device: _device,
+    interval: _interval,
     ...runFlags
   } = values;
   const settings = runSettingsSchema.safeParse(
@@ -167,6 +182,57 @@ async function demoMain(
     hostVersion: await hostVersion(),
     ...(limitMs === undefined ? {} : { durationMs: limitMs }),
   });
+}
+
+/** A duration flag's milliseconds, undefined when not given, or a usage error already reported. */
+function durationFlag(
+  call: CommandCall,
+  flag: 'duration' | 'interval',
+): number | undefined | { readonly exit: ExitCodeValue } {
+  const text = call.values[flag];
+  if (text === undefined) return undefined;
+  const ms = durationMs(text);
+  if (ms !== undefined) return ms;
+  call.out.stderr(`adapter-host: --${flag} ${JSON.stringify(text)}: expected ${DURATION_EXPECTED}`);
+  return { exit: ExitCode.USAGE };
+}
+
+async function watchMain(
+  flags: z.infer<typeof mappingFlagsSchema>,
+  call: CommandCall,
+): Promise<ExitCodeValue> {
+  const { values, args, out, env, environment } = call;
+  if (args.length > 1) return usageError(out, `unexpected argument ${JSON.stringify(args[1])}`, 'watch');
+  const limit = durationFlag(call, 'duration');
+  const interval = durationFlag(call, 'interval');
+  if (typeof limit === 'object') return limit.exit;
+  if (typeof interval === 'object') return interval.exit;
+  return await watchCommand(flags.mapping, out, {
+    until: environment.stopSignal ?? signalled(),
+    env,
+    isTty: environment.isTty ?? process.stdout.isTTY === true,
+    intervalMs: Math.max(100, interval ?? 1000),
+    ...(values.device === undefined ? {} : { deviceIds: values.device.flatMap((d) => d.split(',')) }),
+    ...(limit === undefined ? {} : { durationMs: limit }),
+  });
+}
+
+function pointMain(operation: 'read' | 'write') {
+  return async (flags: z.infer<typeof mappingFlagsSchema>, call: CommandCall): Promise<ExitCodeValue> => {
+    const { args, out, env } = call;
+    const wanted = operation === 'read' ? 2 : 3;
+    const [, path, value] = args;
+    if (path === undefined || !path.startsWith('/'))
+      return usageError(out, 'give the point as /<prefix>/<object>/<instance>/<resource>', operation);
+    if (operation === 'write' && value === undefined)
+      return usageError(out, 'give the value to write', operation);
+    if (args.length > wanted)
+      return usageError(out, `unexpected argument ${JSON.stringify(args[wanted])}`, operation);
+    return await pointCommand(operation, flags.mapping, path, out, {
+      env,
+      ...(value === undefined ? {} : { value }),
+    });
+  };
 }
 
 /** The default command: what runs when the first argument names no command. */
@@ -212,6 +278,26 @@ const COMMANDS = {
       }),
     ),
   },
+  watch: {
+    synopsis: '<mapping>',
+    help: [
+      "a live table of the mapping's points read straight from the devices (no LwM2M",
+      'server): path, name, value with units, age, quality; in place on a terminal',
+      '--device ID  only this device (repeatable)   --interval DURATION  (default 1s)',
+      '--duration DURATION  stop by itself after this long (default: until Ctrl-C)',
+    ],
+    main: onMapping(watchMain),
+  },
+  read: {
+    synopsis: '<mapping> <path>',
+    help: ["read one point through the mapping's conversions, e.g. /boiler1/3303/0/5700"],
+    main: onMapping(pointMain('read')),
+  },
+  write: {
+    synopsis: '<mapping> <path> <value>',
+    help: ["write one point through the mapping's conversions and checks, then read it back"],
+    main: onMapping(pointMain('write')),
+  },
   demo: {
     synopsis: '<mapping>',
     help: [
@@ -248,6 +334,9 @@ ${DEFAULT_COMMAND} (the default command) options; each also from the environment
 ${RUN_OPTIONS_USAGE}
 other commands:
 ${otherCommands.map(commandUsage).join('\n')}
+  probe <adapter> <target> [options]
+                       read a device once, every data-type interpretation side by
+                       side, before writing a mapping (adapter-host probe modbus --help)
 
   --help, -h           this text      --version  the host version
 
@@ -262,6 +351,16 @@ export async function runAdapterHostCli(
 ): Promise<ExitCodeValue> {
   const out = environment.out ?? processOutput;
   const env = environment.env ?? process.env;
+  if (argv[0] === 'probe') {
+    // the probe's options are the adapter's own: it parses them once the adapter is loaded
+    try {
+      return await probeCommand(argv.slice(1), out, createAdapterResolver(process.cwd()));
+    } catch (err) {
+      if (!isCodedError(err)) throw err;
+      out.stderr(`adapter-host: ${err.code}: ${err.message}`);
+      return ExitCode.USAGE;
+    }
+  }
   let parsed: ReturnType<typeof parseArgs<{ options: typeof cliOptions; allowPositionals: true }>>;
   try {
     parsed = parseArgs({ args: [...argv], allowPositionals: true, options: cliOptions });
@@ -269,6 +368,11 @@ export async function runAdapterHostCli(
     return usageError(out, (err as Error).message);
   }
   const { values, positionals } = parsed;
+  const asked = positionals[0];
+  if (values.help && asked !== undefined && isCommandName(asked)) {
+    out.stdout(`usage: adapter-host ${asked} ${COMMANDS[asked].synopsis}\n\n${commandUsage(asked)}\n`);
+    return ExitCode.OK;
+  }
   if (values.help) {
     out.stdout(usage);
     return ExitCode.OK;
@@ -289,7 +393,7 @@ export async function runAdapterHostCli(
   if (!isCommandName(name)) {
     return usageError(
       out,
-      `unknown command ${JSON.stringify(name)}; valid commands: ${commandNames.join(', ')}`,
+      `unknown command ${JSON.stringify(name)}; valid commands: ${[...commandNames, 'probe'].join(', ')}`,
     );
   }
   const args = first === name ? positionals.slice(1) : positionals;
