@@ -32,6 +32,11 @@ export interface AdapterPlan {
   readonly lines: readonly string[];
   /** Adapter-specific structured form (JSON-safe). */
   readonly details: unknown;
+  /**
+   * Advice that does not stop the mapping (`validate` and `plan` print it): an address that looks
+   * like another numbering, a setting that would save requests.
+   */
+  readonly hints?: readonly AdapterIssue[];
 }
 
 export interface AdapterDefinition<Connection = unknown, Point = unknown> {
