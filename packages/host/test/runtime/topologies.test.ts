@@ -41,7 +41,14 @@ afterAll(async () => {
 });
 
 /** A host of one boiler whose mapping maps /3 resources, registered with a scripted server. */
-async function registeredHost(mode: LwM2mMode) {
+const FULL_DEVICE_OBJECT = `      /3/0/0: ACME
+      /3/0/4: { source: { table: coil, address: 1 }, access: execute }
+      /3/0/9: { source: { table: holding, address: 5, type: uint16 } }
+      /3/0/11/0: 0
+      /3/0/16: U
+`;
+
+async function registeredHost(mode: LwM2mMode, deviceObject = FULL_DEVICE_OBJECT) {
   const file = join(dir, `${mode}.yml`);
   await writeFile(
     file,
@@ -53,12 +60,7 @@ devices:
     adapter: modbus
     connection: { transport: tcp, host: 127.0.0.1, port: ${port}, unitId: 1 }
     points:
-      /3/0/0: ACME
-      /3/0/4: { source: { table: coil, address: 1 }, access: execute }
-      /3/0/9: { source: { table: holding, address: 5, type: uint16 } }
-      /3/0/11/0: 0
-      /3/0/16: U
-      /3303/0/5700: { source: { table: holding, address: 0, type: int16 }, scale: 0.1 }
+${deviceObject}      /3303/0/5700: { source: { table: holding, address: 0, type: int16 }, scale: 0.1 }
 `,
   );
   const { result, adapters } = await compileMappingFile(file, {});
@@ -201,5 +203,26 @@ describe('rangesByPrefix', () => {
     ]);
     expect(plain(undefined)).toEqual([['/3/0', 1000, undefined]]);
     expect(plain('dev1')).toEqual([['/3303', 500, 2000]]);
+  });
+
+  it('takes the device identity from plain /3/0 constants and completes the rest of /3/0 itself', async () => {
+    const identity = `      /3/0/0: Acme Meters
+      /3/0/1: SDM630
+      /3/0/2: A1234
+      /3/0/3: "1.02"
+`;
+    const { peer, from, close } = await registeredHost('per-device', identity);
+    try {
+      expect(await deviceObject(peer, from, ['3', '0'])).toMatchObject({
+        '0': 'Acme Meters',
+        '1': 'SDM630',
+        '2': 'A1234',
+        '3': '1.02',
+        '16': 'U',
+        '19': 'adapter-host 1.2.3',
+      });
+    } finally {
+      await close();
+    }
   });
 });
