@@ -5,6 +5,7 @@ import { DURATION_EXPECTED, durationMs } from '@lwm2m-adapters/mapping';
 import { z } from 'zod';
 import { createAdapterResolver } from './adapter-resolver.js';
 import { type CommandOutput, processOutput } from './cli/command-output.js';
+import { HELP_WIDTH, helpEntry, wrapWords } from './cli/help-text.js';
 import { RUN_OPTIONS_USAGE, runInput, runSettingsSchema } from './cli/run-settings.js';
 import { demoCommand } from './commands/demo-command.js';
 import { planCommand } from './commands/plan-command.js';
@@ -92,8 +93,10 @@ interface CommandCall {
 interface CliCommand {
   /** What it takes after its name, in the usage text. */
   readonly synopsis: string;
-  /** Its usage lines: the first beside its name, the others (options) below. */
-  readonly help: readonly string[];
+  /** What it does, one sentence (wrapped in the usage text). */
+  readonly help: string;
+  /** Its own options: usage and description. */
+  readonly options: readonly (readonly [string, string])[];
   readonly main: (call: CommandCall) => Promise<ExitCodeValue>;
 }
 
@@ -101,11 +104,10 @@ interface CliCommand {
 function usageError(out: CommandOutput, message: string, command?: CommandName): ExitCodeValue {
   const line =
     command === undefined
-      ? `usage: adapter-host [<command>] <mapping> [options]; commands: ${commandNames.join(', ')}, probe`
+      ? 'usage: adapter-host [<command>] <mapping> [options]'
       : `usage: adapter-host ${command} ${COMMANDS[command].synopsis}`;
-  out.stderr(
-    `adapter-host: ${message}\n${line}\n(adapter-host ${command ?? ''}${command === undefined ? '' : ' '}--help for more)`,
-  );
+  const more = command === undefined ? 'adapter-host --help' : `adapter-host ${command} --help`;
+  out.stderr(`adapter-host: ${message}\n${line}\n(${more} for more)`);
   return ExitCode.USAGE;
 }
 
@@ -242,14 +244,16 @@ const DEFAULT_COMMAND = 'run';
 const COMMANDS = {
   run: {
     synopsis: '--mapping plc.yml [options]',
-    help: ['run the mapping against an LwM2M server'],
+    help: 'run the mapping against an LwM2M server',
+    options: [],
     main: runMain,
   },
   validate: {
     synopsis: '<mapping>',
-    help: [
-      'check the mapping; print a summary, or every problem as file:line:column',
-      '--json   machine-readable result     --print  print the compiled mapping (secrets redacted)',
+    help: 'check the mapping; print a summary and hints, or every problem as file:line:column',
+    options: [
+      ['--json', 'machine-readable result'],
+      ['--print', 'print the compiled mapping (secrets redacted)'],
     ],
     main: onMapping((flags, call) =>
       validateCommand(flags.mapping, call.out, { json: flags.json, print: flags.print, env: call.env }),
@@ -257,20 +261,16 @@ const COMMANDS = {
   },
   plan: {
     synopsis: '<mapping>',
-    help: [
-      'print how each device will be read (requests per poll cycle, register ranges)',
-      '--json   machine-readable plan',
-    ],
+    help: 'print how each device will be read (requests per poll cycle, register ranges) and hints',
+    options: [['--json', 'machine-readable plan']],
     main: onMapping((flags, call) =>
       planCommand(flags.mapping, call.out, { json: flags.json, env: call.env }),
     ),
   },
   simulate: {
     synopsis: '<mapping>',
-    help: [
-      "serve the mapping's devices from their adapters' simulators where the mapping connects,",
-      'until Ctrl-C; a device no adapter can simulate is named with the reason',
-    ],
+    help: "serve the mapping's devices from their adapters' simulators where the mapping connects, until Ctrl-C; a device no adapter can simulate is named with the reason",
+    options: [],
     main: onMapping((flags, call) =>
       simulateCommand(flags.mapping, call.out, {
         until: call.environment.stopSignal ?? signalled(),
@@ -280,31 +280,30 @@ const COMMANDS = {
   },
   watch: {
     synopsis: '<mapping>',
-    help: [
-      "a live table of the mapping's points read straight from the devices (no LwM2M",
-      'server): path, name, value with units, age, quality; in place on a terminal',
-      '--device ID  only this device (repeatable)   --interval DURATION  (default 1s)',
-      '--duration DURATION  stop by itself after this long (default: until Ctrl-C)',
+    help: "a live table of the mapping's points read straight from the devices (no LwM2M server): path, name, value with units, age, quality; redrawn in place on a terminal, a line per change otherwise",
+    options: [
+      ['--device ID', 'only this device (repeatable)'],
+      ['--interval DURATION', 'time between reads (default 1s)'],
+      ['--duration DURATION', 'stop by itself after this long (default: until Ctrl-C)'],
     ],
     main: onMapping(watchMain),
   },
   read: {
     synopsis: '<mapping> <path>',
-    help: ["read one point through the mapping's conversions, e.g. /boiler1/3303/0/5700"],
+    help: "read one point through the mapping's conversions, e.g. /boiler1/3303/0/5700",
+    options: [],
     main: onMapping(pointMain('read')),
   },
   write: {
     synopsis: '<mapping> <path> <value>',
-    help: ["write one point through the mapping's conversions and checks, then read it back"],
+    help: "write one point through the mapping's conversions and checks, then read it back",
+    options: [],
     main: onMapping(pointMain('write')),
   },
   demo: {
     synopsis: '<mapping>',
-    help: [
-      'everything on this machine: simulators for the devices, the host in gateway mode',
-      'with Send batches, and a built-in LwM2M server printing what arrives',
-      '--duration DURATION  stop by itself after this long (default: until Ctrl-C)',
-    ],
+    help: 'everything on this machine: simulators for the devices, the host in gateway mode with Send batches, and a built-in LwM2M server printing what arrives',
+    options: [['--duration DURATION', 'stop by itself after this long (default: until Ctrl-C)']],
     main: onMapping(demoMain),
   },
 } as const satisfies Readonly<Record<string, CliCommand>>;
@@ -317,31 +316,34 @@ function isCommandName(name: string): name is CommandName {
   return Object.hasOwn(COMMANDS, name);
 }
 
-/** `  name synopsis` padded to the help column, continuation lines aligned under it. */
+/** Where descriptions start in the usage text. */
+const HELP_COLUMN = 25;
+
+/** A command's entry in the usage text: name and synopsis, what it does, its options, wrapped to 80 columns. */
 function commandUsage(name: CommandName): string {
-  const column = 23;
-  const [first = '', ...rest] = COMMANDS[name].help;
-  const head = `  ${name} ${COMMANDS[name].synopsis}`;
-  return [`${head.padEnd(column - 1)} ${first}`, ...rest.map((line) => `${' '.repeat(column)}${line}`)].join(
-    '\n',
-  );
+  const command: CliCommand = COMMANDS[name];
+  return [
+    helpEntry(`  ${name} ${command.synopsis}`, command.help, HELP_COLUMN),
+    ...command.options.map(([flag, text]) => helpEntry(`    ${flag}`, text, HELP_COLUMN)),
+  ].join('\n');
 }
 
-export const usage = `usage: adapter-host [${DEFAULT_COMMAND}] ${COMMANDS[DEFAULT_COMMAND].synopsis}    ${COMMANDS[DEFAULT_COMMAND].help[0]}
-       adapter-host <${otherCommands.join('|')}> plc.yml [options]
+export const usage = `usage: adapter-host [${DEFAULT_COMMAND}] ${COMMANDS[DEFAULT_COMMAND].synopsis}
+       adapter-host <${otherCommands.join('|')}> plc.yml ...
+       adapter-host probe <adapter> <target> [options]
+       adapter-host <command> --help
 
-${DEFAULT_COMMAND} (the default command) options; each also from the environment variable shown:
+${wrapWords(`${DEFAULT_COMMAND} (the default command): ${COMMANDS[DEFAULT_COMMAND].help}; its options, each also from the environment variable shown:`, HELP_WIDTH).join('\n')}
 ${RUN_OPTIONS_USAGE}
 other commands:
 ${otherCommands.map(commandUsage).join('\n')}
-  probe <adapter> <target> [options]
-                       read a device once, every data-type interpretation side by
-                       side, before writing a mapping (adapter-host probe modbus --help)
+${helpEntry('  probe <adapter> <target> [options]', 'read a device once, every data-type interpretation side by side, before writing a mapping (adapter-host probe modbus --help)', HELP_COLUMN)}
 
-  --help, -h           this text      --version  the host version
+${helpEntry('  --help, -h', 'this text; <command> --help: that command only', HELP_COLUMN)}
+${helpEntry('  --version', 'the host version', HELP_COLUMN)}
 
-signals (run): SIGINT/SIGTERM stop polling, de-register and exit 0; SIGHUP reloads the mapping.
-exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error (no such mapping file), 3 mapping invalid (problems printed), 70 internal error
+${wrapWords('signals (run): SIGINT/SIGTERM stop polling, de-register and exit 0; SIGHUP reloads the mapping.', HELP_WIDTH).join('\n')}
+${wrapWords('exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error (no such mapping file), 3 mapping invalid (problems printed), 70 internal error', HELP_WIDTH).join('\n')}
 `;
 
 /** Runs one adapter-host invocation and returns its exit code. */
@@ -365,12 +367,19 @@ export async function runAdapterHostCli(
   try {
     parsed = parseArgs({ args: [...argv], allowPositionals: true, options: cliOptions });
   } catch (err) {
-    return usageError(out, (err as Error).message);
+    const named = argv[0];
+    return usageError(
+      out,
+      (err as Error).message,
+      named !== undefined && isCommandName(named) ? named : undefined,
+    );
   }
   const { values, positionals } = parsed;
   const asked = positionals[0];
   if (values.help && asked !== undefined && isCommandName(asked)) {
-    out.stdout(`usage: adapter-host ${asked} ${COMMANDS[asked].synopsis}\n\n${commandUsage(asked)}\n`);
+    out.stdout(
+      `usage: adapter-host ${asked} ${COMMANDS[asked].synopsis}\n\n${asked === DEFAULT_COMMAND ? RUN_OPTIONS_USAGE : `${commandUsage(asked)}\n`}`,
+    );
     return ExitCode.OK;
   }
   if (values.help) {

@@ -3,6 +3,7 @@ import { isCodedError } from '@lwm2m-adapters/errors';
 import { escapeControlCharacters } from '@lwm2m-adapters/mapping';
 import type { AdapterDefinition, AdapterProbe, ProbeValues } from '@lwm2m-adapters/sdk';
 import type { CommandOutput } from '../cli/command-output.js';
+import { HELP_WIDTH, helpEntry, wrapWords } from '../cli/help-text.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { formatTextTable } from '../technician/text-table.js';
 
@@ -10,15 +11,16 @@ export const PROBE_SYNOPSIS = 'adapter-host probe <adapter> <target> [options]';
 
 /** The probe's own options in help form, one per line. */
 export function probeHelp(adapterName: string, probe: AdapterProbe): string {
-  const flags = Object.entries(probe.options).map(([name, option]) => {
-    const head = `  --${name}${option.value === undefined ? '' : ` ${option.value}`}`;
-    return `${head.padEnd(22)} ${option.description}`;
-  });
+  const flags = Object.entries(probe.options).map(([name, option]) =>
+    helpEntry(`  --${name}${option.value === undefined ? '' : ` ${option.value}`}`, option.description, 22),
+  );
   return [
-    `usage: adapter-host probe ${adapterName} ${probe.synopsis}`,
+    ...wrapWords(`usage: adapter-host probe ${adapterName} ${probe.synopsis}`, HELP_WIDTH),
     '',
-    `reads a device once with the ${adapterName} adapter and prints what it holds, every`,
-    'interpretation side by side, to write a mapping from',
+    ...wrapWords(
+      `reads a device once with the ${adapterName} adapter and prints what it holds, every interpretation side by side, to write a mapping from`,
+      HELP_WIDTH,
+    ),
     '',
     ...flags,
     '',
