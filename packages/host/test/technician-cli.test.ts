@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PymodbusDevice, startPymodbusDevice } from '../../../test/peers/pymodbus.js';
+import { openPtyPair } from '../../../test/peers/socat-pty.js';
 import { type CommandOutput, ExitCode, runAdapterHostCli } from '../src/index.js';
 
 function capture(): CommandOutput & { out: string[]; err: string[] } {
@@ -163,6 +164,54 @@ describe('adapter-host probe modbus', () => {
     );
     expect(flag.err.join('\n')).toMatch(/^adapter-host: .*--bogus.*\nusage: adapter-host probe modbus tcp:/s);
   });
+});
+
+describe('adapter-host probe modbus on a serial line', () => {
+  it('reads an RTU device on rtu:/dev/tty... with the line settings given', async () => {
+    const line = await openPtyPair();
+    const serial = await startPymodbusDevice({
+      transport: 'serial',
+      serialPort: line.deviceEnd,
+      baudRate: 19_200,
+      framer: 'rtu',
+      units: {
+        7: { values: [{ table: 'holding', address: 3, type: 'float32', value: -1.25, order: 'CDAB' }] },
+      },
+    });
+    try {
+      const c = capture();
+      const code = await runAdapterHostCli(
+        [
+          'probe',
+          'modbus',
+          `rtu:${line.masterEnd}`,
+          '--unit',
+          '7',
+          '--address',
+          '3',
+          '--count',
+          '2',
+          '--type',
+          'float32',
+          '--parity',
+          'even',
+        ],
+        { out: c, env: {} },
+      );
+      expect(c.err).toEqual([]);
+      expect(code).toBe(ExitCode.OK);
+      const [table = '', note] = c.out;
+      expect(table.split('\n').map((l) => l.split(/\s{2,}/))).toEqual([
+        ['address', 'hex', 'float32 ABCD', 'float32 CDAB'],
+        ['3', '0x0000', '6.87421e-41', '-1.25'],
+        ['4', '0xbfa0'],
+      ]);
+      expect(note).toBe('unit 7, holding 3..4: 2 register(s) read');
+    } finally {
+      await serial.stop();
+      await line.close();
+    }
+  }, 30_000);
 });
 
 describe('adapter-host read / write', () => {
