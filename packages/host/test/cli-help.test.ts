@@ -34,6 +34,9 @@ describe('adapter-host --help', () => {
       expect(text).not.toContain('other commands:');
       expect(wide(text)).toEqual([]);
     }
+    const anyProbe = capture();
+    expect(await runAdapterHostCli(['probe', '--help'], { out: anyProbe, env: {} })).toBe(ExitCode.OK);
+    expect(anyProbe.out.join('\n')).toMatch(/^usage: adapter-host probe <adapter> <target> \[options\]\n/);
     const probe = capture();
     expect(await runAdapterHostCli(['probe', 'modbus', '--help'], { out: probe, env: {} })).toBe(ExitCode.OK);
     expect(probe.out.join('\n')).toContain('--type TYPE');

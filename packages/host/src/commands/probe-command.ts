@@ -38,9 +38,13 @@ export async function probeCommand(
   loadAdapter: (name: string) => Promise<AdapterDefinition> | AdapterDefinition,
 ): Promise<ExitCodeValue> {
   const [name, ...rest] = argv;
+  if (name === '--help' || name === '-h') {
+    out.stdout(`usage: ${PROBE_SYNOPSIS}\n(adapter-host probe <adapter> --help: that adapter's options)`);
+    return ExitCode.OK;
+  }
   if (name === undefined || name.startsWith('-')) {
     out.stderr(`adapter-host: give the adapter to probe with\nusage: ${PROBE_SYNOPSIS}`);
-    return name === '--help' || name === '-h' ? ExitCode.OK : ExitCode.USAGE;
+    return ExitCode.USAGE;
   }
   const adapter = await loadAdapter(name);
   const probe = adapter.probe;
