@@ -6,6 +6,7 @@
 #     systemd-analyze), chromium, and a JDK 17 with Maven
 #     when the machine has none (the Leshan peers)
 #   PyPI (a venv under $LWM2M_ADAPTERS_PEERS, default ~/.cache/lwm2m-adapters/peers): pymodbus, pyserial
+#     (its python also gives test/peers/pseudo-terminal.ts the pty module: `adapter-host watch` tests)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 PEERS="${LWM2M_ADAPTERS_PEERS:-$HOME/.cache/lwm2m-adapters/peers}"

@@ -61,6 +61,13 @@ export { describeModbusPlan } from './plan/describe-plan.js';
 export { minimumReadRequests, type ReadSpan } from './plan/minimum-requests.js';
 export { describePlannedRead, type ReadPlanDetails } from './plan/plan-report.js';
 export { type PlannedRead, planReads, type ReadItem, type ReadLimits } from './plan/read-planner.js';
+export { createModbusProbe, probeConnection } from './probe/modbus-probe.js';
+export {
+  DEFAULT_PROBE_TYPES,
+  interpretRegisters,
+  PROBE_TYPES,
+  type ProbeType,
+} from './probe/register-interpretations.js';
 export { crc16Modbus } from './protocol/crc16.js';
 export {
   FunctionCode,

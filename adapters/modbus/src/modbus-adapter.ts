@@ -10,6 +10,7 @@ import type { LinkClock } from './link/link-clock.js';
 import { ModbusLinkRegistry } from './link/link-registry.js';
 import { openModbusByteStream } from './link/open-byte-stream.js';
 import { describeModbusPlan } from './plan/describe-plan.js';
+import { createModbusProbe } from './probe/modbus-probe.js';
 import { ModbusSession } from './session/modbus-session.js';
 
 /** Version of this adapter package (kept equal to package.json by a test). */
@@ -61,6 +62,7 @@ export function createModbusAdapter(options: ModbusAdapterOptions = {}): ModbusA
     validateWrite: validateModbusWrite,
     plan: describeModbusPlan,
     createSession: (context) => new ModbusSession(context, registry),
+    probe: createModbusProbe((context) => new ModbusSession(context, registry)),
     // the simulator engine is loaded only when asked to simulate
     simulate: async (devices) => (await import('./start-simulators.js')).startModbusSimulators(devices),
   });

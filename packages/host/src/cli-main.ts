@@ -3,13 +3,18 @@ import { parseArgs } from 'node:util';
 import { isCodedError } from '@lwm2m-adapters/errors';
 import { DURATION_EXPECTED, durationMs } from '@lwm2m-adapters/mapping';
 import { z } from 'zod';
+import { createAdapterResolver } from './adapter-resolver.js';
 import { type CommandOutput, processOutput } from './cli/command-output.js';
+import { HELP_WIDTH, helpEntry, wrapWords } from './cli/help-text.js';
 import { RUN_OPTIONS_USAGE, runInput, runSettingsSchema } from './cli/run-settings.js';
 import { demoCommand } from './commands/demo-command.js';
 import { planCommand } from './commands/plan-command.js';
+import { pointCommand } from './commands/point-command.js';
+import { probeCommand } from './commands/probe-command.js';
 import { type RunOptions, runCommand } from './commands/run-command.js';
 import { simulateCommand } from './commands/simulate-command.js';
 import { validateCommand } from './commands/validate-command.js';
+import { watchCommand } from './commands/watch-command.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 
 export interface CliEnvironment {
@@ -60,6 +65,8 @@ const cliOptions = {
   'log-level': { type: 'string' },
   'log-format': { type: 'string' },
   duration: { type: 'string' },
+  device: { type: 'string', multiple: true },
+  interval: { type: 'string' },
 } as const;
 
 async function hostVersion(): Promise<string> {
@@ -86,13 +93,21 @@ interface CommandCall {
 interface CliCommand {
   /** What it takes after its name, in the usage text. */
   readonly synopsis: string;
-  /** Its usage lines: the first beside its name, the others (options) below. */
-  readonly help: readonly string[];
+  /** What it does, one sentence (wrapped in the usage text). */
+  readonly help: string;
+  /** Its own options: usage and description. */
+  readonly options: readonly (readonly [string, string])[];
   readonly main: (call: CommandCall) => Promise<ExitCodeValue>;
 }
 
-function usageError(out: CommandOutput, message: string): ExitCodeValue {
-  out.stderr(`adapter-host: ${message}\n\n${usage}`);
+/** A usage error: the message and a short usage line (the command's, when known), not the whole help. */
+function usageError(out: CommandOutput, message: string, command?: CommandName): ExitCodeValue {
+  const line =
+    command === undefined
+      ? 'usage: adapter-host [<command>] <mapping> [options]'
+      : `usage: adapter-host ${command} ${COMMANDS[command].synopsis}`;
+  const more = command === undefined ? 'adapter-host --help' : `adapter-host ${command} --help`;
+  out.stderr(`adapter-host: ${message}\n${line}\n(${more} for more)`);
   return ExitCode.USAGE;
 }
 
@@ -125,6 +140,8 @@ async function runMain(call: CommandCall): Promise<ExitCodeValue> {
     help: _help,
     version: _version,
     duration: _duration,
+    device: _device,
+    interval: _interval,
     ...runFlags
   } = values;
   const settings = runSettingsSchema.safeParse(
@@ -169,6 +186,57 @@ async function demoMain(
   });
 }
 
+/** A duration flag's milliseconds, undefined when not given, or a usage error already reported. */
+function durationFlag(
+  call: CommandCall,
+  flag: 'duration' | 'interval',
+): number | undefined | { readonly exit: ExitCodeValue } {
+  const text = call.values[flag];
+  if (text === undefined) return undefined;
+  const ms = durationMs(text);
+  if (ms !== undefined) return ms;
+  call.out.stderr(`adapter-host: --${flag} ${JSON.stringify(text)}: expected ${DURATION_EXPECTED}`);
+  return { exit: ExitCode.USAGE };
+}
+
+async function watchMain(
+  flags: z.infer<typeof mappingFlagsSchema>,
+  call: CommandCall,
+): Promise<ExitCodeValue> {
+  const { values, args, out, env, environment } = call;
+  if (args.length > 1) return usageError(out, `unexpected argument ${JSON.stringify(args[1])}`, 'watch');
+  const limit = durationFlag(call, 'duration');
+  const interval = durationFlag(call, 'interval');
+  if (typeof limit === 'object') return limit.exit;
+  if (typeof interval === 'object') return interval.exit;
+  return await watchCommand(flags.mapping, out, {
+    until: environment.stopSignal ?? signalled(),
+    env,
+    isTty: environment.isTty ?? process.stdout.isTTY === true,
+    intervalMs: Math.max(100, interval ?? 1000),
+    ...(values.device === undefined ? {} : { deviceIds: values.device.flatMap((d) => d.split(',')) }),
+    ...(limit === undefined ? {} : { durationMs: limit }),
+  });
+}
+
+function pointMain(operation: 'read' | 'write') {
+  return async (flags: z.infer<typeof mappingFlagsSchema>, call: CommandCall): Promise<ExitCodeValue> => {
+    const { args, out, env } = call;
+    const wanted = operation === 'read' ? 2 : 3;
+    const [, path, value] = args;
+    if (path === undefined || !path.startsWith('/'))
+      return usageError(out, 'give the point as /<prefix>/<object>/<instance>/<resource>', operation);
+    if (operation === 'write' && value === undefined)
+      return usageError(out, 'give the value to write', operation);
+    if (args.length > wanted)
+      return usageError(out, `unexpected argument ${JSON.stringify(args[wanted])}`, operation);
+    return await pointCommand(operation, flags.mapping, path, out, {
+      env,
+      ...(value === undefined ? {} : { value }),
+    });
+  };
+}
+
 /** The default command: what runs when the first argument names no command. */
 const DEFAULT_COMMAND = 'run';
 
@@ -176,14 +244,16 @@ const DEFAULT_COMMAND = 'run';
 const COMMANDS = {
   run: {
     synopsis: '--mapping plc.yml [options]',
-    help: ['run the mapping against an LwM2M server'],
+    help: 'run the mapping against an LwM2M server',
+    options: [],
     main: runMain,
   },
   validate: {
     synopsis: '<mapping>',
-    help: [
-      'check the mapping; print a summary, or every problem as file:line:column',
-      '--json   machine-readable result     --print  print the compiled mapping (secrets redacted)',
+    help: 'check the mapping; print a summary and hints, or every problem as file:line:column',
+    options: [
+      ['--json', 'machine-readable result'],
+      ['--print', 'print the compiled mapping (secrets redacted)'],
     ],
     main: onMapping((flags, call) =>
       validateCommand(flags.mapping, call.out, { json: flags.json, print: flags.print, env: call.env }),
@@ -191,20 +261,16 @@ const COMMANDS = {
   },
   plan: {
     synopsis: '<mapping>',
-    help: [
-      'print how each device will be read (requests per poll cycle, register ranges)',
-      '--json   machine-readable plan',
-    ],
+    help: 'print how each device will be read (requests per poll cycle, register ranges) and hints',
+    options: [['--json', 'machine-readable plan']],
     main: onMapping((flags, call) =>
       planCommand(flags.mapping, call.out, { json: flags.json, env: call.env }),
     ),
   },
   simulate: {
     synopsis: '<mapping>',
-    help: [
-      "serve the mapping's devices from their adapters' simulators where the mapping connects,",
-      'until Ctrl-C; a device no adapter can simulate is named with the reason',
-    ],
+    help: "serve the mapping's devices from their adapters' simulators where the mapping connects, until Ctrl-C; a device no adapter can simulate is named with the reason",
+    options: [],
     main: onMapping((flags, call) =>
       simulateCommand(flags.mapping, call.out, {
         until: call.environment.stopSignal ?? signalled(),
@@ -212,13 +278,32 @@ const COMMANDS = {
       }),
     ),
   },
+  watch: {
+    synopsis: '<mapping>',
+    help: "a live table of the mapping's points read straight from the devices (no LwM2M server): path, name, value with units, age, quality; redrawn in place on a terminal, a line per change otherwise",
+    options: [
+      ['--device ID', 'only this device (repeatable)'],
+      ['--interval DURATION', 'time between reads (default 1s)'],
+      ['--duration DURATION', 'stop by itself after this long (default: until Ctrl-C)'],
+    ],
+    main: onMapping(watchMain),
+  },
+  read: {
+    synopsis: '<mapping> <path>',
+    help: "read one point through the mapping's conversions, e.g. /boiler1/3303/0/5700",
+    options: [],
+    main: onMapping(pointMain('read')),
+  },
+  write: {
+    synopsis: '<mapping> <path> <value>',
+    help: "write one point through the mapping's conversions and checks, then read it back",
+    options: [],
+    main: onMapping(pointMain('write')),
+  },
   demo: {
     synopsis: '<mapping>',
-    help: [
-      'everything on this machine: simulators for the devices, the host in gateway mode',
-      'with Send batches, and a built-in LwM2M server printing what arrives',
-      '--duration DURATION  stop by itself after this long (default: until Ctrl-C)',
-    ],
+    help: 'everything on this machine: simulators for the devices, the host in gateway mode with Send batches, and a built-in LwM2M server printing what arrives',
+    options: [['--duration DURATION', 'stop by itself after this long (default: until Ctrl-C)']],
     main: onMapping(demoMain),
   },
 } as const satisfies Readonly<Record<string, CliCommand>>;
@@ -231,28 +316,34 @@ function isCommandName(name: string): name is CommandName {
   return Object.hasOwn(COMMANDS, name);
 }
 
-/** `  name synopsis` padded to the help column, continuation lines aligned under it. */
+/** Where descriptions start in the usage text. */
+const HELP_COLUMN = 25;
+
+/** A command's entry in the usage text: name and synopsis, what it does, its options, wrapped to 80 columns. */
 function commandUsage(name: CommandName): string {
-  const column = 23;
-  const [first = '', ...rest] = COMMANDS[name].help;
-  const head = `  ${name} ${COMMANDS[name].synopsis}`;
-  return [`${head.padEnd(column - 1)} ${first}`, ...rest.map((line) => `${' '.repeat(column)}${line}`)].join(
-    '\n',
-  );
+  const command: CliCommand = COMMANDS[name];
+  return [
+    helpEntry(`  ${name} ${command.synopsis}`, command.help, HELP_COLUMN),
+    ...command.options.map(([flag, text]) => helpEntry(`    ${flag}`, text, HELP_COLUMN)),
+  ].join('\n');
 }
 
-export const usage = `usage: adapter-host [${DEFAULT_COMMAND}] ${COMMANDS[DEFAULT_COMMAND].synopsis}    ${COMMANDS[DEFAULT_COMMAND].help[0]}
-       adapter-host <${otherCommands.join('|')}> plc.yml [options]
+export const usage = `usage: adapter-host [${DEFAULT_COMMAND}] ${COMMANDS[DEFAULT_COMMAND].synopsis}
+       adapter-host <${otherCommands.join('|')}> plc.yml ...
+       adapter-host probe <adapter> <target> [options]
+       adapter-host <command> --help
 
-${DEFAULT_COMMAND} (the default command) options; each also from the environment variable shown:
+${wrapWords(`${DEFAULT_COMMAND} (the default command): ${COMMANDS[DEFAULT_COMMAND].help}; its options, each also from the environment variable shown:`, HELP_WIDTH).join('\n')}
 ${RUN_OPTIONS_USAGE}
 other commands:
 ${otherCommands.map(commandUsage).join('\n')}
+${helpEntry('  probe <adapter> <target> [options]', 'read a device once, every data-type interpretation side by side, before writing a mapping (adapter-host probe modbus --help)', HELP_COLUMN)}
 
-  --help, -h           this text      --version  the host version
+${helpEntry('  --help, -h', 'this text; <command> --help: that command only', HELP_COLUMN)}
+${helpEntry('  --version', 'the host version', HELP_COLUMN)}
 
-signals (run): SIGINT/SIGTERM stop polling, de-register and exit 0; SIGHUP reloads the mapping.
-exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error (no such mapping file), 3 mapping invalid (problems printed), 70 internal error
+${wrapWords('signals (run): SIGINT/SIGTERM stop polling, de-register and exit 0; SIGHUP reloads the mapping.', HELP_WIDTH).join('\n')}
+${wrapWords('exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error (no such mapping file), 3 mapping invalid (problems printed), 70 internal error', HELP_WIDTH).join('\n')}
 `;
 
 /** Runs one adapter-host invocation and returns its exit code. */
@@ -262,13 +353,35 @@ export async function runAdapterHostCli(
 ): Promise<ExitCodeValue> {
   const out = environment.out ?? processOutput;
   const env = environment.env ?? process.env;
+  if (argv[0] === 'probe') {
+    // the probe's options are the adapter's own: it parses them once the adapter is loaded
+    try {
+      return await probeCommand(argv.slice(1), out, createAdapterResolver(process.cwd()));
+    } catch (err) {
+      if (!isCodedError(err)) throw err;
+      out.stderr(`adapter-host: ${err.code}: ${err.message}`);
+      return ExitCode.USAGE;
+    }
+  }
   let parsed: ReturnType<typeof parseArgs<{ options: typeof cliOptions; allowPositionals: true }>>;
   try {
     parsed = parseArgs({ args: [...argv], allowPositionals: true, options: cliOptions });
   } catch (err) {
-    return usageError(out, (err as Error).message);
+    const named = argv[0];
+    return usageError(
+      out,
+      (err as Error).message,
+      named !== undefined && isCommandName(named) ? named : undefined,
+    );
   }
   const { values, positionals } = parsed;
+  const asked = positionals[0];
+  if (values.help && asked !== undefined && isCommandName(asked)) {
+    out.stdout(
+      `usage: adapter-host ${asked} ${COMMANDS[asked].synopsis}\n\n${asked === DEFAULT_COMMAND ? RUN_OPTIONS_USAGE : `${commandUsage(asked)}\n`}`,
+    );
+    return ExitCode.OK;
+  }
   if (values.help) {
     out.stdout(usage);
     return ExitCode.OK;
@@ -289,7 +402,7 @@ export async function runAdapterHostCli(
   if (!isCommandName(name)) {
     return usageError(
       out,
-      `unknown command ${JSON.stringify(name)}; valid commands: ${commandNames.join(', ')}`,
+      `unknown command ${JSON.stringify(name)}; valid commands: ${[...commandNames, 'probe'].join(', ')}`,
     );
   }
   const args = first === name ? positionals.slice(1) : positionals;

@@ -100,7 +100,7 @@ describe('adapter-host validate / plan', () => {
 
   it('dispatches every command its usage text names, and names them all for an unknown one', async () => {
     const listed = /adapter-host <([a-z|]+)> plc\.yml/.exec(usage)?.[1]?.split('|') ?? [];
-    expect(listed).toEqual(['validate', 'plan', 'simulate', 'demo']);
+    expect(listed).toEqual(['validate', 'plan', 'simulate', 'watch', 'read', 'write', 'demo']);
     for (const name of listed) {
       expect(usage).toMatch(new RegExp(`^  ${name} <mapping> +\\S`, 'm'));
       const out = capture();
@@ -110,7 +110,7 @@ describe('adapter-host validate / plan', () => {
     }
     const out = capture();
     expect(await runAdapterHostCli(['frobnicate', plcYml], { out, env: {} })).toBe(ExitCode.USAGE);
-    expect(out.text()).toContain(`valid commands: run, ${listed.join(', ')}\n`);
+    expect(out.text()).toContain(`valid commands: run, ${listed.join(', ')}, probe\n`);
   });
 });
 

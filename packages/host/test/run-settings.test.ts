@@ -236,7 +236,7 @@ describe('adapter-host run through the CLI', () => {
     for (const variable of ['ADAPTER_HOST_MAPPING', 'ADAPTER_HOST_SERVER', 'ADAPTER_HOST_MODE']) {
       expect(help).toContain(variable);
     }
-    expect(help).toContain('SIGHUP reloads the mapping');
+    expect(help.replace(/\n\s*/g, ' ')).toContain('SIGHUP reloads the mapping');
   });
 
   it('exits 3 with file:line:column when the mapping has problems, before connecting anywhere', async () => {

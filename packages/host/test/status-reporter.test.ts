@@ -122,6 +122,32 @@ describe('startStatusReporter', () => {
     expect(lines).toHaveLength(4);
   });
 
+  it('never reports a negative rate when a reload restarted the device (its counter starts again)', async () => {
+    const lines: string[] = [];
+    const logger = createHostLogger(
+      'info',
+      'json',
+      { stdout: (t) => lines.push(t), stderr: () => {} },
+      false,
+    );
+    let reads = 0;
+    const stop = startStatusReporter(
+      () => hostStatus(reads),
+      logger,
+      2_000,
+      () => Date.now(),
+    );
+    reads = 400;
+    await vi.advanceTimersByTimeAsync(2_000);
+    reads = 6; // a new runner after the reload has read 6 points
+    await vi.advanceTimersByTimeAsync(2_000);
+    const rates = lines
+      .map((line) => JSON.parse(line) as { report: { pointsPerSecond?: number } })
+      .flatMap((entry) => (entry.report.pointsPerSecond === undefined ? [] : [entry.report.pointsPerSecond]));
+    expect(rates).toEqual([200, 3]);
+    stop();
+  });
+
   it('caps the first report at 5 s for long intervals', async () => {
     const lines: string[] = [];
     const logger = createHostLogger(

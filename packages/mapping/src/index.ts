@@ -40,6 +40,7 @@ export {
   type SchemaAdapter,
 } from './json-schema.js';
 export type { JsonObject, JsonValue } from './json-value.js';
+export { formatMappingHint, type MappingHint, mappingHints } from './mapping-hints.js';
 export { formatMappingIssue, formatMappingIssues, type MappingIssue } from './mapping-issue.js';
 export { MAX_MAPPING_BYTES, type MappingSource } from './mapping-source.js';
 export { printCompiledMapping, redactCompiledMapping, redactDevice } from './redact.js';

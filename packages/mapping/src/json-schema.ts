@@ -1,3 +1,4 @@
+import { ObjectRegistry } from '@lwm2m-adapters/lwm2m-core';
 import type { AdapterDefinition } from '@lwm2m-adapters/sdk';
 import { z } from 'zod';
 import { mappingDocumentSchema } from './document-schema.js';
@@ -16,8 +17,12 @@ export const MAPPING_SCHEMA_TITLE = 'lwm2m-adapters mapping, version 1';
  * numeric settings also accept `${...}` text. Editors use it via a first line such as
  * `# yaml-language-server: $schema=../packages/mapping/mapping.schema.json`.
  */
-export function generateMappingJsonSchema(adapters: readonly SchemaAdapter[]): JsonObject {
-  const document = toJsonSchema(mappingDocumentSchema);
+export function generateMappingJsonSchema(
+  adapters: readonly SchemaAdapter[],
+  /** Where resource names for completion and hover come from (default: the OMA objects). */
+  registry: ObjectRegistry = ObjectRegistry.withOmaObjects(),
+): JsonObject {
+  const document = editorFriendly(toJsonSchema(mappingDocumentSchema), resourceNames(registry));
   const definitions: Record<string, JsonValue> = {};
   const rules: JsonObject[] = [];
   const names: string[] = [];
@@ -35,7 +40,9 @@ export function generateMappingJsonSchema(adapters: readonly SchemaAdapter[]): J
         properties: {
           connection: { $ref: `#/definitions/${key}.connection` },
           points: {
-            additionalProperties: { properties: { source: { $ref: `#/definitions/${key}.source` } } },
+            patternProperties: {
+              [POINT_KEY]: { properties: { source: { $ref: `#/definitions/${key}.source` } } },
+            },
           },
         },
       },
@@ -44,9 +51,11 @@ export function generateMappingJsonSchema(adapters: readonly SchemaAdapter[]): J
   const properties = document.properties as JsonObject;
   const templates = properties.templates as JsonObject;
   const devices = properties.devices as JsonObject;
-  const withAdapters = (entry: JsonValue | undefined): JsonObject => {
+  const withAdapters = (entry: JsonValue | undefined, isDevice = false): JsonObject => {
     const schema = entry as JsonObject;
-    const entryProperties = schema.properties as JsonObject;
+    const entryProperties = isDevice
+      ? withReferenceId(schema.properties as JsonObject)
+      : (schema.properties as JsonObject);
     const adapterProperty = entryProperties.adapter as JsonObject;
     return {
       ...schema,
@@ -70,7 +79,7 @@ export function generateMappingJsonSchema(adapters: readonly SchemaAdapter[]): J
     properties: {
       ...properties,
       templates: { ...templates, additionalProperties: withAdapters(templates.additionalProperties) },
-      devices: { ...devices, items: withAdapters(devices.items) },
+      devices: { ...devices, items: withAdapters(devices.items, true) },
     },
     ...(Object.keys(definitions).length === 0 ? {} : { definitions }),
   };
@@ -150,4 +159,66 @@ function allowReferences(value: JsonValue): JsonObject {
     return out;
   };
   return walk(value) as JsonObject;
+}
+
+/** Points are keyed by path: `/object/instance/resource[/resource-instance]`. */
+const POINT_KEY = '^/';
+
+/**
+ * A device id may name instance variables (`id: pump-${n}`): the compiler checks the id once they
+ * are substituted, the editor accepts the reference.
+ */
+function withReferenceId(properties: JsonObject): JsonObject {
+  const id = properties.id;
+  if (!isJsonObject(id) || typeof id.pattern !== 'string') return properties;
+  const { pattern, description, ...rest } = id;
+  return {
+    ...properties,
+    id: {
+      ...rest,
+      ...(description === undefined ? {} : { description }),
+      anyOf: [{ pattern }, REFERENCE_TEXT],
+    },
+  };
+}
+
+/** `/3303/0/5700` → what an editor shows for it: object and resource names, type, operations, units. */
+function resourceNames(registry: ObjectRegistry): JsonObject {
+  const names: Record<string, JsonValue> = {};
+  for (const object of registry.list()) {
+    for (const resource of object.resources) {
+      const path = `/${object.id}/0/${resource.id}${resource.multiple ? '/0' : ''}`;
+      const units = resource.units === undefined || resource.units === '' ? '' : `, units ${resource.units}`;
+      names[path] = {
+        description: `${object.name} (${object.id}) / ${resource.name} (${resource.id}): ${resource.type}, operations ${resource.operations || 'none'}${resource.mandatory ? ', mandatory' : ''}${units}`,
+      };
+    }
+  }
+  return names;
+}
+
+/**
+ * What editors need besides validation: map keys are text in JSON but YAML writes `{ 0: idle }`
+ * with integer keys (the mapping reader takes both), so property names get no `type`; and `points`
+ * objects list every OMA resource path of instance 0 with its names, for completion and hover,
+ * their entries validated by pattern (a path listed or not).
+ */
+function editorFriendly(schema: JsonObject, names: JsonObject): JsonObject {
+  const walk = (node: JsonValue, key?: string): JsonValue => {
+    if (Array.isArray(node)) return node.map((item) => walk(item));
+    if (!isJsonObject(node)) return node;
+    const out: Record<string, JsonValue> = {};
+    for (const [name, item] of Object.entries(node)) out[name] = walk(item, name);
+    const propertyNames = out.propertyNames;
+    if (isJsonObject(propertyNames) && propertyNames.type === 'string') {
+      const { type: _type, ...rest } = propertyNames;
+      out.propertyNames = rest;
+    }
+    if (key === 'points' && out.additionalProperties !== undefined) {
+      const { additionalProperties, ...rest } = out;
+      return { ...rest, properties: names, patternProperties: { [POINT_KEY]: additionalProperties } };
+    }
+    return out;
+  };
+  return walk(schema) as JsonObject;
 }

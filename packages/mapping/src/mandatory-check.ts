@@ -17,9 +17,16 @@ const SAMPLE_CONSTANT: Readonly<Record<ResourceType, string>> = {
 };
 
 /**
+ * The instance the host completes itself: its own /3 Device instance 0 (manufacturer, model,
+ * serial, firmware, bindings, reboot...), over which the mapping's /3/0 resources win. A mapping
+ * sets the device's identity as plain constants (`/3/0/0: Acme`) without mapping the rest.
+ */
+const HOST_COMPLETED_INSTANCE = '/3/0';
+
+/**
  * Policy: every object instance a device uses must have all its mandatory resources, bound or
- * constant. Missing ones are one issue per instance, at the instance's first point, listing them
- * with a suggested entry.
+ * constant (except /3/0, which the host completes). Missing ones are one issue per instance, at
+ * the instance's first point, listing them with a suggested entry.
  */
 export function checkMandatoryResources(
   entries: Iterable<LocatedEntry>,
@@ -45,6 +52,7 @@ export function checkMandatoryResources(
     instance.present.add(resourceId);
   }
   for (const [key, instance] of instances) {
+    if (key === HOST_COMPLETED_INSTANCE) continue;
     const object = registry.getObject(instance.objectId);
     if (object === undefined) continue;
     const missing = object.resources.filter(

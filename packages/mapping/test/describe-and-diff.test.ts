@@ -36,6 +36,7 @@ describe('diffCompiledMappings', () => {
       added: [],
       removed: [],
       changed: [],
+      retuned: [],
       unchanged: ['boiler-1', 'boiler-2', 'boiler-3', 'boiler-4'],
       objectDefinitionsChanged: false,
     });
@@ -52,9 +53,39 @@ describe('diffCompiledMappings', () => {
       added: ['boiler-5'],
       removed: ['boiler-2'],
       changed: ['boiler-1'],
+      retuned: [],
       unchanged: ['boiler-3', 'boiler-4'],
       objectDefinitionsChanged: false,
     });
+  });
+
+  it('tells apart a change of reporting only (poll, pmin, pmax, deadband), which a host applies in place', async () => {
+    const before = await compileOk(PLANT, { env: ENV });
+    const retuned = await compileOk(
+      PLANT.replace('  poll: 1s', '  poll: 2s').replace('deadband: 0.2', 'deadband: 0.5'),
+      { env: ENV },
+    );
+    // boiler-2..4 poll every 5s by their own defaults: only the deadband changed for them
+    expect(diffCompiledMappings(before, retuned)).toEqual({
+      added: [],
+      removed: [],
+      changed: [],
+      retuned: ['boiler-1', 'boiler-2', 'boiler-3', 'boiler-4'],
+      unchanged: [],
+      objectDefinitionsChanged: false,
+    });
+    const scaled = await compileOk(
+      PLANT.replace('  poll: 1s', '  poll: 2s').replace('scale: 0.1', 'scale: 0.2'),
+      {
+        env: ENV,
+      },
+    );
+    expect(diffCompiledMappings(before, scaled).changed).toEqual([
+      'boiler-1',
+      'boiler-2',
+      'boiler-3',
+      'boiler-4',
+    ]);
   });
 });
 

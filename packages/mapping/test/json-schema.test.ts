@@ -56,8 +56,8 @@ describe('JSON Schema for editors', () => {
           properties: {
             connection: { $ref: '#/definitions/adapter:fixture.connection' },
             points: {
-              additionalProperties: {
-                properties: { source: { $ref: '#/definitions/adapter:fixture.source' } },
+              patternProperties: {
+                '^/': { properties: { source: { $ref: '#/definitions/adapter:fixture.source' } } },
               },
             },
           },
@@ -69,10 +69,15 @@ describe('JSON Schema for editors', () => {
 
   it('describes points keyed by LwM2M path, with durations and access', () => {
     const points = at(schema, 'properties', 'devices', 'items', 'properties', 'points');
+    // no `type: string` on keys: YAML writes enum keys as integers ({ 0: idle }), editors would flag them
     expect(points.propertyNames).toEqual({
-      type: 'string',
       pattern: '^\\/\\d{1,5}\\/\\d{1,5}\\/\\d{1,5}(\\/\\d{1,5})?$',
     });
+    // every OMA resource of instance 0, named, for completion and hover; entries validated by pattern
+    expect(at(points, 'properties', '/3303/0/5700')).toEqual({
+      description: 'Temperature (3303) / Sensor Value (5700): float, operations R, mandatory',
+    });
+    expect(Object.keys(at(points, 'patternProperties'))).toEqual(['^/']);
     const text = JSON.stringify(points);
     expect(text).toContain('"enum":["r","w","rw","execute"]');
     expect(text).toContain('(?:ms|s|m|h|d)');

@@ -39,11 +39,36 @@ describe('registry checks', () => {
       'plc.yml:15:7: /3/1/0: object 3 "Device" is single-instance; expected instance 0 (/3/0/0)',
       'plc.yml:15:7: /3/1: object 3 "Device" instance 1 lacks mandatory resources 4 "Reboot" (none, E), 11 "Error Code" (integer, R), 16 "Supported Binding and Modes" (string, R); expected a point for each, e.g. /3/1/4: { source: {...}, access: execute }',
       'plc.yml:16:7: /3/0/11: resource 11 "Error Code" is multiple-instance; expected a path per resource instance, e.g. /3/0/11/0',
-      'plc.yml:16:7: /3/0: object 3 "Device" instance 0 lacks mandatory resources 4 "Reboot" (none, E), 16 "Supported Binding and Modes" (string, R); expected a point for each, e.g. /3/0/4: { source: {...}, access: execute }',
       'plc.yml:17:7: /3303/0/9999: object 3303 "Temperature" version 1.1 has no resource 9999; expected one of 5518, 5601, 5602, 5603, 5604, 5605, 5700, 5701, 5750, 6042, 6049, 6050',
       'plc.yml:18:7: "/77777/0/1" is not an LwM2M resource path: id 77777 is out of range: ids are integers 0..65534 (in "/77777/0/1"); expected /object/instance/resource or /object/instance/resource/instance, e.g. /3303/0/5700',
       'plc.yml:19:7: "/3303/0" is not an LwM2M resource path; expected /object/instance/resource or /object/instance/resource/instance, e.g. /3303/0/5700',
       'plc.yml:20:7: /3303/00/5700 is the same path as /3303/0/5700, which is already mapped; expected each LwM2M path once per device',
+    ]);
+  });
+
+  it('sets the device identity as plain /3/0 constants: the host completes the rest of /3/0', async () => {
+    const identity = yaml(
+      'version: 1',
+      'devices:',
+      '  - id: meter-1',
+      '    adapter: fixture',
+      '    connection: { host: plc, unitId: 1 }',
+      '    points:',
+      '      /3/0/0: Acme Meters',
+      '      /3/0/1: SDM630',
+      '      /3/0/2: "${SERIAL:-A1234}"',
+      '      /3/0/3: "1.02"',
+      '      /3303/0/5700: { source: { table: holding, address: 2, type: float32 } }',
+    );
+    const compiled = await compileText(identity);
+    expect(compiled.ok, JSON.stringify(compiled)).toBe(true);
+    if (!compiled.ok) return;
+    const constants = compiled.mapping.devices[0]!.points.filter((p) => p.kind === 'constant');
+    expect(constants.map((p) => [p.path, p.kind === 'constant' ? p.constant : undefined])).toEqual([
+      ['/3/0/0', 'Acme Meters'],
+      ['/3/0/1', 'SDM630'],
+      ['/3/0/2', 'A1234'],
+      ['/3/0/3', '1.02'],
     ]);
   });
 

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { AdapterProbe } from './adapter-probe.js';
 import type { AdapterSession, PointSpec, SessionContext } from './adapter-session.js';
 import type { AdapterSimulation, SimulationDevice } from './adapter-simulator.js';
 import type { RawValue, RawValueKind } from './raw-value.js';
@@ -31,6 +32,11 @@ export interface AdapterPlan {
   readonly lines: readonly string[];
   /** Adapter-specific structured form (JSON-safe). */
   readonly details: unknown;
+  /**
+   * Advice that does not stop the mapping (`validate` and `plan` print it): an address that looks
+   * like another numbering, a setting that would save requests.
+   */
+  readonly hints?: readonly AdapterIssue[];
 }
 
 export interface AdapterDefinition<Connection = unknown, Point = unknown> {
@@ -70,6 +76,8 @@ export interface AdapterDefinition<Connection = unknown, Point = unknown> {
    * throws. Hosts call it through `simulateDevices`, which validates both sides.
    */
   simulate?(devices: readonly SimulationDevice<Connection, Point>[]): Promise<AdapterSimulation>;
+  /** Optional: looks at a device before a mapping exists (`adapter-host probe <adapter> <target>`). */
+  readonly probe?: AdapterProbe;
 }
 
 /** Identity helper that gives an adapter definition its types. */

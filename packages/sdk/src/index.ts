@@ -11,6 +11,12 @@ export {
   SDK_VERSION,
 } from './adapter-definition.js';
 export type {
+  AdapterProbe,
+  ProbeOption,
+  ProbeReport,
+  ProbeValues,
+} from './adapter-probe.js';
+export type {
   AdapterLogger,
   AdapterSession,
   PointAccess,

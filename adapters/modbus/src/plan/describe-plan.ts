@@ -3,6 +3,7 @@ import type { ModbusConnection } from '../config/connection-schema.js';
 import type { ModbusPoint } from '../config/point-schema.js';
 import { pointLayout } from '../data/point-layout.js';
 import { minimumReadRequests } from './minimum-requests.js';
+import { maxGapHints, modiconHints } from './plan-hints.js';
 import { describePlannedRead, type ReadPlanDetails } from './plan-report.js';
 import { planReads, type ReadItem } from './read-planner.js';
 
@@ -35,5 +36,10 @@ export function describeModbusPlan(
     })),
     minimumRequests: minimumReadRequests(items, connection),
   };
-  return { requestsPerCycle: reads.length, lines: reads.map(describePlannedRead), details };
+  return {
+    requestsPerCycle: reads.length,
+    lines: reads.map(describePlannedRead),
+    details,
+    hints: [...modiconHints(points), ...maxGapHints(connection, items)],
+  };
 }

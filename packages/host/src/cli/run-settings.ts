@@ -1,5 +1,6 @@
 import { DURATION_EXPECTED, durationMs } from '@lwm2m-adapters/mapping';
 import { z } from 'zod';
+import { helpEntry } from './help-text.js';
 
 /** Settings of `adapter-host run`, from flags first, then ADAPTER_HOST_* environment variables. */
 export interface RunSettings {
@@ -142,32 +143,92 @@ export const runSettingsSchema = z
     }),
   );
 
-/** The options of `adapter-host run` in its usage text, each with the environment variable that can give it. */
-export const RUN_OPTIONS_USAGE = `  --mapping, -m FILE       the mapping file                                   ADAPTER_HOST_MAPPING
-  --server URI             coap://host[:5683] or coaps://host[:5684]          ADAPTER_HOST_SERVER
-                           (default coap://127.0.0.1:5683)
-  --mode MODE              gateway (one LwM2M Gateway endpoint, /25, devices   ADAPTER_HOST_MODE
-                           under their prefix; default) or per-device (one
-                           endpoint per device, for servers without gateway support)
-  --endpoint NAME          gateway endpoint name (default adapter-host-<hostname>) ADAPTER_HOST_ENDPOINT
-  --psk-identity ID        PSK identity for coaps://                          ADAPTER_HOST_PSK_IDENTITY
-  --psk-key-file FILE      file holding the PSK as hex digits                  ADAPTER_HOST_PSK_KEY_FILE
-  --lifetime SECONDS       registration lifetime (default 300)                ADAPTER_HOST_LIFETIME
-  --http [HOST:]PORT       serve /healthz and /metrics (default host 127.0.0.1) ADAPTER_HOST_HTTP
-  --watch                  reload the mapping when the file changes (SIGHUP always reloads) ADAPTER_HOST_WATCH=1
-  --send-interval DURATION also report changes with Send (POST /dp) batches   ADAPTER_HOST_SEND_INTERVAL
-  --cache-max-age DURATION oldest cached value a Read gets for unpolled points (default 1s)
-  --observed-poll DURATION read interval of observed points the mapping does not poll faster (default 1s)
-  --status-interval DURATION how often a status line per device is logged (default 30s)
-  --bind ADDRESS           local address of the UDP sockets (default 127.0.0.1 ADAPTER_HOST_BIND
-                           for a loopback server, else 0.0.0.0 / :: - every
-                           interface; only the server's address:port is answered)
-  --register-ct FORMATS    the Register's root-link ct: preferred (ct=110, what ADAPTER_HOST_REGISTER_CT
-                           LwM2M 1.1 servers parse; default) or list
-                           (ct="110 112 11542", the LwM2M 1.2 form)
-  --log-level LEVEL        trace, debug, info (default), warn, error, silent  ADAPTER_HOST_LOG_LEVEL
-  --log-format FORMAT      auto (pretty on a terminal, JSON lines otherwise), pretty, json
-`;
+/** One option of `adapter-host run` in its usage text. */
+interface RunOptionHelp {
+  /** `--flag VALUE` as typed (with the short form when there is one). */
+  readonly usage: string;
+  /** The flag's name in RUN_ENVIRONMENT, when an environment variable can give it. */
+  readonly flag: string;
+  readonly description: string;
+}
+
+const RUN_OPTIONS: readonly RunOptionHelp[] = [
+  { usage: '--mapping, -m FILE', flag: 'mapping', description: 'the mapping file' },
+  {
+    usage: '--server URI',
+    flag: 'server',
+    description: 'coap://host[:5683] or coaps://host[:5684] (default coap://127.0.0.1:5683)',
+  },
+  {
+    usage: '--mode MODE',
+    flag: 'mode',
+    description:
+      'gateway (one LwM2M Gateway endpoint, /25, devices under their prefix; default) or per-device (one endpoint per device, for servers without gateway support)',
+  },
+  {
+    usage: '--endpoint NAME',
+    flag: 'endpoint',
+    description: 'gateway endpoint name (default adapter-host-<hostname>)',
+  },
+  { usage: '--psk-identity ID', flag: 'psk-identity', description: 'PSK identity for coaps://' },
+  { usage: '--psk-key-file FILE', flag: 'psk-key-file', description: 'file holding the PSK as hex digits' },
+  { usage: '--lifetime SECONDS', flag: 'lifetime', description: 'registration lifetime (default 300)' },
+  {
+    usage: '--http [HOST:]PORT',
+    flag: 'http',
+    description: 'serve /healthz and /metrics (default host 127.0.0.1)',
+  },
+  {
+    usage: '--watch',
+    flag: 'watch',
+    description: 'reload the mapping when the file changes (SIGHUP always reloads)',
+  },
+  {
+    usage: '--send-interval DURATION',
+    flag: 'send-interval',
+    description: 'also report changes with Send (POST /dp) batches',
+  },
+  {
+    usage: '--cache-max-age DURATION',
+    flag: 'cache-max-age',
+    description: 'oldest cached value a Read gets for unpolled points (default 1s)',
+  },
+  {
+    usage: '--observed-poll DURATION',
+    flag: 'observed-poll',
+    description: 'read interval of observed points the mapping does not poll faster (default 1s)',
+  },
+  {
+    usage: '--status-interval DURATION',
+    flag: 'status-interval',
+    description: 'how often a status line per device is logged (default 30s)',
+  },
+  {
+    usage: '--bind ADDRESS',
+    flag: 'bind',
+    description:
+      "local address of the UDP sockets (default 127.0.0.1 for a loopback server, else 0.0.0.0 / :: - every interface; only the server's address:port is answered)",
+  },
+  {
+    usage: '--register-ct FORMATS',
+    flag: 'register-ct',
+    description:
+      'the Register\'s root-link ct: preferred (ct=110, what LwM2M 1.1 servers parse; default) or list (ct="110 112 11542", the LwM2M 1.2 form)',
+  },
+  {
+    usage: '--log-level LEVEL',
+    flag: 'log-level',
+    description: 'trace, debug, info (default), warn, error, fatal or silent',
+  },
+  {
+    usage: '--log-format FORMAT',
+    flag: 'log-format',
+    description: 'auto (pretty on a terminal, JSON lines otherwise), pretty or json',
+  },
+];
+
+/** The flags of `run` its usage text lists, by name (a test checks each has its environment variable). */
+export const RUN_OPTION_FLAGS: readonly string[] = RUN_OPTIONS.map((o) => o.flag);
 
 /** Flag name → environment variable that can give it. */
 export const RUN_ENVIRONMENT: Readonly<Record<string, string>> = {
@@ -187,6 +248,7 @@ export const RUN_ENVIRONMENT: Readonly<Record<string, string>> = {
   'status-interval': 'ADAPTER_HOST_STATUS_INTERVAL',
   bind: 'ADAPTER_HOST_BIND',
   'register-ct': 'ADAPTER_HOST_REGISTER_CT',
+  watch: 'ADAPTER_HOST_WATCH',
 };
 
 /** Flags win over the environment; an empty environment variable counts as unset. */
@@ -196,6 +258,7 @@ export function runInput(
 ): Record<string, string | boolean | undefined> {
   const input: Record<string, string | boolean | undefined> = { ...flags };
   for (const [flag, variable] of Object.entries(RUN_ENVIRONMENT)) {
+    if (flag === 'watch') continue; // a boolean: 1 or true, below
     const fromEnv = env[variable];
     if (input[flag] === undefined && fromEnv !== undefined && fromEnv !== '') input[flag] = fromEnv;
   }
@@ -204,3 +267,13 @@ export function runInput(
   }
   return input;
 }
+
+/**
+ * The options of `adapter-host run` in its usage text, wrapped to 80 columns, each with the
+ * environment variable that can give it.
+ */
+export const RUN_OPTIONS_USAGE = `${RUN_OPTIONS.map((option) => {
+  const variable = RUN_ENVIRONMENT[option.flag];
+  const env = variable === undefined ? '' : ` [${variable}${option.flag === 'watch' ? '=1' : ''}]`;
+  return helpEntry(`  ${option.usage}`, `${option.description}${env}`, 29);
+}).join('\n')}\n`;

@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { GatewayServer } from '@lwm2m-adapters/gateway-server';
-import type { LwM2mNode, ResourceValue } from '@lwm2m-adapters/lwm2m-core';
 import { mappingObjectRegistry } from '@lwm2m-adapters/mapping';
 import { pino } from 'pino';
 import type { CommandOutput } from '../cli/command-output.js';
@@ -8,6 +7,7 @@ import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { compileMappingFile } from '../mapping-loader.js';
 import { startMappingSimulators } from '../mapping-simulators.js';
 import { AdapterHost } from '../runtime/adapter-host.js';
+import { nodeText } from '../technician/value-text.js';
 import { reportMappingFailure } from './mapping-failure.js';
 
 export interface DemoOptions {
@@ -21,37 +21,6 @@ export interface DemoOptions {
 }
 
 const DEMO_ENDPOINT = 'adapter-host-demo';
-
-function valueText(value: ResourceValue): string {
-  switch (value.type) {
-    case 'float':
-      return String(Math.round(value.value * 1000) / 1000);
-    case 'time':
-      return value.value.toISOString();
-    case 'opaque':
-      return `${value.value.length} bytes`;
-    case 'objlnk':
-      return `${value.value.objectId}:${value.value.instanceId}`;
-    case 'none':
-      return '';
-    default:
-      return String(value.value);
-  }
-}
-
-function nodeText(node: LwM2mNode): string {
-  switch (node.kind) {
-    case 'resource':
-    case 'resource-instance':
-      return valueText(node.value);
-    case 'multiple-resource':
-      return `[${node.instances.map((i) => valueText(i.value)).join(', ')}]`;
-    case 'instance':
-      return node.resources.map((r) => `${r.id}=${nodeText(r)}`).join(' ');
-    case 'object':
-      return node.instances.map((i) => `${i.id}{${nodeText(i)}}`).join(' ');
-  }
-}
 
 /**
  * `adapter-host demo plc.yml`: the whole path on one machine, nothing to install. The adapters'

@@ -1,7 +1,8 @@
-import { devicePointSpecs } from '@lwm2m-adapters/mapping';
+import { devicePointSpecs, escapeControlCharacters } from '@lwm2m-adapters/mapping';
 import type { CommandOutput } from '../cli/command-output.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { compileMappingFile } from '../mapping-loader.js';
+import { adviceLines, devicePlan, mappingAdvice } from '../technician/mapping-advice.js';
 import { reportMappingFailure } from './mapping-failure.js';
 
 /** `adapter-host plan plc.yml`: how each device will be read (requests per poll cycle and their ranges). */
@@ -13,15 +14,10 @@ export async function planCommand(
   const { result, adapters } = await compileMappingFile(file, options.env);
   if (!result.ok) return reportMappingFailure(file, result, out);
   const plans = result.mapping.devices.map((device) => {
-    const adapter = adapters.get(device.adapter.name);
-    const points = devicePointSpecs(device).map((p) => ({
-      ...p,
-      source: adapter?.pointSchema.parse(p.source),
-    }));
-    const connection = adapter?.connectionSchema.parse(device.connection);
-    const plan = adapter?.plan?.(connection, points);
-    return { device: device.id, adapter: device.adapter.name, points: points.length, plan };
+    const plan = devicePlan(device, adapters.get(device.adapter.name));
+    return { device: device.id, adapter: device.adapter.name, points: devicePointSpecs(device).length, plan };
   });
+  const hints = mappingAdvice(result.mapping, adapters);
   if (options.json) {
     out.stdout(JSON.stringify(plans, null, 2));
     return ExitCode.OK;
@@ -36,6 +32,7 @@ export async function planCommand(
       lines.push(`  ${line}`);
   }
   lines.push(`total: ${plans.length} devices, ${total} requests per poll cycle`);
-  out.stdout(lines.join('\n'));
+  if (hints.length > 0) lines.push('', ...adviceLines(hints));
+  out.stdout(escapeControlCharacters(lines.join('\n'), { keepLineBreaks: true }));
   return ExitCode.OK;
 }

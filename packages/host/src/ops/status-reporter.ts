@@ -37,7 +37,7 @@ export function startStatusReporter(
       );
     }
     for (const device of snapshot.devices) {
-      const rate = ((reads.get(device.id) ?? 0) - (previous.reads.get(device.id) ?? 0)) / seconds;
+      const rate = readRate(reads.get(device.id) ?? 0, previous.reads.get(device.id), seconds);
       const { points, badPoints } = device.stats;
       const unresponsive = device.connection === 'connected' && device.health.state === 'unresponsive';
       logger.info(
@@ -67,4 +67,13 @@ export function startStatusReporter(
   };
   schedule(Math.min(intervalMs, FIRST_REPORT_MAX_MS));
   return () => clearTimeout(timer);
+}
+
+/**
+ * Points read per second between two reports. A reload that restarts a device starts its counter
+ * again: a count below the previous one means a new runner, whose whole count is this interval's.
+ */
+export function readRate(now: number, before: number | undefined, seconds: number): number {
+  const since = before === undefined || now < before ? 0 : before;
+  return (now - since) / seconds;
 }

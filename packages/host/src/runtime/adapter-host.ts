@@ -14,6 +14,7 @@ import { type Logger, pino } from 'pino';
 import { HostMetrics } from '../ops/host-metrics.js';
 import type { HostStatus, LwM2mMode } from '../ops/host-status.js';
 import { DeviceRunner } from './device/device-runner.js';
+import { retunableInPlace, retunePlacement } from './device/reporting-retune.js';
 import type { ClientEndpoint, HostServerSettings } from './topology/client-endpoint.js';
 import { GatewayTopology } from './topology/gateway-topology.js';
 import type { SendSettings } from './topology/host-endpoint.js';
@@ -187,10 +188,13 @@ export class AdapterHost implements AsyncDisposable {
     if (this.#closing !== undefined) throw new CodedError('SESSION_CLOSED', 'the host is shutting down');
     const diff = diffCompiledMappings(this.#mapping, mapping);
     const restartAll = diff.objectDefinitionsChanged;
+    // reporting-only changes in place (no re-registration, observations kept), unless they drop attributes
+    const inPlace = restartAll ? [] : retunedInPlace(diff, this.#mapping, mapping);
+    const restarted = [...diff.changed, ...diff.retuned.filter((id) => !inPlace.some((d) => d.id === id))];
     const stopping = restartAll
       ? this.#topology.placements().map(({ device }) => device.id)
-      : [...diff.removed, ...diff.changed];
-    const starting = restartAll ? mapping.devices.map((d) => d.id) : [...diff.added, ...diff.changed];
+      : [...diff.removed, ...restarted];
+    const starting = restartAll ? mapping.devices.map((d) => d.id) : [...diff.added, ...restarted];
     try {
       // what the new devices are made with: their adapters, and for new endpoints the object model
       this.#mapping = mapping;
@@ -200,12 +204,22 @@ export class AdapterHost implements AsyncDisposable {
         const device = mapping.devices.find((d) => d.id === id);
         return device === undefined ? [] : [device];
       });
+      for (const device of inPlace) {
+        const placement = this.#topology.placement(device.id);
+        if (placement !== undefined) retunePlacement(placement, device);
+      }
       const placed = await this.#topology.replace(stopping, arriving);
       await Promise.all(placed.map(({ runner }) => runner.start()));
       this.#reloads++;
       this.#lastReloadError = undefined;
       this.#logger.info(
-        { added: diff.added, removed: diff.removed, changed: diff.changed, unchanged: diff.unchanged.length },
+        {
+          added: diff.added,
+          removed: diff.removed,
+          changed: restarted,
+          retuned: inPlace.map((d) => d.id),
+          unchanged: diff.unchanged.length,
+        },
         'mapping reloaded',
       );
       return diff;
@@ -261,4 +275,17 @@ export class AdapterHost implements AsyncDisposable {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
+}
+
+/** The devices of `next` whose reporting-only change (`diff.retuned`) can be applied in place. */
+function retunedInPlace(
+  diff: MappingDiff,
+  previous: CompiledMapping,
+  next: CompiledMapping,
+): CompiledDevice[] {
+  return diff.retuned.flatMap((id) => {
+    const before = previous.devices.find((d) => d.id === id);
+    const after = next.devices.find((d) => d.id === id);
+    return before !== undefined && after !== undefined && retunableInPlace(before, after) ? [after] : [];
+  });
 }

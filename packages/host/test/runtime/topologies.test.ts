@@ -5,7 +5,7 @@
  * in gateway mode the same /3 sits under the device's prefix next to the gateway's own /3. Plus
  * the split of a sampling plan by prefix.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LwM2mPath } from '@lwm2m-adapters/lwm2m-core';
@@ -41,7 +41,14 @@ afterAll(async () => {
 });
 
 /** A host of one boiler whose mapping maps /3 resources, registered with a scripted server. */
-async function registeredHost(mode: LwM2mMode) {
+const FULL_DEVICE_OBJECT = `      /3/0/0: ACME
+      /3/0/4: { source: { table: coil, address: 1 }, access: execute }
+      /3/0/9: { source: { table: holding, address: 5, type: uint16 } }
+      /3/0/11/0: 0
+      /3/0/16: U
+`;
+
+async function registeredHost(mode: LwM2mMode, deviceObject = FULL_DEVICE_OBJECT) {
   const file = join(dir, `${mode}.yml`);
   await writeFile(
     file,
@@ -53,16 +60,22 @@ devices:
     adapter: modbus
     connection: { transport: tcp, host: 127.0.0.1, port: ${port}, unitId: 1 }
     points:
-      /3/0/0: ACME
-      /3/0/4: { source: { table: coil, address: 1 }, access: execute }
-      /3/0/9: { source: { table: holding, address: 5, type: uint16 } }
-      /3/0/11/0: 0
-      /3/0/16: U
-      /3303/0/5700: { source: { table: holding, address: 0, type: int16 }, scale: 0.1 }
+${deviceObject}      /3303/0/5700: { source: { table: holding, address: 0, type: int16 }, scale: 0.1 }
 `,
   );
   const { result, adapters } = await compileMappingFile(file, {});
   if (!result.ok) throw new Error(JSON.stringify(result.issues));
+  /** The same mapping with the temperature point's entry replaced (a reload's new mapping). */
+  const edited = async (point: string) => {
+    const changed = join(dir, `${mode}-edited.yml`);
+    await writeFile(
+      changed,
+      (await readFile(file, 'utf8')).replace(/^ {6}\/3303\/0\/5700: .*$/m, `      /3303/0/5700: ${point}`),
+    );
+    const compiled = await compileMappingFile(changed, {});
+    if (!compiled.result.ok) throw new Error(JSON.stringify(compiled.result.issues));
+    return { mapping: compiled.result.mapping, adapters: compiled.adapters };
+  };
   const peer = await RawCoapPeer.open();
   const host = await AdapterHost.start({
     mapping: result.mapping,
@@ -87,7 +100,7 @@ devices:
     await deregistered;
     await peer.close();
   };
-  return { host, peer, register, from: register.from, close };
+  return { host, peer, register, from: register.from, close, edited };
 }
 
 /** /3/0 as SenML JSON records by name, Current Time (13) left out: it is the clock's. */
@@ -201,5 +214,68 @@ describe('rangesByPrefix', () => {
     ]);
     expect(plain(undefined)).toEqual([['/3/0', 1000, undefined]]);
     expect(plain('dev1')).toEqual([['/3303', 500, 2000]]);
+  });
+
+  it('takes the device identity from plain /3/0 constants and completes the rest of /3/0 itself', async () => {
+    const identity = `      /3/0/0: Acme Meters
+      /3/0/1: SDM630
+      /3/0/2: A1234
+      /3/0/3: "1.02"
+`;
+    const { peer, from, close } = await registeredHost('per-device', identity);
+    try {
+      expect(await deviceObject(peer, from, ['3', '0'])).toMatchObject({
+        '0': 'Acme Meters',
+        '1': 'SDM630',
+        '2': 'A1234',
+        '3': '1.02',
+        '16': 'U',
+        '19': 'adapter-host 1.2.3',
+      });
+    } finally {
+      await close();
+    }
+  });
+
+  it('applies a reporting-only reload in place: same runner and endpoint, observation kept, new poll', async () => {
+    const { host, peer, from, close, edited } = await registeredHost('per-device');
+    try {
+      const runner = host.runner('boiler-1')!;
+      const endpoint = host.endpointFor('boiler-1');
+      const observed = await peer.request(from, {
+        code: 'GET',
+        uriPath: ['3303', '0'],
+        observe: 0,
+        accept: SENML_JSON,
+      });
+      expect(observed.response.packet.code).toBe('2.05');
+      await expect.poll(() => runner.pollIntervals()).toEqual(new Map([['/3303/0/5700', 250]]));
+
+      const faster = await edited(
+        '{ source: { table: holding, address: 0, type: int16 }, scale: 0.1, poll: 100ms, pmin: 1s }',
+      );
+      const diff = await host.reload(faster.mapping, faster.adapters);
+      expect(diff).toMatchObject({ changed: [], retuned: ['boiler-1'] });
+      expect(host.runner('boiler-1')).toBe(runner);
+      expect(host.endpointFor('boiler-1')).toBe(endpoint);
+      expect(runner.pollIntervals()).toEqual(new Map([['/3303/0/5700', 100]]));
+      expect(host.status().endpoints.map((e) => [e.registration, e.observations.active])).toEqual([
+        ['registered', 1],
+      ]);
+
+      // dropping the pmin the mapping attached cannot be done in place: the device restarts
+      const dropped = await edited(
+        '{ source: { table: holding, address: 0, type: int16 }, scale: 0.1, poll: 100ms }',
+      );
+      const reloaded = host.reload(dropped.mapping, dropped.adapters);
+      const bye = await peer.nextMessage(isRequest('DELETE', ['rd', 'r1']), 5_000, 'the De-register');
+      peer.reply(bye, { code: '2.02' });
+      const again = await peer.nextMessage(isRequest('POST', ['rd']), 5_000, 'the new Register');
+      peer.reply(again, { code: '2.01', options: [locationPath('rd'), locationPath('r1')] });
+      expect(await reloaded).toMatchObject({ retuned: ['boiler-1'] });
+      expect(host.runner('boiler-1')).not.toBe(runner);
+    } finally {
+      await close();
+    }
   });
 });

@@ -73,7 +73,7 @@ export interface DeviceRunnerStats {
  * never throws them anywhere else.
  */
 export class DeviceRunner implements AsyncDisposable {
-  readonly device: CompiledDevice;
+  #device: CompiledDevice;
   readonly #adapter: AdapterDefinition;
   readonly #logger: AdapterLogger;
   readonly #clock: HostClock;
@@ -95,7 +95,7 @@ export class DeviceRunner implements AsyncDisposable {
   readonly #counters = { cacheHits: 0, writes: 0, writeErrors: 0, executes: 0, executeErrors: 0 };
 
   constructor(options: DeviceRunnerOptions) {
-    this.device = options.device;
+    this.#device = options.device;
     this.#adapter = options.adapter;
     this.#logger = options.logger;
     this.#clock = hostClock(options.clock);
@@ -183,6 +183,24 @@ export class DeviceRunner implements AsyncDisposable {
   /** Stops background reads (on-demand reads still work until `close`). Idempotent. */
   stopPolling(): void {
     this.#scheduler.stop();
+  }
+
+  /** The device as the mapping describes it now (`retune` replaces it). */
+  get device(): CompiledDevice {
+    return this.#device;
+  }
+
+  /**
+   * Takes a new description of the same device that differs only in how its points are reported
+   * (poll, pmin, pmax, deadband: `MappingDiff.retuned`): background reads follow the new poll
+   * intervals at once; the session, the cache and the LwM2M objects stay as they are.
+   */
+  retune(device: CompiledDevice): void {
+    this.#device = device;
+    for (const point of device.points) {
+      if (point.kind === 'bound') this.#points.set(point.id, { point, path: LwM2mPath.parse(point.id) });
+    }
+    if (this.#started !== undefined && this.#closing === undefined) this.#reschedule();
   }
 
   /** Observed paths of this device (no prefix) with their sampling bounds: background reads adapt. */
