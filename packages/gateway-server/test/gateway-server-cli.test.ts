@@ -44,6 +44,7 @@ describe('flags and environment', () => {
     [['--nosec', 'deny'], '--nosec deny needs --psk-store'],
     [['--coap-port', 'off'], 'no listener: give --psk-store for CoAPS'],
     [['--api-token', 'short'], '--api-token: at least 16 characters'],
+    [['--console', 'maybe'], '--console "maybe": expected on or off'],
     [['--unknown'], "Unknown option '--unknown'"],
   ])('%j → exit 2: %s', async (argv, message) => {
     const { code, stderr } = await run(argv);

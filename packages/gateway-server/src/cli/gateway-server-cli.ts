@@ -48,6 +48,7 @@ const FLAGS = {
   'api-token': { type: 'string' },
   'events-file': { type: 'string' },
   quiet: { type: 'boolean' },
+  console: { type: 'string' },
   grace: { type: 'string' },
   'request-timeout': { type: 'string' },
   'log-level': { type: 'string' },
@@ -103,6 +104,7 @@ async function serve(settings: ServerSettings, io: ServerCliIo): Promise<number>
       http: settings.http,
       psk,
       apiToken: settings.apiToken,
+      console: settings.console,
       eventsFile: settings.eventsFile,
       onEventLine: settings.quiet
         ? undefined

@@ -14,6 +14,8 @@ export interface ServerSettings {
   readonly apiToken: string | undefined;
   readonly eventsFile: string | undefined;
   readonly quiet: boolean;
+  /** Serve the web console at `/` of the HTTP listener. */
+  readonly console: boolean;
   readonly graceSeconds: number;
   readonly requestTimeoutSeconds: number;
   readonly logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
@@ -79,6 +81,9 @@ export const serverSettingsSchema = z
     'api-token': z.string().min(16, { error: '--api-token: at least 16 characters' }).optional(),
     'events-file': z.string().min(1).optional(),
     quiet: z.boolean().default(false),
+    console: z
+      .enum(['on', 'off'], { error: (i) => `--console ${JSON.stringify(i.input)}: expected on or off` })
+      .default('on'),
     grace: seconds('--grace', 0, 15),
     'request-timeout': seconds('--request-timeout', 1, 30),
     'log-level': z
@@ -118,6 +123,7 @@ export const serverSettingsSchema = z
       apiToken: v['api-token'],
       eventsFile: v['events-file'],
       quiet: v.quiet,
+      console: v.console === 'on',
       graceSeconds: v.grace,
       requestTimeoutSeconds: v['request-timeout'],
       logLevel: v['log-level'],
@@ -135,6 +141,7 @@ export const SERVER_ENVIRONMENT: Readonly<Record<string, string>> = {
   http: 'GATEWAY_SERVER_HTTP',
   'api-token': 'GATEWAY_SERVER_API_TOKEN',
   'events-file': 'GATEWAY_SERVER_EVENTS_FILE',
+  console: 'GATEWAY_SERVER_CONSOLE',
   grace: 'GATEWAY_SERVER_GRACE',
   'request-timeout': 'GATEWAY_SERVER_REQUEST_TIMEOUT',
   'log-level': 'GATEWAY_SERVER_LOG_LEVEL',
@@ -154,6 +161,7 @@ export const SERVER_OPTIONS_USAGE = `  --bind ADDRESS           local address of
   --api-token TOKEN        bearer token required for write, execute, create,   GATEWAY_SERVER_API_TOKEN
                            delete and observe over HTTP
   --events-file FILE       append every event as a JSON line                  GATEWAY_SERVER_EVENTS_FILE
+  --console on|off         the web console at / of the HTTP listener (default on) GATEWAY_SERVER_CONSOLE
   --quiet                  no event lines on the terminal (logs only)
   --grace SECONDS          waited past a lifetime before expiry (default 15)  GATEWAY_SERVER_GRACE
   --request-timeout SECONDS deadline of requests to clients (default 30)      GATEWAY_SERVER_REQUEST_TIMEOUT
