@@ -291,6 +291,31 @@ export const errorCatalogue = {
     retriable: false,
     responseCode: '4.03',
   },
+  // Kafka bridge of the gateway server
+  KAFKA_REQUEST_INVALID: {
+    summary:
+      'a management request read from Kafka is malformed (not JSON, fields missing or of the wrong type); it is answered with this error and counted',
+    retriable: false,
+    responseCode: '4.00',
+  },
+  KAFKA_UNAVAILABLE: {
+    summary:
+      'the Kafka cluster did not take records (unreachable, no leader); they stay in the spool and go out later',
+    retriable: true,
+    responseCode: '5.03',
+  },
+  SPOOL_FULL: {
+    summary:
+      'the on-disk spool of the Kafka bridge reached its bound; its policy refused new records or dropped the oldest',
+    retriable: true,
+    responseCode: '5.03',
+  },
+  SPOOL_CORRUPT: {
+    summary:
+      'a spool segment holds a record whose checksum or framing is wrong (a torn write): the spool ends before it',
+    retriable: false,
+    responseCode: '5.00',
+  },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

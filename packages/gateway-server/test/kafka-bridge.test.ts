@@ -1,0 +1,330 @@
+/**
+ * Acceptance of the Kafka bridge against a real Apache Kafka 4.1 broker (KRaft, from the Maven
+ * Central jars; test/peers/kafka.ts) and Debian's kcat (librdkafka) as the independent consumer and
+ * producer: adapter-host in gateway mode on the Modbus simulator registers with the gateway
+ * server; its children's registrations and observations arrive as records keyed by gateway
+ * endpoint + prefix, each valid against the topic's JSON Schema; management requests (read,
+ * write, execute, observe; malformed; an offline endpoint; a duplicate ticket) get their replies;
+ * the broker stopped for 30 s mid-stream and restarted loses and reorders nothing.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AdapterHost, compileMappingFile } from '@lwm2m-adapters/host';
+import type { CompiledMapping } from '@lwm2m-adapters/mapping';
+import {
+  createModbusSimulator,
+  type ModbusSimulator,
+  simulatorConfigFromPoints,
+} from '@lwm2m-adapters/modbus/simulator';
+import type { AdapterDefinition } from '@lwm2m-adapters/sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type KafkaBroker, kcat, startKafkaBroker } from '../../../test/peers/kafka.js';
+import { GatewayServer } from '../src/index.js';
+import {
+  type CollectedRecord,
+  checkSequences,
+  collect,
+  type KafkaCollector,
+  testKafka,
+} from './support/kafka-collector.js';
+import { waitUntil } from './support/wait-until.js';
+
+const SERVER_ID = 'edge1';
+const T = {
+  registrations: `iot.${SERVER_ID}.registrations`,
+  observations: `iot.${SERVER_ID}.observations`,
+  req: `iot.${SERVER_ID}.management.req`,
+  rep: `iot.${SERVER_ID}.management.rep`,
+};
+const OUTAGE_MS = Number(process.env.KAFKA_OUTAGE_MS ?? 30_000);
+
+let broker: KafkaBroker;
+let simulator: ModbusSimulator;
+let simulatorPort: number;
+let dir: string;
+let gateway: GatewayServer;
+let host: AdapterHost;
+let collector: KafkaCollector;
+let ticketNo = 0;
+
+async function startHost(): Promise<AdapterHost> {
+  const file = join(dir, 'plant.yml');
+  const port = simulatorPort;
+  await writeFile(
+    file,
+    `version: 1
+defaults: { poll: 100ms }
+devices:
+  - id: boiler-1
+    prefix: boiler1
+    endpoint: urn:dev:acme:boiler-1
+    adapter: modbus
+    connection: { transport: tcp, host: 127.0.0.1, port: ${port}, unitId: 1, timeoutMs: 500 }
+    points:
+      /3303/0/5700: { source: { table: holding, address: 0, type: int16 }, scale: 0.1, units: Cel }
+      /3308/0/5900: { source: { table: holding, address: 10, type: int16 }, scale: 0.1, access: rw }
+      /3303/0/5605: { source: { table: coil, address: 10 } }
+  - id: chiller-3
+    prefix: chiller3
+    endpoint: urn:dev:acme:chiller-3
+    adapter: modbus
+    connection: { transport: tcp, host: 127.0.0.1, port: ${port}, unitId: 3, timeoutMs: 500 }
+    points:
+      /3303/0/5700: { source: { table: holding, address: 0, type: int16 }, scale: 0.1, units: Cel }
+`,
+  );
+  const { result, adapters } = await compileMappingFile(file, {});
+  if (!result.ok) throw new Error(JSON.stringify(result.issues));
+  return AdapterHost.start({
+    mapping: result.mapping as CompiledMapping,
+    adapters: adapters as Map<string, AdapterDefinition>,
+    server: { uri: `coap://127.0.0.1:${gateway.address('coap')?.port}`, lifetime: 300 },
+    mode: 'gateway',
+    endpoint: 'plant-gw',
+  });
+}
+
+/** Sends a management request with kcat (the independent producer) and waits for its reply. */
+async function request(body: Record<string, unknown>, raw?: string): Promise<CollectedRecord['value']> {
+  const ticket = (body.ticket as string | undefined) ?? `t-${++ticketNo}`;
+  const value = raw ?? JSON.stringify({ serverId: SERVER_ID, ticket, ...body });
+  await kcat(broker, ['-P', '-t', T.req, '-k', String(body.ep ?? 'x')], { input: `${value}\n` });
+  const reply = await collector.waitFor(
+    (r) => r.topic === T.rep && r.value.ticket === (raw === undefined ? ticket : (body.expectTicket ?? null)),
+    `the reply to ${value}`,
+  );
+  return reply.value;
+}
+
+beforeAll(async () => {
+  broker = await startKafkaBroker();
+  simulator = createModbusSimulator(
+    simulatorConfigFromPoints([
+      {
+        unitId: 1,
+        points: [
+          { table: 'holdingRegisters', address: 0, type: 'int16' },
+          { table: 'holdingRegisters', address: 10, type: 'int16' },
+          { table: 'coils', address: 10, type: 'bool' },
+        ],
+      },
+      { unitId: 3, points: [{ table: 'holdingRegisters', address: 0, type: 'int16' }] },
+    ]),
+  );
+  simulator.setValue(1, 'holdingRegisters', 0, { type: 'int16', value: 215 });
+  simulator.setValue(3, 'holdingRegisters', 0, { type: 'int16', value: 71 });
+  simulatorPort = (await simulator.start()).tcpPort as number;
+  dir = await mkdtemp(join(tmpdir(), 'gateway-kafka-'));
+  gateway = await GatewayServer.start({
+    coap: { host: '127.0.0.1', port: 0 },
+    requestTimeoutMs: 5_000,
+    kafka: { brokers: [broker.bootstrap], serverId: SERVER_ID, spoolDir: join(dir, 'spool'), partitions: 3 },
+  });
+  await waitUntil(() => gateway.kafka?.stats().consuming === true, 'the management consumer joined', 60_000);
+  collector = await collect(broker.bootstrap, [T.registrations, T.observations, T.rep]);
+  host = await startHost();
+}, 120_000);
+
+afterAll(async () => {
+  await host?.close();
+  await gateway?.close();
+  await collector?.close();
+  await simulator?.close();
+  await broker?.stop();
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+});
+
+describe('the Kafka bridge against a KRaft broker', () => {
+  it('creates the four topics and produces the registrations of the gateway and its children, keyed by endpoint and prefix', async () => {
+    const topics = await kcat(broker, ['-L', '-J']);
+    const metadata = JSON.parse(topics) as { topics: { topic: string; partitions: unknown[] }[] };
+    for (const topic of Object.values(T)) {
+      expect(metadata.topics.find((t) => t.topic === topic)?.partitions).toHaveLength(3);
+    }
+    const gw = await collector.waitFor(
+      (r) => r.topic === T.registrations && r.key === 'plant-gw' && r.value.event === 'register',
+      'the gateway registration',
+    );
+    expect(gw.value).toMatchObject({ endpoint: 'plant-gw', deviceId: null, seq: 1, serverId: SERVER_ID });
+    const child = await collector.waitFor(
+      (r) => r.topic === T.registrations && r.key === 'plant-gw/boiler1',
+      'the boiler child registration',
+    );
+    expect(child.value).toMatchObject({
+      event: 'register',
+      endpoint: 'plant-gw',
+      deviceId: 'urn:dev:acme:boiler-1',
+      prefix: 'boiler1',
+      child: { prefix: 'boiler1', gatewayEndpoint: 'plant-gw' },
+    });
+    await collector.waitFor((r) => r.key === 'plant-gw/chiller3', 'the chiller child registration');
+  });
+
+  it('answers read, write, execute and observe on /<prefix>/3303/0/5700 behind adapter-host, sent by kcat', async () => {
+    const read = await request({
+      ep: 'plant-gw',
+      kind: 'read',
+      path: '/boiler1/3303/0/5700',
+      contentFormat: 'text',
+    });
+    expect(read).toMatchObject({
+      success: true,
+      code: '2.05',
+      result: { values: [{ path: '/boiler1/3303/0/5700', type: 'float', value: 21.5 }] },
+      error: null,
+    });
+    const write = await request({
+      ep: 'plant-gw',
+      kind: 'write',
+      path: '/boiler1/3308/0/5900',
+      body: { value: 42.5 },
+    });
+    expect(write).toMatchObject({ success: true, code: '2.04' });
+    expect(simulator.getWords(1, 'holdingRegisters', 10, 1)).toEqual([425]);
+    const coilWrites = () => simulator.stats().byFunction[5] ?? 0;
+    const before = coilWrites();
+    const execute = await request({ ep: 'plant-gw', kind: 'execute', path: '/boiler1/3303/0/5605' });
+    expect(execute).toMatchObject({ success: true, code: '2.04' });
+    expect(coilWrites()).toBeGreaterThan(before);
+    const observe = await request({
+      ep: 'plant-gw',
+      kind: 'observe',
+      path: '/boiler1/3303/0/5700',
+      contentFormat: 'text',
+      body: { attributes: { pmin: 0 } },
+    });
+    expect(observe).toMatchObject({
+      success: true,
+      code: '2.05',
+      result: { observation: { token: expect.any(String) } },
+    });
+    simulator.setValue(1, 'holdingRegisters', 0, { type: 'int16', value: 230 });
+    const notified = await collector.waitFor(
+      (r) => r.topic === T.observations && r.key === 'plant-gw/boiler1' && r.value.value === 23,
+      'the notification of 23.0',
+    );
+    expect(notified.value).toMatchObject({
+      source: 'notification',
+      endpoint: 'plant-gw',
+      deviceId: 'urn:dev:acme:boiler-1',
+      prefix: 'boiler1',
+      path: '/boiler1/3303/0/5700',
+      type: 'float',
+      clientTime: null,
+    });
+    // kcat, the independent consumer, reads the same record off the observations topic
+    const consumed = await kcat(broker, [
+      '-C',
+      '-t',
+      T.observations,
+      '-o',
+      'beginning',
+      '-e',
+      '-f',
+      '%k\t%s\n',
+    ]);
+    const line = consumed
+      .split('\n')
+      .find((l) => l.startsWith('plant-gw/boiler1\t') && l.includes('"value":23'));
+    expect(line).toBeDefined();
+  });
+
+  it('answers a malformed request with an error on the reply topic and counts it; an offline endpoint with an error', async () => {
+    const before = gateway.kafka?.stats().management.malformed ?? 0;
+    const notJson = await request({ ep: 'x', expectTicket: null }, '{not json');
+    expect(notJson).toMatchObject({ success: false, ticket: null, error: { code: 'KAFKA_REQUEST_INVALID' } });
+    const noKind = await request({ ep: 'plant-gw', path: '/boiler1/3303/0/5700', kind: 'frobnicate' });
+    expect(noKind).toMatchObject({
+      success: false,
+      ep: 'plant-gw',
+      error: { code: 'KAFKA_REQUEST_INVALID' },
+    });
+    expect(gateway.kafka?.stats().management.malformed).toBe(before + 2);
+    const offline = await request({ ep: 'nobody-here', kind: 'read', path: '/3303/0/5700' });
+    expect(offline).toMatchObject({ success: false, code: null, error: { code: 'CLIENT_NOT_REGISTERED' } });
+    const badBody = await request({
+      ep: 'plant-gw',
+      kind: 'write',
+      path: '/boiler1/3308/0/5900',
+      body: { nope: 1 },
+    });
+    expect(badBody).toMatchObject({ success: false, error: { code: 'API_REQUEST_INVALID' } });
+  });
+
+  it('answers a ticket once, however often the request is read', async () => {
+    const value = JSON.stringify({
+      serverId: SERVER_ID,
+      ticket: 'dup-1',
+      ep: 'plant-gw',
+      kind: 'read',
+      path: '/chiller3/3303/0/5700',
+    });
+    await kcat(broker, ['-P', '-t', T.req, '-k', 'plant-gw'], { input: `${value}\n${value}\n${value}\n` });
+    await collector.waitFor((r) => r.topic === T.rep && r.value.ticket === 'dup-1', 'the reply to dup-1');
+    await waitUntil(() => (gateway.kafka?.stats().management.duplicates ?? 0) >= 2, 'two duplicates seen');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(collector.records.filter((r) => r.topic === T.rep && r.value.ticket === 'dup-1')).toHaveLength(1);
+  });
+
+  it(
+    `loses and reorders nothing when the broker is stopped for ${OUTAGE_MS / 1000} s mid-stream and restarted`,
+    async () => {
+      let value = 100;
+      const ticker = setInterval(() => {
+        value = value >= 400 ? 100 : value + 1;
+        simulator.setValue(1, 'holdingRegisters', 0, { type: 'int16', value });
+      }, 100);
+      try {
+        const observations = () => gateway.kafka?.stats().recordsIn ?? 0;
+        const start = observations();
+        await waitUntil(() => observations() > start + 10, 'observations flowing');
+        await broker.pause();
+        const atStop = observations();
+        await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
+        const spooled = gateway.kafka?.stats().spool.pending ?? 0;
+        expect(observations()).toBeGreaterThan(atStop + 20); // the stream went on into the spool
+        expect(spooled).toBeGreaterThan(0);
+        await broker.resume();
+        await waitUntil(() => gateway.kafka?.stats().producer.connected === true, 'producing again', 60_000);
+      } finally {
+        clearInterval(ticker);
+      }
+      expect(await gateway.kafka?.flush(30_000)).toBe(true);
+      const taken = gateway.kafka?.stats();
+      const produced = () => collector.records.filter((r) => r.topic === T.observations);
+      const expected = (await kafkaObservationCount()) ?? 0;
+      await waitUntil(
+        () => produced().length >= expected,
+        `the collector has all ${expected} observations`,
+        60_000,
+      );
+      const { perKey, problems, duplicates } = checkSequences(produced());
+      expect(problems).toEqual([]);
+      // every observation the bridge took is in Kafka, each key's numbers contiguous from 1
+      const boiler = perKey.get('plant-gw/boiler1') ?? 0;
+      expect(boiler).toBeGreaterThan(OUTAGE_MS / 1000);
+      expect(taken?.spool.dropped).toBe(0);
+      expect(taken?.spool.pending).toBe(0);
+      console.log(`outage: ${boiler} boiler observations, ${duplicates} duplicates after the restart`);
+    },
+    OUTAGE_MS + 180_000,
+  );
+
+  it('every record read from the topics is valid against its JSON Schema', () => {
+    expect(collector.records.length).toBeGreaterThan(0);
+    expect(collector.invalid).toEqual([]);
+  });
+});
+
+/** The observation records in the topic, summed over partitions (high watermarks, via kafkajs admin). */
+async function kafkaObservationCount(): Promise<number> {
+  const admin = testKafka(broker.bootstrap).admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(T.observations);
+    return offsets.reduce((sum, o) => sum + Number(o.high) - Number(o.low), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
