@@ -10,6 +10,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { AdapterHost, compileMappingFile } from '@lwm2m-adapters/host';
 import type { CompiledMapping } from '@lwm2m-adapters/mapping';
 import {
@@ -20,6 +21,7 @@ import {
 import type { AdapterDefinition } from '@lwm2m-adapters/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KafkaBroker, kcat, startKafkaBroker } from '../../../test/peers/kafka.js';
+import { type PeerProcess, startPeer } from '../../../test/peers/peer-process.js';
 import { GatewayServer } from '../src/index.js';
 import {
   type CollectedRecord,
@@ -48,7 +50,10 @@ let host: AdapterHost;
 let collector: KafkaCollector;
 let ticketNo = 0;
 
-async function startHost(): Promise<AdapterHost> {
+async function startHost(
+  coapPort = gateway.address('coap')?.port,
+  endpoint = 'plant-gw',
+): Promise<AdapterHost> {
   const file = join(dir, 'plant.yml');
   const port = simulatorPort;
   await writeFile(
@@ -79,9 +84,9 @@ devices:
   return AdapterHost.start({
     mapping: result.mapping as CompiledMapping,
     adapters: adapters as Map<string, AdapterDefinition>,
-    server: { uri: `coap://127.0.0.1:${gateway.address('coap')?.port}`, lifetime: 300 },
+    server: { uri: `coap://127.0.0.1:${coapPort}`, lifetime: 300 },
     mode: 'gateway',
-    endpoint: 'plant-gw',
+    endpoint,
   });
 }
 
@@ -310,6 +315,103 @@ describe('the Kafka bridge against a KRaft broker', () => {
     },
     OUTAGE_MS + 180_000,
   );
+
+  it('loses nothing spooled when the gateway server (the binary) is killed with SIGKILL: on restart it goes out first', async () => {
+    const id = 'edge9';
+    const topics = { obs: `iot.${id}.observations`, req: `iot.${id}.management.req` };
+    const spoolDir = join(dir, 'spool-edge9');
+    // the compiled binary (npm test builds before it tests), so SIGKILL reaches the server itself
+    const cli = fileURLToPath(new URL('../dist/cli/gateway-server.js', import.meta.url));
+    const run = () =>
+      startPeer(
+        process.execPath,
+        [cli, '--coap-port', '0', '--http', '127.0.0.1:0', '--kafka', broker.bootstrap, '--server-id', id],
+        {
+          env: {
+            GATEWAY_SERVER_LOG_FORMAT: 'json',
+            GATEWAY_SERVER_QUIET: '1',
+            GATEWAY_SERVER_SPOOL_DIR: spoolDir,
+            GATEWAY_SERVER_SPOOL_FSYNC: 'never', // a process crash loses nothing written: no fsync needed
+          },
+        },
+      );
+    const listening = async (server: PeerProcess) => {
+      const m = await server.waitFor(/"coap":\{"address":"[^"]+","port":(\d+)[^\n]*"http":"([^"]+)"/, 30_000);
+      return { coap: Number(m[1]), http: m[2] as string };
+    };
+    const spooled = async (http: string) => {
+      const text = await (await fetch(`${http}/metrics`)).text();
+      return Number(/^gateway_server_kafka_spool_records (\d+)/m.exec(text)?.[1] ?? Number.NaN);
+    };
+    const first = run();
+    let second: PeerProcess | undefined;
+    let killHost: AdapterHost | undefined;
+    let edge9: KafkaCollector | undefined;
+    let value = 500;
+    const ticker = setInterval(() => {
+      value = value >= 900 ? 500 : value + 1;
+      simulator.setValue(3, 'holdingRegisters', 0, { type: 'int16', value });
+    }, 100);
+    try {
+      const { coap, http } = await listening(first);
+      killHost = await startHost(coap, 'kill-gw');
+      await first.waitFor(/Kafka: producing/, 30_000);
+      edge9 = await collect(broker.bootstrap, [topics.obs]);
+      const records = edge9.records;
+      const producer = testKafka(broker.bootstrap).producer();
+      await producer.connect();
+      // the management consumer may still be joining: the request waits in the topic for it
+      await producer.send({
+        topic: topics.req,
+        messages: [
+          {
+            key: 'kill-gw',
+            value: JSON.stringify({
+              serverId: id,
+              ticket: 'kill-observe',
+              ep: 'kill-gw',
+              kind: 'observe',
+              path: '/chiller3/3303/0/5700',
+              contentFormat: 'text',
+              body: { attributes: { pmin: 0 } },
+            }),
+          },
+        ],
+      });
+      await producer.disconnect();
+      await edge9.waitFor((r) => r.key === 'kill-gw/chiller3', 'edge9 observations', 60_000);
+      await broker.pause();
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      const atKill = await spooled(http);
+      expect(atKill).toBeGreaterThan(10);
+      first.child.kill('SIGKILL');
+      await first.stop();
+      await killHost.close();
+      killHost = undefined;
+      await broker.resume();
+      second = run();
+      await second.waitFor(/records from before go out first/, 30_000);
+      await waitUntil(() => records.length > 0, 'records');
+      const firstRun = records[0]?.value.runId;
+      const ofFirstRun = () => records.filter((r) => r.value.runId === firstRun);
+      await waitUntil(
+        () => ofFirstRun().length >= atKill,
+        `at least the ${atKill} records spooled at the kill`,
+        60_000,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const { problems, perKey } = checkSequences(ofFirstRun());
+      expect(problems).toEqual([]);
+      expect(perKey.get('kill-gw/chiller3') ?? 0).toBeGreaterThanOrEqual(atKill);
+      expect(edge9.invalid).toEqual([]);
+    } finally {
+      clearInterval(ticker);
+      await killHost?.close();
+      await first.stop();
+      await second?.stop();
+      await edge9?.close();
+    }
+  }, 240_000);
 
   it('every record read from the topics is valid against its JSON Schema', () => {
     expect(collector.records.length).toBeGreaterThan(0);

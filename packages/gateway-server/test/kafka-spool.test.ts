@@ -28,7 +28,7 @@ describe('KafkaSpool', () => {
     expect(frame.toString('hex')).toBe('00000009d29014cb0002616200016b7b7d');
     expect(decodeFrame(frame, 0)).toEqual({ record: { topic: 'ab', key: 'k', value: '{}' }, length: 17 });
     const flipped = Buffer.from(frame);
-    flipped[frame.length - 1] ^= 1;
+    flipped.writeUInt8(flipped.readUInt8(frame.length - 1) ^ 1, frame.length - 1);
     expect(decodeFrame(flipped, 0)).toBe('corrupt');
     expect(decodeFrame(frame.subarray(0, 10), 0)).toBe('partial');
   });
