@@ -290,12 +290,19 @@ describe('the Kafka bridge against a KRaft broker', () => {
         const spooled = gateway.kafka?.stats().spool.pending ?? 0;
         expect(observations()).toBeGreaterThan(atStop + 20); // the stream went on into the spool
         expect(spooled).toBeGreaterThan(0);
+        const resumed = performance.now();
         await broker.resume();
         await waitUntil(() => gateway.kafka?.stats().producer.connected === true, 'producing again', 60_000);
+        console.log(
+          `outage: ${spooled} records spooled; producing ${Math.round(performance.now() - resumed)} ms after the broker restart began`,
+        );
       } finally {
         clearInterval(ticker);
       }
+      const flushStart = performance.now();
       expect(await gateway.kafka?.flush(30_000)).toBe(true);
+      console.log(`outage: spool drained in ${Math.round(performance.now() - flushStart)} ms`);
+      const collectStart = performance.now();
       const taken = gateway.kafka?.stats();
       const produced = () => collector.records.filter((r) => r.topic === T.observations);
       const expected = (await kafkaObservationCount()) ?? 0;
@@ -304,6 +311,7 @@ describe('the Kafka bridge against a KRaft broker', () => {
         `the collector has all ${expected} observations`,
         60_000,
       );
+      console.log(`outage: collector caught up in ${Math.round(performance.now() - collectStart)} ms`);
       const { perKey, problems, duplicates } = checkSequences(produced());
       expect(problems).toEqual([]);
       // every observation the bridge took is in Kafka, each key's numbers contiguous from 1

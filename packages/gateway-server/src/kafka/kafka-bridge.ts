@@ -118,7 +118,7 @@ export class KafkaBridge {
       brokers: [...options.brokers],
       connectionTimeout: 3_000,
       requestTimeout: 15_000,
-      retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 3_000 },
+      retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1_000 },
       logCreator: kafkaLogger(logger),
     });
     this.#spool = KafkaSpool.open({

@@ -41,7 +41,7 @@ const sleep = (ms: number, signal: AbortSignal) =>
  * Takes the spool's records in order and produces them with an idempotent kafkajs producer
  * (one request in flight, so order holds per partition), committing the spool after each
  * acknowledged batch. While Kafka is unreachable the batch is retried with a growing pause (at
- * most 5 s) and new records pile up in the spool; the producer is made anew every few failures.
+ * most 2 s) and new records pile up in the spool; the producer is made anew every few failures.
  */
 export class SpoolSender {
   readonly #options: SpoolSenderOptions;
@@ -148,7 +148,7 @@ export class SpoolSender {
           this.#producer = undefined;
           await old?.disconnect().catch(() => undefined);
         }
-        await sleep(Math.min(5_000, 100 * 2 ** Math.min(failures, 6)), signal);
+        await sleep(Math.min(2_000, 100 * 2 ** Math.min(failures, 6)), signal);
       }
     }
   }
@@ -163,7 +163,7 @@ export class SpoolSender {
         idempotent: true,
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
-        retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1_000 },
+        retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
       });
       await producer.connect();
       this.#producer = producer;

@@ -41,7 +41,12 @@ export interface KafkaCollector {
 }
 
 export function testKafka(bootstrap: string, clientId = 'test'): Kafka {
-  return new Kafka({ clientId, brokers: [bootstrap], logLevel: logLevel.NOTHING });
+  return new Kafka({
+    clientId,
+    brokers: [bootstrap],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 30, initialRetryTime: 100, maxRetryTime: 1_000 },
+  });
 }
 
 export async function collect(
