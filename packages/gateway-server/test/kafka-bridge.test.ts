@@ -19,10 +19,11 @@ import {
   simulatorConfigFromPoints,
 } from '@lwm2m-adapters/modbus/simulator';
 import type { AdapterDefinition } from '@lwm2m-adapters/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type KafkaBroker, kcat, startKafkaBroker } from '../../../test/peers/kafka.js';
+import { type LeshanClient, startLeshanClient } from '../../../test/peers/leshan-client.js';
 import { type PeerProcess, startPeer } from '../../../test/peers/peer-process.js';
-import { GatewayServer } from '../src/index.js';
+import { GatewayServer, topicPattern } from '../src/index.js';
 import {
   type CollectedRecord,
   checkSequences,
@@ -49,6 +50,16 @@ let gateway: GatewayServer;
 let host: AdapterHost;
 let collector: KafkaCollector;
 let ticketNo = 0;
+/** edge1's log lines, printed when a test fails. */
+const log: string[] = [];
+const logLine = (level: string) => (fields: Record<string, unknown>, message: string) =>
+  log.push(`${new Date().toISOString()} ${level} ${message} ${JSON.stringify(fields)}`);
+const logger = {
+  debug: logLine('debug'),
+  info: logLine('info'),
+  warn: logLine('warn'),
+  error: logLine('error'),
+};
 
 async function startHost(
   coapPort = gateway.address('coap')?.port,
@@ -91,13 +102,18 @@ devices:
 }
 
 /** Sends a management request with kcat (the independent producer) and waits for its reply. */
-async function request(body: Record<string, unknown>, raw?: string): Promise<CollectedRecord['value']> {
+async function request(
+  body: Record<string, unknown>,
+  raw?: string,
+  timeoutMs = 20_000,
+): Promise<CollectedRecord['value']> {
   const ticket = (body.ticket as string | undefined) ?? `t-${++ticketNo}`;
   const value = raw ?? JSON.stringify({ serverId: SERVER_ID, ticket, ...body });
   await kcat(broker, ['-P', '-t', T.req, '-k', String(body.ep ?? 'x')], { input: `${value}\n` });
   const reply = await collector.waitFor(
     (r) => r.topic === T.rep && r.value.ticket === (raw === undefined ? ticket : (body.expectTicket ?? null)),
     `the reply to ${value}`,
+    timeoutMs,
   );
   return reply.value;
 }
@@ -124,12 +140,18 @@ beforeAll(async () => {
   gateway = await GatewayServer.start({
     coap: { host: '127.0.0.1', port: 0 },
     requestTimeoutMs: 5_000,
+    logger,
     kafka: { brokers: [broker.bootstrap], serverId: SERVER_ID, spoolDir: join(dir, 'spool'), partitions: 3 },
   });
   await waitUntil(() => gateway.kafka?.stats().consuming === true, 'the management consumer joined', 60_000);
   collector = await collect(broker.bootstrap, [T.registrations, T.observations, T.rep]);
   host = await startHost();
 }, 120_000);
+
+afterEach((context) => {
+  if (context.task.result?.state === 'fail')
+    console.log(log.filter((l) => !l.includes(' debug ')).join('\n'));
+});
 
 afterAll(async () => {
   await host?.close();
@@ -420,6 +442,105 @@ describe('the Kafka bridge against a KRaft broker', () => {
       await edge9?.close();
     }
   }, 240_000);
+
+  it("two servers on one cluster: each answers only its own management topic (the Leshan client read and written through Kafka); one consumer group reads both servers' observations through a topic pattern", async () => {
+    const second = await GatewayServer.start({
+      coap: { host: '127.0.0.1', port: 0 },
+      requestTimeoutMs: 10_000,
+      kafka: {
+        brokers: [broker.bootstrap],
+        serverId: 'edge2',
+        spoolDir: join(dir, 'spool-edge2'),
+        partitions: 2,
+      },
+    });
+    let leshan: LeshanClient | undefined;
+    const fleet: KafkaCollector[] = [];
+    try {
+      await waitUntil(() => second.kafka?.stats().consuming === true, 'edge2 consumer joined', 60_000);
+      const edge2 = await collect(broker.bootstrap, ['iot.edge2.management.rep', 'iot.edge2.registrations']);
+      fleet.push(edge2);
+      leshan = await startLeshanClient({
+        serverUri: `coap://127.0.0.1:${second.address('coap')?.port}`,
+        endpoint: 'leshan-k',
+        lifetime: 120,
+      });
+      await leshan.set('/3303/0/5700', 19.5);
+      await leshan.start();
+      await edge2.waitFor(
+        (r) => r.key === 'leshan-k' && r.value.event === 'register',
+        'leshan registered',
+        30_000,
+      );
+      const ask = async (body: Record<string, unknown>) => {
+        const ticket = `e2-${++ticketNo}`;
+        const value = JSON.stringify({ serverId: 'edge2', ticket, ...body });
+        await kcat(broker, ['-P', '-t', 'iot.edge2.management.req', '-k', 'leshan-k'], {
+          input: `${value}\n`,
+        });
+        return (await edge2.waitFor((r) => r.value.ticket === ticket, `reply ${ticket}`)).value;
+      };
+      expect(
+        await ask({ ep: 'leshan-k', kind: 'read', path: '/3303/0/5700', contentFormat: 'senml-json' }),
+      ).toMatchObject({
+        success: true,
+        code: '2.05',
+        result: { values: [{ path: '/3303/0/5700', value: 19.5 }] },
+      });
+      expect(
+        await ask({
+          ep: 'leshan-k',
+          kind: 'write',
+          path: '/3311/0/5850',
+          body: { value: true },
+          contentFormat: 'tlv',
+        }),
+      ).toMatchObject({ success: true, code: '2.04' });
+      expect(await leshan.get('/3311/0/5850')).toBe(true);
+      expect(
+        await ask({ ep: 'leshan-k', kind: 'observe', path: '/3303/0/5700', contentFormat: 'senml-json' }),
+      ).toMatchObject({ success: true, code: '2.05' });
+      expect(await ask({ ep: 'leshan-k', kind: 'discover', path: '/3303' })).toMatchObject({
+        success: true,
+        code: '2.05',
+      });
+      // edge1 does not answer edge2's requests: its reply topic has none of edge2's tickets
+      expect(
+        collector.records.some((r) => r.topic === T.rep && String(r.value.ticket).startsWith('e2-')),
+      ).toBe(false);
+      // a request for edge2 put on edge1's topic is refused by edge1 (whose consumer rejoins its
+      // group after the broker outages above: allow for the rebalance)
+      const misrouted = await request(
+        { ep: 'leshan-k', kind: 'read', path: '/3303/0/5700', serverId: 'edge2' },
+        undefined,
+        60_000,
+      );
+      expect(misrouted).toMatchObject({ success: false, error: { code: 'KAFKA_REQUEST_INVALID' } });
+
+      // one downstream group, two members, reading every server's observations by pattern
+      const group = `fleet-${Date.now()}`;
+      fleet.push(await collect(broker.bootstrap, [topicPattern('observations')], group));
+      fleet.push(await collect(broker.bootstrap, [topicPattern('observations')], group));
+      await leshan.set('/3303/0/5700', 24.25);
+      simulator.setValue(1, 'holdingRegisters', 0, { type: 'int16', value: 333 });
+      const both = () => [...(fleet[1]?.records ?? []), ...(fleet[2]?.records ?? [])];
+      await waitUntil(
+        () =>
+          both().some((r) => r.topic === 'iot.edge2.observations' && r.value.value === 24.25) &&
+          both().some((r) => r.topic === T.observations && r.value.value === 33.3),
+        'observations of both servers in the group',
+        30_000,
+      );
+      // each partition went to one member: no record twice across the group
+      const ids = both().map((r) => `${r.topic} ${r.value.runId} ${r.key} ${r.value.seq}`);
+      expect(new Set(ids).size).toBe(ids.length);
+      for (const c of fleet) expect(c.invalid).toEqual([]);
+    } finally {
+      await leshan?.close();
+      await second.close();
+      for (const c of fleet) await c.close();
+    }
+  }, 180_000);
 
   it('every record read from the topics is valid against its JSON Schema', () => {
     expect(collector.records.length).toBeGreaterThan(0);

@@ -278,7 +278,11 @@ export class KafkaBridge {
     while (this.#closing === undefined) {
       const consumer = this.#kafka.consumer({
         groupId: `lwm2m-gateway-${this.#options.serverId}`,
-        retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000 },
+        // a restarted member rejoins without waiting long for its old session to lapse
+        sessionTimeout: 10_000,
+        rebalanceTimeout: 10_000,
+        heartbeatInterval: 1_000,
+        retry: { retries: 30, initialRetryTime: 300, maxRetryTime: 2_000 },
       });
       try {
         await consumer.connect();
@@ -291,10 +295,21 @@ export class KafkaBridge {
         });
         consumer.on(consumer.events.CRASH, (event) => {
           this.#consuming = false;
+          const { error, restart } = event.payload;
           this.#logger.warn(
-            { err: String(event.payload.error) },
-            'Kafka: management consumer crashed; it restarts',
+            { err: String(error), restart },
+            restart
+              ? 'Kafka: management consumer failed; kafkajs restarts it'
+              : 'Kafka: management consumer failed; starting it anew',
           );
+          if (restart || this.#closing !== undefined) return;
+          this.#consumer = undefined;
+          void consumer
+            .disconnect()
+            .catch(() => undefined)
+            .then(() => {
+              if (this.#closing === undefined) this.#consumerTask = this.#consume();
+            });
         });
         await consumer.run({
           eachMessage: async ({ message }) => {
