@@ -60,6 +60,7 @@ const cliOptions = {
   'log-level': { type: 'string' },
   'log-format': { type: 'string' },
   duration: { type: 'string' },
+  kafka: { type: 'string' },
 } as const;
 
 async function hostVersion(): Promise<string> {
@@ -125,6 +126,7 @@ async function runMain(call: CommandCall): Promise<ExitCodeValue> {
     help: _help,
     version: _version,
     duration: _duration,
+    kafka: _kafka,
     ...runFlags
   } = values;
   const settings = runSettingsSchema.safeParse(
@@ -161,11 +163,16 @@ async function demoMain(
     out.stderr(`adapter-host: --duration ${JSON.stringify(values.duration)}: expected ${DURATION_EXPECTED}`);
     return ExitCode.USAGE;
   }
+  if (values.kafka !== undefined && !/^[^,:\s]+:\d{1,5}(,[^,:\s]+:\d{1,5})*$/.test(values.kafka)) {
+    out.stderr(`adapter-host: --kafka ${JSON.stringify(values.kafka)}: expected host:port[,host:port...]`);
+    return ExitCode.USAGE;
+  }
   return await demoCommand(flags.mapping, out, {
     until: environment.stopSignal ?? signalled(),
     env,
     hostVersion: await hostVersion(),
     ...(limitMs === undefined ? {} : { durationMs: limitMs }),
+    ...(values.kafka === undefined ? {} : { kafka: values.kafka.split(',') }),
   });
 }
 
@@ -218,6 +225,8 @@ const COMMANDS = {
       'everything on this machine: simulators for the devices, the host in gateway mode',
       'with Send batches, and a built-in LwM2M server printing what arrives',
       '--duration DURATION  stop by itself after this long (default: until Ctrl-C)',
+      '--kafka HOST:PORT    the server also writes to Kafka (topics iot.demo.*; see',
+      '                     npm run kafka-broker for a local broker)',
     ],
     main: onMapping(demoMain),
   },
