@@ -28,6 +28,10 @@ import { createModbusSimulator, simulatorConfigFromPoints } from '@lwm2m-adapter
 import type { AdapterDefinition } from '@lwm2m-adapters/sdk';
 import { Kafka, logLevel } from 'kafkajs';
 import { type KafkaBroker, startKafkaBroker } from '../peers/kafka.js';
+import { benchMappingYaml, benchSimulatorConfig, POINTS_PER_DEVICE } from './host/bench-mapping.js';
+
+/** One peer's message IDs (65,536) over EXCHANGE_LIFETIME (247 s): CON messages/s to one server. */
+const CON_CEILING_PER_S = 65_536 / 247;
 
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -316,10 +320,78 @@ devices:
   }
 }
 
+async function endToEndSection(broker: KafkaBroker, dir: string): Promise<void> {
+  const rows: string[] = [];
+  for (const [devices, poll] of [
+    [20, '1s'],
+    [50, '100ms'],
+  ] as const) {
+    rows.push(await endToEndRow(broker, dir, devices, poll));
+  }
+  console.log('\n## Kafka bridge: points end to end, simulators → adapter-host → gateway server → Kafka\n');
+  console.log(
+    "| points polled | poll | offered points/s | Sends/s | values per Send | **records in Kafka /s** | CPU of this process (of one core) | one peer's ceiling × values per Send | **÷ ceiling** |",
+  );
+  console.log('| --: | --: | --: | --: | --: | --: | --: | --: | --: |');
+  for (const row of rows) console.log(row);
+}
+
+async function endToEndRow(broker: KafkaBroker, dir: string, devices: number, poll: string): Promise<string> {
+  const sim = createModbusSimulator(benchSimulatorConfig(devices, 100));
+  const port = (await sim.start()).tcpPort as number;
+  const gateway = await GatewayServer.start({
+    coap: { host: '127.0.0.1', port: 0 },
+    requestTimeoutMs: 10_000,
+    kafka: {
+      brokers: [broker.bootstrap],
+      serverId: 'bench-e2e',
+      spoolDir: join(dir, 'bench-e2e'),
+      partitions: 3,
+    },
+  });
+  const file = join(dir, 'e2e.yml');
+  await writeFile(file, benchMappingYaml({ devices, port, poll }));
+  const { result, adapters } = await compileMappingFile(file, {});
+  if (!result.ok) throw new Error(JSON.stringify(result.issues));
+  const host = await AdapterHost.start({
+    mapping: result.mapping as CompiledMapping,
+    adapters: adapters as Map<string, AdapterDefinition>,
+    server: { uri: `coap://127.0.0.1:${gateway.address('coap')?.port}`, lifetime: 300 },
+    mode: 'gateway',
+    endpoint: 'bench-e2e-gw',
+    send: { intervalMs: 250, maxValues: 256 },
+  });
+  try {
+    while (gateway.children.children('bench-e2e-gw').length < devices) await sleep(50);
+    await sleep(5_000); // warm-up: first polls, topics, producer
+    const kafka = () => gateway.kafka?.stats();
+    const sends = () => gateway.server.stats().sends;
+    const before = { produced: kafka()?.producer.sent ?? 0, sends: sends(), cpu: process.cpuUsage() };
+    const t0 = performance.now();
+    const windowMs = 20_000;
+    await sleep(windowMs);
+    await gateway.kafka?.flush(10_000);
+    const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(before.cpu);
+    const produced = (kafka()?.producer.sent ?? 0) - before.produced;
+    const sent = sends() - before.sends;
+    const valuesPerSend = produced / Math.max(1, sent);
+    const pointsPerS = produced / seconds;
+    const ceiling = CON_CEILING_PER_S * valuesPerSend;
+    const offered = (devices * POINTS_PER_DEVICE * 1000) / (poll === '1s' ? 1000 : 100);
+    return `| ${fmt(devices * POINTS_PER_DEVICE)} | ${poll} | ${fmt(offered)} | ${fmt(sent / seconds, 1)} | ${fmt(valuesPerSend, 1)} | **${fmt(pointsPerS)}** | ${fmt(((cpu.user + cpu.system) / 1e6 / seconds) * 100)} % | ${fmt(ceiling)} | **${fmt(pointsPerS / ceiling, 2)}** |`;
+  } finally {
+    await host.close();
+    await gateway.close();
+    await sim.close();
+  }
+}
+
 export const kafkaBenchSections = {
   produce: produceSection,
   replay: replaySection,
   latency: latencySection,
+  e2e: endToEndSection,
 } as const;
 
 export async function runKafkaBench(only?: readonly (keyof typeof kafkaBenchSections)[]): Promise<void> {
