@@ -124,7 +124,7 @@ module.exports = {
     {
       name: 'kafka-only-in-gateway-server',
       severity: 'error',
-      comment: 'kafkajs is the gateway server bridge\'s client (src/kafka/); nothing else talks to Kafka',
+      comment: "kafkajs is the gateway server bridge's client (src/kafka/); nothing else talks to Kafka",
       from: { path: '^(packages|adapters|examples)/', pathNot: '^packages/gateway-server/src/kafka/' },
       to: { path: '^kafkajs$|node_modules/kafkajs/' },
     },
