@@ -298,18 +298,6 @@ export const errorCatalogue = {
     retriable: false,
     responseCode: '4.00',
   },
-  KAFKA_UNAVAILABLE: {
-    summary:
-      'the Kafka cluster did not take records (unreachable, no leader); they stay in the spool and go out later',
-    retriable: true,
-    responseCode: '5.03',
-  },
-  SPOOL_FULL: {
-    summary:
-      'the on-disk spool of the Kafka bridge reached its bound; its policy refused new records or dropped the oldest',
-    retriable: true,
-    responseCode: '5.03',
-  },
   SPOOL_CORRUPT: {
     summary:
       'a spool segment holds a record whose checksum or framing is wrong (a torn write): the spool ends before it',
