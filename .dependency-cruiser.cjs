@@ -122,6 +122,13 @@ module.exports = {
       },
     },
     {
+      name: 'kafka-only-in-gateway-server',
+      severity: 'error',
+      comment: "kafkajs is the gateway server bridge's client (src/kafka/); nothing else talks to Kafka",
+      from: { path: '^(packages|adapters|examples)/', pathNot: '^packages/gateway-server/src/kafka/' },
+      to: { path: '^kafkajs$|node_modules/kafkajs/' },
+    },
+    {
       name: 'engines-do-no-io',
       severity: 'error',
       comment: 'kit, coap and the LwM2M engines touch no file, socket or HTTP server',

@@ -3,9 +3,11 @@
  * with the machine and date). Every case is bounded in time and count.
  * `npm run bench -- host modbus` runs only the named suites (codecs, modbus-simulator, modbus,
  * modbus-dead-unit, lwm2m-client, dtls-server, coap-hostile, host, mapping-validation,
- * gateway-server, console); `host-<section>` runs one section of the host suite (host-start, host-memory,
- * host-latency, host-send, host-observe-all), `gateway-server-<section>` one of the gateway-server
- * suite (gateway-server-registrations, -children, -ingest, -latency).
+ * gateway-server, console, kafka); `host-<section>` runs one section of the host suite
+ * (host-start, host-memory, host-latency, host-send, host-observe-all), `gateway-server-<section>`
+ * one of the gateway-server
+ * suite (gateway-server-registrations, -children, -ingest, -latency), `kafka-<section>` one of the
+ * Kafka bridge suite (kafka-produce, -replay, -latency; a KRaft broker from test/peers/kafka.ts).
  */
 import { cpus, totalmem } from 'node:os';
 import { runCoapHostileBench } from './coap-hostile.bench.js';
@@ -14,6 +16,7 @@ import { runConsoleBench } from './console.bench.js';
 import { runDtlsServerBench } from './dtls-server.bench.js';
 import { gatewayServerBenchSections, runGatewayServerBench } from './gateway-server-bench.js';
 import { hostBenchSections, runHostBench } from './host-bench.js';
+import { kafkaBenchSections, runKafkaBench } from './kafka.bench.js';
 import { runLwM2mClientBench } from './lwm2m-client.bench.js';
 import { runMappingValidationBench } from './mapping-validation.bench.js';
 import { runModbusBench } from './modbus.bench.js';
@@ -32,6 +35,7 @@ const suites: Record<string, () => unknown> = {
   'mapping-validation': runMappingValidationBench,
   'gateway-server': () => runGatewayServerBench(),
   console: runConsoleBench,
+  kafka: () => runKafkaBench(),
 };
 /** Sections of a suite, runnable alone; a run without names runs the suites, not these again. */
 const sections: Record<string, () => unknown> = {
@@ -39,6 +43,12 @@ const sections: Record<string, () => unknown> = {
     Object.keys(hostBenchSections).map((section) => [
       `host-${section}`,
       () => runHostBench([section as keyof typeof hostBenchSections]),
+    ]),
+  ),
+  ...Object.fromEntries(
+    Object.keys(kafkaBenchSections).map((section) => [
+      `kafka-${section}`,
+      () => runKafkaBench([section as keyof typeof kafkaBenchSections]),
     ]),
   ),
   ...Object.fromEntries(

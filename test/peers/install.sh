@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the third-party peers the interop tests run against, if missing. Idempotent and quick
 # when everything is present. Runs as `npm test`'s pretest step and from .ci/run.
-#   Maven Central (mvn): Leshan demo server, Leshan server and client libraries (see below)
-#   Debian packages (apt-get, needs root): socat, mbpoll, libcoap3-bin, openssl, systemd (for
+#   Maven Central (mvn): Leshan demo server, Leshan server and client libraries, Apache Kafka (see below)
+#   Debian packages (apt-get, needs root): socat, mbpoll, libcoap3-bin, openssl, kcat, systemd (for
 #     systemd-analyze), chromium, and a JDK 17 with Maven
 #     when the machine has none (the Leshan peers)
 #   PyPI (a venv under $LWM2M_ADAPTERS_PEERS, default ~/.cache/lwm2m-adapters/peers): pymodbus, pyserial
@@ -22,6 +22,7 @@ command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 # the web console's browser acceptance drives Debian's Chromium headless (playwright-core)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v kcat >/dev/null 2>&1 || missing+=(kcat)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "peers: apt-get install ${missing[*]}"
@@ -117,5 +118,22 @@ if [ "$(cat "$leshan_home/client-installed-version" 2>/dev/null)" != "$client_ve
   mv "$leshan_home/client-lib.partial" "$leshan_home/client-lib"
   echo "$client_version" >"$leshan_home/client-installed-version"
 fi
+# Apache Kafka broker (KRaft, one node) for the Kafka bridge tests and `npm run kafka-broker`: the
+# kafka_2.13 jars with their dependencies, fetched through kafka/pom.xml into $PEERS/kafka/lib.
+kafka_version="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' kafka/pom.xml)"
+kafka_home="$PEERS/kafka"
+if [ "$(cat "$kafka_home/installed-version" 2>/dev/null)" != "$kafka_version" ]; then
+  echo "peers: fetching Apache Kafka $kafka_version from Maven Central into $kafka_home/lib"
+  rm -rf "$kafka_home/lib.partial"
+  if ! mvn_log="$(mvn -q -B -f kafka/pom.xml dependency:copy-dependencies -DoutputDirectory="$kafka_home/lib.partial" 2>&1)"; then
+    echo "$mvn_log" >&2
+    echo "peers: fetching Apache Kafka failed (Maven Central must be reachable)" >&2
+    exit 1
+  fi
+  rm -rf "$kafka_home/lib"
+  mv "$kafka_home/lib.partial" "$kafka_home/lib"
+  echo "$kafka_version" >"$kafka_home/installed-version"
+fi
+echo "peers: Apache Kafka $kafka_version, kcat $(kcat -V 2>/dev/null | sed -n "s/^Version \([0-9.]*\).*/\1/p" | head -1) ready"
 echo "peers: Leshan demo server $leshan_version, Leshan harness library $harness_version, Leshan client library $client_version, libcoap $(coap-client-notls -h 2>&1 | sed -n 's/.* v\([0-9.]*\) .*/\1/p' | head -1) ready"
 echo "peers: socat $(socat -V 2>/dev/null | sed -n 2p | awk '{print $3}'), mbpoll, pymodbus $("$venv/bin/python" -c 'import pymodbus; print(pymodbus.__version__)') ready"

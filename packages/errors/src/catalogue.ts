@@ -291,6 +291,19 @@ export const errorCatalogue = {
     retriable: false,
     responseCode: '4.03',
   },
+  // Kafka bridge of the gateway server
+  KAFKA_REQUEST_INVALID: {
+    summary:
+      'a management request read from Kafka is malformed (not JSON, fields missing or of the wrong type); it is answered with this error and counted',
+    retriable: false,
+    responseCode: '4.00',
+  },
+  SPOOL_CORRUPT: {
+    summary:
+      'a spool segment holds a record whose checksum or framing is wrong (a torn write): the spool ends before it',
+    retriable: false,
+    responseCode: '5.00',
+  },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

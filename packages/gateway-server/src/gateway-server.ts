@@ -21,6 +21,7 @@ import { GatewayEventSource } from './events/gateway-event-source.js';
 import type { GatewayServerEvent } from './events/gateway-server-event.js';
 import { JsonlEventFile } from './events/jsonl-event-file.js';
 import { GatewayHttpApi } from './http/gateway-http-api.js';
+import { KafkaBridge, type KafkaBridgeOptions } from './kafka/kafka-bridge.js';
 import { HttpRequestCounters } from './ops/http-request-counters.js';
 import { listenError } from './ops/listen-error.js';
 import { ServerHttp } from './ops/server-http.js';
@@ -63,6 +64,8 @@ export interface GatewayServerOptions {
   readonly onEventLine?: ((line: string, event: GatewayServerEvent) => void) | undefined;
   /** Append every event as a JSON line to this file. */
   readonly eventsFile?: string | undefined;
+  /** Registrations and observations to Kafka, management requests from it (see the README). */
+  readonly kafka?: Omit<KafkaBridgeOptions, 'logger' | 'clock' | 'requestTimeoutMs'> | undefined;
   readonly logger?: StructuredLogger;
   readonly clock?: Clock;
 }
@@ -82,6 +85,7 @@ interface Parts {
   readonly http: ServerHttp | undefined;
   readonly httpRequests: HttpRequestCounters;
   readonly eventsFile: JsonlEventFile | undefined;
+  readonly kafka: KafkaBridge | undefined;
   readonly logger: StructuredLogger;
   readonly clock: Clock;
   readonly psk: PskStore | undefined;
@@ -239,6 +243,13 @@ export class GatewayServer implements AsyncDisposable {
       if (onEventLine !== undefined) events.on((event) => onEventLine(formatEventLine(event), event));
       const file = eventsFile;
       if (file !== undefined) events.on((event) => file.append(events.json(event)));
+      const kafka =
+        options.kafka === undefined
+          ? undefined
+          : KafkaBridge.start(
+              { ...options.kafka, requestTimeoutMs: options.requestTimeoutMs ?? 30_000, logger, clock },
+              { server, children, events, model },
+            );
 
       const instance = new GatewayServer({
         server,
@@ -249,6 +260,7 @@ export class GatewayServer implements AsyncDisposable {
         http,
         httpRequests,
         eventsFile,
+        kafka,
         logger,
         clock,
         psk,
@@ -296,6 +308,11 @@ export class GatewayServer implements AsyncDisposable {
   /** Where a listener is bound (`coap` or `coaps`), if the server has it. */
   address(scheme: 'coap' | 'coaps'): PeerAddress | undefined {
     return this.#parts.listeners.find((l) => l.scheme === scheme)?.transport.localAddress;
+  }
+
+  /** The Kafka bridge, when the server was started with `kafka`. */
+  get kafka(): KafkaBridge | undefined {
+    return this.#parts.kafka;
   }
 
   /** The HTTP side's base URL, if served. */
@@ -349,6 +366,7 @@ export class GatewayServer implements AsyncDisposable {
       eventsDropped: api.streamsCutOff + (this.#parts.eventsFile?.dropped ?? 0),
       sseClients: api.streams,
       httpRequests: this.#parts.httpRequests.snapshot(),
+      ...(this.#parts.kafka === undefined ? {} : { kafka: this.#parts.kafka.stats() }),
     };
   }
 
@@ -360,10 +378,11 @@ export class GatewayServer implements AsyncDisposable {
 
   async #close(): Promise<void> {
     this.#state = 'stopping';
-    const { api, http, children, events, server, listeners, eventsFile, logger, clock } = this.#parts;
+    const { api, http, children, events, server, listeners, eventsFile, kafka, logger, clock } = this.#parts;
     const started = clock.now();
     api.close(); // ends the SSE streams, so the HTTP server can close
     await http?.close();
+    await kafka?.close(); // answers the requests running, flushes the producer and the spool
     children.close();
     server.close();
     events.close();

@@ -39,6 +39,46 @@ export {
   valueFromJson,
   valueToJson,
 } from './json/value-json.js';
+export {
+  KafkaBridge,
+  type KafkaBridgeOptions,
+  type KafkaBridgeParts,
+  type KafkaBridgeStats,
+} from './kafka/kafka-bridge.js';
+export {
+  MANAGEMENT_KINDS,
+  type ManagementKind,
+  type ManagementRequest,
+  managementRequestSchema,
+} from './kafka/kafka-management.js';
+export type { KafkaCompression } from './kafka/kafka-producer.js';
+export {
+  KAFKA_RECORD_VERSION,
+  type ManagementReplyRecord,
+  type ObservationRecord,
+  type RegistrationRecord,
+} from './kafka/kafka-records.js';
+export {
+  kafkaRecordSchemas,
+  managementReplyRecordSchema,
+  managementRequestRecordSchema,
+  observationRecordSchema,
+  registrationRecordSchema,
+} from './kafka/kafka-schemas.js';
+export {
+  KafkaSpool,
+  type KafkaSpoolOptions,
+  type SpoolFsyncPolicy,
+  type SpoolFullPolicy,
+  type SpoolStats,
+} from './kafka/kafka-spool.js';
+export {
+  childKey,
+  DEFAULT_TOPIC_PREFIX,
+  type KafkaTopics,
+  kafkaTopics,
+  topicPattern,
+} from './kafka/kafka-topics.js';
 export { type HttpApiHandler, ServerHttp, type ServerHttpOptions } from './ops/server-http.js';
 export { GatewayServerMetrics } from './ops/server-metrics.js';
 export type { GatewayServerStatus, ListenerStatus } from './ops/server-status.js';

@@ -67,6 +67,7 @@ const cliOptions = {
   duration: { type: 'string' },
   device: { type: 'string', multiple: true },
   interval: { type: 'string' },
+  kafka: { type: 'string' },
 } as const;
 
 async function hostVersion(): Promise<string> {
@@ -142,6 +143,7 @@ async function runMain(call: CommandCall): Promise<ExitCodeValue> {
     duration: _duration,
     device: _device,
     interval: _interval,
+    kafka: _kafka,
     ...runFlags
   } = values;
   const settings = runSettingsSchema.safeParse(
@@ -178,11 +180,16 @@ async function demoMain(
     out.stderr(`adapter-host: --duration ${JSON.stringify(values.duration)}: expected ${DURATION_EXPECTED}`);
     return ExitCode.USAGE;
   }
+  if (values.kafka !== undefined && !/^[^,:\s]+:\d{1,5}(,[^,:\s]+:\d{1,5})*$/.test(values.kafka)) {
+    out.stderr(`adapter-host: --kafka ${JSON.stringify(values.kafka)}: expected host:port[,host:port...]`);
+    return ExitCode.USAGE;
+  }
   return await demoCommand(flags.mapping, out, {
     until: environment.stopSignal ?? signalled(),
     env,
     hostVersion: await hostVersion(),
     ...(limitMs === undefined ? {} : { durationMs: limitMs }),
+    ...(values.kafka === undefined ? {} : { kafka: values.kafka.split(',') }),
   });
 }
 
@@ -302,8 +309,14 @@ const COMMANDS = {
   },
   demo: {
     synopsis: '<mapping>',
-    help: 'everything on this machine: simulators for the devices, the host in gateway mode with Send batches, and a built-in LwM2M server printing what arrives',
-    options: [['--duration DURATION', 'stop by itself after this long (default: until Ctrl-C)']],
+    help: 'everything on this machine: simulators for the devices, the host in gateway mode with Send batches, and the gateway server printing what arrives (its HTTP API and web console stay up while it runs)',
+    options: [
+      ['--duration DURATION', 'stop by itself after this long (default: until Ctrl-C)'],
+      [
+        '--kafka HOST:PORT',
+        'the server also writes to Kafka (topics iot.demo.*; npm run kafka-broker starts a local broker)',
+      ],
+    ],
     main: onMapping(demoMain),
   },
 } as const satisfies Readonly<Record<string, CliCommand>>;

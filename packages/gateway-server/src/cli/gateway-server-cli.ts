@@ -53,6 +53,17 @@ const FLAGS = {
   'request-timeout': { type: 'string' },
   'log-level': { type: 'string' },
   'log-format': { type: 'string' },
+  kafka: { type: 'string' },
+  'kafka-topic-prefix': { type: 'string' },
+  'server-id': { type: 'string' },
+  'kafka-partitions': { type: 'string' },
+  'kafka-acks': { type: 'string' },
+  'kafka-compression': { type: 'string' },
+  'kafka-batch': { type: 'string' },
+  'spool-dir': { type: 'string' },
+  'spool-max-mb': { type: 'string' },
+  'spool-policy': { type: 'string' },
+  'spool-fsync': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -115,6 +126,7 @@ async function serve(settings: ServerSettings, io: ServerCliIo): Promise<number>
             ),
       graceMs: settings.graceSeconds * 1000,
       requestTimeoutMs: settings.requestTimeoutSeconds * 1000,
+      kafka: settings.kafka,
       logger,
     });
   } catch (error) {

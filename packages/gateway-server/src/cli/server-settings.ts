@@ -1,5 +1,7 @@
+import { hostname } from 'node:os';
 import { z } from 'zod';
 import type { ListenAddress } from '../gateway-server.js';
+import type { KafkaBridgeOptions } from '../kafka/kafka-bridge.js';
 
 /** Settings of `gateway-server`, from flags first, then GATEWAY_SERVER_* environment variables. */
 export interface ServerSettings {
@@ -20,7 +22,15 @@ export interface ServerSettings {
   readonly requestTimeoutSeconds: number;
   readonly logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
   readonly logFormat: 'auto' | 'pretty' | 'json';
+  /** The Kafka bridge (`--kafka host:port`); undefined: none. */
+  readonly kafka: Omit<KafkaBridgeOptions, 'logger' | 'clock' | 'requestTimeoutMs'> | undefined;
 }
+
+/** The default server id: the host name, cut to what a topic name takes. */
+export const defaultServerId = (): string =>
+  hostname()
+    .replace(/[^A-Za-z0-9_-]/g, '-')
+    .slice(0, 64) || 'gateway';
 
 export type ServerInput = Readonly<Record<string, string | boolean | undefined>>;
 
@@ -97,6 +107,49 @@ export const serverSettingsSchema = z
         error: (i) => `--log-format ${JSON.stringify(i.input)}: expected auto, pretty or json`,
       })
       .default('auto'),
+    kafka: z
+      .string()
+      .regex(/^[^,:\s]+:\d{1,5}(,[^,:\s]+:\d{1,5})*$/, {
+        error: '--kafka: expected host:port[,host:port...]',
+      })
+      .optional(),
+    'kafka-topic-prefix': z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,100}$/, { error: '--kafka-topic-prefix: 1-100 of A-Z a-z 0-9 . _ -' })
+      .default('iot'),
+    'server-id': z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,100}$/, { error: '--server-id: 1-100 of A-Z a-z 0-9 _ -' })
+      .optional(),
+    'kafka-partitions': z
+      .string()
+      .regex(/^\d+$/, { error: '--kafka-partitions: a whole number' })
+      .transform(Number)
+      .pipe(z.int().min(1).max(10_000))
+      .default(3),
+    'kafka-acks': z.enum(['all', '1', '0'], { error: '--kafka-acks: expected all, 1 or 0' }).default('all'),
+    'kafka-compression': z
+      .enum(['none', 'gzip'], { error: '--kafka-compression: expected none or gzip' })
+      .default('none'),
+    'kafka-batch': z
+      .string()
+      .regex(/^\d+$/, { error: '--kafka-batch: a whole number of records' })
+      .transform(Number)
+      .pipe(z.int().min(1).max(100_000))
+      .default(2_000),
+    'spool-dir': z.string().min(1).optional(),
+    'spool-max-mb': z
+      .string()
+      .regex(/^\d+$/, { error: '--spool-max-mb: whole MiB' })
+      .transform(Number)
+      .pipe(z.int().min(1).max(1_048_576))
+      .default(256),
+    'spool-policy': z
+      .enum(['drop-oldest', 'block'], { error: '--spool-policy: expected drop-oldest or block' })
+      .default('drop-oldest'),
+    'spool-fsync': z
+      .enum(['always', 'interval', 'never'], { error: '--spool-fsync: expected always, interval or never' })
+      .default('interval'),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -128,6 +181,25 @@ export const serverSettingsSchema = z
       requestTimeoutSeconds: v['request-timeout'],
       logLevel: v['log-level'],
       logFormat: v['log-format'],
+      kafka:
+        v.kafka === undefined
+          ? undefined
+          : (() => {
+              const serverId = v['server-id'] ?? defaultServerId();
+              return {
+                brokers: v.kafka.split(','),
+                serverId,
+                topicPrefix: v['kafka-topic-prefix'],
+                partitions: v['kafka-partitions'],
+                acks: v['kafka-acks'] === 'all' ? -1 : v['kafka-acks'] === '1' ? 1 : 0,
+                compression: v['kafka-compression'],
+                batchRecords: v['kafka-batch'],
+                spoolDir: v['spool-dir'] ?? `gateway-spool-${serverId}`,
+                spoolMaxBytes: v['spool-max-mb'] * 1024 * 1024,
+                spoolPolicy: v['spool-policy'],
+                spoolFsync: v['spool-fsync'],
+              };
+            })(),
     }),
   );
 
@@ -146,6 +218,17 @@ export const SERVER_ENVIRONMENT: Readonly<Record<string, string>> = {
   'request-timeout': 'GATEWAY_SERVER_REQUEST_TIMEOUT',
   'log-level': 'GATEWAY_SERVER_LOG_LEVEL',
   'log-format': 'GATEWAY_SERVER_LOG_FORMAT',
+  kafka: 'GATEWAY_SERVER_KAFKA',
+  'kafka-topic-prefix': 'GATEWAY_SERVER_KAFKA_TOPIC_PREFIX',
+  'server-id': 'GATEWAY_SERVER_ID',
+  'kafka-partitions': 'GATEWAY_SERVER_KAFKA_PARTITIONS',
+  'kafka-acks': 'GATEWAY_SERVER_KAFKA_ACKS',
+  'kafka-compression': 'GATEWAY_SERVER_KAFKA_COMPRESSION',
+  'kafka-batch': 'GATEWAY_SERVER_KAFKA_BATCH',
+  'spool-dir': 'GATEWAY_SERVER_SPOOL_DIR',
+  'spool-max-mb': 'GATEWAY_SERVER_SPOOL_MAX_MB',
+  'spool-policy': 'GATEWAY_SERVER_SPOOL_POLICY',
+  'spool-fsync': 'GATEWAY_SERVER_SPOOL_FSYNC',
 };
 
 /** The options in the usage text, each with its environment variable. */
@@ -167,6 +250,19 @@ export const SERVER_OPTIONS_USAGE = `  --bind ADDRESS           local address of
   --request-timeout SECONDS deadline of requests to clients (default 30)      GATEWAY_SERVER_REQUEST_TIMEOUT
   --log-level LEVEL        trace, debug, info (default), warn, error, silent  GATEWAY_SERVER_LOG_LEVEL
   --log-format FORMAT      auto (pretty on a terminal, JSON lines otherwise), pretty, json
+  --kafka HOST:PORT[,...]  bridge to Kafka: registrations, observations out;    GATEWAY_SERVER_KAFKA
+                           management requests in, replies out (see the README)
+  --server-id ID           this server's id in the topic names (default: host) GATEWAY_SERVER_ID
+  --kafka-topic-prefix P   topics P.<id>.registrations... (default iot)       GATEWAY_SERVER_KAFKA_TOPIC_PREFIX
+  --kafka-partitions N     partitions of topics created when missing (3)      GATEWAY_SERVER_KAFKA_PARTITIONS
+  --kafka-acks all|1|0     produce acknowledgement (default all)              GATEWAY_SERVER_KAFKA_ACKS
+  --kafka-compression C    none (default) or gzip                             GATEWAY_SERVER_KAFKA_COMPRESSION
+  --kafka-batch N          records per produce request (default 2000)         GATEWAY_SERVER_KAFKA_BATCH
+  --spool-dir DIR          on-disk spool (default ./gateway-spool-<id>)       GATEWAY_SERVER_SPOOL_DIR
+  --spool-max-mb MIB       spool bound (default 256)                          GATEWAY_SERVER_SPOOL_MAX_MB
+  --spool-policy P         at the bound: drop-oldest (default; counted, logged) GATEWAY_SERVER_SPOOL_POLICY
+                           or block (new records refused; counted, logged)
+  --spool-fsync F          interval (default, every 1 s), always, never       GATEWAY_SERVER_SPOOL_FSYNC
 `;
 
 /** Flags win over the environment; an empty environment variable counts as unset. */

@@ -123,6 +123,16 @@ export class ServerHttp implements AsyncDisposable {
       children: status.children,
       gatewaysOutOfSync: status.gatewaysOutOfSync,
       observations: status.server.observations,
+      ...(status.kafka === undefined
+        ? {}
+        : {
+            kafka: {
+              connected: status.kafka.producer.connected,
+              consuming: status.kafka.consuming,
+              spooled: status.kafka.spool.pending,
+              produced: status.kafka.producer.sent,
+            },
+          }),
     };
     response
       .writeHead(healthy ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' })

@@ -232,6 +232,59 @@ export class GatewayServerMetrics {
         for (const r of s.httpRequests) add({ route: r.route, status: r.status }, r.count);
       },
     );
+    gauge(
+      'gateway_server_kafka_connected',
+      'Whether the Kafka producer took the last batch (1) or not (0)',
+      [],
+      (set, s) => {
+        if (s.kafka !== undefined) set({}, s.kafka.producer.connected ? 1 : 0);
+      },
+    );
+    counter('gateway_server_kafka_records_total', 'Kafka records, by stage', ['stage'], (add, s) => {
+      if (s.kafka === undefined) return;
+      add({ stage: 'taken' }, s.kafka.recordsIn);
+      add({ stage: 'spooled' }, s.kafka.spool.appended);
+      add({ stage: 'produced' }, s.kafka.producer.sent);
+    });
+    counter(
+      'gateway_server_kafka_send_failures_total',
+      'Produce requests Kafka did not take',
+      [],
+      (add, s) => {
+        if (s.kafka !== undefined) add({}, s.kafka.producer.sendFailures);
+      },
+    );
+    gauge('gateway_server_kafka_spool_records', 'Records in the spool not yet in Kafka', [], (set, s) => {
+      if (s.kafka !== undefined) set({}, s.kafka.spool.pending);
+    });
+    gauge('gateway_server_kafka_spool_bytes', 'Bytes of the spool segments on disk', [], (set, s) => {
+      if (s.kafka !== undefined) set({}, s.kafka.spool.bytes);
+    });
+    counter(
+      'gateway_server_kafka_spool_lost_total',
+      'Records the spool lost, by reason (dropped by drop-oldest, refused by block, corrupt frames at open)',
+      ['reason'],
+      (add, s) => {
+        if (s.kafka === undefined) return;
+        add({ reason: 'dropped' }, s.kafka.spool.dropped);
+        add({ reason: 'refused' }, s.kafka.spool.refused);
+        add({ reason: 'corrupt' }, s.kafka.spool.corrupt);
+      },
+    );
+    counter(
+      'gateway_server_kafka_management_requests_total',
+      'Management requests from Kafka, by outcome',
+      ['outcome'],
+      (add, s) => {
+        if (s.kafka === undefined) return;
+        const m = s.kafka.management;
+        add({ outcome: 'received' }, m.received);
+        add({ outcome: 'answered' }, m.answered);
+        add({ outcome: 'malformed' }, m.malformed);
+        add({ outcome: 'duplicate' }, m.duplicates);
+        add({ outcome: 'failed' }, m.failed);
+      },
+    );
   }
 
   get contentType(): string {

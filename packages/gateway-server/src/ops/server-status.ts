@@ -1,5 +1,6 @@
 import type { CoapEndpointStats, PeerAddress } from '@lwm2m-adapters/coap';
 import type { Lwm2mServerStats } from '@lwm2m-adapters/lwm2m-server';
+import type { KafkaBridgeStats } from '../kafka/kafka-bridge.js';
 
 /** One CoAP listener of the server and its endpoint's counters. */
 export interface ListenerStatus {
@@ -33,6 +34,8 @@ export interface GatewayServerStatus {
     readonly status: string;
     readonly count: number;
   }[];
+  /** The Kafka bridge's producer, spool and management counters, when it runs. */
+  readonly kafka?: KafkaBridgeStats;
 }
 
 /** Healthy while running: the listeners are bound by construction, so health is about stopping. */

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { GatewayServer } from '@lwm2m-adapters/gateway-server';
 import { mappingObjectRegistry } from '@lwm2m-adapters/mapping';
 import { pino } from 'pino';
@@ -18,7 +19,11 @@ export interface DemoOptions {
   readonly durationMs?: number;
   /** Port of the gateway server's HTTP API; default any free port. */
   readonly httpPort?: number;
+  /** Brokers (`host:port`): the gateway server also writes to Kafka, as server id "demo". */
+  readonly kafka?: readonly string[];
 }
+
+const DEMO_SERVER_ID = 'demo';
 
 const DEMO_ENDPOINT = 'adapter-host-demo';
 
@@ -46,6 +51,15 @@ export async function demoCommand(
       model: mappingObjectRegistry(mapping),
       onEventLine: (line) => out.stdout(`server: ${line}`),
       requestTimeoutMs: 10_000,
+      ...(options.kafka === undefined
+        ? {}
+        : {
+            kafka: {
+              brokers: options.kafka,
+              serverId: DEMO_SERVER_ID,
+              spoolDir: join(tmpdir(), 'adapter-host-demo-kafka-spool'),
+            },
+          }),
     });
   } catch (error) {
     await simulators?.close();
@@ -59,6 +73,17 @@ export async function demoCommand(
     out.stdout(`server: gateway server on ${uri}, HTTP API on ${gateway.httpUrl}/api`);
     out.stdout(`  try: curl ${gateway.httpUrl}/api/devices   or   curl -N ${gateway.httpUrl}/api/events`);
     out.stdout(`  or open the web console: ${gateway.httpUrl}/`);
+    const kafka = gateway.kafka;
+    if (kafka !== undefined && options.kafka !== undefined) {
+      const broker = options.kafka[0];
+      out.stdout(`server: writing to Kafka at ${options.kafka.join(',')}; consume with:`);
+      out.stdout(`  kcat -b ${broker} -C -t ${kafka.topics.observations} -f '%k %s\n'`);
+      out.stdout(`  kcat -b ${broker} -C -t ${kafka.topics.registrations}`);
+      out.stdout(
+        `  echo '{"serverId":"${DEMO_SERVER_ID}","ep":"${DEMO_ENDPOINT}","ticket":"t1","kind":"read","path":"/<prefix>/3303/0/5700"}' | kcat -b ${broker} -P -t ${kafka.topics.managementRequests}`,
+      );
+      out.stdout(`  kcat -b ${broker} -C -t ${kafka.topics.managementReplies}`);
+    }
     const synced = new Promise<void>((resolveSynced) => {
       const stop = gateway.children.on('childrenChanged', ({ gateway: registration }) => {
         if (registration.endpoint !== DEMO_ENDPOINT) return;
