@@ -386,7 +386,13 @@ describe('the Kafka bridge against a KRaft broker', () => {
       const { coap, http } = await listening(first);
       killHost = await startHost(coap, 'kill-gw');
       await first.waitFor(/Kafka: producing/, 30_000);
-      edge9 = await collect(broker.bootstrap, [topics.obs]);
+      // the observe below is for an end device: wait until the server has read the gateway's /25
+      await waitUntil(
+        async () => (await (await fetch(`${http}/api/devices`)).text()).includes('chiller-3'),
+        'chiller-3 known',
+        30_000,
+      );
+      edge9 = await collect(broker.bootstrap, [topics.obs, `iot.${id}.management.rep`]);
       const records = edge9.records;
       const producer = testKafka(broker.bootstrap).producer();
       await producer.connect();
@@ -410,6 +416,11 @@ describe('the Kafka bridge against a KRaft broker', () => {
       });
       await producer.disconnect();
       await edge9.waitFor((r) => r.key === 'kill-gw/chiller3', 'edge9 observations', 60_000);
+      const replies = () =>
+        edge9?.records.filter(
+          (r) => r.topic === `iot.${id}.management.rep` && r.value.ticket === 'kill-observe',
+        ) ?? [];
+      await waitUntil(() => replies().length === 1, 'the reply to kill-observe');
       await broker.pause();
       await new Promise((resolve) => setTimeout(resolve, 5_000));
       const atKill = await spooled(http);
@@ -422,8 +433,9 @@ describe('the Kafka bridge against a KRaft broker', () => {
       second = run();
       await second.waitFor(/records from before go out first/, 30_000);
       await waitUntil(() => records.length > 0, 'records');
-      const firstRun = records[0]?.value.runId;
-      const ofFirstRun = () => records.filter((r) => r.value.runId === firstRun);
+      const obs = (rs: typeof records) => rs.filter((r) => r.topic === topics.obs);
+      const firstRun = obs(records)[0]?.value.runId;
+      const ofFirstRun = () => obs(records).filter((r) => r.value.runId === firstRun);
       await waitUntil(
         () => ofFirstRun().length >= atKill,
         `at least the ${atKill} records spooled at the kill`,
@@ -434,6 +446,39 @@ describe('the Kafka bridge against a KRaft broker', () => {
       expect(problems).toEqual([]);
       expect(perKey.get('kill-gw/chiller3') ?? 0).toBeGreaterThanOrEqual(atKill);
       expect(edge9.invalid).toEqual([]);
+
+      // at most once per ticket across a restart: the ticket window was kept in the spool folder
+      const again = testKafka(broker.bootstrap).producer();
+      await again.connect();
+      await again.send({
+        topic: topics.req,
+        messages: [
+          {
+            key: 'kill-gw',
+            value: JSON.stringify({
+              serverId: id,
+              ticket: 'kill-observe',
+              ep: 'kill-gw',
+              kind: 'read',
+              path: '/chiller3/3303/0/5700',
+            }),
+          },
+        ],
+      });
+      await again.disconnect();
+      const secondHttp = (await listening(second)).http;
+      const duplicates = async () => {
+        const text = await (await fetch(`${secondHttp}/metrics`)).text();
+        return Number(
+          /^gateway_server_kafka_management_requests_total\{outcome="duplicate"\} (\d+)/m.exec(text)?.[1] ??
+            0,
+        );
+      };
+      const deadline = Date.now() + 30_000;
+      while ((await duplicates()) < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(await duplicates()).toBeGreaterThanOrEqual(1);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(replies()).toHaveLength(1);
     } finally {
       clearInterval(ticker);
       await killHost?.close();

@@ -1,10 +1,12 @@
 /** Kafka records from gateway server events (keys, sequence numbers, schemas) and the ticket window. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { GatewayServerEvent } from '../src/index.js';
 import { KafkaRecordBuilder } from '../src/kafka/kafka-records.js';
+import { kafkaRecordSchemas } from '../src/kafka/kafka-schemas.js';
 import { kafkaTopics } from '../src/kafka/kafka-topics.js';
 import { TicketWindow } from '../src/kafka/ticket-window.js';
 import { validatorOf } from './support/kafka-collector.js';
@@ -116,4 +118,22 @@ describe('TicketWindow', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('the JSON Schema files shipped in schemas/', () => {
+  // regenerate with UPDATE_KAFKA_SCHEMAS=1 npx vitest run packages/gateway-server/test/kafka-records.test.ts,
+  // then npx biome format --write packages/gateway-server/schemas
+  const folder = fileURLToPath(new URL('../schemas/', import.meta.url));
+  it.each(Object.entries(kafkaRecordSchemas))(
+    'schemas/%s: the file is the schema the code validates with',
+    (topic, schema) => {
+      const file = join(folder, `${topic}.v1.schema.json`);
+      const text = `${JSON.stringify(schema, null, 2)}\n`;
+      if (process.env.UPDATE_KAFKA_SCHEMAS === '1') {
+        mkdirSync(folder, { recursive: true });
+        writeFileSync(file, text);
+      }
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(JSON.parse(text));
+    },
+  );
 });
