@@ -105,6 +105,8 @@ beforeAll(async () => {
     ]),
   );
   simulator.setValue(1, 'holdingRegisters', 0, { type: 'int16', value: 215 });
+  // the set point is pinned too: a set value stops the register's signal, so a written value stays
+  simulator.setValue(1, 'holdingRegisters', 10, { type: 'int16', value: 0 });
   simulator.setValue(3, 'holdingRegisters', 0, { type: 'int16', value: 71 });
   simulatorPort = (await simulator.start()).tcpPort as number;
   pymodbus = await startPymodbusDevice({
