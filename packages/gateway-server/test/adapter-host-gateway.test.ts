@@ -13,15 +13,12 @@ import { AdapterHost, compileMappingFile } from '@lwm2m-adapters/host';
 import { ContentFormat, node, value } from '@lwm2m-adapters/lwm2m-core';
 import type { ChildrenChangedEvent, ServerNotification } from '@lwm2m-adapters/lwm2m-server';
 import type { CompiledMapping } from '@lwm2m-adapters/mapping';
-import {
-  createModbusSimulator,
-  type ModbusSimulator,
-  simulatorConfigFromPoints,
-} from '@lwm2m-adapters/modbus/simulator';
+import type { ModbusSimulator } from '@lwm2m-adapters/modbus/simulator';
 import type { AdapterDefinition } from '@lwm2m-adapters/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PymodbusDevice, startPymodbusDevice } from '../../../test/peers/pymodbus.js';
 import { GatewayServer } from '../src/index.js';
+import { startPlantSimulator } from './support/plant-simulator.js';
 import { openSse, type SseReader } from './support/sse-reader.js';
 import { waitUntil } from './support/wait-until.js';
 
@@ -90,25 +87,7 @@ function serverUri(): string {
 }
 
 beforeAll(async () => {
-  simulator = createModbusSimulator(
-    simulatorConfigFromPoints([
-      {
-        unitId: 1,
-        points: [
-          { table: 'holdingRegisters', address: 0, type: 'int16' },
-          { table: 'holdingRegisters', address: 10, type: 'int16' },
-          { table: 'coils', address: 3, type: 'bool' },
-          { table: 'coils', address: 10, type: 'bool' },
-        ],
-      },
-      { unitId: 3, points: [{ table: 'holdingRegisters', address: 0, type: 'int16' }] },
-    ]),
-  );
-  simulator.setValue(1, 'holdingRegisters', 0, { type: 'int16', value: 215 });
-  // the set point is pinned too: a set value stops the register's signal, so a written value stays
-  simulator.setValue(1, 'holdingRegisters', 10, { type: 'int16', value: 0 });
-  simulator.setValue(3, 'holdingRegisters', 0, { type: 'int16', value: 71 });
-  simulatorPort = (await simulator.start()).tcpPort as number;
+  ({ simulator, port: simulatorPort } = await startPlantSimulator());
   pymodbus = await startPymodbusDevice({
     transport: 'tcp',
     framer: 'socket',

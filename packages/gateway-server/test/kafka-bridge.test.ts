@@ -13,11 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AdapterHost, compileMappingFile } from '@lwm2m-adapters/host';
 import type { CompiledMapping } from '@lwm2m-adapters/mapping';
-import {
-  createModbusSimulator,
-  type ModbusSimulator,
-  simulatorConfigFromPoints,
-} from '@lwm2m-adapters/modbus/simulator';
+import type { ModbusSimulator } from '@lwm2m-adapters/modbus/simulator';
 import type { AdapterDefinition } from '@lwm2m-adapters/sdk';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type KafkaBroker, kcat, startKafkaBroker } from '../../../test/peers/kafka.js';
@@ -31,6 +27,7 @@ import {
   type KafkaCollector,
   testKafka,
 } from './support/kafka-collector.js';
+import { startPlantSimulator } from './support/plant-simulator.js';
 import { waitUntil } from './support/wait-until.js';
 
 const SERVER_ID = 'edge1';
@@ -120,24 +117,7 @@ async function request(
 
 beforeAll(async () => {
   broker = await startKafkaBroker();
-  simulator = createModbusSimulator(
-    simulatorConfigFromPoints([
-      {
-        unitId: 1,
-        points: [
-          { table: 'holdingRegisters', address: 0, type: 'int16' },
-          { table: 'holdingRegisters', address: 10, type: 'int16' },
-          { table: 'coils', address: 10, type: 'bool' },
-        ],
-      },
-      { unitId: 3, points: [{ table: 'holdingRegisters', address: 0, type: 'int16' }] },
-    ]),
-  );
-  simulator.setValue(1, 'holdingRegisters', 0, { type: 'int16', value: 215 });
-  // the set point is pinned too: a set value stops the register's signal, so a written value stays
-  simulator.setValue(1, 'holdingRegisters', 10, { type: 'int16', value: 0 });
-  simulator.setValue(3, 'holdingRegisters', 0, { type: 'int16', value: 71 });
-  simulatorPort = (await simulator.start()).tcpPort as number;
+  ({ simulator, port: simulatorPort } = await startPlantSimulator());
   dir = await mkdtemp(join(tmpdir(), 'gateway-kafka-'));
   gateway = await GatewayServer.start({
     coap: { host: '127.0.0.1', port: 0 },

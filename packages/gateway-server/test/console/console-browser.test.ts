@@ -22,17 +22,14 @@ import { AdapterHost, compileMappingFile, runAdapterHostCli } from '@lwm2m-adapt
 import { endpointLink, LwM2mClient } from '@lwm2m-adapters/lwm2m-client';
 import { ObjectRegistry } from '@lwm2m-adapters/lwm2m-core';
 import { type CompiledMapping, mappingObjectRegistry } from '@lwm2m-adapters/mapping';
-import {
-  createModbusSimulator,
-  type ModbusSimulator,
-  simulatorConfigFromPoints,
-} from '@lwm2m-adapters/modbus/simulator';
+import type { ModbusSimulator } from '@lwm2m-adapters/modbus/simulator';
 import type { AdapterDefinition } from '@lwm2m-adapters/sdk';
 import { UdpTransport } from '@lwm2m-adapters/transport-node';
 import modbusSerial from 'modbus-serial';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayServer } from '../../src/index.js';
+import { startPlantSimulator } from '../support/plant-simulator.js';
 import { launchSystemChromium } from '../support/system-chromium.js';
 import { waitUntil } from '../support/wait-until.js';
 
@@ -130,24 +127,7 @@ async function screenshot(name: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  simulator = createModbusSimulator(
-    simulatorConfigFromPoints([
-      {
-        unitId: 1,
-        points: [
-          { table: 'holdingRegisters', address: 0, type: 'int16' },
-          { table: 'holdingRegisters', address: 10, type: 'int16' },
-          { table: 'coils', address: 10, type: 'bool' },
-        ],
-      },
-      { unitId: 3, points: [{ table: 'holdingRegisters', address: 0, type: 'int16' }] },
-    ]),
-  );
-  simulator.setValue(1, 'holdingRegisters', 0, { type: 'int16', value: 215 });
-  simulator.setValue(3, 'holdingRegisters', 0, { type: 'int16', value: 71 });
-  // a set point holds what is written: no simulated signal moves it (a Modbus write does not stop one)
-  simulator.setValue(1, 'holdingRegisters', 10, { type: 'int16', value: 200 });
-  simulatorPort = (await simulator.start()).tcpPort as number;
+  ({ simulator, port: simulatorPort } = await startPlantSimulator({ setPoint: 200 }));
   dir = await mkdtemp(join(tmpdir(), 'gateway-console-'));
   const { mapping, adapters } = await compile('plant.yml', ['boiler', 'chiller']);
   // as `npm start` (adapter-host demo) runs it: the server knows the mapping's objects and units
