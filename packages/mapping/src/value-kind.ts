@@ -6,7 +6,7 @@ const KINDS_BY_TYPE: Readonly<Record<ResourceType, readonly RawValueKind[]>> = {
   float: ['number', 'integer'],
   integer: ['integer'],
   unsigned: ['integer'],
-  time: ['integer'],
+  time: ['integer', 'time'],
   boolean: ['boolean'],
   string: ['string'],
   corelnk: ['string'],
@@ -21,6 +21,7 @@ const KIND_TEXT: Readonly<Record<RawValueKind, string>> = {
   boolean: 'boolean',
   string: 'string',
   bytes: 'bytes',
+  time: 'time (date)',
 };
 
 export function kindFitsType(kind: RawValueKind, type: ResourceType): boolean {

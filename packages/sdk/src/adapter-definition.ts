@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { AdapterProbe } from './adapter-probe.js';
 import type { AdapterSession, PointSpec, SessionContext } from './adapter-session.js';
 import type { AdapterSimulation, SimulationDevice } from './adapter-simulator.js';
-import type { RawValue, RawValueKind } from './raw-value.js';
+import type { RawValue, RawValueKind, RawValueShape } from './raw-value.js';
 
 /** The SDK contract version adapters are built against (semver). */
 export const SDK_VERSION = '0.1.0';
@@ -57,6 +57,11 @@ export interface AdapterDefinition<Connection = unknown, Point = unknown> {
   readonly secretConnectionKeys?: readonly string[];
   /** The kind of raw value a point yields, so the compiler can check it fits the LwM2M resource type. */
   pointValueKind(point: Point): RawValueKind;
+  /**
+   * Optional: whether a point yields one scalar or an array (each element of the kind above),
+   * which the mapping binds to a multiple-instance resource. Default: scalar.
+   */
+  pointValueShape?(point: Point): RawValueShape;
   /**
    * Optional: the width in bits of an integer point's raw value (16 for a 16-bit register), so the
    * compiler can refuse a `bit: N` past it; undefined when the point has no fixed integer width.

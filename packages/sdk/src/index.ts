@@ -46,6 +46,14 @@ export {
   type LoadAdapterOptions,
   loadAdapter,
 } from './load-adapter.js';
-export { type RawValue, type RawValueKind, rawValueKind } from './raw-value.js';
+export {
+  isRawArray,
+  type RawScalar,
+  type RawValue,
+  type RawValueKind,
+  type RawValueShape,
+  rawScalarKind,
+  rawValueKind,
+} from './raw-value.js';
 export { asDeviceError, SessionBase } from './session-base.js';
 export { type SimulationRequest, simulateDevices } from './simulate-devices.js';
