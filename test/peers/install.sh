@@ -5,7 +5,7 @@
 #   Debian packages (apt-get, needs root): socat, mbpoll, libcoap3-bin, openssl, kcat, systemd (for
 #     systemd-analyze), chromium, and a JDK 17 with Maven
 #     when the machine has none (the Leshan peers)
-#   PyPI (a venv under $LWM2M_ADAPTERS_PEERS, default ~/.cache/lwm2m-adapters/peers): pymodbus, pyserial
+#   PyPI (a venv under $LWM2M_ADAPTERS_PEERS, default ~/.cache/lwm2m-adapters/peers): pymodbus, pyserial, asyncua
 #     (its python also gives test/peers/pseudo-terminal.ts the pty module: `adapter-host watch` tests)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -136,4 +136,4 @@ if [ "$(cat "$kafka_home/installed-version" 2>/dev/null)" != "$kafka_version" ];
 fi
 echo "peers: Apache Kafka $kafka_version, kcat $(kcat -V 2>/dev/null | sed -n "s/^Version \([0-9.]*\).*/\1/p" | head -1) ready"
 echo "peers: Leshan demo server $leshan_version, Leshan harness library $harness_version, Leshan client library $client_version, libcoap $(coap-client-notls -h 2>&1 | sed -n 's/.* v\([0-9.]*\) .*/\1/p' | head -1) ready"
-echo "peers: socat $(socat -V 2>/dev/null | sed -n 2p | awk '{print $3}'), mbpoll, pymodbus $("$venv/bin/python" -c 'import pymodbus; print(pymodbus.__version__)') ready"
+echo "peers: socat $(socat -V 2>/dev/null | sed -n 2p | awk '{print $3}'), mbpoll, pymodbus $("$venv/bin/python" -c "import pymodbus; print(pymodbus.__version__)"), asyncua ready"
