@@ -38,13 +38,30 @@ export type PointReading =
 export type SessionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
 export interface SubscriptionOptions {
-  /** How often the device should sample (OPC UA sampling interval). */
+  /** How often the device should sample (OPC UA sampling interval); 0: as fast as it can. */
   readonly samplingIntervalMs: number;
   /** Absolute deadband: changes smaller than this are not reported. */
   readonly deadband?: number;
+  /** How many changes the device may queue between two deliveries (default: the adapter's or the point's). */
+  readonly queueSize?: number;
 }
 
+/**
+ * A live device-side subscription of some points. The listener it was made with gets:
+ *
+ * - the current value of every point soon after `subscribe` resolves (the initial notification);
+ * - every change the device reports afterwards (past the deadband, at the sampling interval);
+ * - an error reading (ok: false, a CodedError such as DEVICE_ADDRESS_UNKNOWN or
+ *   DEVICE_UNREACHABLE) when a point cannot be monitored or the connection is lost, and again a
+ *   value once it can.
+ *
+ * It survives reconnections: the session restores it (transfers or re-creates what the device
+ * lost) without the caller doing anything, then delivers current values again.
+ */
 export interface Subscription {
+  /** Changes the options of every point of this subscription (sampling interval, deadband, queue). */
+  modify?(options: SubscriptionOptions): Promise<void>;
+  /** Ends it: no more calls of its listener. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -116,7 +133,12 @@ export interface AdapterSession extends AsyncDisposable {
   write(pointId: string, value: RawValue): Promise<void>;
   /** Runs an executable point with optional LwM2M execute arguments. */
   execute(pointId: string, args?: string): Promise<void>;
-  /** Device-side change notification (adapters with `capabilities.subscribe`). */
+  /**
+   * Device-side change notification (adapters with `capabilities.subscribe`). May be called many
+   * times (once per group of points with the same options); a session batches the calls of one
+   * turn into as few device requests as it can. Rejects with a CodedError only when nothing could
+   * be subscribed at all (e.g. SESSION_CLOSED); single points that fail are error readings.
+   */
   subscribe?(
     pointIds: readonly string[],
     options: SubscriptionOptions,
