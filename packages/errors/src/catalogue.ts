@@ -169,6 +169,12 @@ export const errorCatalogue = {
     retriable: false,
     responseCode: '4.00',
   },
+  DEVICE_ACCESS_DENIED: {
+    summary:
+      'the device refused the user or client identity for this operation (e.g. OPC UA BadUserAccessDenied, a rejected user token)',
+    retriable: false,
+    responseCode: '4.01',
+  },
   DEVICE_OPERATION_UNSUPPORTED: {
     summary: 'the device does not support this operation (e.g. Modbus illegal function)',
     retriable: false,

@@ -1,0 +1,49 @@
+import { CodedError } from '@lwm2m-adapters/errors';
+import type { AdapterIssue, PointSpec } from '@lwm2m-adapters/sdk';
+import { OPCUAClient } from 'node-opcua-client';
+import type { OpcuaConnection } from '../config/connection-schema.js';
+import { isMethodPoint, type OpcuaPoint } from '../config/point-schema.js';
+import { errorFromException } from '../errors/status-errors.js';
+import { clientOptionsOf, openClientPki, userIdentityOf } from './client-options.js';
+import { resolvePoints } from './node-resolution.js';
+
+/**
+ * `validate --online`: connects once (no retry), resolves every point as a session would at start
+ * and returns an issue per point whose node is missing or whose DataType/ValueRank does not fit,
+ * or one connection issue when the server cannot be reached. Secrets never appear in messages.
+ */
+export async function checkOpcuaPointsOnline(
+  connection: OpcuaConnection,
+  points: readonly PointSpec<OpcuaPoint>[],
+): Promise<AdapterIssue[]> {
+  const redact = (text: string) =>
+    connection.user.type === 'username' && connection.user.password.length > 0
+      ? text.split(connection.user.password).join('***')
+      : text;
+  const pki = await openClientPki(connection);
+  const client = OPCUAClient.create(clientOptionsOf(connection, pki));
+  try {
+    const session = await client
+      .connect(connection.endpoint)
+      .then(async () => client.createSession(await userIdentityOf(connection)));
+    try {
+      const resolutions = await resolvePoints(session, new Map(points.map((p) => [p.id, p.source])));
+      const issues: AdapterIssue[] = [];
+      for (const spec of points) {
+        const r = resolutions.get(spec.id);
+        if (r === undefined || r.ok) continue;
+        const field = isMethodPoint(spec.source) ? ['method'] : r.error.code === 'DEVICE_VALUE_REJECTED' ? ['type'] : ['node'];
+        issues.push({ pointId: spec.id, field, message: redact(r.error.message) });
+      }
+      return issues;
+    } finally {
+      await session.close().catch(() => undefined);
+    }
+  } catch (err) {
+    const error = err instanceof CodedError ? err : errorFromException(err, `OPC UA ${connection.endpoint}`, redact);
+    return [{ pointId: undefined, field: ['endpoint'], message: `cannot check the points online: ${error.message}` }];
+  } finally {
+    await client.disconnect().catch(() => undefined);
+    await pki.dispose().catch(() => undefined);
+  }
+}

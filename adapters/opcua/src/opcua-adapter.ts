@@ -1,0 +1,65 @@
+import {
+  type AdapterDefinition,
+  type AdapterSimulation,
+  defineAdapter,
+  SDK_VERSION,
+  type SimulationDevice,
+} from '@lwm2m-adapters/sdk';
+import { type OpcuaConnection, opcuaConnectionSchema } from './config/connection-schema.js';
+import { checkOpcuaPoints } from './config/point-checks.js';
+import {
+  type OpcuaPoint,
+  opcuaPointSchema,
+  opcuaPointValueBits,
+  opcuaPointValueKind,
+  opcuaPointValueShape,
+} from './config/point-schema.js';
+import { OpcuaSession } from './session/opcua-session.js';
+import { validateOpcuaWrite } from './values/write-validation.js';
+
+/** Version of this adapter package (kept equal to package.json). */
+export const OPCUA_ADAPTER_VERSION = '0.1.0';
+
+export interface OpcuaAdapterOptions {
+  /** Jitter source of the reconnect backoff (default Math.random). */
+  readonly random?: () => number;
+}
+
+export type OpcuaAdapter = AdapterDefinition<OpcuaConnection, OpcuaPoint>;
+
+/**
+ * The OPC UA adapter: reads, writes, method calls and subscriptions (one per device) over
+ * node-opcua's client, loaded only when a session starts.
+ */
+export function createOpcuaAdapter(options: OpcuaAdapterOptions = {}): OpcuaAdapter {
+  return defineAdapter<OpcuaConnection, OpcuaPoint>({
+    name: 'opcua',
+    version: OPCUA_ADAPTER_VERSION,
+    sdkVersion: `^${SDK_VERSION}`,
+    capabilities: { read: true, write: true, execute: true, subscribe: true },
+    connectionSchema: opcuaConnectionSchema,
+    pointSchema: opcuaPointSchema,
+    secretConnectionKeys: ['password'],
+    pointValueKind: opcuaPointValueKind,
+    pointValueShape: opcuaPointValueShape,
+    pointValueBits: opcuaPointValueBits,
+    checkPoints: checkOpcuaPoints,
+    validateWrite: validateOpcuaWrite,
+    createSession: (context) => new OpcuaSession(context, options.random),
+    // the simulator (node-opcua-server) is loaded only when asked to simulate
+    simulate: async (devices) => (await loadSimulator()).simulateOpcuaDevices(devices),
+  });
+}
+
+interface SimulatorModule {
+  simulateOpcuaDevices(
+    devices: readonly SimulationDevice<OpcuaConnection, OpcuaPoint>[],
+  ): Promise<AdapterSimulation>;
+}
+
+/** src/simulator/ is the simulator's own module (written separately); named through a variable so this file compiles without it. */
+const SIMULATOR_MODULE = './simulator/simulate-devices.js';
+
+async function loadSimulator(): Promise<SimulatorModule> {
+  return (await import(SIMULATOR_MODULE)) as SimulatorModule;
+}

@@ -1,0 +1,161 @@
+"""
+asyncua (PyPI 2.1.x) as an independent OPC UA server for the adapter's interop tests.
+
+    python asyncua_server.py '<json config>'
+
+config:
+    port          TCP port on 127.0.0.1 (0: a free ephemeral port is chosen)
+    certDir       when given: the server offers only Basic256Sha256 SignAndEncrypt, with a key and
+                  certificate made in certDir on first start (kept across restarts)
+    users         {"name": "password"} accepted for UserName tokens (anonymous is refused when set)
+
+Namespace "urn:lwm2m-adapters:asyncua-test" (index printed), object Boiler1 with one writable
+variable of every supported type (string NodeIds "Boiler1.<Type>"), arrays, a read-only variable,
+a Counter incremented every 100 ms, and a method Add(Int32 a, Double b) -> Double that also stores
+"a+b" in Boiler1.LastCall. Prints "READY port=<port> ns=<index>" once serving; serves until SIGTERM.
+"""
+
+import asyncio
+import datetime
+import json
+import logging
+import signal
+import socket
+import sys
+from pathlib import Path
+
+from asyncua import Server, ua
+from asyncua.crypto.cert_gen import setup_self_signed_certificate
+from asyncua.crypto.permission_rules import User, UserRole
+from asyncua.server.user_managers import UserManager
+from cryptography.x509.oid import ExtendedKeyUsageOID
+
+NAMESPACE = "urn:lwm2m-adapters:asyncua-test"
+
+
+class PasswordUsers(UserManager):
+    def __init__(self, users):
+        self.users = users
+
+    def get_user(self, iserver, username=None, password=None, certificate=None):
+        if username is None:
+            return None if self.users else User(role=UserRole.User)
+        if self.users.get(username) == password:
+            return User(role=UserRole.User)
+        return None
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+async def main(config):
+    port = config.get("port") or free_port()
+    users = config.get("users") or {}
+    server = Server(user_manager=PasswordUsers(users))
+    await server.init()
+    server.set_endpoint(f"opc.tcp://127.0.0.1:{port}/")
+    server.set_server_name("asyncua interop test server")
+    cert_dir = config.get("certDir")
+    if cert_dir:
+        d = Path(cert_dir)
+        d.mkdir(parents=True, exist_ok=True)
+        uri = "urn:lwm2m-adapters:asyncua-test-server"
+        await server.set_application_uri(uri)
+        await setup_self_signed_certificate(
+            d / "server-key.pem",
+            d / "server-cert.der",
+            uri,
+            "127.0.0.1",
+            [ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH],
+            {"countryName": "DE", "organizationName": "lwm2m-adapters tests", "commonName": "asyncua-test"},
+        )
+        await server.load_certificate(str(d / "server-cert.der"))
+        await server.load_private_key(str(d / "server-key.pem"))
+        server.set_security_policy([ua.SecurityPolicyType.Basic256Sha256_SignAndEncrypt])
+    else:
+        server.set_security_policy([ua.SecurityPolicyType.NoSecurity])
+    if users:
+        server.set_identity_tokens([ua.UserNameIdentityToken])
+    else:
+        server.set_identity_tokens([ua.AnonymousIdentityToken, ua.UserNameIdentityToken])
+
+    idx = await server.register_namespace(NAMESPACE)
+    boiler = await server.nodes.objects.add_object(ua.NodeId("Boiler1", idx), ua.QualifiedName("Boiler1", idx))
+
+    def nid(name):
+        return ua.NodeId(f"Boiler1.{name}", idx)
+
+    when = datetime.datetime(2024, 1, 2, 3, 4, 5, 678000, tzinfo=datetime.timezone.utc)
+    values = [
+        ("Boolean", True, ua.VariantType.Boolean),
+        ("SByte", -5, ua.VariantType.SByte),
+        ("Byte", 200, ua.VariantType.Byte),
+        ("Int16", -30000, ua.VariantType.Int16),
+        ("UInt16", 60000, ua.VariantType.UInt16),
+        ("Int32", -2000000000, ua.VariantType.Int32),
+        ("UInt32", 4000000000, ua.VariantType.UInt32),
+        ("Int64", -(2**62) - 3, ua.VariantType.Int64),
+        ("UInt64", 2**64 - 5, ua.VariantType.UInt64),
+        ("Float", 21.5, ua.VariantType.Float),
+        ("Double", 3.141592653589793, ua.VariantType.Double),
+        ("String", "idle", ua.VariantType.String),
+        ("DateTime", when, ua.VariantType.DateTime),
+        ("ByteString", b"\x00\x01\xfe\xff", ua.VariantType.ByteString),
+        ("DoubleArray", [1.5, 2.5, -3.0], ua.VariantType.Double),
+        ("Int64Array", [2**60, -(2**60)], ua.VariantType.Int64),
+        ("Setpoint", 20.0, ua.VariantType.Double),
+    ]
+    for name, value, vtype in values:
+        var = await boiler.add_variable(nid(name), ua.QualifiedName(name, idx), ua.Variant(value, vtype), datatype=None)
+        if isinstance(value, list):
+            await var.write_value_rank(1)
+            await var.write_array_dimensions([0])
+        await var.set_writable()
+    readonly = await boiler.add_variable(nid("ReadOnly"), ua.QualifiedName("ReadOnly", idx), ua.Variant(7, ua.VariantType.Int32))
+    last_call = await boiler.add_variable(nid("LastCall"), ua.QualifiedName("LastCall", idx), ua.Variant("", ua.VariantType.String))
+    counter = await boiler.add_variable(ua.NodeId(5000, idx), ua.QualifiedName("Counter", idx), ua.Variant(0, ua.VariantType.UInt32))
+    await boiler.add_variable(ua.NodeId("Boiler1.Temperature", idx), ua.QualifiedName("Temperature", idx), ua.Variant(21.25, ua.VariantType.Double))
+
+    async def add(parent, a, b):
+        await last_call.write_value(ua.Variant(f"{a.Value}+{b.Value}", ua.VariantType.String))
+        return [ua.Variant(float(a.Value) + float(b.Value), ua.VariantType.Double)]
+
+    arg_a = ua.Argument()
+    arg_a.Name = "a"
+    arg_a.DataType = ua.NodeId(ua.ObjectIds.Int32)
+    arg_a.ValueRank = -1
+    arg_b = ua.Argument()
+    arg_b.Name = "b"
+    arg_b.DataType = ua.NodeId(ua.ObjectIds.Double)
+    arg_b.ValueRank = -1
+    out = ua.Argument()
+    out.Name = "sum"
+    out.DataType = ua.NodeId(ua.ObjectIds.Double)
+    out.ValueRank = -1
+    await boiler.add_method(ua.NodeId("Boiler1.Add", idx), ua.QualifiedName("Add", idx), add, [arg_a, arg_b], [out])
+    _ = readonly
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+
+    async with server:
+        print(f"READY port={port} ns={idx}", flush=True)
+        n = 0
+        while not stop.is_set():
+            try:
+                await asyncio.wait_for(stop.wait(), 0.1)
+            except asyncio.TimeoutError:
+                n += 1
+                await counter.write_value(ua.Variant(n, ua.VariantType.UInt32))
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.ERROR)
+    asyncio.run(main(json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}))
