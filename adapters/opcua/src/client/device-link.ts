@@ -12,6 +12,8 @@ import {
   type DataValue,
   DataType,
   DeadbandType,
+  type ModifyMonitoredItemsRequestOptions,
+  type ModifyMonitoredItemsResponse,
   type MonitoredItemCreateRequestOptions,
   MonitoringMode,
   OPCUAClient,
@@ -638,9 +640,12 @@ export class DeviceLink {
     const items = group.items.filter((i) => i.monitoredItemId !== undefined);
     for (let i = 0; i < items.length; i += live.limits.monitor) {
       const chunk = items.slice(i, i + live.limits.monitor);
+      const modifyMonitoredItems = live.session.modifyMonitoredItems.bind(live.session) as (
+        request: ModifyMonitoredItemsRequestOptions,
+      ) => Promise<ModifyMonitoredItemsResponse>;
       const response = await this.#service(
         () =>
-          live.session.modifyMonitoredItems({
+          modifyMonitoredItems({
             subscriptionId: subscription.subscriptionId,
             timestampsToReturn: TimestampsToReturn.Both,
             itemsToModify: chunk.map((item) => ({

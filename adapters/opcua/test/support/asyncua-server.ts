@@ -1,0 +1,100 @@
+/**
+ * asyncua (PyPI 2.1.x, test/peers/requirements.txt) as the independent OPC UA server of the
+ * interop tests: started on 127.0.0.1 with an ephemeral port (kept across restarts), stopped and
+ * restarted on demand. A missing peer fails loudly with the command that installs it.
+ */
+import { access, constants } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  execFileAsync,
+  MissingPeerError,
+  type PeerProcess,
+  peersHome,
+  startPeer,
+} from '../../../../test/peers/peer-process.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const script = join(here, 'asyncua_server.py');
+
+export const ASYNCUA_VERSION = '2.1';
+
+export interface AsyncuaServerConfig {
+  readonly port?: number;
+  /** Offer only Basic256Sha256 SignAndEncrypt, with a certificate made (once) in this folder. */
+  readonly certDir?: string;
+  /** UserName tokens accepted (anonymous refused when given). */
+  readonly users?: Readonly<Record<string, string>>;
+}
+
+export interface AsyncuaServer {
+  readonly port: number;
+  /** Namespace index of urn:lwm2m-adapters:asyncua-test. */
+  readonly ns: number;
+  readonly endpoint: string;
+  readonly peer: PeerProcess;
+  stop(): Promise<void>;
+  /** Starts it again on the same port (a fresh server: values back to their defaults). */
+  start(): Promise<void>;
+}
+
+export async function requireAsyncuaPython(): Promise<string> {
+  const python = join(peersHome, 'venv', 'bin', 'python');
+  const hint = `bash test/peers/install.sh (or ${python} -m pip install 'asyncua==${ASYNCUA_VERSION}.*')`;
+  try {
+    await access(python, constants.X_OK);
+  } catch {
+    throw new MissingPeerError(`test peer asyncua is not installed (no ${python}): ${hint}`);
+  }
+  const { stdout } = await execFileAsync(python, ['-c', 'import asyncua; print(asyncua.__version__)']).catch(
+    (err: unknown) => {
+      throw new MissingPeerError(`test peer asyncua cannot be imported by ${python}: ${hint}\n${String(err)}`);
+    },
+  );
+  if (!stdout.trim().startsWith(`${ASYNCUA_VERSION}.`))
+    throw new MissingPeerError(`asyncua ${stdout.trim()} found, the tests are written for ${ASYNCUA_VERSION}.x: ${hint}`);
+  return python;
+}
+
+export async function startAsyncuaServer(config: AsyncuaServerConfig = {}): Promise<AsyncuaServer> {
+  const python = await requireAsyncuaPython();
+  const launch = async (port: number | undefined) => {
+    const peer = startPeer(python, ['-u', script, JSON.stringify({ ...config, port: port ?? 0 })]);
+    try {
+      const match = await peer.waitFor(/READY port=(\d+) ns=(\d+)/, 30_000);
+      return { peer, port: Number(match[1]), ns: Number(match[2]) };
+    } catch (err) {
+      await peer.stop();
+      throw err;
+    }
+  };
+  let current: Awaited<ReturnType<typeof launch>> | undefined = await launch(config.port);
+  const port = current.port;
+  const ns = current.ns;
+  return {
+    port,
+    ns,
+    endpoint: `opc.tcp://127.0.0.1:${port}`,
+    get peer() {
+      if (current === undefined) throw new Error('the asyncua server is stopped');
+      return current.peer;
+    },
+    async stop() {
+      await current?.peer.stop();
+      current = undefined;
+    },
+    async start() {
+      if (current !== undefined) return;
+      // the port may linger briefly after a stop: retry a few times
+      for (let attempt = 0; ; attempt++) {
+        try {
+          current = await launch(port);
+          return;
+        } catch (err) {
+          if (attempt >= 5) throw err;
+          await new Promise((r) => setTimeout(r, 300));
+        }
+      }
+    },
+  };
+}
