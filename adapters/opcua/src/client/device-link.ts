@@ -98,7 +98,8 @@ type RawSession = ClientSession & ClientSessionRawSubscriptionService;
 interface Live {
   readonly client: OPCUAClient;
   readonly session: RawSession;
-  readonly subscription: ClientSubscription | undefined;
+  /** Created with the first monitored item (or at connect when items exist). */
+  subscription: ClientSubscription | undefined;
   readonly limits: { read: number; write: number; monitor: number };
 }
 
@@ -321,10 +322,7 @@ export class DeviceLink {
     live.client.on('connection_lost', lost('connection lost'));
     live.client.on('close', lost('connection closed'));
     live.session.on('session_closed', lost('the server closed the session'));
-    live.subscription?.on('terminated', lost('the subscription ended'));
-    live.subscription?.on('status_changed', (status: { name: string }) => {
-      if (status.name === 'BadTimeout') lost('the subscription timed out on the server')();
-    });
+    if (live.subscription !== undefined) this.#watchSubscription(live, live.subscription);
     const tick = async () => {
       this.#keepAliveTimer = undefined;
       if (this.#live !== live) return;
@@ -339,6 +337,15 @@ export class DeviceLink {
       if (this.#live === live) this.#keepAliveTimer = setTimeout(tick, this.#connection.keepAliveIntervalMs);
     };
     this.#keepAliveTimer = setTimeout(tick, this.#connection.keepAliveIntervalMs);
+  }
+
+  #watchSubscription(live: Live, subscription: ClientSubscription): void {
+    const lost = (why: string) =>
+      this.#lost(live, new CodedError('DEVICE_UNREACHABLE', `OPC UA ${this.#connection.endpoint}: ${why}`));
+    subscription.on('terminated', () => lost('the subscription ended'));
+    subscription.on('status_changed', (status: { name: string }) => {
+      if (status.name === 'BadTimeout') lost('the subscription timed out on the server');
+    });
   }
 
   #lost(live: Live, error: CodedError): void {
@@ -524,9 +531,8 @@ export class DeviceLink {
       try {
         const subscription = await this.#createSubscription(live.session);
         if (this.#live !== live) return;
-        live = { ...live, subscription };
-        this.#live = live;
-        subscription.on('terminated', () => this.#lost(live as Live, new CodedError('DEVICE_UNREACHABLE', 'the subscription ended')));
+        live.subscription = subscription;
+        this.#watchSubscription(live, subscription);
       } catch (err) {
         const error = errorFromException(err, 'creating the subscription', this.redact);
         this.#deliverErrors([...this.#pendingCreate], error);

@@ -42,8 +42,10 @@ const reconnectSchema = z
       .int()
       .min(10)
       .max(3_600_000)
-      .default(30_000)
-      .describe('Longest wait between reconnect attempts (each wait is jittered between half and all of it)'),
+      .default(4_000)
+      .describe(
+        'Longest wait between reconnect attempts (each wait is jittered between half and all of it). The default keeps a server that comes back within 5 s of its return served again',
+      ),
   })
   .strict()
   .refine((r) => r.maxMs >= r.initialMs, { message: 'maxMs must be at least initialMs', path: ['maxMs'] });
@@ -137,7 +139,7 @@ export const opcuaConnectionSchema = z
         'Publishing interval of the device subscription: how often the server sends collected changes',
       ),
     reconnect: reconnectSchema
-      .default({ initialMs: 500, maxMs: 30_000 })
+      .default({ initialMs: 500, maxMs: 4_000 })
       .describe('Backoff between connection attempts (bounded; never a retry storm)'),
   })
   .strict()

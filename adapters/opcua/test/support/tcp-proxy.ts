@@ -9,11 +9,14 @@ export interface TcpProxy {
   /** Connections accepted so far. */
   readonly accepted: number;
   cut(): void;
+  /** Stops forwarding on the open connections without closing them: a silent server. */
+  freeze(): void;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
+  const pairs: { client: Socket; upstream: Socket }[] = [];
   let accepted = 0;
   const server: Server = createServer((client) => {
     accepted++;
@@ -30,6 +33,7 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
     upstream.on('error', drop).on('close', drop);
     client.pipe(upstream);
     upstream.pipe(client);
+    pairs.push({ client, upstream });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
@@ -42,6 +46,14 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
     cut() {
       for (const s of sockets) s.destroy();
       sockets.clear();
+    },
+    freeze() {
+      for (const { client, upstream } of pairs.splice(0)) {
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        client.pause();
+        upstream.pause();
+      }
     },
     async close() {
       for (const s of sockets) s.destroy();
