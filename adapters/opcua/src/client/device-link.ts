@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { CodedError, isCodedError } from '@lwm2m-adapters/errors';
 import { backoffDelay } from '@lwm2m-adapters/kit';
 import type { AdapterLogger, PointReading, RawValue, SessionState, SubscriptionOptions } from '@lwm2m-adapters/sdk';
@@ -250,7 +251,7 @@ export class DeviceLink {
       const folder = pki?.folder ?? '<pkiFolder>';
       return new CodedError(
         'DEVICE_ACCESS_DENIED',
-        `${where}: the server certificate is not trusted: copy ${rejected ?? 'the server certificate'} from ${folder}/rejected to ${folder}/trusted/certs, or set trustUnknownServerCertificate: true (${text})`,
+        `${where}: the server certificate is not trusted: copy ${rejected === undefined ? 'the server certificate' : basename(rejected)} from ${folder}/rejected to ${folder}/trusted/certs, or set trustUnknownServerCertificate: true (${text})`,
         { retriable: true, details: { opcuaStatus: 'BadCertificateUntrusted', rejected } },
       );
     }
