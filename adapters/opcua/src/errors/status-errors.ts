@@ -103,6 +103,11 @@ const CODE_BY_STATUS: ReadonlyMap<string, ErrorCode> = new Map<string, ErrorCode
   ).map((s) => [s, 'DEVICE_BUSY'] as const),
 ]);
 
+/** The status names with a mapping of their own (every other Bad status is DEVICE_FAILURE). */
+export function mappedStatusNames(): readonly string[] {
+  return [...CODE_BY_STATUS.keys()];
+}
+
 /** The catalogue code of an OPC UA Bad status (DEVICE_FAILURE for any other Bad status). */
 export function errorCodeOfStatus(status: OpcuaStatus): ErrorCode {
   return CODE_BY_STATUS.get(status.name) ?? 'DEVICE_FAILURE';
