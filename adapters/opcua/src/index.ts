@@ -27,6 +27,7 @@ export {
   parseBrowsePathText,
   parseNodeIdText,
 } from './config/node-id-text.js';
+export { checkOpcuaPoints } from './config/point-checks.js';
 export {
   isMethodPoint,
   nodeReferenceSchema,
@@ -41,7 +42,6 @@ export {
   opcuaPointValueKind,
   opcuaPointValueShape,
 } from './config/point-schema.js';
-export { checkOpcuaPoints } from './config/point-checks.js';
 export {
   errorCodeOfStatus,
   errorFromException,

@@ -1,7 +1,13 @@
 import { basename } from 'node:path';
 import { CodedError, isCodedError } from '@lwm2m-adapters/errors';
 import { backoffDelay } from '@lwm2m-adapters/kit';
-import type { AdapterLogger, PointReading, RawValue, SessionState, SubscriptionOptions } from '@lwm2m-adapters/sdk';
+import type {
+  AdapterLogger,
+  PointReading,
+  RawValue,
+  SessionState,
+  SubscriptionOptions,
+} from '@lwm2m-adapters/sdk';
 import {
   AttributeIds,
   type ClientSession,
@@ -10,8 +16,8 @@ import {
   coerceNodeId,
   DataChangeFilter,
   DataChangeTrigger,
+  type DataType,
   type DataValue,
-  DataType,
   DeadbandType,
   type ModifyMonitoredItemsRequestOptions,
   type ModifyMonitoredItemsResponse,
@@ -172,7 +178,8 @@ export class DeviceLink {
   async start(): Promise<void> {
     this.#pki = await openClientPki(this.#connection);
     await this.#connectOnce();
-    if (this.#live === undefined) throw this.#lastError ?? new CodedError('DEVICE_UNREACHABLE', 'not connected');
+    if (this.#live === undefined)
+      throw this.#lastError ?? new CodedError('DEVICE_UNREACHABLE', 'not connected');
   }
 
   #lastError: CodedError | undefined;
@@ -198,7 +205,11 @@ export class DeviceLink {
     const client = OPCUAClient.create(clientOptionsOf(this.#connection, pki));
     let session: RawSession | undefined;
     try {
-      await withTimeout(client.connect(this.#connection.endpoint), this.#connection.connectTimeoutMs, 'connecting');
+      await withTimeout(
+        client.connect(this.#connection.endpoint),
+        this.#connection.connectTimeoutMs,
+        'connecting',
+      );
       session = await withTimeout(
         client.createSession(await userIdentityOf(this.#connection)) as Promise<RawSession>,
         this.#connection.connectTimeoutMs,
@@ -207,7 +218,11 @@ export class DeviceLink {
       const limits = await this.#readLimits(session);
       this.#resolutions = await resolvePoints(session, this.#points);
       for (const [id, r] of this.#resolutions)
-        if (!r.ok) this.#logger.warn({ deviceId: this.#deviceId, point: id, code: r.error.code }, this.redact(r.error.message));
+        if (!r.ok)
+          this.#logger.warn(
+            { deviceId: this.#deviceId, point: id, code: r.error.code },
+            this.redact(r.error.message),
+          );
       const subscription = this.#items.size > 0 ? await this.#createSubscription(session) : undefined;
       if (this.#closed) throw new CodedError('SESSION_CLOSED', 'closed while connecting');
       const live: Live = { client, session, subscription, limits };
@@ -217,7 +232,10 @@ export class DeviceLink {
       this.#everConnected = true;
       this.#lastLoggedError = undefined;
       this.#setState('connected');
-      this.#logger.info({ deviceId: this.#deviceId, endpoint: this.#connection.endpoint }, 'OPC UA session active');
+      this.#logger.info(
+        { deviceId: this.#deviceId, endpoint: this.#connection.endpoint },
+        'OPC UA session active',
+      );
       if (subscription !== undefined) {
         for (const item of this.#items.values()) {
           item.monitoredItemId = undefined;
@@ -235,7 +253,10 @@ export class DeviceLink {
       if (this.#closed) return;
       if (this.#lastLoggedError !== error.message) {
         this.#lastLoggedError = error.message;
-        this.#logger.error({ deviceId: this.#deviceId, code: error.code, details: error.details }, error.message);
+        this.#logger.error(
+          { deviceId: this.#deviceId, code: error.code, details: error.details },
+          error.message,
+        );
       }
       this.#setState('reconnecting', error);
       this.#scheduleRetry();
@@ -245,7 +266,11 @@ export class DeviceLink {
   async #connectError(err: unknown): Promise<CodedError> {
     const where = `OPC UA ${this.#connection.endpoint}`;
     const text = this.redact(err instanceof Error ? err.message : String(err));
-    if (/BadCertificateUntrusted|certificate verification failed|BadSecurityChecksFailed.*certificate/i.test(text)) {
+    if (
+      /BadCertificateUntrusted|certificate verification failed|BadSecurityChecksFailed.*certificate/i.test(
+        text,
+      )
+    ) {
       const pki = this.#pki;
       const rejected = pki === undefined ? undefined : await newestRejectedCertificate(pki);
       const folder = pki?.folder ?? '<pkiFolder>';
@@ -319,7 +344,8 @@ export class DeviceLink {
 
   /** Reacts to every sign of a lost session: channel closed, session closed, subscription ended. */
   #watch(live: Live): void {
-    const lost = (why: string) => () => this.#lost(live, new CodedError('DEVICE_UNREACHABLE', `OPC UA ${this.#connection.endpoint}: ${why}`));
+    const lost = (why: string) => () =>
+      this.#lost(live, new CodedError('DEVICE_UNREACHABLE', `OPC UA ${this.#connection.endpoint}: ${why}`));
     live.client.on('connection_lost', lost('connection lost'));
     live.client.on('close', lost('connection closed'));
     live.session.on('session_closed', lost('the server closed the session'));
@@ -328,11 +354,17 @@ export class DeviceLink {
       this.#keepAliveTimer = undefined;
       if (this.#live !== live) return;
       try {
-        const [dv] = await live.session.read([{ nodeId: coerceNodeId(SERVER_STATE), attributeId: AttributeIds.Value }]);
-        if (dv !== undefined && !dv.statusCode.isGood() && /Session|Channel/.test(dv.statusCode.name)) throw new Error(dv.statusCode.name);
+        const [dv] = await live.session.read([
+          { nodeId: coerceNodeId(SERVER_STATE), attributeId: AttributeIds.Value },
+        ]);
+        if (dv !== undefined && !dv.statusCode.isGood() && /Session|Channel/.test(dv.statusCode.name))
+          throw new Error(dv.statusCode.name);
       } catch (err) {
         this.#counters.keepAliveFailures++;
-        this.#lost(live, errorFromException(err, `OPC UA ${this.#connection.endpoint}: keep-alive read failed`, this.redact));
+        this.#lost(
+          live,
+          errorFromException(err, `OPC UA ${this.#connection.endpoint}: keep-alive read failed`, this.redact),
+        );
         return;
       }
       if (this.#live === live) this.#keepAliveTimer = setTimeout(tick, this.#connection.keepAliveIntervalMs);
@@ -398,7 +430,9 @@ export class DeviceLink {
   }
 
   /** One Read call per chunk of the server's MaxNodesPerRead for all readable variables asked. */
-  async read(pointIds: readonly string[]): Promise<Map<string, { ok: true; value: RawValue } | { ok: false; error: CodedError }>> {
+  async read(
+    pointIds: readonly string[],
+  ): Promise<Map<string, { ok: true; value: RawValue } | { ok: false; error: CodedError }>> {
     const out = new Map<string, { ok: true; value: RawValue } | { ok: false; error: CodedError }>();
     let live: Live;
     try {
@@ -412,9 +446,11 @@ export class DeviceLink {
       const point = this.#points.get(id);
       const r = this.#resolved(id);
       if (point === undefined || isMethodPoint(point)) continue;
-      if (r === undefined) out.set(id, { ok: false, error: new CodedError('DEVICE_UNREACHABLE', `${id} is not resolved yet`) });
+      if (r === undefined)
+        out.set(id, { ok: false, error: new CodedError('DEVICE_UNREACHABLE', `${id} is not resolved yet`) });
       else if (!r.ok) out.set(id, { ok: false, error: r.error });
-      else if (r.point.kind === 'variable') wanted.push({ id, point, nodeId: r.point.nodeId, typeId: r.point.typeId });
+      else if (r.point.kind === 'variable')
+        wanted.push({ id, point, nodeId: r.point.nodeId, typeId: r.point.typeId });
     }
     for (let i = 0; i < wanted.length; i += live.limits.read) {
       const chunk = wanted.slice(i, i + live.limits.read);
@@ -438,7 +474,14 @@ export class DeviceLink {
             w.id,
             converted.ok
               ? { ok: true, value: converted.value }
-              : { ok: false, error: new CodedError('DEVICE_RESPONSE_INVALID', `reading ${w.point.node}: ${converted.reason}`, { retriable: false }) },
+              : {
+                  ok: false,
+                  error: new CodedError(
+                    'DEVICE_RESPONSE_INVALID',
+                    `reading ${w.point.node}: ${converted.reason}`,
+                    { retriable: false },
+                  ),
+                },
           );
         });
       } catch (err) {
@@ -452,10 +495,15 @@ export class DeviceLink {
     validateOpcuaWrite(point, value);
     const live = this.#requireLive();
     const r = this.#resolved(pointId);
-    if (r === undefined || !r.ok) throw r?.error ?? new CodedError('DEVICE_UNREACHABLE', `${pointId} is not resolved yet`);
+    if (r === undefined || !r.ok)
+      throw r?.error ?? new CodedError('DEVICE_UNREACHABLE', `${pointId} is not resolved yet`);
     if (r.point.kind !== 'variable') throw new CodedError('WRITE_VALUE_INVALID', `${pointId} is a method`);
     const fields = variantFieldsOf(point, value);
-    const variant = new Variant({ dataType: DATA_TYPE_IDS[point.type] as DataType, arrayType: fields.arrayType, value: fields.value });
+    const variant = new Variant({
+      dataType: DATA_TYPE_IDS[point.type] as DataType,
+      arrayType: fields.arrayType,
+      value: fields.value,
+    });
     const nodeId = r.point.nodeId;
     const status = await this.#service(
       () => live.session.write({ nodeId, attributeId: AttributeIds.Value, value: { value: variant } }),
@@ -467,15 +515,21 @@ export class DeviceLink {
   async execute(pointId: string, args: string | undefined): Promise<void> {
     const point = this.#points.get(pointId);
     if (point === undefined || !isMethodPoint(point))
-      throw new CodedError('DEVICE_OPERATION_UNSUPPORTED', `${pointId} is a variable; execute needs a method point (object and method)`);
+      throw new CodedError(
+        'DEVICE_OPERATION_UNSUPPORTED',
+        `${pointId} is a variable; execute needs a method point (object and method)`,
+      );
     const live = this.#requireLive();
     const r = this.#resolved(pointId);
-    if (r === undefined || !r.ok) throw r?.error ?? new CodedError('DEVICE_UNREACHABLE', `${pointId} is not resolved yet`);
-    if (r.point.kind !== 'method') throw new CodedError('DEVICE_OPERATION_UNSUPPORTED', `${pointId} is not a method`);
+    if (r === undefined || !r.ok)
+      throw r?.error ?? new CodedError('DEVICE_UNREACHABLE', `${pointId} is not resolved yet`);
+    if (r.point.kind !== 'method')
+      throw new CodedError('DEVICE_OPERATION_UNSUPPORTED', `${pointId} is not a method`);
     const { objectId, methodId, inputs } = r.point;
     const values = methodArguments(args, inputs, point.method);
     const inputArguments = values.map(
-      (v) => new Variant({ dataType: DATA_TYPE_IDS[v.type] as DataType, value: scalarToOpcua(v.type, v.value) }),
+      (v) =>
+        new Variant({ dataType: DATA_TYPE_IDS[v.type] as DataType, value: scalarToOpcua(v.type, v.value) }),
     );
     const result = await this.#service(
       () => live.session.call({ objectId, methodId, inputArguments }),
@@ -493,16 +547,30 @@ export class DeviceLink {
   // ---- monitored items ----
 
   /** Adds a group of items; they are created in the next batch (one CreateMonitoredItems per turn). */
-  async subscribe(pointIds: readonly string[], options: SubscriptionOptions, listener: ItemGroup['listener']): Promise<ItemGroup> {
+  async subscribe(
+    pointIds: readonly string[],
+    options: SubscriptionOptions,
+    listener: ItemGroup['listener'],
+  ): Promise<ItemGroup> {
     const group: ItemGroup = { options, listener, items: [], closed: false };
     const unmonitorable: PointReading[] = [];
     for (const id of pointIds) {
       const point = this.#points.get(id);
       if (point === undefined || isMethodPoint(point)) {
-        unmonitorable.push({ pointId: id, ok: false, timestamp: Date.now(), error: new CodedError('DEVICE_OPERATION_UNSUPPORTED', `${id} is not a variable`) });
+        unmonitorable.push({
+          pointId: id,
+          ok: false,
+          timestamp: Date.now(),
+          error: new CodedError('DEVICE_OPERATION_UNSUPPORTED', `${id} is not a variable`),
+        });
         continue;
       }
-      const item: Item = { clientHandle: this.#nextHandle++, pointId: id, owner: group, monitoredItemId: undefined };
+      const item: Item = {
+        clientHandle: this.#nextHandle++,
+        pointId: id,
+        owner: group,
+        monitoredItemId: undefined,
+      };
       group.items.push(item);
       this.#items.set(item.clientHandle, item);
       this.#pendingCreate.add(item);
@@ -526,7 +594,7 @@ export class DeviceLink {
 
   /** Creates every pending item: the subscription first if there is none yet, then batches. */
   async #flush(): Promise<void> {
-    let live = this.#live;
+    const live = this.#live;
     if (live === undefined || this.#pendingCreate.size === 0) return;
     if (live.subscription === undefined) {
       try {
@@ -548,12 +616,20 @@ export class DeviceLink {
       const r = this.#resolved(item.pointId);
       if (r === undefined || !r.ok || r.point.kind !== 'variable') {
         this.#counters.itemsFailed++;
-        this.#deliverErrors([item], r !== undefined && !r.ok ? r.error : new CodedError('DEVICE_ADDRESS_UNKNOWN', `${item.pointId} is not a variable`));
+        this.#deliverErrors(
+          [item],
+          r !== undefined && !r.ok
+            ? r.error
+            : new CodedError('DEVICE_ADDRESS_UNKNOWN', `${item.pointId} is not a variable`),
+        );
       } else creatable.push(item);
     }
     for (let i = 0; i < creatable.length; i += live.limits.monitor) {
       const chunk = creatable.slice(i, i + live.limits.monitor);
-      let results: { statusCode: { isGood(): boolean; name: string; value: number }; monitoredItemId: number }[];
+      let results: {
+        statusCode: { isGood(): boolean; name: string; value: number };
+        monitoredItemId: number;
+      }[];
       try {
         const response = await this.#service(
           () =>
@@ -574,7 +650,13 @@ export class DeviceLink {
         const result = results[k];
         if (result === undefined || !result.statusCode.isGood()) {
           this.#counters.itemsFailed++;
-          this.#deliverErrors([item], errorFromStatus(result?.statusCode ?? StatusCodes.BadUnexpectedError, `monitoring ${item.pointId}`));
+          this.#deliverErrors(
+            [item],
+            errorFromStatus(
+              result?.statusCode ?? StatusCodes.BadUnexpectedError,
+              `monitoring ${item.pointId}`,
+            ),
+          );
           return;
         }
         item.monitoredItemId = result.monitoredItemId;
@@ -624,19 +706,33 @@ export class DeviceLink {
         this.#counters.notifications++;
         const timestamp = dv.sourceTimestamp?.getTime() ?? dv.serverTimestamp?.getTime() ?? Date.now();
         if (dv.statusCode.isBad()) {
-          item.owner.listener([{ pointId: item.pointId, ok: false, timestamp, error: errorFromStatus(dv.statusCode, `monitoring ${point.node}`) }]);
+          item.owner.listener([
+            {
+              pointId: item.pointId,
+              ok: false,
+              timestamp,
+              error: errorFromStatus(dv.statusCode, `monitoring ${point.node}`),
+            },
+          ]);
           return;
         }
         const converted = valueFromVariant(point, dv.value, r.point.typeId);
         item.owner.listener([
           converted.ok
             ? { pointId: item.pointId, ok: true, timestamp, value: converted.value }
-            : { pointId: item.pointId, ok: false, timestamp, error: new CodedError('DEVICE_RESPONSE_INVALID', converted.reason, { retriable: false }) },
+            : {
+                pointId: item.pointId,
+                ok: false,
+                timestamp,
+                error: new CodedError('DEVICE_RESPONSE_INVALID', converted.reason, { retriable: false }),
+              },
         ]);
       },
       _terminate_and_emit: () => {},
     };
-    (subscription as unknown as { _add_monitored_item(handle: number, sink: unknown): void })._add_monitored_item(item.clientHandle, sink);
+    (
+      subscription as unknown as { _add_monitored_item(handle: number, sink: unknown): void }
+    )._add_monitored_item(item.clientHandle, sink);
   }
 
   async modify(group: ItemGroup, options: SubscriptionOptions): Promise<void> {
@@ -678,12 +774,18 @@ export class DeviceLink {
     const subscription = live?.subscription;
     const ids = group.items.flatMap((i) => (i.monitoredItemId === undefined ? [] : [i.monitoredItemId]));
     for (const item of group.items)
-      (subscription as unknown as { _removeMonitoredItem?(h: number): void } | undefined)?._removeMonitoredItem?.(item.clientHandle);
+      (
+        subscription as unknown as { _removeMonitoredItem?(h: number): void } | undefined
+      )?._removeMonitoredItem?.(item.clientHandle);
     if (live === undefined || subscription === undefined || ids.length === 0) return;
     for (let i = 0; i < ids.length; i += live.limits.monitor) {
       const chunk = ids.slice(i, i + live.limits.monitor);
       await this.#service(
-        () => live.session.deleteMonitoredItems({ subscriptionId: subscription.subscriptionId, monitoredItemIds: chunk }),
+        () =>
+          live.session.deleteMonitoredItems({
+            subscriptionId: subscription.subscriptionId,
+            monitoredItemIds: chunk,
+          }),
         'deleting monitored items',
       ).catch(() => undefined);
     }
@@ -728,7 +830,9 @@ export class DeviceLink {
     for (const item of this.#items.values()) item.owner.closed = true;
     this.#items.clear();
     if (live !== undefined) {
-      await withTimeout(live.session.close(true), this.#connection.requestTimeoutMs, 'closing').catch(() => undefined);
+      await withTimeout(live.session.close(true), this.#connection.requestTimeoutMs, 'closing').catch(
+        () => undefined,
+      );
       await live.client.disconnect().catch(() => undefined);
     }
     await this.#pki?.dispose().catch(() => undefined);
@@ -741,7 +845,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([
     promise,
     new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new CodedError('DEVICE_TIMEOUT', `${what} took longer than ${ms} ms`)), ms);
+      timer = setTimeout(
+        () => reject(new CodedError('DEVICE_TIMEOUT', `${what} took longer than ${ms} ms`)),
+        ms,
+      );
     }),
   ]).finally(() => clearTimeout(timer));
 }

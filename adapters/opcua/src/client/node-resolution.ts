@@ -1,11 +1,5 @@
 import { CodedError } from '@lwm2m-adapters/errors';
-import {
-  AttributeIds,
-  type ClientSession,
-  coerceNodeId,
-  type NodeId,
-  StatusCodes,
-} from 'node-opcua-client';
+import { AttributeIds, type ClientSession, coerceNodeId, type NodeId, StatusCodes } from 'node-opcua-client';
 import { formatNodeId, parseBrowsePathText, parseNodeIdText } from '../config/node-id-text.js';
 import type { OpcuaDataType, OpcuaPoint, OpcuaVariablePoint } from '../config/point-schema.js';
 import { isMethodPoint } from '../config/point-schema.js';
@@ -30,7 +24,9 @@ export type ResolvedPoint =
       readonly inputs: readonly InputArgument[];
     };
 
-export type Resolution = { readonly ok: true; readonly point: ResolvedPoint } | { readonly ok: false; readonly error: CodedError };
+export type Resolution =
+  | { readonly ok: true; readonly point: ResolvedPoint }
+  | { readonly ok: false; readonly error: CodedError };
 
 /** node-opcua's NodeIdType.NUMERIC. */
 const NUMERIC_IDENTIFIER = 1;
@@ -136,7 +132,8 @@ export async function resolvePoints(
       const definition = await session.getArgumentDefinition(methodId as NodeId);
       const inputs = (definition.inputArguments ?? []).map((arg): InputArgument => {
         const dt = arg.dataType as NodeId;
-        const numeric = dt.namespace === 0 && dt.identifierType === NUMERIC_IDENTIFIER ? Number(dt.value) : -1;
+        const numeric =
+          dt.namespace === 0 && dt.identifierType === NUMERIC_IDENTIFIER ? Number(dt.value) : -1;
         return {
           name: arg.name ?? '',
           type: dataTypeOfId(numeric) ?? DATA_TYPE_ALIASES.get(numeric),

@@ -32,7 +32,11 @@ export async function checkOpcuaPointsOnline(
       for (const spec of points) {
         const r = resolutions.get(spec.id);
         if (r === undefined || r.ok) continue;
-        const field = isMethodPoint(spec.source) ? ['method'] : r.error.code === 'DEVICE_VALUE_REJECTED' ? ['type'] : ['node'];
+        const field = isMethodPoint(spec.source)
+          ? ['method']
+          : r.error.code === 'DEVICE_VALUE_REJECTED'
+            ? ['type']
+            : ['node'];
         issues.push({ pointId: spec.id, field, message: redact(r.error.message) });
       }
       return issues;
@@ -40,8 +44,15 @@ export async function checkOpcuaPointsOnline(
       await session.close().catch(() => undefined);
     }
   } catch (err) {
-    const error = err instanceof CodedError ? err : errorFromException(err, `OPC UA ${connection.endpoint}`, redact);
-    return [{ pointId: undefined, field: ['endpoint'], message: `cannot check the points online: ${error.message}` }];
+    const error =
+      err instanceof CodedError ? err : errorFromException(err, `OPC UA ${connection.endpoint}`, redact);
+    return [
+      {
+        pointId: undefined,
+        field: ['endpoint'],
+        message: `cannot check the points online: ${error.message}`,
+      },
+    ];
   } finally {
     await client.disconnect().catch(() => undefined);
     await pki.dispose().catch(() => undefined);

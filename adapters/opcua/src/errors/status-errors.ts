@@ -136,7 +136,11 @@ const STATUS_NAME_IN_TEXT = /\b(Bad[A-Z][A-Za-z]+)\b/;
  * coded error: a Bad status named in it maps like `errorFromStatus`; a timeout is DEVICE_TIMEOUT;
  * anything else DEVICE_UNREACHABLE (the link is not usable). `redact` removes secrets from text.
  */
-export function errorFromException(error: unknown, what: string, redact: (text: string) => string = (t) => t): CodedError {
+export function errorFromException(
+  error: unknown,
+  what: string,
+  redact: (text: string) => string = (t) => t,
+): CodedError {
   const text = redact(error instanceof Error ? error.message : String(error));
   const named = STATUS_NAME_IN_TEXT.exec(text)?.[1];
   if (named !== undefined && CODE_BY_STATUS.has(named)) {

@@ -2,8 +2,8 @@ import { CodedError } from '@lwm2m-adapters/errors';
 import {
   type PointReading,
   type RawValue,
-  type SessionContext,
   SessionBase,
+  type SessionContext,
   type SessionStats,
   type Subscription,
   type SubscriptionOptions,
@@ -58,9 +58,24 @@ export class OpcuaSession extends SessionBase<OpcuaConnection, OpcuaPoint> {
     const refused = new Map<string, CodedError>();
     for (const id of pointIds) {
       const spec = this.points.get(id);
-      if (spec === undefined) refused.set(id, new CodedError('CONFIG_INVALID', `point ${id} is not part of the session of ${this.context.deviceId}`));
-      else if (!spec.access.read) refused.set(id, new CodedError('OPERATION_NOT_ALLOWED', `point ${id} of ${this.context.deviceId} is not readable`));
-      else if (isMethodPoint(spec.source)) refused.set(id, new CodedError('DEVICE_OPERATION_UNSUPPORTED', `point ${id} is a method: it can only be executed`));
+      if (spec === undefined)
+        refused.set(
+          id,
+          new CodedError(
+            'CONFIG_INVALID',
+            `point ${id} is not part of the session of ${this.context.deviceId}`,
+          ),
+        );
+      else if (!spec.access.read)
+        refused.set(
+          id,
+          new CodedError('OPERATION_NOT_ALLOWED', `point ${id} of ${this.context.deviceId} is not readable`),
+        );
+      else if (isMethodPoint(spec.source))
+        refused.set(
+          id,
+          new CodedError('DEVICE_OPERATION_UNSUPPORTED', `point ${id} is a method: it can only be executed`),
+        );
     }
     const link = this.#link;
     const wanted = pointIds.filter((id) => !refused.has(id));
@@ -69,7 +84,9 @@ export class OpcuaSession extends SessionBase<OpcuaConnection, OpcuaPoint> {
     return pointIds.map((pointId): PointReading => {
       const error =
         refused.get(pointId) ??
-        (link === undefined ? new CodedError('DEVICE_UNREACHABLE', `the session of ${this.context.deviceId} is not started`) : undefined);
+        (link === undefined
+          ? new CodedError('DEVICE_UNREACHABLE', `the session of ${this.context.deviceId} is not started`)
+          : undefined);
       if (error !== undefined) return { pointId, ok: false, error, timestamp: now };
       const outcome = outcomes.get(pointId) ?? {
         ok: false,
@@ -86,7 +103,10 @@ export class OpcuaSession extends SessionBase<OpcuaConnection, OpcuaPoint> {
     const spec = this.points.get(pointId);
     if (spec === undefined) this.pointSource(pointId);
     if (!spec?.access.write)
-      throw new CodedError('OPERATION_NOT_ALLOWED', `point ${pointId} of ${this.context.deviceId} is not writable`);
+      throw new CodedError(
+        'OPERATION_NOT_ALLOWED',
+        `point ${pointId} of ${this.context.deviceId} is not writable`,
+      );
     const point = spec.source;
     validateOpcuaWrite(point, value);
     if (isMethodPoint(point)) return;
@@ -98,7 +118,10 @@ export class OpcuaSession extends SessionBase<OpcuaConnection, OpcuaPoint> {
     const spec = this.points.get(pointId);
     if (spec === undefined) this.pointSource(pointId);
     if (!spec?.access.execute)
-      throw new CodedError('OPERATION_NOT_ALLOWED', `point ${pointId} of ${this.context.deviceId} is not executable`);
+      throw new CodedError(
+        'OPERATION_NOT_ALLOWED',
+        `point ${pointId} of ${this.context.deviceId} is not executable`,
+      );
     await this.#requireLink().execute(pointId, args);
   }
 

@@ -26,7 +26,8 @@ export function parseExecuteArgumentText(text: string | undefined): ExecuteArgum
   while (offset < text.length) {
     re.lastIndex = offset;
     const m = re.exec(text);
-    if (m === null) throw invalid(`execute arguments "${text}": expected <digit>[='<text>'] at offset ${offset}`);
+    if (m === null)
+      throw invalid(`execute arguments "${text}": expected <digit>[='<text>'] at offset ${offset}`);
     const id = Number(m[1]);
     if (args.some((a) => a.id === id)) throw invalid(`execute argument ${id} appears twice`);
     args.push({ id, value: m[2] });
@@ -97,7 +98,8 @@ export function methodArguments(
     throw invalid(`${method}(${signature}) takes ${inputs.length} argument(s), got ${args.length}`);
   return inputs.map((input, index) => {
     const arg = args.find((a) => a.id === index);
-    if (arg === undefined) throw invalid(`${method}(${signature}): argument ${index} (${input.name}) is missing`);
+    if (arg === undefined)
+      throw invalid(`${method}(${signature}): argument ${index} (${input.name}) is missing`);
     if (arg.value === undefined)
       throw invalid(`${method}: argument ${index} (${input.name}) needs a value, e.g. ${index}='...'`);
     if (input.type === undefined || input.array)

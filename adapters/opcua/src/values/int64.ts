@@ -6,10 +6,7 @@ export type Int64Words = readonly [number, number];
 
 export function isInt64Words(value: unknown): value is Int64Words {
   return (
-    Array.isArray(value) &&
-    value.length === 2 &&
-    typeof value[0] === 'number' &&
-    typeof value[1] === 'number'
+    Array.isArray(value) && value.length === 2 && typeof value[0] === 'number' && typeof value[1] === 'number'
   );
 }
 

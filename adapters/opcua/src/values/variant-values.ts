@@ -11,7 +11,9 @@ export interface VariantLike {
   readonly value: unknown;
 }
 
-export type Converted = { readonly ok: true; readonly value: RawValue } | { readonly ok: false; readonly reason: string };
+export type Converted =
+  | { readonly ok: true; readonly value: RawValue }
+  | { readonly ok: false; readonly reason: string };
 
 /** One element as node-opcua decodes it → the raw scalar of the shared value mapping. */
 export function scalarFromOpcua(type: OpcuaDataType, value: unknown): RawScalar | undefined {
@@ -98,7 +100,11 @@ export function scalarToOpcua(type: OpcuaDataType, value: RawScalar): unknown {
 }
 
 /** The variant fields (value and array shape) to write a validated raw value to a point. */
-export function variantFieldsOf(point: OpcuaVariablePoint, value: RawValue): { readonly arrayType: 0 | 1; readonly value: unknown } {
-  if (Array.isArray(value)) return { arrayType: 1, value: value.map((v: RawScalar) => scalarToOpcua(point.type, v)) };
+export function variantFieldsOf(
+  point: OpcuaVariablePoint,
+  value: RawValue,
+): { readonly arrayType: 0 | 1; readonly value: unknown } {
+  if (Array.isArray(value))
+    return { arrayType: 1, value: value.map((v: RawScalar) => scalarToOpcua(point.type, v)) };
   return { arrayType: 0, value: scalarToOpcua(point.type, value as RawScalar) };
 }

@@ -15,7 +15,8 @@ export const MAX_WRITE_LENGTH = 16 * 1024 * 1024;
 export const MAX_WRITE_ELEMENTS = 1_000_000;
 
 function describe(value: RawScalar): string {
-  if (value instanceof Date) return `Date ${Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString()}`;
+  if (value instanceof Date)
+    return `Date ${Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString()}`;
   if (value instanceof Uint8Array) return `${value.length} bytes`;
   if (typeof value === 'string') return `string of ${value.length} characters`;
   return `${typeof value} ${String(value)}`;
@@ -39,7 +40,8 @@ export function scalarProblem(type: OpcuaDataType, value: RawScalar): string | u
   switch (type) {
     case 'Float':
     case 'Double': {
-      if (typeof value !== 'number' && typeof value !== 'bigint') return `${type} needs a number, got ${describe(value)}`;
+      if (typeof value !== 'number' && typeof value !== 'bigint')
+        return `${type} needs a number, got ${describe(value)}`;
       const n = Number(value);
       if (typeof value === 'bigint' && BigInt(n) !== value)
         return `${value} cannot be represented exactly as a ${type}`;
@@ -51,7 +53,9 @@ export function scalarProblem(type: OpcuaDataType, value: RawScalar): string | u
       return typeof value === 'boolean' ? undefined : `Boolean needs true or false, got ${describe(value)}`;
     case 'String':
       if (typeof value !== 'string') return `String needs a string, got ${describe(value)}`;
-      return value.length > MAX_WRITE_LENGTH ? `a string longer than ${MAX_WRITE_LENGTH} characters` : undefined;
+      return value.length > MAX_WRITE_LENGTH
+        ? `a string longer than ${MAX_WRITE_LENGTH} characters`
+        : undefined;
     case 'DateTime':
       if (!(value instanceof Date)) return `DateTime needs a Date, got ${describe(value)}`;
       return Number.isNaN(value.getTime()) ? 'DateTime needs a valid date, got Invalid Date' : undefined;

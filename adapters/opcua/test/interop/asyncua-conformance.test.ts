@@ -29,6 +29,8 @@ describeAdapterConformance('opcua (default instance) against asyncua', {
   async setup() {
     const server = await startAsyncuaServer();
     const all = asyncuaPoints(server.ns);
+    const unknownPoint = all.find((p) => p.id === 'Missing');
+    if (unknownPoint === undefined) throw new Error('asyncuaPoints has no Missing point');
     return {
       connection: { endpoint: server.endpoint, reconnect: { initialMs: 100, maxMs: 1000 } },
       points: all.filter((p) => CONFORMANCE_IDS.includes(p.id)),
@@ -47,7 +49,7 @@ describeAdapterConformance('opcua (default instance) against asyncua', {
         { pointId: 'Float', value: 1e39 },
         { pointId: 'Boolean', value: 'yes' },
       ],
-      unknownPoint: all.find((p) => p.id === 'Missing'),
+      unknownPoint,
       stopDevice: () => server.stop(),
       restartDevice: () => server.start(),
       teardown: () => server.stop(),

@@ -40,7 +40,8 @@ describe('opcua subscriptions survive against asyncua', () => {
     const { seen, okAfter } = await watchCounter(session);
     await server.stop();
     await until(
-      () => (seen.some((s) => !s.reading.ok && s.reading.error.code === 'DEVICE_UNREACHABLE') ? true : undefined),
+      () =>
+        seen.some((s) => !s.reading.ok && s.reading.error.code === 'DEVICE_UNREACHABLE') ? true : undefined,
       10_000,
       'an error reading while the server is down',
     );
@@ -69,7 +70,9 @@ describe('opcua subscriptions survive against asyncua', () => {
       'an error reading after the cut',
     );
     await until(() => (okAfter(cut) >= 2 ? true : undefined), 5000, 'notifications after the cut');
-    console.log(`[measure] TCP cut: notifications back ${(seen.find((s) => s.at >= cut && s.reading.ok)?.at ?? 0) - cut} ms after the cut`);
+    console.log(
+      `[measure] TCP cut: notifications back ${(seen.find((s) => s.at >= cut && s.reading.ok)?.at ?? 0) - cut} ms after the cut`,
+    );
     expect(proxy.accepted).toBeGreaterThanOrEqual(2);
   }, 30_000);
 

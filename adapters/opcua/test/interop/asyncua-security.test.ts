@@ -1,12 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AdapterSession } from '@lwm2m-adapters/sdk';
 import type { CodedError } from '@lwm2m-adapters/errors';
+import type { AdapterSession } from '@lwm2m-adapters/sdk';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { asyncuaPoints, INITIAL_VALUES } from '../support/asyncua-points.js';
 import { type AsyncuaServer, startAsyncuaServer } from '../support/asyncua-server.js';
-import { memoryLogger, openSession, until, valueOf } from '../support/session-harness.js';
+import { memoryLogger, openSession, readValue, until } from '../support/session-harness.js';
 
 const PASSWORD = 's3cret-Pa55!';
 
@@ -51,10 +51,14 @@ describe('opcua security against asyncua: Basic256Sha256 SignAndEncrypt with a u
     expect(error?.message).not.toContain(PASSWORD);
     await session.close();
 
-    session = openSession(server.endpoint, asyncuaPoints(server.ns), secure({ trustUnknownServerCertificate: true }));
+    session = openSession(
+      server.endpoint,
+      asyncuaPoints(server.ns),
+      secure({ trustUnknownServerCertificate: true }),
+    );
     await session.start();
     expect(session.state).toBe('connected');
-    expect(valueOf((await session.read(['Int64']))[0])).toBe(INITIAL_VALUES.Int64);
+    expect(readValue((await session.read(['Int64']))[0])).toBe(INITIAL_VALUES.Int64);
     await session.close();
 
     // trusted now: without the opt-in too

@@ -1,49 +1,13 @@
-import { silentLogger } from '@lwm2m-adapters/kit';
-import type { AdapterSession, PointReading, PointSpec } from '@lwm2m-adapters/sdk';
+import type { AdapterSession, PointReading } from '@lwm2m-adapters/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adapter } from '../../src/index.js';
-import type { OpcuaPoint } from '../../src/config/point-schema.js';
-import { type AsyncuaServer, startAsyncuaServer } from '../support/asyncua-server.js';
 import { asyncuaPoints, INITIAL_VALUES, SCALAR_TYPES } from '../support/asyncua-points.js';
-
-function openSession(endpoint: string, points: PointSpec<unknown>[], extra: Record<string, unknown> = {}): AdapterSession {
-  const connection = adapter.connectionSchema.parse({
-    endpoint,
-    reconnect: { initialMs: 100, maxMs: 1000 },
-    keepAliveIntervalMs: 1000,
-    publishingIntervalMs: 100,
-    requestTimeoutMs: 2000,
-    connectTimeoutMs: 2000,
-    ...extra,
-  });
-  return adapter.createSession({
-    deviceId: 'boiler',
-    connection,
-    points: points.map((p) => ({ ...p, source: adapter.pointSchema.parse(p.source) as OpcuaPoint })),
-    logger: silentLogger,
-  });
-}
+import { type AsyncuaServer, startAsyncuaServer } from '../support/asyncua-server.js';
+import { openSession, readValue, until } from '../support/session-harness.js';
 
 async function readOne(session: AdapterSession, id: string): Promise<PointReading> {
   const [r] = await session.read([id]);
   if (r === undefined) throw new Error('no reading');
   return r;
-}
-
-function valueOf(r: PointReading | undefined): unknown {
-  if (r === undefined) throw new Error('no reading');
-  if (!r.ok) throw new Error(`${r.pointId}: ${r.error.code} ${r.error.message}`);
-  return r.value;
-}
-
-async function until<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('opcua session against asyncua (no security, anonymous)', () => {
@@ -68,7 +32,7 @@ describe('opcua session against asyncua (no security, anonymous)', () => {
   it('reads every scalar type in one call, Int64/UInt64 exact beyond 2^53, DateTime as Date, ByteString as bytes', async () => {
     const readings = await session.read(SCALAR_TYPES);
     expect(readings.map((r) => r.pointId)).toEqual(SCALAR_TYPES);
-    const values = Object.fromEntries(readings.map((r) => [r.pointId, valueOf(r)]));
+    const values = Object.fromEntries(readings.map((r) => [r.pointId, readValue(r)]));
     expect(values).toEqual({ ...INITIAL_VALUES, Float: 21.5 });
     expect(typeof values.Int64).toBe('bigint');
     expect(values.ByteString).toBeInstanceOf(Uint8Array);
@@ -77,15 +41,21 @@ describe('opcua session against asyncua (no security, anonymous)', () => {
 
   it('reads arrays, browse paths and nsu= NodeIds', async () => {
     const r = await session.read(['DoubleArray', 'Int64Array', 'Temperature', 'Setpoint', 'Counter']);
-    expect(r.map(valueOf).slice(0, 4)).toEqual([[1.5, 2.5, -3], [2n ** 60n, -(2n ** 60n)], 21.25, 20]);
-    expect(typeof valueOf(r[4])).toBe('number');
+    expect(r.map(readValue).slice(0, 4)).toEqual([[1.5, 2.5, -3], [2n ** 60n, -(2n ** 60n)], 21.25, 20]);
+    expect(typeof readValue(r[4])).toBe('number');
   });
 
   it('isolates a missing node, a missing browse path and a mismatching type (4.04 / 4.00) while the others read', async () => {
     const r = await session.read(['Missing', 'Double', 'MissingPath', 'WrongType', 'WrongShape']);
     expect(r[1]?.ok).toBe(true);
     const codes = r.map((x) => (x.ok ? 'ok' : x.error.code));
-    expect(codes).toEqual(['DEVICE_ADDRESS_UNKNOWN', 'ok', 'DEVICE_ADDRESS_UNKNOWN', 'DEVICE_VALUE_REJECTED', 'DEVICE_VALUE_REJECTED']);
+    expect(codes).toEqual([
+      'DEVICE_ADDRESS_UNKNOWN',
+      'ok',
+      'DEVICE_ADDRESS_UNKNOWN',
+      'DEVICE_VALUE_REJECTED',
+      'DEVICE_VALUE_REJECTED',
+    ]);
     const missing = r[0] as Extract<PointReading, { ok: false }>;
     expect(missing.error.responseCode).toBe('4.04');
     expect(missing.error.details).toMatchObject({ opcuaStatus: 'BadNodeIdUnknown' });
@@ -113,7 +83,7 @@ describe('opcua session against asyncua (no security, anonymous)', () => {
     ];
     for (const [id, value] of writes) {
       await session.write(id, value as never);
-      expect(valueOf(await readOne(session, id)), id).toEqual(value);
+      expect(readValue(await readOne(session, id)), id).toEqual(value);
     }
   });
 
@@ -131,7 +101,9 @@ describe('opcua session against asyncua (no security, anonymous)', () => {
       ['DoubleArray', 1.5],
       ['Double', [1, 2]],
     ] as [string, unknown][]) {
-      await expect(session.write(id, value as never), id).rejects.toMatchObject({ code: 'WRITE_VALUE_INVALID' });
+      await expect(session.write(id, value as never), id).rejects.toMatchObject({
+        code: 'WRITE_VALUE_INVALID',
+      });
     }
     expect(session.stats().requests).toBe(before);
   });
@@ -139,14 +111,23 @@ describe('opcua session against asyncua (no security, anonymous)', () => {
   it('maps a write the server refuses to a coded error with the OPC UA status in details', async () => {
     const err = await session.write('ReadOnly', 5).catch((e: unknown) => e);
     expect(err).toMatchObject({ details: { opcuaStatus: expect.stringMatching(/^Bad/) } });
-    expect(['DEVICE_ACCESS_DENIED', 'DEVICE_OPERATION_UNSUPPORTED']).toContain((err as { code: string }).code);
+    expect(['DEVICE_ACCESS_DENIED', 'DEVICE_OPERATION_UNSUPPORTED']).toContain(
+      (err as { code: string }).code,
+    );
     await expect(session.write('Missing', 1)).rejects.toMatchObject({ code: 'DEVICE_ADDRESS_UNKNOWN' });
   });
 
   it('executes a method with typed arguments, refuses wrong ones with 4.00', async () => {
     await session.execute('Add', "0='40',1='2.5'");
-    expect(valueOf(await readOne(session, 'LastCall'))).toBe('40+2.5');
-    for (const args of [undefined, "0='1'", "0='1',1='2',2='3'", "0='x',1='2'", "0='3000000000',1='1'", "0='1',1='abc'"]) {
+    expect(readValue(await readOne(session, 'LastCall'))).toBe('40+2.5');
+    for (const args of [
+      undefined,
+      "0='1'",
+      "0='1',1='2',2='3'",
+      "0='x',1='2'",
+      "0='3000000000',1='1'",
+      "0='1',1='abc'",
+    ]) {
       await expect(session.execute('Add', args), String(args)).rejects.toMatchObject({
         code: 'WRITE_VALUE_INVALID',
         responseCode: '4.00',
@@ -156,13 +137,28 @@ describe('opcua session against asyncua (no security, anonymous)', () => {
 
   it('subscribes: initial values, then changes, in one subscription', async () => {
     const seen: PointReading[] = [];
-    const sub = await session.subscribe!(['Counter', 'Setpoint', 'Missing'], { samplingIntervalMs: 50 }, (rs) => seen.push(...rs));
-    await until(() => (seen.some((r) => r.pointId === 'Setpoint' && r.ok) ? true : undefined), 5000, 'initial Setpoint');
-    expect(seen.find((r) => r.pointId === 'Missing')).toMatchObject({ ok: false, error: { code: 'DEVICE_ADDRESS_UNKNOWN' } });
+    const sub = await session.subscribe!(
+      ['Counter', 'Setpoint', 'Missing'],
+      { samplingIntervalMs: 50 },
+      (rs) => seen.push(...rs),
+    );
+    await until(
+      () => (seen.some((r) => r.pointId === 'Setpoint' && r.ok) ? true : undefined),
+      5000,
+      'initial Setpoint',
+    );
+    expect(seen.find((r) => r.pointId === 'Missing')).toMatchObject({
+      ok: false,
+      error: { code: 'DEVICE_ADDRESS_UNKNOWN' },
+    });
     const counters = () => seen.filter((r) => r.pointId === 'Counter' && r.ok).length;
     await until(() => (counters() >= 3 ? true : undefined), 5000, 'counter changes');
     await session.write('Setpoint', 77.25);
-    await until(() => (seen.some((r) => r.pointId === 'Setpoint' && r.ok && r.value === 77.25) ? true : undefined), 5000, 'Setpoint change');
+    await until(
+      () => (seen.some((r) => r.pointId === 'Setpoint' && r.ok && r.value === 77.25) ? true : undefined),
+      5000,
+      'Setpoint change',
+    );
     const stats = session.stats();
     expect(stats.itemsMonitored).toBe(2);
     expect(stats.itemsFailed).toBeGreaterThanOrEqual(1);

@@ -48,11 +48,15 @@ export async function requireAsyncuaPython(): Promise<string> {
   }
   const { stdout } = await execFileAsync(python, ['-c', 'import asyncua; print(asyncua.__version__)']).catch(
     (err: unknown) => {
-      throw new MissingPeerError(`test peer asyncua cannot be imported by ${python}: ${hint}\n${String(err)}`);
+      throw new MissingPeerError(
+        `test peer asyncua cannot be imported by ${python}: ${hint}\n${String(err)}`,
+      );
     },
   );
   if (!stdout.trim().startsWith(`${ASYNCUA_VERSION}.`))
-    throw new MissingPeerError(`asyncua ${stdout.trim()} found, the tests are written for ${ASYNCUA_VERSION}.x: ${hint}`);
+    throw new MissingPeerError(
+      `asyncua ${stdout.trim()} found, the tests are written for ${ASYNCUA_VERSION}.x: ${hint}`,
+    );
   return python;
 }
 

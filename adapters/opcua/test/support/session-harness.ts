@@ -57,7 +57,7 @@ export async function until<T>(
   }
 }
 
-export function valueOf(r: PointReading | undefined): unknown {
+export function readValue(r: PointReading | undefined): unknown {
   if (r === undefined) throw new Error('no reading');
   if (!r.ok) throw new Error(`${r.pointId}: ${r.error.code} ${r.error.message}`);
   return r.value;

@@ -14,8 +14,10 @@ describe('execute arguments', () => {
     ]);
     expect(parseExecuteArgumentText('3')).toEqual([{ id: 3, value: undefined }]);
     expect(parseExecuteArgumentText(undefined)).toEqual([]);
-    for (const bad of ["0='a'1", "0='a',", "0='a',0='b'", 'x', "0=a"])
-      expect(() => parseExecuteArgumentText(bad), bad).toThrow(expect.objectContaining({ code: 'WRITE_VALUE_INVALID' }));
+    for (const bad of ["0='a'1", "0='a',", "0='a',0='b'", 'x', '0=a'])
+      expect(() => parseExecuteArgumentText(bad), bad).toThrow(
+        expect.objectContaining({ code: 'WRITE_VALUE_INVALID' }),
+      );
   });
 
   it('maps them onto the input arguments by index and declared type', () => {
@@ -56,7 +58,11 @@ describe('execute arguments', () => {
 
   it('refuses an input argument type an execute argument cannot carry', () => {
     expect(() =>
-      methodArguments("0='x'", [{ name: 's', type: undefined, dataTypeText: 'ns=3;i=3001', array: false }], 'M'),
+      methodArguments(
+        "0='x'",
+        [{ name: 's', type: undefined, dataTypeText: 'ns=3;i=3001', array: false }],
+        'M',
+      ),
     ).toThrow(/has DataType ns=3;i=3001, which an execute argument cannot carry/);
   });
 });

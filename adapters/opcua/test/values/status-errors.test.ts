@@ -1,6 +1,6 @@
 import { errorCatalogue } from '@lwm2m-adapters/errors';
-import { describe, expect, it } from 'vitest';
 import { StatusCodes } from 'node-opcua-client';
+import { describe, expect, it } from 'vitest';
 import {
   errorCodeOfStatus,
   errorFromException,
@@ -46,24 +46,30 @@ describe('OPC UA status → coded error', () => {
     expect(error.code).toBe(code);
     expect(error.responseCode).toBe(response);
     expect(errorCatalogue[error.code].responseCode).toBe(response);
-    expect(error.details).toEqual({ opcuaStatus: name, opcuaStatusCode: `0x${value.toString(16).padStart(8, '0')}` });
+    expect(error.details).toEqual({
+      opcuaStatus: name,
+      opcuaStatusCode: `0x${value.toString(16).padStart(8, '0')}`,
+    });
     expect(error.message).toBe(`writing ns=2;s=X: ${name} (0x${value.toString(16).padStart(8, '0')})`);
   });
 
   it('names only statuses node-opcua knows, with the codes of the table', () => {
     const known = StatusCodes as unknown as Record<string, { value: number } | undefined>;
     expect(mappedStatusNames().filter((name) => known[name] === undefined)).toEqual([]);
-    for (const [name, value] of TABLE) if (known[name] !== undefined) expect(known[name]?.value, name).toBe(value);
+    for (const [name, value] of TABLE)
+      if (known[name] !== undefined) expect(known[name]?.value, name).toBe(value);
   });
 
   it('maps node-opcua exceptions by the status they name, timeouts, else unreachable; redacts', () => {
-    expect(errorFromException(new Error('serviceResult = BadSessionIdInvalid (0x80250000)'), 'read').code).toBe(
-      'DEVICE_UNREACHABLE',
-    );
+    expect(
+      errorFromException(new Error('serviceResult = BadSessionIdInvalid (0x80250000)'), 'read').code,
+    ).toBe('DEVICE_UNREACHABLE');
     expect(errorFromException(new Error('Transaction has timed out ( timeout = 2000 ms)'), 'read').code).toBe(
       'DEVICE_TIMEOUT',
     );
-    expect(errorFromException(new Error('BadIdentityTokenRejected'), 'activate').code).toBe('DEVICE_ACCESS_DENIED');
+    expect(errorFromException(new Error('BadIdentityTokenRejected'), 'activate').code).toBe(
+      'DEVICE_ACCESS_DENIED',
+    );
     expect(errorFromException(new Error('connect ECONNREFUSED 127.0.0.1:4840'), 'connect').code).toBe(
       'DEVICE_UNREACHABLE',
     );

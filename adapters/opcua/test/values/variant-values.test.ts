@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { opcuaPointSchema, type OpcuaVariablePoint } from '../../src/config/point-schema.js';
+import { type OpcuaVariablePoint, opcuaPointSchema } from '../../src/config/point-schema.js';
 import { DATA_TYPE_IDS } from '../../src/values/data-type-ids.js';
 import { bigIntToWords, wordsToBigInt } from '../../src/values/int64.js';
 import { scalarToOpcua, valueFromVariant, variantFieldsOf } from '../../src/values/variant-values.js';
@@ -44,7 +44,8 @@ describe('variant → raw value', () => {
   ])('%s %s', (type, value, expected) => {
     const result = valueFromVariant(point(type), v(type, value), DATA_TYPE_IDS[type as 'Boolean']);
     expect(result).toEqual({ ok: true, value: expected });
-    if (type === 'ByteString' && result.ok) expect(Object.getPrototypeOf(result.value)).toBe(Uint8Array.prototype);
+    if (type === 'ByteString' && result.ok)
+      expect(Object.getPrototypeOf(result.value)).toBe(Uint8Array.prototype);
   });
 
   it('arrays, typed arrays included, become plain arrays', () => {
@@ -52,7 +53,20 @@ describe('variant → raw value', () => {
       ok: true,
       value: [1.5, -2],
     });
-    expect(valueFromVariant(point('Int64', true), v('Int64', [[0, 5], [0xffffffff, 0xffffffff]], 1), 8)).toEqual({
+    expect(
+      valueFromVariant(
+        point('Int64', true),
+        v(
+          'Int64',
+          [
+            [0, 5],
+            [0xffffffff, 0xffffffff],
+          ],
+          1,
+        ),
+        8,
+      ),
+    ).toEqual({
       ok: true,
       value: [5n, -1n],
     });

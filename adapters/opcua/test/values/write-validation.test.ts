@@ -65,6 +65,8 @@ describe('validateOpcuaWrite', () => {
 
   it('refuses writing a method point', () => {
     const method = opcuaPointSchema.parse({ object: 'ns=2;i=1', method: 'ns=2;i=2' });
-    expect(() => validateOpcuaWrite(method, 1)).toThrow(expect.objectContaining({ code: 'WRITE_VALUE_INVALID' }));
+    expect(() => validateOpcuaWrite(method, 1)).toThrow(
+      expect.objectContaining({ code: 'WRITE_VALUE_INVALID' }),
+    );
   });
 });
