@@ -17,7 +17,15 @@ describe('opcua security against asyncua: Basic256Sha256 SignAndEncrypt with a u
 
   beforeAll(async () => {
     folder = await mkdtemp(join(tmpdir(), 'opcua-security-'));
-    server = await startAsyncuaServer({ certDir: join(folder, 'server'), users: { operator: PASSWORD } });
+    server = await startAsyncuaServer({
+      certDir: join(folder, 'server'),
+      users: { operator: PASSWORD },
+      policies: [
+        'Basic256Sha256_SignAndEncrypt',
+        'Basic256Sha256_Sign',
+        'Aes128Sha256RsaOaep_SignAndEncrypt',
+      ],
+    });
   }, 60_000);
   afterEach(async () => {
     await session?.close();
@@ -100,4 +108,41 @@ describe('opcua security against asyncua: Basic256Sha256 SignAndEncrypt with a u
     const everything = JSON.stringify(logger.lines) + (error?.message ?? '') + JSON.stringify(error?.details);
     expect(everything).not.toContain(wrong);
   }, 60_000);
+
+  it.each([
+    ['Basic256Sha256', 'Sign'],
+    ['Aes128_Sha256_RsaOaep', 'SignAndEncrypt'],
+  ])(
+    '%s %s with a user name reads and writes',
+    async (securityPolicy, securityMode) => {
+      session = openSession(
+        server.endpoint,
+        asyncuaPoints(server.ns),
+        secure({ securityPolicy, securityMode, trustUnknownServerCertificate: true }),
+      );
+      await session.start();
+      expect(session.state).toBe('connected');
+      await session.write('Setpoint', 12.5);
+      expect(readValue((await session.read(['Setpoint']))[0])).toBe(12.5);
+    },
+    30_000,
+  );
+
+  it('an X.509 user certificate is accepted as the identity', async () => {
+    session = openSession(
+      server.endpoint,
+      asyncuaPoints(server.ns),
+      secure({
+        trustUnknownServerCertificate: true,
+        user: {
+          type: 'certificate',
+          certificateFile: join(folder, 'server', 'user-cert.pem'),
+          privateKeyFile: join(folder, 'server', 'user-key.pem'),
+        },
+      }),
+    );
+    await session.start();
+    expect(session.state).toBe('connected');
+    expect(readValue((await session.read(['String']))[0])).toBe('idle');
+  }, 30_000);
 });

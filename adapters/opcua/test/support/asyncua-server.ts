@@ -21,8 +21,13 @@ export const ASYNCUA_VERSION = '2.1';
 
 export interface AsyncuaServerConfig {
   readonly port?: number;
-  /** Offer only Basic256Sha256 SignAndEncrypt, with a certificate made (once) in this folder. */
+  /**
+   * Offer only secured endpoints (`policies`), with a certificate made (once) in this folder, and
+   * accept the user certificate it also makes there (user-cert.pem, user-key.pem).
+   */
   readonly certDir?: string;
+  /** asyncua SecurityPolicyType names; default ["Basic256Sha256_SignAndEncrypt"]. */
+  readonly policies?: readonly string[];
   /** UserName tokens accepted (anonymous refused when given). */
   readonly users?: Readonly<Record<string, string>>;
 }

@@ -5,8 +5,11 @@ asyncua (PyPI 2.1.x) as an independent OPC UA server for the adapter's interop t
 
 config:
     port          TCP port on 127.0.0.1 (0: a free ephemeral port is chosen)
-    certDir       when given: the server offers only Basic256Sha256 SignAndEncrypt, with a key and
-                  certificate made in certDir on first start (kept across restarts)
+    certDir       when given: the server offers only the secured endpoints of `policies`, with a key
+                  and certificate made in certDir on first start (kept across restarts), and a user
+                  certificate (user-cert.pem, user-key.pem) it accepts for X509 identity tokens
+    policies      secured endpoints (default ["Basic256Sha256_SignAndEncrypt"]), names of
+                  asyncua's SecurityPolicyType
     users         {"name": "password"} accepted for UserName tokens (anonymous is refused when set)
 
 Namespace "urn:lwm2m-adapters:asyncua-test" (index printed), object Boiler1 with one writable
@@ -28,6 +31,8 @@ from asyncua import Server, ua
 from asyncua.crypto.cert_gen import setup_self_signed_certificate
 from asyncua.crypto.permission_rules import User, UserRole
 from asyncua.server.user_managers import UserManager
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
 NAMESPACE = "urn:lwm2m-adapters:asyncua-test"
@@ -36,13 +41,17 @@ NAMESPACE = "urn:lwm2m-adapters:asyncua-test"
 class PasswordUsers(UserManager):
     def __init__(self, users):
         self.users = users
+        self.user_certificate = None
 
     def get_user(self, iserver, username=None, password=None, certificate=None):
-        if username is None:
-            return None if self.users else User(role=UserRole.User)
-        if self.users.get(username) == password:
-            return User(role=UserRole.User)
-        return None
+        # asyncua passes the certificate of the X509 token, or else the client application's
+        if username is not None:
+            return User(role=UserRole.User) if self.users.get(username) == password else None
+        if certificate is not None and self.user_certificate is not None:
+            der = certificate if isinstance(certificate, bytes) else certificate.public_bytes(Encoding.DER)
+            if der == self.user_certificate.public_bytes(Encoding.DER):
+                return User(role=UserRole.User)
+        return None if self.users else User(role=UserRole.User)
 
 
 def free_port():
@@ -56,7 +65,8 @@ def free_port():
 async def main(config):
     port = config.get("port") or free_port()
     users = config.get("users") or {}
-    server = Server(user_manager=PasswordUsers(users))
+    user_manager = PasswordUsers(users)
+    server = Server(user_manager=user_manager)
     await server.init()
     server.set_endpoint(f"opc.tcp://127.0.0.1:{port}/")
     server.set_server_name("asyncua interop test server")
@@ -76,11 +86,22 @@ async def main(config):
         )
         await server.load_certificate(str(d / "server-cert.der"))
         await server.load_private_key(str(d / "server-key.pem"))
-        server.set_security_policy([ua.SecurityPolicyType.Basic256Sha256_SignAndEncrypt])
+        await setup_self_signed_certificate(
+            d / "user-key.pem",
+            d / "user-cert.der",
+            "urn:lwm2m-adapters:asyncua-test-user",
+            "127.0.0.1",
+            [ExtendedKeyUsageOID.CLIENT_AUTH],
+            {"countryName": "DE", "organizationName": "lwm2m-adapters tests", "commonName": "test-user"},
+        )
+        user_manager.user_certificate = x509.load_der_x509_certificate((d / "user-cert.der").read_bytes())
+        (d / "user-cert.pem").write_bytes(user_manager.user_certificate.public_bytes(Encoding.PEM))
+        policies = config.get("policies") or ["Basic256Sha256_SignAndEncrypt"]
+        server.set_security_policy([getattr(ua.SecurityPolicyType, p) for p in policies])
     else:
         server.set_security_policy([ua.SecurityPolicyType.NoSecurity])
     if users:
-        server.set_identity_tokens([ua.UserNameIdentityToken])
+        server.set_identity_tokens([ua.UserNameIdentityToken, ua.X509IdentityToken])
     else:
         server.set_identity_tokens([ua.AnonymousIdentityToken, ua.UserNameIdentityToken])
 
