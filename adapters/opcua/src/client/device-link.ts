@@ -85,7 +85,6 @@ interface Counters {
   reconnects: number;
   connectAttempts: number;
   connectFailures: number;
-  itemsFailed: number;
   notifications: number;
   keepAliveFailures: number;
 }
@@ -107,6 +106,8 @@ interface Live {
   readonly session: RawSession;
   /** Created with the first monitored item (or at connect when items exist). */
   subscription: ClientSubscription | undefined;
+  /** The subscription being created (one per session, however many flushes ask for it). */
+  creatingSubscription: Promise<ClientSubscription> | undefined;
   readonly limits: { read: number; write: number; monitor: number };
 }
 
@@ -131,12 +132,15 @@ export class DeviceLink {
     reconnects: 0,
     connectAttempts: 0,
     connectFailures: 0,
-    itemsFailed: 0,
     notifications: 0,
     keepAliveFailures: 0,
   };
   readonly #items = new Map<number, Item>();
   readonly #pendingCreate = new Set<Item>();
+  /** Items the server (or the point's resolution) refused: a gauge, re-evaluated at every reconnection. */
+  readonly #failedItems = new Set<Item>();
+  /** The last message logged per unresolved point (logged again only when it changes). */
+  readonly #loggedResolutions = new Map<string, string>();
   #flushScheduled: Promise<void> | undefined;
   #nextHandle = 1;
   #resolutions = new Map<string, Resolution>();
@@ -217,15 +221,10 @@ export class DeviceLink {
       );
       const limits = await this.#readLimits(session);
       this.#resolutions = await resolvePoints(session, this.#points);
-      for (const [id, r] of this.#resolutions)
-        if (!r.ok)
-          this.#logger.warn(
-            { deviceId: this.#deviceId, point: id, code: r.error.code },
-            this.redact(r.error.message),
-          );
+      this.#logResolutions();
       const subscription = this.#items.size > 0 ? await this.#createSubscription(session) : undefined;
       if (this.#closed) throw new CodedError('SESSION_CLOSED', 'closed while connecting');
-      const live: Live = { client, session, subscription, limits };
+      const live: Live = { client, session, subscription, creatingSubscription: undefined, limits };
       this.#live = live;
       this.#watch(live);
       this.#attempt = 0;
@@ -260,6 +259,22 @@ export class DeviceLink {
       }
       this.#setState('reconnecting', error);
       this.#scheduleRetry();
+    }
+  }
+
+  /** Warns about each point that does not resolve (once per distinct problem, not at every reconnection). */
+  #logResolutions(): void {
+    for (const [id, r] of this.#resolutions) {
+      if (r.ok) {
+        this.#loggedResolutions.delete(id);
+        continue;
+      }
+      if (this.#loggedResolutions.get(id) === r.error.message) continue;
+      this.#loggedResolutions.set(id, r.error.message);
+      this.#logger.warn(
+        { deviceId: this.#deviceId, point: id, code: r.error.code, details: r.error.details },
+        `point isolated: ${this.redact(r.error.message)}`,
+      );
     }
   }
 
@@ -598,10 +613,20 @@ export class DeviceLink {
     if (live === undefined || this.#pendingCreate.size === 0) return;
     if (live.subscription === undefined) {
       try {
-        const subscription = await this.#createSubscription(live.session);
+        let creating = live.creatingSubscription;
+        if (creating === undefined) {
+          creating = this.#createSubscription(live.session).then((subscription) => {
+            live.subscription = subscription;
+            this.#watchSubscription(live, subscription);
+            return subscription;
+          });
+          live.creatingSubscription = creating;
+          creating.catch(() => {
+            live.creatingSubscription = undefined;
+          });
+        }
+        await creating;
         if (this.#live !== live) return;
-        live.subscription = subscription;
-        this.#watchSubscription(live, subscription);
       } catch (err) {
         const error = errorFromException(err, 'creating the subscription', this.redact);
         this.#deliverErrors([...this.#pendingCreate], error);
@@ -611,11 +636,12 @@ export class DeviceLink {
     const subscription = live.subscription as ClientSubscription;
     const pending = [...this.#pendingCreate].filter((i) => !i.owner.closed);
     this.#pendingCreate.clear();
+    for (const item of pending) this.#failedItems.delete(item);
     const creatable: Item[] = [];
     for (const item of pending) {
       const r = this.#resolved(item.pointId);
       if (r === undefined || !r.ok || r.point.kind !== 'variable') {
-        this.#counters.itemsFailed++;
+        this.#failedItems.add(item);
         this.#deliverErrors(
           [item],
           r !== undefined && !r.ok
@@ -649,7 +675,7 @@ export class DeviceLink {
       chunk.forEach((item, k) => {
         const result = results[k];
         if (result === undefined || !result.statusCode.isGood()) {
-          this.#counters.itemsFailed++;
+          this.#failedItems.add(item);
           this.#deliverErrors(
             [item],
             errorFromStatus(
@@ -660,6 +686,11 @@ export class DeviceLink {
           return;
         }
         item.monitoredItemId = result.monitoredItemId;
+        if (item.owner.closed) {
+          // unsubscribed while being created: delete it again
+          void this.#deleteItems(live, subscription, [result.monitoredItemId]);
+          return;
+        }
         this.#attachSink(subscription, item);
       });
     }
@@ -769,6 +800,7 @@ export class DeviceLink {
     for (const item of group.items) {
       this.#items.delete(item.clientHandle);
       this.#pendingCreate.delete(item);
+      this.#failedItems.delete(item);
     }
     const live = this.#live;
     const subscription = live?.subscription;
@@ -778,6 +810,10 @@ export class DeviceLink {
         subscription as unknown as { _removeMonitoredItem?(h: number): void } | undefined
       )?._removeMonitoredItem?.(item.clientHandle);
     if (live === undefined || subscription === undefined || ids.length === 0) return;
+    await this.#deleteItems(live, subscription, ids);
+  }
+
+  async #deleteItems(live: Live, subscription: ClientSubscription, ids: readonly number[]): Promise<void> {
     for (let i = 0; i < ids.length; i += live.limits.monitor) {
       const chunk = ids.slice(i, i + live.limits.monitor);
       await this.#service(
@@ -814,6 +850,7 @@ export class DeviceLink {
     return {
       ...this.#counters,
       itemsMonitored: monitored,
+      itemsFailed: this.#failedItems.size,
       pointsUnresolved: [...this.#resolutions.values()].filter((r) => !r.ok).length,
       connectionState: STATE_NUMBER[this.#state],
     };

@@ -169,4 +169,31 @@ describe('opcua session against asyncua (no security, anonymous)', () => {
     expect(seen.length).toBe(n);
     expect(session.stats().itemsMonitored).toBe(0);
   });
+
+  it('coalesces the subscribe calls of one turn into one CreateMonitoredItems', async () => {
+    const seen: PointReading[] = [];
+    const first = await session.subscribe?.(['Setpoint'], { samplingIntervalMs: 100 }, (rs) =>
+      seen.push(...rs),
+    );
+    await first?.close();
+    const before = session.stats().requests ?? 0;
+    const subs = await Promise.all([
+      session.subscribe?.(['Counter'], { samplingIntervalMs: 100 }, (rs) => seen.push(...rs)),
+      session.subscribe?.(['Temperature', 'Int64'], { samplingIntervalMs: 500, deadband: 0.5 }, (rs) =>
+        seen.push(...rs),
+      ),
+    ]);
+    expect((session.stats().requests ?? 0) - before).toBe(1);
+    expect(session.stats().itemsMonitored).toBe(3);
+    await until(
+      () =>
+        ['Counter', 'Temperature', 'Int64'].every((id) => seen.some((r) => r.pointId === id && r.ok))
+          ? true
+          : undefined,
+      5000,
+      'initial values of both groups',
+    );
+    for (const sub of subs) await sub?.close();
+    expect(session.stats().itemsMonitored).toBe(0);
+  });
 });
