@@ -94,4 +94,21 @@ describe('opcua subscriptions survive against asyncua', () => {
     await until(() => (okAfter(frozen) >= 2 ? true : undefined), 8000, 'notifications over a new connection');
     expect(session.stats().keepAliveFailures).toBeGreaterThanOrEqual(1);
   }, 30_000);
+
+  it('a session the server closes is re-created, with its monitored items', async () => {
+    session = openSession(server.endpoint, asyncuaPoints(server.ns));
+    await session.start();
+    const { seen, okAfter } = await watchCounter(session);
+    const closed = Date.now();
+    await session.execute('CloseSessions');
+    await until(
+      () => ((session?.stats().reconnects ?? 0) >= 1 ? true : undefined),
+      8000,
+      'a reconnection after the server closed the session',
+    );
+    const reconnected = Date.now();
+    await until(() => (okAfter(reconnected) >= 2 ? true : undefined), 5000, 'notifications on the new session');
+    expect(seen.some((s) => s.at >= closed && !s.reading.ok)).toBe(true);
+    expect(session.state).toBe('connected');
+  }, 30_000);
 });

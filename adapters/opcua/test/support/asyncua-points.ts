@@ -54,6 +54,11 @@ export function asyncuaPoints(ns: number): PointSpec<unknown>[] {
     { id: 'ReadOnly', source: { node: `ns=${ns};s=Boiler1.ReadOnly`, type: 'Int32' }, access: rw },
     { id: 'LastCall', source: { node: `ns=${ns};s=Boiler1.LastCall`, type: 'String' }, access: ro },
     { id: 'Add', source: { object: `ns=${ns};s=Boiler1`, method: `ns=${ns};s=Boiler1.Add` }, access: exec },
+    {
+      id: 'CloseSessions',
+      source: { object: `ns=${ns};s=Boiler1`, method: `ns=${ns};s=Boiler1.CloseSessions` },
+      access: exec,
+    },
     { id: 'Missing', source: { node: `ns=${ns};s=Boiler1.Missing`, type: 'Double' }, access: rw },
     { id: 'MissingPath', source: { node: `/${ns}:Boiler1/${ns}:Nothing`, type: 'Double' }, access: ro },
     { id: 'WrongType', source: { node: `ns=${ns};s=Boiler1.Int16`, type: 'Double' }, access: ro },

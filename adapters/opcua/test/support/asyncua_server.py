@@ -14,8 +14,8 @@ config:
 
 Namespace "urn:lwm2m-adapters:asyncua-test" (index printed), object Boiler1 with one writable
 variable of every supported type (string NodeIds "Boiler1.<Type>"), arrays, a read-only variable,
-a Counter incremented every 100 ms, and a method Add(Int32 a, Double b) -> Double that also stores
-"a+b" in Boiler1.LastCall. Prints "READY port=<port> ns=<index>" once serving; serves until SIGTERM.
+a Counter incremented every 100 ms, a method Add(Int32 a, Double b) -> Double that also stores
+"a+b" in Boiler1.LastCall, and a method CloseSessions() after which the server closes every session. Prints "READY port=<port> ns=<index>" once serving; serves until SIGTERM.
 """
 
 import asyncio
@@ -160,6 +160,19 @@ async def main(config):
     out.ValueRank = -1
     await boiler.add_method(ua.NodeId("Boiler1.Add", idx), ua.QualifiedName("Add", idx), add, [arg_a, arg_b], [out])
     _ = readonly
+
+    async def close_sessions(parent):
+        # the server closes every client session (as a server does on its session limit or an
+        # operator's request), shortly after answering this call
+        async def later():
+            await asyncio.sleep(0.2)
+            for session in list(server.iserver._external_sessions.values()):
+                await session.close_session(delete_subs=True)
+
+        asyncio.get_running_loop().create_task(later())
+        return []
+
+    await boiler.add_method(ua.NodeId("Boiler1.CloseSessions", idx), ua.QualifiedName("CloseSessions", idx), close_sessions, [], [])
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
