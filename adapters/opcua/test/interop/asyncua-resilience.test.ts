@@ -107,7 +107,11 @@ describe('opcua subscriptions survive against asyncua', () => {
       'a reconnection after the server closed the session',
     );
     const reconnected = Date.now();
-    await until(() => (okAfter(reconnected) >= 2 ? true : undefined), 5000, 'notifications on the new session');
+    await until(
+      () => (okAfter(reconnected) >= 2 ? true : undefined),
+      5000,
+      'notifications on the new session',
+    );
     expect(seen.some((s) => s.at >= closed && !s.reading.ok)).toBe(true);
     expect(session.state).toBe('connected');
   }, 30_000);

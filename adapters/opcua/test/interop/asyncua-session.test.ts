@@ -1,3 +1,6 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AdapterSession, PointReading } from '@lwm2m-adapters/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asyncuaPoints, INITIAL_VALUES, SCALAR_TYPES } from '../support/asyncua-points.js';
@@ -195,5 +198,24 @@ describe('opcua session against asyncua (no security, anonymous)', () => {
     );
     for (const sub of subs) await sub?.close();
     expect(session.stats().itemsMonitored).toBe(0);
+  });
+
+  it('without security, keeps its PKI in a temporary folder removed at close', async () => {
+    const scratch = await mkdtemp(join(tmpdir(), 'opcua-tmpdir-'));
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = scratch; // os.tmpdir() of this worker, read when the session starts
+    try {
+      const other = openSession(server.endpoint, asyncuaPoints(server.ns));
+      await other.start();
+      const during = await readdir(scratch);
+      expect(during).toHaveLength(1);
+      expect(during[0]).toMatch(/^lwm2m-opcua-pki-/);
+      await other.close();
+      expect(await readdir(scratch)).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+      await rm(scratch, { recursive: true, force: true });
+    }
   });
 });
