@@ -79,13 +79,20 @@ export interface ItemGroup {
 }
 
 interface Counters {
+  /** Service requests sent for reads, writes, calls and monitored items (not keep-alive reads). */
   requests: number;
+  /** Their responses (including Bad results). */
   replies: number;
+  /** Requests not answered within requestTimeoutMs. */
   timeouts: number;
+  /** Sessions re-established after a loss. */
   reconnects: number;
+  /** Connection attempts (the first included). */
   connectAttempts: number;
   connectFailures: number;
+  /** Data change notifications received. */
   notifications: number;
+  /** Keep-alive reads that failed (each makes the link reconnect). */
   keepAliveFailures: number;
 }
 
@@ -205,7 +212,6 @@ export class DeviceLink {
     const pki = this.#pki;
     if (pki === undefined || this.#closed) return;
     this.#counters.connectAttempts++;
-    if (this.#everConnected) this.#counters.reconnects++;
     const client = OPCUAClient.create(clientOptionsOf(this.#connection, pki));
     let session: RawSession | undefined;
     try {
@@ -228,6 +234,7 @@ export class DeviceLink {
       this.#live = live;
       this.#watch(live);
       this.#attempt = 0;
+      if (this.#everConnected) this.#counters.reconnects++;
       this.#everConnected = true;
       this.#lastLoggedError = undefined;
       this.#setState('connected');
@@ -844,6 +851,11 @@ export class DeviceLink {
     return this.#resolutions;
   }
 
+  /**
+   * The counters above, plus gauges: `itemsMonitored` (items live on the server), `itemsFailed`
+   * (items the server or the resolution refused), `pointsUnresolved`, and `connectionState`
+   * (0 idle, 1 connecting, 2 connected, 3 reconnecting, 4 closed).
+   */
   stats(): Record<string, number> {
     let monitored = 0;
     for (const item of this.#items.values()) if (item.monitoredItemId !== undefined) monitored++;
