@@ -3,7 +3,7 @@
  * with the machine and date). Every case is bounded in time and count.
  * `npm run bench -- host modbus` runs only the named suites (codecs, modbus-simulator, modbus,
  * modbus-dead-unit, lwm2m-client, dtls-server, coap-hostile, host, mapping-validation,
- * gateway-server, console, kafka); `host-<section>` runs one section of the host suite
+ * gateway-server, console, kafka, opcua-subscription); `host-<section>` runs one section of the host suite
  * (host-start, host-memory, host-latency, host-send, host-observe-all), `gateway-server-<section>`
  * one of the gateway-server
  * suite (gateway-server-registrations, -children, -ingest, -latency), `kafka-<section>` one of the
@@ -22,6 +22,7 @@ import { runMappingValidationBench } from './mapping-validation.bench.js';
 import { runModbusBench } from './modbus.bench.js';
 import { runModbusDeadUnitBench } from './modbus-dead-unit.bench.js';
 import { runModbusSimulatorBench } from './modbus-simulator.bench.js';
+import { runOpcuaSubscriptionBench } from './opcua-subscription.bench.js';
 
 const suites: Record<string, () => unknown> = {
   codecs: runCodecBench,
@@ -36,6 +37,7 @@ const suites: Record<string, () => unknown> = {
   'gateway-server': () => runGatewayServerBench(),
   console: runConsoleBench,
   kafka: () => runKafkaBench(),
+  'opcua-subscription': runOpcuaSubscriptionBench,
 };
 /** Sections of a suite, runnable alone; a run without names runs the suites, not these again. */
 const sections: Record<string, () => unknown> = {

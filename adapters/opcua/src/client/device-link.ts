@@ -43,14 +43,9 @@ import {
   userIdentityOf,
 } from './client-options.js';
 import { type Resolution, resolvePoints } from './node-resolution.js';
+import { type OperationLimits, readOperationLimits } from './operation-limits.js';
 
-/** Operation limits nodes (ServerCapabilities.OperationLimits); 0 on the server means "no limit". */
-const MAX_NODES_PER_READ = 'i=11705';
-const MAX_NODES_PER_WRITE = 'i=11707';
-const MAX_MONITORED_ITEMS_PER_CALL = 'i=11714';
 const SERVER_STATE = 'i=2259';
-/** Chunk size when the server states no limit (keeps one request bounded). */
-const DEFAULT_CHUNK = 1000;
 
 export interface DeviceLinkHooks {
   setState(state: SessionState, error?: CodedError): void;
@@ -115,7 +110,7 @@ interface Live {
   subscription: ClientSubscription | undefined;
   /** The subscription being created (one per session, however many flushes ask for it). */
   creatingSubscription: Promise<ClientSubscription> | undefined;
-  readonly limits: { read: number; write: number; monitor: number };
+  readonly limits: OperationLimits;
 }
 
 /**
@@ -225,8 +220,8 @@ export class DeviceLink {
         this.#connection.connectTimeoutMs,
         'activating the session',
       );
-      const limits = await this.#readLimits(session);
-      this.#resolutions = await resolvePoints(session, this.#points);
+      const limits = await readOperationLimits(session);
+      this.#resolutions = await resolvePoints(session, this.#points, limits);
       this.#logResolutions();
       const subscription = this.#items.size > 0 ? await this.#createSubscription(session) : undefined;
       if (this.#closed) throw new CodedError('SESSION_CLOSED', 'closed while connecting');
@@ -325,20 +320,6 @@ export class DeviceLink {
       void this.#connectOnce();
     }, delay);
     this.#retryTimer.unref?.();
-  }
-
-  async #readLimits(session: ClientSession): Promise<Live['limits']> {
-    const values = await session.read(
-      [MAX_NODES_PER_READ, MAX_NODES_PER_WRITE, MAX_MONITORED_ITEMS_PER_CALL].map((n) => ({
-        nodeId: coerceNodeId(n),
-        attributeId: AttributeIds.Value,
-      })),
-    );
-    const limit = (dv: DataValue | undefined) => {
-      const n = dv?.statusCode.isGood() ? Number(dv.value.value) : 0;
-      return n > 0 ? Math.min(n, DEFAULT_CHUNK) : DEFAULT_CHUNK;
-    };
-    return { read: limit(values[0]), write: limit(values[1]), monitor: limit(values[2]) };
   }
 
   async #createSubscription(session: ClientSession): Promise<ClientSubscription> {

@@ -1,10 +1,19 @@
 import { CodedError } from '@lwm2m-adapters/errors';
-import { AttributeIds, type ClientSession, coerceNodeId, type NodeId, StatusCodes } from 'node-opcua-client';
+import {
+  AttributeIds,
+  type BrowsePathResult,
+  type ClientSession,
+  coerceNodeId,
+  type DataValue,
+  type NodeId,
+  StatusCodes,
+} from 'node-opcua-client';
 import { formatNodeId, parseBrowsePathText, parseNodeIdText } from '../config/node-id-text.js';
 import type { OpcuaDataType, OpcuaPoint, OpcuaVariablePoint } from '../config/point-schema.js';
 import { isMethodPoint } from '../config/point-schema.js';
 import { errorFromStatus } from '../errors/status-errors.js';
 import { DATA_TYPE_ALIASES, DATA_TYPE_IDS, dataTypeOfId, valueRankFits } from '../values/data-type-ids.js';
+import { chunks, type OperationLimits } from './operation-limits.js';
 
 /** A method's declared input argument. */
 export interface InputArgument {
@@ -47,6 +56,7 @@ function unknownAddress(text: string, why: string, details: Record<string, unkno
 export async function resolvePoints(
   session: ClientSession,
   points: ReadonlyMap<string, OpcuaPoint>,
+  limits: OperationLimits,
 ): Promise<Map<string, Resolution>> {
   const namespaces = await session.readNamespaceArray();
   const references = new Map<string, NodeId | CodedError>();
@@ -63,23 +73,24 @@ export async function resolvePoints(
     }
   }
   if (browsePaths.length > 0) {
-    const results = await session.translateBrowsePath(
-      browsePaths.map((text) => {
-        const parsed = parseBrowsePathText(text);
-        if ('error' in parsed) throw new CodedError('CONFIG_INVALID', parsed.error);
-        return {
-          startingNode: coerceNodeId(OBJECTS_FOLDER),
-          relativePath: {
-            elements: parsed.segments.map((s) => ({
-              referenceTypeId: coerceNodeId(HIERARCHICAL_REFERENCES),
-              isInverse: false,
-              includeSubtypes: true,
-              targetName: { namespaceIndex: s.namespaceIndex, name: s.name },
-            })),
-          },
-        };
-      }),
-    );
+    const requests = browsePaths.map((text) => {
+      const parsed = parseBrowsePathText(text);
+      if ('error' in parsed) throw new CodedError('CONFIG_INVALID', parsed.error);
+      return {
+        startingNode: coerceNodeId(OBJECTS_FOLDER),
+        relativePath: {
+          elements: parsed.segments.map((s) => ({
+            referenceTypeId: coerceNodeId(HIERARCHICAL_REFERENCES),
+            isInverse: false,
+            includeSubtypes: true,
+            targetName: { namespaceIndex: s.namespaceIndex, name: s.name },
+          })),
+        },
+      };
+    });
+    const results: BrowsePathResult[] = [];
+    for (const chunk of chunks(requests, limits.translate))
+      results.push(...(await session.translateBrowsePath(chunk)));
     browsePaths.forEach((text, i) => {
       const result = results[i];
       const target = result?.targets?.[0];
@@ -104,12 +115,12 @@ export async function resolvePoints(
     else variables.push({ id, point, nodeId: ref as NodeId });
   }
   if (variables.length > 0) {
-    const values = await session.read(
-      variables.flatMap((v) => [
-        { nodeId: v.nodeId, attributeId: AttributeIds.DataType },
-        { nodeId: v.nodeId, attributeId: AttributeIds.ValueRank },
-      ]),
-    );
+    const values: DataValue[] = [];
+    const reads = variables.flatMap((v) => [
+      { nodeId: v.nodeId, attributeId: AttributeIds.DataType },
+      { nodeId: v.nodeId, attributeId: AttributeIds.ValueRank },
+    ]);
+    for (const chunk of chunks(reads, limits.read)) values.push(...(await session.read(chunk)));
     variables.forEach((v, i) => {
       const dataType = values[2 * i];
       const valueRank = values[2 * i + 1];

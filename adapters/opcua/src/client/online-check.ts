@@ -6,6 +6,7 @@ import { isMethodPoint, type OpcuaPoint } from '../config/point-schema.js';
 import { errorFromException } from '../errors/status-errors.js';
 import { clientOptionsOf, openClientPki, userIdentityOf } from './client-options.js';
 import { resolvePoints } from './node-resolution.js';
+import { readOperationLimits } from './operation-limits.js';
 
 /**
  * `validate --online`: connects once (no retry), resolves every point as a session would at start
@@ -27,7 +28,11 @@ export async function checkOpcuaPointsOnline(
       .connect(connection.endpoint)
       .then(async () => client.createSession(await userIdentityOf(connection)));
     try {
-      const resolutions = await resolvePoints(session, new Map(points.map((p) => [p.id, p.source])));
+      const resolutions = await resolvePoints(
+        session,
+        new Map(points.map((p) => [p.id, p.source])),
+        await readOperationLimits(session),
+      );
       const issues: AdapterIssue[] = [];
       for (const spec of points) {
         const r = resolutions.get(spec.id);
