@@ -71,6 +71,8 @@ export interface ItemGroup {
   readonly listener: (readings: readonly PointReading[]) => void;
   readonly items: Item[];
   closed: boolean;
+  /** Readings of the notifications being dispatched now, handed to the listener in one call. */
+  batch: PointReading[];
 }
 
 interface Counters {
@@ -555,7 +557,7 @@ export class DeviceLink {
     options: SubscriptionOptions,
     listener: ItemGroup['listener'],
   ): Promise<ItemGroup> {
-    const group: ItemGroup = { options, listener, items: [], closed: false };
+    const group: ItemGroup = { options, listener, items: [], closed: false, batch: [] };
     const unmonitorable: PointReading[] = [];
     for (const id of pointIds) {
       const point = this.#points.get(id);
@@ -725,18 +727,17 @@ export class DeviceLink {
         this.#counters.notifications++;
         const timestamp = dv.sourceTimestamp?.getTime() ?? dv.serverTimestamp?.getTime() ?? Date.now();
         if (dv.statusCode.isBad()) {
-          item.owner.listener([
-            {
-              pointId: item.pointId,
-              ok: false,
-              timestamp,
-              error: errorFromStatus(dv.statusCode, `monitoring ${point.node}`),
-            },
-          ]);
+          this.#deliver(item.owner, {
+            pointId: item.pointId,
+            ok: false,
+            timestamp,
+            error: errorFromStatus(dv.statusCode, `monitoring ${point.node}`),
+          });
           return;
         }
         const converted = valueFromVariant(point, dv.value, r.point.typeId);
-        item.owner.listener([
+        this.#deliver(
+          item.owner,
           converted.ok
             ? { pointId: item.pointId, ok: true, timestamp, value: converted.value }
             : {
@@ -745,13 +746,27 @@ export class DeviceLink {
                 timestamp,
                 error: new CodedError('DEVICE_RESPONSE_INVALID', converted.reason, { retriable: false }),
               },
-        ]);
+        );
       },
       _terminate_and_emit: () => {},
     };
     (
       subscription as unknown as { _add_monitored_item(handle: number, sink: unknown): void }
     )._add_monitored_item(item.clientHandle, sink);
+  }
+
+  /**
+   * Queues a notification's reading for its group: the readings of one publish response (node-opcua
+   * dispatches them synchronously) reach the listener in one call, in a microtask.
+   */
+  #deliver(group: ItemGroup, reading: PointReading): void {
+    group.batch.push(reading);
+    if (group.batch.length > 1) return;
+    queueMicrotask(() => {
+      const readings = group.batch;
+      group.batch = [];
+      if (!group.closed) group.listener(readings);
+    });
   }
 
   async modify(group: ItemGroup, options: SubscriptionOptions): Promise<void> {
