@@ -68,6 +68,8 @@ const cliOptions = {
   device: { type: 'string', multiple: true },
   interval: { type: 'string' },
   kafka: { type: 'string' },
+  online: { type: 'boolean' },
+  timeout: { type: 'string' },
 } as const;
 
 async function hostVersion(): Promise<string> {
@@ -144,6 +146,8 @@ async function runMain(call: CommandCall): Promise<ExitCodeValue> {
     device: _device,
     interval: _interval,
     kafka: _kafka,
+    online: _online,
+    timeout: _timeout,
     ...runFlags
   } = values;
   const settings = runSettingsSchema.safeParse(
@@ -196,7 +200,7 @@ async function demoMain(
 /** A duration flag's milliseconds, undefined when not given, or a usage error already reported. */
 function durationFlag(
   call: CommandCall,
-  flag: 'duration' | 'interval',
+  flag: 'duration' | 'interval' | 'timeout',
 ): number | undefined | { readonly exit: ExitCodeValue } {
   const text = call.values[flag];
   if (text === undefined) return undefined;
@@ -261,10 +265,22 @@ const COMMANDS = {
     options: [
       ['--json', 'machine-readable result'],
       ['--print', 'print the compiled mapping (secrets redacted)'],
+      [
+        '--online',
+        'also check the points against the live devices (nodes or addresses they lack, types that do not fit): exit 3 for a refuted point, 1 for a device not reached',
+      ],
+      ['--timeout DURATION', 'time budget per device for --online (default 10s)'],
     ],
-    main: onMapping((flags, call) =>
-      validateCommand(flags.mapping, call.out, { json: flags.json, print: flags.print, env: call.env }),
-    ),
+    main: onMapping(async (flags, call) => {
+      const timeout = durationFlag(call, 'timeout');
+      if (typeof timeout === 'object') return timeout.exit;
+      return await validateCommand(flags.mapping, call.out, {
+        json: flags.json,
+        print: flags.print,
+        env: call.env,
+        ...(call.values.online === true ? { online: { timeoutMs: timeout ?? 10_000 } } : {}),
+      });
+    }),
   },
   plan: {
     synopsis: '<mapping>',

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { AdapterProbe } from './adapter-probe.js';
-import type { AdapterSession, PointSpec, SessionContext } from './adapter-session.js';
+import type { AdapterLogger, AdapterSession, PointSpec, SessionContext } from './adapter-session.js';
 import type { AdapterSimulation, SimulationDevice } from './adapter-simulator.js';
 import type { RawValue, RawValueKind, RawValueShape } from './raw-value.js';
 
@@ -39,6 +39,13 @@ export interface AdapterPlan {
   readonly hints?: readonly AdapterIssue[];
 }
 
+/** What `checkPointsOnline` is given besides the device. */
+export interface OnlineCheckOptions {
+  /** The whole check's time budget. */
+  readonly timeoutMs: number;
+  readonly logger: AdapterLogger;
+}
+
 export interface AdapterDefinition<Connection = unknown, Point = unknown> {
   /** Marks the object as an adapter definition (checked when a package is loaded by name). */
   readonly kind: 'lwm2m-adapters/adapter';
@@ -69,6 +76,18 @@ export interface AdapterDefinition<Connection = unknown, Point = unknown> {
   pointValueBits?(point: Point): number | undefined;
   /** Checks a device's points together (overlaps, limits). Pure; no I/O. */
   checkPoints?(connection: Connection, points: readonly PointSpec<Point>[]): AdapterIssue[];
+  /**
+   * Optional: checks the points against the live device (`adapter-host validate --online`): nodes
+   * or addresses the device does not have, data types that do not fit the point. Connects, checks
+   * and disconnects within `options.timeoutMs`; throws a CodedError (DEVICE_UNREACHABLE,
+   * DEVICE_TIMEOUT...) when it cannot reach the device. Without it, the host reads every readable
+   * point once through a session and reports the points that fail.
+   */
+  checkPointsOnline?(
+    connection: Connection,
+    points: readonly PointSpec<Point>[],
+    options: OnlineCheckOptions,
+  ): Promise<AdapterIssue[]>;
   /** Validates a value before it is written; throws WRITE_VALUE_INVALID. Pure; no I/O. */
   validateWrite(point: Point, value: RawValue): void;
   /** Describes the read plan for the given points. Pure; no I/O. */

@@ -8,6 +8,7 @@ export {
   type AdapterPlan,
   defineAdapter,
   isAdapterDefinition,
+  type OnlineCheckOptions,
   SDK_VERSION,
 } from './adapter-definition.js';
 export type {
