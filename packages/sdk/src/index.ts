@@ -56,5 +56,6 @@ export {
   rawScalarKind,
   rawValueKind,
 } from './raw-value.js';
+export { type ReconnectBackoff, reconnectBackoffSchema } from './reconnect-backoff.js';
 export { asDeviceError, SessionBase } from './session-base.js';
 export { type SimulationRequest, simulateDevices } from './simulate-devices.js';
