@@ -176,7 +176,6 @@ export class OpcuaSimulator implements AsyncDisposable {
     const server = this.server;
     this.server = undefined;
     if (server === undefined) return;
-    for (const endpoint of server.endpoints) endpoint.killClientSockets(() => {});
     await server.shutdown(0);
     await server.dispose?.();
   }
@@ -275,8 +274,11 @@ export class OpcuaSimulator implements AsyncDisposable {
     this.requireRunning();
     let dropped = 0;
     for (const endpoint of this.server?.endpoints ?? []) {
-      dropped += endpoint.getChannels().length;
-      endpoint.killClientSockets(() => {});
+      for (const channel of endpoint.getChannels()) {
+        // Terminates the TCP connection without a CloseSecureChannel: what a network cut looks like.
+        channel.close();
+        dropped++;
+      }
     }
     return dropped;
   }
