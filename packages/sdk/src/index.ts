@@ -10,6 +10,7 @@ export {
   isAdapterDefinition,
   SDK_VERSION,
 } from './adapter-definition.js';
+export type { AdapterBrowse } from './adapter-browse.js';
 export type {
   AdapterProbe,
   ProbeOption,
