@@ -1,10 +1,9 @@
 /** browse against our simulator: the proposed mapping names IPSO objects where obvious and validates as it is. */
-import { compileMapping } from '@lwm2m-adapters/mapping';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { opcuaBrowse } from '../../src/browse/opcua-browse.js';
 import { OpcuaSimulator } from '../../src/simulator/index.js';
 import { allTypesConfig } from '../simulator/all-types-config.js';
-import { opcuaValidationDefinition } from './opcua-validation-definition.js';
+import { validates } from './opcua-validation-definition.js';
 
 let simulator: OpcuaSimulator;
 
@@ -25,13 +24,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await simulator?.close();
 });
-
-export async function validates(text: string) {
-  return compileMapping(
-    { text, fileName: '/tmp/browsed.yml' },
-    { resolveAdapter: async () => opcuaValidationDefinition, env: {} },
-  );
-}
 
 describe('opcuaBrowse against the simulator', () => {
   it('proposes IPSO objects by name, type and units, lists the rest, and validates as it is', async () => {

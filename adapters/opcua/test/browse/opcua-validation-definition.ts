@@ -3,6 +3,7 @@
  * compiler to validate a mapping (no sessions). Stands in until the adapter definition
  * (src/opcua-adapter.ts, another branch) is merged; then the tests can resolve `opcua` by name.
  */
+import { compileMapping } from '@lwm2m-adapters/mapping';
 import { type AdapterDefinition, defineAdapter, SDK_VERSION } from '@lwm2m-adapters/sdk';
 import { opcuaConnectionSchema } from '../../src/config/connection-schema.js';
 import {
@@ -28,3 +29,11 @@ export const opcuaValidationDefinition: AdapterDefinition = defineAdapter({
     throw new Error('validation only');
   },
 }) as AdapterDefinition;
+
+/** Compiles a mapping text the way `adapter-host validate` does, with `opcua` resolved to the definition above. */
+export function validates(text: string) {
+  return compileMapping(
+    { text, fileName: '/tmp/browsed.yml' },
+    { resolveAdapter: async () => opcuaValidationDefinition, env: {} },
+  );
+}
