@@ -8,7 +8,10 @@ import { ExitCode } from '../src/exit-codes.js';
 
 function capture() {
   const lines = { stdout: [] as string[], stderr: [] as string[] };
-  return { lines, out: { stdout: (t: string) => lines.stdout.push(t), stderr: (t: string) => lines.stderr.push(t) } };
+  return {
+    lines,
+    out: { stdout: (t: string) => lines.stdout.push(t), stderr: (t: string) => lines.stderr.push(t) },
+  };
 }
 
 const calls: { target: string; values: unknown }[] = [];
@@ -40,13 +43,18 @@ function adapter(name: string, browse?: AdapterBrowse): AdapterDefinition {
   }) as AdapterDefinition;
 }
 
-const adapters: Record<string, AdapterDefinition> = { plain: adapter('plain'), fake: adapter('fake', fakeBrowse) };
+const adapters: Record<string, AdapterDefinition> = {
+  plain: adapter('plain'),
+  fake: adapter('fake', fakeBrowse),
+};
 const load = async (name: string) => adapters[name] as AdapterDefinition;
 
 describe('browseCommand', () => {
   it('hands the URL and the adapter’s parsed options to the adapter whose scheme it is, and prints its YAML', async () => {
     const { lines, out } = capture();
-    expect(await browseCommand(['fake://plc:1', '--depth', '2', '--flat'], out, load, ['plain', 'fake'])).toBe(ExitCode.OK);
+    expect(
+      await browseCommand(['fake://plc:1', '--depth', '2', '--flat'], out, load, ['plain', 'fake']),
+    ).toBe(ExitCode.OK);
     expect(lines.stdout).toEqual(['version: 1\n']);
     expect(calls.at(-1)).toEqual({ target: 'fake://plc:1', values: { depth: '2', flat: true } });
   });
@@ -54,13 +62,17 @@ describe('browseCommand', () => {
   it('says which URLs it can browse when no adapter takes the scheme', async () => {
     const { lines, out } = capture();
     expect(await browseCommand(['tcp://plc:502'], out, load, ['plain', 'fake'])).toBe(ExitCode.USAGE);
-    expect(lines.stderr.join('\n')).toMatch(/no adapter browses "tcp:\/\/plc:502"; browsable URLs start with fake:/);
+    expect(lines.stderr.join('\n')).toMatch(
+      /no adapter browses "tcp:\/\/plc:502"; browsable URLs start with fake:/,
+    );
   });
 
   it('prints the adapter’s own help, refuses unknown options, and maps device errors to exit 1', async () => {
     const help = capture();
     expect(await browseCommand(['fake://plc', '--help'], help.out, load, ['fake'])).toBe(ExitCode.OK);
-    expect(help.lines.stdout.join('\n')).toMatch(/usage: adapter-host browse fake:\/\/host \[--depth N\][\s\S]*--depth N\s+how deep/);
+    expect(help.lines.stdout.join('\n')).toMatch(
+      /usage: adapter-host browse fake:\/\/host \[--depth N\][\s\S]*--depth N\s+how deep/,
+    );
     const bad = capture();
     expect(await browseCommand(['fake://plc', '--bogus'], bad.out, load, ['fake'])).toBe(ExitCode.USAGE);
     const down = capture();

@@ -77,7 +77,10 @@ export async function browseServer(options: BrowseServerOptions): Promise<Browse
     securityPolicy: SecurityPolicy.None,
     securityMode: MessageSecurityMode.None,
     connectionStrategy: { maxRetry: 0, initialDelay: 100, maxDelay: 200 },
-    clientCertificateManager: new OPCUACertificateManager({ rootFolder: pki, automaticallyAcceptUnknownCertificate: false }),
+    clientCertificateManager: new OPCUACertificateManager({
+      rootFolder: pki,
+      automaticallyAcceptUnknownCertificate: false,
+    }),
     requestedSessionTimeout: 60_000,
     defaultTransactionTimeout: timeoutMs,
     transportTimeout: timeoutMs,
@@ -86,10 +89,14 @@ export async function browseServer(options: BrowseServerOptions): Promise<Browse
     try {
       await client.connect(options.endpoint);
     } catch (error) {
-      throw new CodedError('DEVICE_UNREACHABLE', `cannot connect to ${options.endpoint}: ${(error as Error).message}`, {
-        cause: error,
-        details: { endpoint: options.endpoint },
-      });
+      throw new CodedError(
+        'DEVICE_UNREACHABLE',
+        `cannot connect to ${options.endpoint}: ${(error as Error).message}`,
+        {
+          cause: error,
+          details: { endpoint: options.endpoint },
+        },
+      );
     }
     const session = await client.createSession();
     try {
@@ -180,14 +187,20 @@ async function describeVariables(
   );
   const unitTargets = units.map((u) => (u.statusCode.isGood() ? u.targets?.[0]?.targetId : undefined));
   const present = unitTargets.filter((t) => t !== undefined);
-  const unitValues = present.length === 0 ? [] : await session.read(present.map((nodeId) => ({ nodeId, attributeId: AttributeIds.Value })));
+  const unitValues =
+    present.length === 0
+      ? []
+      : await session.read(present.map((nodeId) => ({ nodeId, attributeId: AttributeIds.Value })));
   let unitIndex = 0;
   return found.map(({ ref, path }, i) => {
     const [dataType, valueRank, access] = values.slice(i * 3, i * 3 + 3);
     const typeId = dataType?.value.value instanceof NodeId ? dataType.value.value : new NodeId();
     let unitText: string | undefined;
     if (unitTargets[i] !== undefined) {
-      const eu = unitValues[unitIndex++]?.value.value as { displayName?: { text?: string | null } } | null | undefined;
+      const eu = unitValues[unitIndex++]?.value.value as
+        | { displayName?: { text?: string | null } }
+        | null
+        | undefined;
       unitText = eu?.displayName?.text ?? undefined;
     }
     return {
@@ -197,13 +210,16 @@ async function describeVariables(
       type: dataTypeOf(typeId),
       dataTypeId: typeId.toString(),
       array: valueRank?.value.value === 1,
-      writable: ((access?.value.value as number | undefined) ?? 0) & 0x02 ? true : false,
+      writable: (((access?.value.value as number | undefined) ?? 0) & 0x02) !== 0,
       ...(unitText === undefined || unitText === '' ? {} : { units: unitText }),
     };
   });
 }
 
-async function countInputs(session: ClientSession, methods: readonly BrowsedMethod[]): Promise<BrowsedMethod[]> {
+async function countInputs(
+  session: ClientSession,
+  methods: readonly BrowsedMethod[],
+): Promise<BrowsedMethod[]> {
   if (methods.length === 0) return [];
   const paths = await session.translateBrowsePath(
     methods.map((m) => ({
@@ -222,7 +238,10 @@ async function countInputs(session: ClientSession, methods: readonly BrowsedMeth
   );
   const targets = paths.map((p) => (p.statusCode.isGood() ? p.targets?.[0]?.targetId : undefined));
   const present = targets.filter((t) => t !== undefined);
-  const read = present.length === 0 ? [] : await session.read(present.map((nodeId) => ({ nodeId, attributeId: AttributeIds.Value })));
+  const read =
+    present.length === 0
+      ? []
+      : await session.read(present.map((nodeId) => ({ nodeId, attributeId: AttributeIds.Value })));
   let next = 0;
   return methods.map((m, i) => {
     if (targets[i] === undefined) return m;

@@ -25,7 +25,10 @@ export const opcuaBrowse: AdapterBrowse = {
   async run(target: string, values: ProbeValues): Promise<string> {
     const endpoint = opcuaConnectionSchema.safeParse({ endpoint: target });
     if (!endpoint.success)
-      throw new CodedError('CONFIG_INVALID', `${target} is not an endpoint URL such as opc.tcp://192.168.1.10:4840`);
+      throw new CodedError(
+        'CONFIG_INVALID',
+        `${target} is not an endpoint URL such as opc.tcp://192.168.1.10:4840`,
+      );
     const depthText = text(values, 'depth') ?? '4';
     if (!/^\d+$/.test(depthText) || Number(depthText) < 1 || Number(depthText) > 20)
       throw new CodedError('CONFIG_INVALID', `--depth must be 1..20, not ${JSON.stringify(depthText)}`);
@@ -34,7 +37,10 @@ export const opcuaBrowse: AdapterBrowse = {
       const parsed = parseNodeIdText(from);
       if ('error' in parsed) throw new CodedError('CONFIG_INVALID', `--from: ${parsed.error}`);
       if (parsed.namespaceUri !== undefined)
-        throw new CodedError('CONFIG_INVALID', '--from takes a NodeId with a namespace index (ns=2;...), not nsu=');
+        throw new CodedError(
+          'CONFIG_INVALID',
+          '--from takes a NodeId with a namespace index (ns=2;...), not nsu=',
+        );
     }
     const deviceId = text(values, 'device-id');
     const result = await browseServer({

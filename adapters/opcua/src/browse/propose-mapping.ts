@@ -40,7 +40,18 @@ const UCUM: Readonly<Record<string, string>> = {
   A: 'A',
 };
 
-const NUMERIC = new Set(['SByte', 'Byte', 'Int16', 'UInt16', 'Int32', 'UInt32', 'Int64', 'UInt64', 'Float', 'Double']);
+const NUMERIC = new Set([
+  'SByte',
+  'Byte',
+  'Int16',
+  'UInt16',
+  'Int32',
+  'UInt32',
+  'Int64',
+  'UInt64',
+  'Float',
+  'Double',
+]);
 
 function unitsOf(v: BrowsedVariable): string | undefined {
   return v.units === undefined ? undefined : (UCUM[v.units.trim()] ?? v.units.trim());
@@ -51,30 +62,59 @@ function propose(v: BrowsedVariable): Proposal | undefined {
   const name = v.browseName;
   const units = v.units?.trim();
   if (NUMERIC.has(v.type)) {
-    const is = (re: RegExp, unitSet: readonly string[]) => re.test(name) || (units !== undefined && unitSet.includes(units));
+    const is = (re: RegExp, unitSet: readonly string[]) =>
+      re.test(name) || (units !== undefined && unitSet.includes(units));
     // A set point is named so; otherwise the quantity (by name or units) decides, writable or not.
     if (/set.?point|target/i.test(name))
-      return { objectId: 3308, resourceId: 5900, units: unitsOf(v), applicationType: name, why: 'a set point' };
+      return {
+        objectId: 3308,
+        resourceId: 5900,
+        units: unitsOf(v),
+        applicationType: name,
+        why: 'a set point',
+      };
     if (is(/temp/i, ['°C', 'degC', 'Cel', '°F', 'K']))
       return { objectId: 3303, resourceId: 5700, units: unitsOf(v) ?? 'Cel', why: 'a temperature' };
-    if (is(/humid/i, ['%RH'])) return { objectId: 3304, resourceId: 5700, units: unitsOf(v) ?? '%', why: 'a humidity' };
+    if (is(/humid/i, ['%RH']))
+      return { objectId: 3304, resourceId: 5700, units: unitsOf(v) ?? '%', why: 'a humidity' };
     if (is(/press/i, ['Pa', 'kPa', 'hPa', 'bar', 'mbar', 'psi']))
       return { objectId: 3323, resourceId: 5700, units: unitsOf(v), why: 'a pressure' };
-    if (is(/power/i, ['W', 'kW'])) return { objectId: 3328, resourceId: 5700, units: unitsOf(v), why: 'a power' };
+    if (is(/power/i, ['W', 'kW']))
+      return { objectId: 3328, resourceId: 5700, units: unitsOf(v), why: 'a power' };
     if (is(/volt/i, ['V'])) return { objectId: 3316, resourceId: 5700, units: unitsOf(v), why: 'a voltage' };
-    if (is(/current|amps?\b/i, ['A'])) return { objectId: 3317, resourceId: 5700, units: unitsOf(v), why: 'a current' };
+    if (is(/current|amps?\b/i, ['A']))
+      return { objectId: 3317, resourceId: 5700, units: unitsOf(v), why: 'a current' };
     if (v.writable)
-      return { objectId: 3308, resourceId: 5900, units: unitsOf(v), applicationType: name, why: 'no obvious IPSO object; writable number: Set Point' };
-    return { objectId: 3300, resourceId: 5700, units: unitsOf(v), applicationType: name, why: 'no obvious IPSO object: Generic Sensor' };
+      return {
+        objectId: 3308,
+        resourceId: 5900,
+        units: unitsOf(v),
+        applicationType: name,
+        why: 'no obvious IPSO object; writable number: Set Point',
+      };
+    return {
+      objectId: 3300,
+      resourceId: 5700,
+      units: unitsOf(v),
+      applicationType: name,
+      why: 'no obvious IPSO object: Generic Sensor',
+    };
   }
   if (v.type === 'Boolean') {
     const switchLike = /\bon\b|on.?off|switch|running|enabled?\b/i.test(name);
-    if (v.writable) return { objectId: 3201, resourceId: 5550, applicationType: name, why: 'writable Boolean: Digital Output' };
+    if (v.writable)
+      return {
+        objectId: 3201,
+        resourceId: 5550,
+        applicationType: name,
+        why: 'writable Boolean: Digital Output',
+      };
     return switchLike
       ? { objectId: 3342, resourceId: 5500, applicationType: name, why: 'an on/off switch' }
       : { objectId: 3200, resourceId: 5500, applicationType: name, why: 'Boolean: Digital Input' };
   }
-  if (v.type === 'String') return { objectId: 3341, resourceId: 5527, applicationType: name, why: 'text: Addressable Text Display' };
+  if (v.type === 'String')
+    return { objectId: 3341, resourceId: 5527, applicationType: name, why: 'text: Addressable Text Display' };
   return undefined;
 }
 
@@ -104,12 +144,17 @@ export function proposeMapping(result: BrowseResult, options: ProposeOptions): s
     const key = `${base}/${proposal.resourceId}`;
     points[key] = {
       source: { node: v.nodeId, type: v.type },
-      ...(v.writable && (proposal.resourceId === 5900 || proposal.resourceId === 5550 || proposal.resourceId === 5527)
+      ...(v.writable &&
+      (proposal.resourceId === 5900 || proposal.resourceId === 5550 || proposal.resourceId === 5527)
         ? { access: 'rw' }
         : {}),
     };
-    comments.set(key, `${v.path} (${v.type}${v.units === undefined ? '' : `, ${v.units}`}${v.writable ? ', writable' : ''}): ${proposal.why}`);
-    if (proposal.units !== undefined && HAS_UNITS.has(proposal.objectId)) points[`${base}/5701`] = proposal.units;
+    comments.set(
+      key,
+      `${v.path} (${v.type}${v.units === undefined ? '' : `, ${v.units}`}${v.writable ? ', writable' : ''}): ${proposal.why}`,
+    );
+    if (proposal.units !== undefined && HAS_UNITS.has(proposal.objectId))
+      points[`${base}/5701`] = proposal.units;
     if (proposal.applicationType !== undefined) points[`${base}/5750`] = proposal.applicationType;
   }
   // A device needs a point: with nothing mapped, a constant Device resource keeps the document valid.
@@ -146,7 +191,9 @@ export function proposeMapping(result: BrowseResult, options: ProposeOptions): s
 function describeLeftOut(v: BrowsedVariable): string {
   const type = v.type === undefined ? `DataType ${v.dataTypeId}` : `${v.type}${v.array ? '[]' : ''}`;
   const source =
-    v.type === undefined ? '' : ` source: { node: ${JSON.stringify(v.nodeId)}, type: ${v.type}${v.array ? ', array: true' : ''} }`;
+    v.type === undefined
+      ? ''
+      : ` source: { node: ${JSON.stringify(v.nodeId)}, type: ${v.type}${v.array ? ', array: true' : ''} }`;
   return `#   ${v.path} (${type}${v.writable ? ', writable' : ''})${source}`;
 }
 

@@ -20,7 +20,8 @@ class UsageError extends Error {}
 
 function integer(name: string, value: string | undefined, max: number): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) > max) throw new UsageError(`--${name} needs a number 0..${max}, not "${value}"`);
+  if (!/^\d+$/.test(value) || Number(value) > max)
+    throw new UsageError(`--${name} needs a number 0..${max}, not "${value}"`);
   return Number(value);
 }
 
@@ -57,8 +58,11 @@ async function main(): Promise<number> {
   );
   console.log(`namespaces: ${simulator.namespaces.map((uri, i) => `${i}=${uri}`).join(', ')}`);
   for (const v of simulator.config.variables)
-    console.log(`variable ${v.node}${v.path === undefined ? '' : ` at ${v.path}`}: ${v.type}${v.array ? '[]' : ''}${v.writable ? ' (writable)' : ''}`);
-  for (const m of simulator.config.methods) console.log(`method ${m.method} on ${m.object}: ${m.behaviour.kind}`);
+    console.log(
+      `variable ${v.node}${v.path === undefined ? '' : ` at ${v.path}`}: ${v.type}${v.array ? '[]' : ''}${v.writable ? ' (writable)' : ''}`,
+    );
+  for (const m of simulator.config.methods)
+    console.log(`method ${m.method} on ${m.object}: ${m.behaviour.kind}`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

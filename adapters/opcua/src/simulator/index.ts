@@ -17,6 +17,6 @@ export {
   simulatorConfigSchema as opcuaSimulatorConfigSchema,
 } from './config/simulator-config-schema.js';
 export { OpcuaSimulator, type OpcuaSimulatorOptions } from './opcua-simulator.js';
+export { simulateOpcuaDevices } from './simulate-devices.js';
 export type { FaultOperation } from './simulator-faults.js';
 export type { PlainScalar } from './values/simulated-value.js';
-export { simulateOpcuaDevices } from './simulate-devices.js';

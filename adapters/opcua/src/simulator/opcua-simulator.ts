@@ -10,12 +10,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CodedError } from '@lwm2m-adapters/errors';
-import { MessageSecurityMode, SecurityPolicy } from 'node-opcua-client';
 import { OPCUACertificateManager } from 'node-opcua-certificate-manager';
+import { MessageSecurityMode, SecurityPolicy } from 'node-opcua-client';
 import { OPCUAServer } from 'node-opcua-server';
 import {
-  buildAddressSpace,
   type BuiltAddressSpace,
+  buildAddressSpace,
   type RecordedCall,
 } from './address-space/build-address-space.js';
 import { parseOpcuaSimulatorConfig } from './config/load-simulator-config.js';
@@ -78,13 +78,15 @@ export class OpcuaSimulator implements AsyncDisposable {
       });
     }
     this.store.tick(0);
-    for (const f of this.config.faults.badStatus) this.faults.setBadStatus(this.keyOf(f.node), f.status, f.on);
+    for (const f of this.config.faults.badStatus)
+      this.faults.setBadStatus(this.keyOf(f.node), f.status, f.on);
     this.faults.delayMs = this.config.faults.delayMs;
   }
 
   /** Starts listening; idempotent (a second call waits for the first). */
   start(): Promise<void> {
-    if (this.state === 'closed') return Promise.reject(new CodedError('OPERATION_NOT_ALLOWED', 'the OPC UA simulator is closed'));
+    if (this.state === 'closed')
+      return Promise.reject(new CodedError('OPERATION_NOT_ALLOWED', 'the OPC UA simulator is closed'));
     this.starting ??= this.startOnce();
     return this.starting;
   }
@@ -147,7 +149,8 @@ export class OpcuaSimulator implements AsyncDisposable {
     this.server = server;
     await server.initialize();
     const addressSpace = server.engine.addressSpace;
-    if (addressSpace === null || addressSpace === undefined) throw new Error('node-opcua built no address space');
+    if (addressSpace === null || addressSpace === undefined)
+      throw new Error('node-opcua built no address space');
     this.built = buildAddressSpace(addressSpace, {
       config: this.config,
       store: this.store,
@@ -202,7 +205,8 @@ export class OpcuaSimulator implements AsyncDisposable {
   }
 
   private requireRunning(): void {
-    if (this.state !== 'running') throw new CodedError('OPERATION_NOT_ALLOWED', `the OPC UA simulator is ${this.state}`);
+    if (this.state !== 'running')
+      throw new CodedError('OPERATION_NOT_ALLOWED', `the OPC UA simulator is ${this.state}`);
   }
 
   get port(): number {
@@ -256,7 +260,11 @@ export class OpcuaSimulator implements AsyncDisposable {
   }
 
   /** Reads and/or writes of this variable answer `status` until cleared. */
-  setBadStatus(node: string, status: SimulatedBadStatus = 'BadDeviceFailure', on: FaultOperation = 'both'): void {
+  setBadStatus(
+    node: string,
+    status: SimulatedBadStatus = 'BadDeviceFailure',
+    on: FaultOperation = 'both',
+  ): void {
     this.faults.setBadStatus(this.keyOf(node), status, on);
   }
 

@@ -7,7 +7,12 @@
  * input arguments and returns none (documented choice: a mapping does not declare argument types,
  * so an Execute with arguments against the simulator gets the adapter's wrong-argument-count error).
  */
-import type { AdapterSimulation, SimulationDevice, SimulatorHandle, UnsimulatedDevice } from '@lwm2m-adapters/sdk';
+import type {
+  AdapterSimulation,
+  SimulationDevice,
+  SimulatorHandle,
+  UnsimulatedDevice,
+} from '@lwm2m-adapters/sdk';
 import { simulatorHandle } from '@lwm2m-adapters/sdk';
 import type { SignalSpecInput } from '@lwm2m-adapters/sdk/simulation';
 import { effectiveSecurityMode, type OpcuaConnection } from '../config/connection-schema.js';
@@ -47,7 +52,13 @@ function signalFor(type: OpcuaDataType, index: number): SignalSpecInput | undefi
   switch (type) {
     case 'Float':
     case 'Double':
-      return { kind: 'sine', offset: 20, amplitude: 5, periodMs: 20_000 + 1000 * (index % 7), phaseDeg: 37 * index };
+      return {
+        kind: 'sine',
+        offset: 20,
+        amplitude: 5,
+        periodMs: 20_000 + 1000 * (index % 7),
+        phaseDeg: 37 * index,
+      };
     case 'Boolean':
       return { kind: 'toggle', periodMs: 10_000 + 1000 * (index % 5) };
     case 'String':
@@ -79,7 +90,11 @@ function groupConfig(group: Group): { config: OpcuaSimulatorConfigInput; conflic
       const source = point.source;
       if (isMethodPoint(source)) {
         if (!isStandardNode(source.method))
-          methods.set(source.method, { object: source.object, method: source.method, behaviour: { kind: 'none' } });
+          methods.set(source.method, {
+            object: source.object,
+            method: source.method,
+            behaviour: { kind: 'none' },
+          });
         continue;
       }
       if (isStandardNode(source.node)) continue;
@@ -115,7 +130,9 @@ function groupConfig(group: Group): { config: OpcuaSimulatorConfigInput; conflic
   }
   group.devices.splice(0, group.devices.length, ...accepted);
   const users = group.devices.flatMap((d) =>
-    d.connection.user.type === 'username' ? [{ username: d.connection.user.username, password: d.connection.user.password }] : [],
+    d.connection.user.type === 'username'
+      ? [{ username: d.connection.user.username, password: d.connection.user.password }]
+      : [],
   );
   return {
     config: {
@@ -134,7 +151,9 @@ function endpointParts(endpoint: string): { host: string; port: number } {
   return { host: (match?.[1] ?? '').toLowerCase(), port: match?.[2] === undefined ? 4840 : Number(match[2]) };
 }
 
-export async function simulateOpcuaDevices(devices: readonly MappedOpcuaDevice[]): Promise<AdapterSimulation> {
+export async function simulateOpcuaDevices(
+  devices: readonly MappedOpcuaDevice[],
+): Promise<AdapterSimulation> {
   const groups = new Map<string, Group>();
   const unsimulated: UnsimulatedDevice[] = [];
   for (const device of devices) {

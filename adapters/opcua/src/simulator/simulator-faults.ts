@@ -32,7 +32,8 @@ export class SimulatorFaults {
   }
 
   set delayMs(ms: number) {
-    if (!Number.isInteger(ms) || ms < 0 || ms > 600_000) throw new RangeError(`delayMs ${ms} is not 0..600000`);
+    if (!Number.isInteger(ms) || ms < 0 || ms > 600_000)
+      throw new RangeError(`delayMs ${ms} is not 0..600000`);
     this.delay = ms;
   }
 }

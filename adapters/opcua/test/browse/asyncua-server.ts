@@ -23,7 +23,10 @@ export async function startAsyncuaServer(): Promise<AsyncuaServer> {
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`asyncua server did not start in 30 s:\n${stderr}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`asyncua server did not start in 30 s:\n${stderr}`)),
+      30_000,
+    );
     child.stdout.on('data', (chunk: Buffer) => {
       if (chunk.toString().includes(`listening ${port}`)) {
         clearTimeout(timer);

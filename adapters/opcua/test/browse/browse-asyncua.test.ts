@@ -38,7 +38,9 @@ describe('adapter-host browse against asyncua', () => {
     const result = await validates(text);
     if (!result.ok) throw new Error(`${text}\n${JSON.stringify(result.issues, null, 2)}`);
     expect(text).toContain('id: asyncua-plant');
-    expect(text).toMatch(/# \/2:Plant\/\d:Temperature \(Double, °C\): a temperature\n\s+\/3303\/0\/5700:\n\s+source:\n\s+node: ns=2;s=Plant.Temperature\n\s+type: Double/);
+    expect(text).toMatch(
+      /# \/2:Plant\/\d:Temperature \(Double, °C\): a temperature\n\s+\/3303\/0\/5700:\n\s+source:\n\s+node: ns=2;s=Plant.Temperature\n\s+type: Double/,
+    );
     expect(text).toMatch(/\/3303\/0\/5701: Cel/);
     expect(text).toMatch(/\/3308\/0\/5900:\n\s+source:\n\s+node: ns=2;i=\d+\n\s+type: Double\n\s+access: rw/);
     expect(text).toMatch(/\/3300\/0\/5700:\n\s+source:\n\s+node: ns=2;i=\d+\n\s+type: Int64/);

@@ -15,7 +15,13 @@ beforeAll(async () => {
       { node: '/2:Room/2:Humidity', type: 'Double', writable: false, value: 40, engineeringUnits: '%RH' },
       { node: '/2:Room/2:Pressure', type: 'Float', writable: false, value: 1.01, engineeringUnits: 'bar' },
       { node: '/2:Room/2:Fan On', type: 'Boolean', writable: false, value: true },
-      { node: '/2:Room/2:Outside Temperature', type: 'Double', writable: false, value: 4.5, engineeringUnits: '°C' },
+      {
+        node: '/2:Room/2:Outside Temperature',
+        type: 'Double',
+        writable: false,
+        value: 4.5,
+        engineeringUnits: '°C',
+      },
     ],
   });
   await simulator.start();
@@ -32,7 +38,9 @@ describe('opcuaBrowse against the simulator', () => {
     if (!result.ok) throw new Error(`${text}\n${JSON.stringify(result.issues, null, 2)}`);
     expect(text).toContain(`endpoint: ${simulator.endpointUrl}`);
     // Doubles named Temperature in °C → Temperature; Humidity; Pressure; an on/off switch; a set point.
-    expect(text).toMatch(/# \/2:Boiler1\/2:Temperature \(Double, °C, writable\): a temperature\n\s+\/3303\/0\/5700:\n\s+source:\n\s+node: ns=2;i=\d+\n\s+type: Double/);
+    expect(text).toMatch(
+      /# \/2:Boiler1\/2:Temperature \(Double, °C, writable\): a temperature\n\s+\/3303\/0\/5700:\n\s+source:\n\s+node: ns=2;i=\d+\n\s+type: Double/,
+    );
     expect(text).toMatch(/\/3303\/0\/5701: Cel/);
     expect(text).toMatch(/\/3303\/1\/5700:/);
     expect(text).toMatch(/\/3308\/\d+\/5900:\n\s+source:\n\s+node: ns=2;s=Boiler1.Setpoint/);
@@ -43,7 +51,9 @@ describe('opcuaBrowse against the simulator', () => {
     expect(text).toMatch(/node: ns=2;g=09087e75-8e5e-499b-954f-f2a9603db28a/i);
     expect(text).toContain('node: ns=2;b=M/RbKBsRVkePCePcx24oRA==');
     // DateTime, ByteString and arrays have no standard object: listed as comments, with a source.
-    expect(text).toMatch(/# {3}\/2:DateTime \(DateTime, writable\) source: \{ node: "ns=2;s=DateTime", type: DateTime \}/);
+    expect(text).toMatch(
+      /# {3}\/2:DateTime \(DateTime, writable\) source: \{ node: "ns=2;s=DateTime", type: DateTime \}/,
+    );
     expect(text).toMatch(/# {3}\/2:DoubleArray \(Double\[\], writable\)/);
     expect(text).toMatch(/# {3}\/2:Boiler1\/2:Echo \(method, 2 input argument\(s\)\)/);
   }, 60_000);
@@ -58,8 +68,12 @@ describe('opcuaBrowse against the simulator', () => {
   }, 60_000);
 
   it('refuses options that make no sense and an unreachable server', async () => {
-    await expect(opcuaBrowse.run(simulator.endpointUrl, { depth: '0' })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+    await expect(opcuaBrowse.run(simulator.endpointUrl, { depth: '0' })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+    });
     await expect(opcuaBrowse.run('http://x', {})).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
-    await expect(opcuaBrowse.run('opc.tcp://127.0.0.1:1', {})).rejects.toMatchObject({ code: 'DEVICE_UNREACHABLE' });
+    await expect(opcuaBrowse.run('opc.tcp://127.0.0.1:1', {})).rejects.toMatchObject({
+      code: 'DEVICE_UNREACHABLE',
+    });
   }, 60_000);
 });

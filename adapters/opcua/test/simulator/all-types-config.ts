@@ -14,7 +14,7 @@ export const allTypesConfig: OpcuaSimulatorConfigInput = {
     { node: 'ns=2;b=M/RbKBsRVkePCePcx24oRA==', type: 'Int64', value: '-9007199254740993' },
     { node: 'ns=2;s=UInt64', type: 'UInt64', value: '18446744073709551615' },
     { node: 'ns=2;s=Float', type: 'Float', value: 1.5 },
-    { node: 'ns=2;s=Double', type: 'Double', value: 3.141592653589793 },
+    { node: 'ns=2;s=Double', type: 'Double', value: 1234.56789012345 },
     { node: 'ns=2;s=String', type: 'String', value: 'hello' },
     { node: 'ns=2;s=DateTime', type: 'DateTime', value: '2026-01-02T03:04:05.678Z' },
     { node: 'ns=2;s=ByteString', type: 'ByteString', value: 'AQID/w==' },

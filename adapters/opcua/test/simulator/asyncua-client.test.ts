@@ -49,7 +49,7 @@ describe('asyncua client against the simulator', () => {
       ['Int64', { int: '-9007199254740993' }],
       ['UInt64', { int: '18446744073709551615' }],
       ['Float', { float: 1.5 }],
-      ['Double', { float: 3.141592653589793 }],
+      ['Double', { float: 1234.56789012345 }],
       ['String', { str: 'hello' }],
       ['DateTime', { time: '2026-01-02T03:04:05.678000+00:00' }],
       ['ByteString', { bytes: 'AQID/w==' }],
@@ -83,7 +83,13 @@ describe('asyncua client against the simulator', () => {
       ops: [
         {
           op: 'call',
-          object: (await runAsyncuaClient({ endpoint: simulator.endpointUrl, ...user, ops: [{ op: 'browse_path', path: ['2:Boiler1'] }] }))[0]?.node as string,
+          object: (
+            await runAsyncuaClient({
+              endpoint: simulator.endpointUrl,
+              ...user,
+              ops: [{ op: 'browse_path', path: ['2:Boiler1'] }],
+            })
+          )[0]?.node as string,
           method: echo,
           args: [
             { type: 'String', value: 'from python' },

@@ -33,7 +33,9 @@ export async function asyncuaPython(): Promise<string> {
   try {
     await access(python, constants.X_OK);
   } catch {
-    throw new MissingPeerError(`test peer asyncua is not installed (no ${python}): bash test/peers/install.sh`);
+    throw new MissingPeerError(
+      `test peer asyncua is not installed (no ${python}): bash test/peers/install.sh`,
+    );
   }
   return python;
 }
@@ -46,15 +48,20 @@ export async function runAsyncuaClient(request: {
 }): Promise<readonly AsyncuaResult[]> {
   const python = await asyncuaPython();
   const stdout = await new Promise<string>((resolve, reject) => {
-    const child = execFile(python, [script], { timeout: 60_000, maxBuffer: 4 * 1024 * 1024 }, (error, out, err) => {
-      if (error !== null) {
-        reject(
-          /No module named 'asyncua'/.test(err)
-            ? new MissingPeerError(`asyncua cannot be imported by ${python}: bash test/peers/install.sh`)
-            : new Error(`asyncua client failed: ${error.message}\n${err}`),
-        );
-      } else resolve(out);
-    });
+    const child = execFile(
+      python,
+      [script],
+      { timeout: 60_000, maxBuffer: 4 * 1024 * 1024 },
+      (error, out, err) => {
+        if (error !== null) {
+          reject(
+            /No module named 'asyncua'/.test(err)
+              ? new MissingPeerError(`asyncua cannot be imported by ${python}: bash test/peers/install.sh`)
+              : new Error(`asyncua client failed: ${error.message}\n${err}`),
+          );
+        } else resolve(out);
+      },
+    );
     child.stdin?.end(JSON.stringify(request));
   });
   return (JSON.parse(stdout) as { results: AsyncuaResult[] }).results;

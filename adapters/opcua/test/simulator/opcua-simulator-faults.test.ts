@@ -1,16 +1,16 @@
 /** Fault injection as a node-opcua client sees it: Bad status, slow responses, dropped connections, restart. */
 import { AttributeIds, DataType, Variant } from 'node-opcua-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { OpcuaSimulator } from '../../src/simulator/index.js';
+import { OpcuaSimulator, type OpcuaSimulatorConfigInput } from '../../src/simulator/index.js';
 import { connectTestClient, type TestClient } from './opcua-test-client.js';
 
-const config = {
+const config: OpcuaSimulatorConfigInput = {
   variables: [
     { node: 'ns=2;s=A', type: 'Double', value: 1.5 },
     { node: '/2:Pump/2:Speed', type: 'Int32', value: 10 },
   ],
   faults: { badStatus: [{ node: '/2:Pump/2:Speed', status: 'BadSensorFailure', on: 'read' }] },
-} as const;
+};
 
 const open: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -26,7 +26,8 @@ async function setUp(): Promise<{ simulator: OpcuaSimulator; test: TestClient }>
   return { simulator, test };
 }
 
-const readA = (test: TestClient) => test.session.read({ nodeId: 'ns=2;s=A', attributeId: AttributeIds.Value });
+const readA = (test: TestClient) =>
+  test.session.read({ nodeId: 'ns=2;s=A', attributeId: AttributeIds.Value });
 const writeA = (test: TestClient, value: number) =>
   test.session.write({
     nodeId: 'ns=2;s=A',
@@ -37,17 +38,19 @@ const writeA = (test: TestClient, value: number) =>
 describe('OpcuaSimulator faults', () => {
   it('answers the configured Bad status on reads, and a chosen one on writes, until cleared', async () => {
     const { simulator, test } = await setUp();
-    const speed = (await test.session.translateBrowsePath({
-      startingNode: 'i=85',
-      relativePath: {
-        elements: ['Pump', 'Speed'].map((name) => ({
-          referenceTypeId: 'i=33',
-          isInverse: false,
-          includeSubtypes: true,
-          targetName: { namespaceIndex: 2, name },
-        })),
-      },
-    })).targets?.[0]?.targetId.toString() as string;
+    const speed = (
+      await test.session.translateBrowsePath({
+        startingNode: 'i=85',
+        relativePath: {
+          elements: ['Pump', 'Speed'].map((name) => ({
+            referenceTypeId: 'i=33',
+            isInverse: false,
+            includeSubtypes: true,
+            targetName: { namespaceIndex: 2, name },
+          })),
+        },
+      })
+    ).targets?.[0]?.targetId.toString() as string;
     const readSpeed = await test.session.read({ nodeId: speed, attributeId: AttributeIds.Value });
     expect(readSpeed.statusCode.name).toBe('BadSensorFailure');
 

@@ -38,7 +38,7 @@ describe('OpcuaSimulator reads', () => {
     ['ns=2;i=1001', DataType.Int32, -2000000000],
     ['ns=2;g=09087e75-8e5e-499b-954f-f2a9603db28a', DataType.UInt32, 4000000000],
     ['ns=2;s=Float', DataType.Float, 1.5],
-    ['ns=2;s=Double', DataType.Double, 3.141592653589793],
+    ['ns=2;s=Double', DataType.Double, 1234.56789012345],
     ['ns=2;s=String', DataType.String, 'hello'],
     ['ns=2;s=DateTime', DataType.DateTime, new Date('2026-01-02T03:04:05.678Z')],
     ['ns=2;s=ByteString', DataType.ByteString, Buffer.from([1, 2, 3, 255])],
@@ -77,8 +77,18 @@ describe('OpcuaSimulator reads', () => {
       startingNode: 'i=85',
       relativePath: {
         elements: [
-          { referenceTypeId: 'i=33', isInverse: false, includeSubtypes: true, targetName: { namespaceIndex: 2, name: 'Boiler1' } },
-          { referenceTypeId: 'i=33', isInverse: false, includeSubtypes: true, targetName: { namespaceIndex: 2, name: 'Temperature' } },
+          {
+            referenceTypeId: 'i=33',
+            isInverse: false,
+            includeSubtypes: true,
+            targetName: { namespaceIndex: 2, name: 'Boiler1' },
+          },
+          {
+            referenceTypeId: 'i=33',
+            isInverse: false,
+            includeSubtypes: true,
+            targetName: { namespaceIndex: 2, name: 'Temperature' },
+          },
         ],
       },
     });
@@ -122,7 +132,13 @@ describe('OpcuaSimulator writes and methods', () => {
     const status = await test.session.write({
       nodeId: 'ns=2;s=UInt64',
       attributeId: AttributeIds.Value,
-      value: { value: new Variant({ dataType: DataType.UInt64, arrayType: VariantArrayType.Scalar, value: [0x80000000, 1] }) },
+      value: {
+        value: new Variant({
+          dataType: DataType.UInt64,
+          arrayType: VariantArrayType.Scalar,
+          value: [0x80000000, 1],
+        }),
+      },
     });
     expect(status.name).toBe('Good');
     expect(simulator.value('ns=2;s=UInt64')).toBe(2n ** 63n + 1n);
@@ -156,7 +172,9 @@ describe('OpcuaSimulator writes and methods', () => {
       },
     });
     const methodId = path.targets?.[0]?.targetId.toString() as string;
-    const objectId = (await test.session.browse({ nodeId: methodId, browseDirection: 2 })).references?.[0]?.nodeId.toString() as string;
+    const objectId = (
+      await test.session.browse({ nodeId: methodId, browseDirection: 2 })
+    ).references?.[0]?.nodeId.toString() as string;
     const result = await test.session.call({
       objectId,
       methodId,
@@ -173,7 +191,9 @@ describe('OpcuaSimulator writes and methods', () => {
   });
 
   it('sets and resets a variable by method', async () => {
-    const objectId = (await test.session.browse({ nodeId: 'ns=2;s=Boiler1.SetSetpoint', browseDirection: 2 })).references?.[0]?.nodeId.toString() as string;
+    const objectId = (
+      await test.session.browse({ nodeId: 'ns=2;s=Boiler1.SetSetpoint', browseDirection: 2 })
+    ).references?.[0]?.nodeId.toString() as string;
     const set = await test.session.call({
       objectId,
       methodId: 'ns=2;s=Boiler1.SetSetpoint',
@@ -181,7 +201,11 @@ describe('OpcuaSimulator writes and methods', () => {
     });
     expect(set.statusCode.name).toBe('Good');
     expect((await read('ns=2;s=Boiler1.Setpoint')).value.value).toBe(77.5);
-    const reset = await test.session.call({ objectId: 'ns=2;s=Controls', methodId: 'ns=2;s=Controls.Reset', inputArguments: [] });
+    const reset = await test.session.call({
+      objectId: 'ns=2;s=Controls',
+      methodId: 'ns=2;s=Controls.Reset',
+      inputArguments: [],
+    });
     expect(reset.statusCode.name).toBe('Good');
     expect((await read('ns=2;s=Boiler1.Setpoint')).value.value).toBe(50);
   });

@@ -27,22 +27,28 @@ describe('OpcuaSimulator security', () => {
     ['Basic256Sha256', 'SignAndEncrypt'],
     ['Aes128_Sha256_RsaOaep', 'Sign'],
     ['Aes128_Sha256_RsaOaep', 'SignAndEncrypt'],
-  ] as const)('%s / %s with a username reads', async (policy, mode) => {
-    await using test = await connectTestClient(simulator.endpointUrl, {
-      policy,
-      mode,
-      username: 'operator',
-      password: 'pw-1',
-    });
-    const dv = await test.session.read({ nodeId: 'ns=2;s=Secret', attributeId: AttributeIds.Value });
-    expect(dv.value.value).toBe('shh');
-  }, 30_000);
+  ] as const)(
+    '%s / %s with a username reads',
+    async (policy, mode) => {
+      await using test = await connectTestClient(simulator.endpointUrl, {
+        policy,
+        mode,
+        username: 'operator',
+        password: 'pw-1',
+      });
+      const dv = await test.session.read({ nodeId: 'ns=2;s=Secret', attributeId: AttributeIds.Value });
+      expect(dv.value.value).toBe('shh');
+    },
+    30_000,
+  );
 
   it('refuses a wrong password and anonymous users', async () => {
     await expect(
       connectTestClient(simulator.endpointUrl, { username: 'operator', password: 'wrong' }),
     ).rejects.toThrow(/BadUserAccessDenied|BadIdentityTokenRejected|BadIdentityTokenInvalid/);
-    await expect(connectTestClient(simulator.endpointUrl)).rejects.toThrow(/ANONYMOUS|BadIdentityTokenInvalid|BadUserAccessDenied/);
+    await expect(connectTestClient(simulator.endpointUrl)).rejects.toThrow(
+      /ANONYMOUS|BadIdentityTokenInvalid|BadUserAccessDenied/,
+    );
   }, 30_000);
 
   it('keeps its PKI in a temporary folder and removes it at close', async () => {

@@ -26,7 +26,10 @@ export interface TestClientOptions {
   readonly requestTimeoutMs?: number;
 }
 
-export async function connectTestClient(endpointUrl: string, options: TestClientOptions = {}): Promise<TestClient> {
+export async function connectTestClient(
+  endpointUrl: string,
+  options: TestClientOptions = {},
+): Promise<TestClient> {
   const pki = await mkdtemp(join(tmpdir(), 'opcua-test-client-'));
   const client = OPCUAClient.create({
     applicationName: 'simulator-test-client',
@@ -34,7 +37,10 @@ export async function connectTestClient(endpointUrl: string, options: TestClient
     securityPolicy: SecurityPolicy[options.policy ?? 'None'],
     securityMode: MessageSecurityMode[options.mode ?? 'None'],
     connectionStrategy: { maxRetry: 0, initialDelay: 100, maxDelay: 200 },
-    clientCertificateManager: new OPCUACertificateManager({ rootFolder: pki, automaticallyAcceptUnknownCertificate: true }),
+    clientCertificateManager: new OPCUACertificateManager({
+      rootFolder: pki,
+      automaticallyAcceptUnknownCertificate: true,
+    }),
     requestedSessionTimeout: 20_000,
     defaultTransactionTimeout: options.requestTimeoutMs ?? 5000,
   });

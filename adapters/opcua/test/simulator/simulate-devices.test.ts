@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { opcuaConnectionSchema } from '../../src/config/connection-schema.js';
 import { opcuaPointSchema } from '../../src/config/point-schema.js';
 import { simulateOpcuaDevices } from '../../src/simulator/index.js';
-import { connectTestClient } from './opcua-test-client.js';
 import { freeTcpPort } from './free-tcp-port.js';
+import { connectTestClient } from './opcua-test-client.js';
 
 const access = { read: true, write: true, execute: false };
 
@@ -14,7 +14,11 @@ describe('simulateOpcuaDevices', () => {
   it('serves local devices grouped by endpoint and lists the others with the reason', async () => {
     const port = await freeTcpPort();
     const endpoint = `opc.tcp://127.0.0.1:${port}`;
-    const device = (deviceId: string, connection: object, points: { id: string; source: object; values?: (string | number | boolean)[] }[]) => ({
+    const device = (
+      deviceId: string,
+      connection: object,
+      points: { id: string; source: object; values?: (string | number | boolean)[] }[],
+    ) => ({
       deviceId,
       connection: opcuaConnectionSchema.parse(connection),
       points: points.map((p) => ({ ...p, source: opcuaPointSchema.parse(p.source), access })),
@@ -62,8 +66,12 @@ describe('simulateOpcuaDevices', () => {
         },
       });
       const methodId = path.targets?.[0]?.targetId.toString() as string;
-      const objectId = (await test.session.browse({ nodeId: methodId, browseDirection: 2 })).references?.[0]?.nodeId.toString() as string;
-      expect((await test.session.call({ objectId, methodId, inputArguments: [] })).statusCode.name).toBe('Good');
+      const objectId = (
+        await test.session.browse({ nodeId: methodId, browseDirection: 2 })
+      ).references?.[0]?.nodeId.toString() as string;
+      expect((await test.session.call({ objectId, methodId, inputArguments: [] })).statusCode.name).toBe(
+        'Good',
+      );
     } finally {
       await Promise.all(simulation.simulators.map((s) => s.close()));
     }

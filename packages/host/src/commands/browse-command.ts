@@ -45,7 +45,10 @@ export async function browseCommand(
 ): Promise<ExitCodeValue> {
   const [target, ...rest] = argv;
   if (target === undefined || target === '--help' || target === '-h') {
-    const lines = [`usage: ${BROWSE_SYNOPSIS}`, '(adapter-host browse <url> --help: the options of the adapter for that URL)'];
+    const lines = [
+      `usage: ${BROWSE_SYNOPSIS}`,
+      '(adapter-host browse <url> --help: the options of the adapter for that URL)',
+    ];
     if (target === undefined) {
       out.stderr(`adapter-host: give the URL of the device to browse\n${lines.join('\n')}`);
       return ExitCode.USAGE;
@@ -75,7 +78,10 @@ export async function browseCommand(
   const options = Object.fromEntries(
     Object.entries(browse.options).map(([flag, option]) => [
       flag,
-      { type: option.value === undefined ? 'boolean' : 'string', multiple: option.multiple === true } as const,
+      {
+        type: option.value === undefined ? 'boolean' : 'string',
+        multiple: option.multiple === true,
+      } as const,
     ]),
   );
   let parsed: { values: ProbeValues & { help?: boolean | undefined }; positionals: string[] };

@@ -3,8 +3,9 @@
  * once per tick, in order: counters and random walks step per call, the others are functions of
  * the elapsed time, so a manual clock makes every sequence reproducible.
  */
-import type { SignalSpec, SignalValue } from './signal-schema.js';
+
 import { seededRandom } from './prng.js';
+import type { SignalSpec, SignalValue } from './signal-schema.js';
 
 export interface SignalSource {
   sample(elapsedMs: number): SignalValue;

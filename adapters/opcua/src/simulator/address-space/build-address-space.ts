@@ -5,7 +5,11 @@
  */
 import { DataType, NodeId, QualifiedName, StatusCodes, Variant, VariantArrayType } from 'node-opcua-client';
 import type { OPCUAServer } from 'node-opcua-server';
-import type { OpcuaSimulatorConfig, SimulatedMethod, SimulatedVariable } from '../config/simulator-config-schema.js';
+import type {
+  OpcuaSimulatorConfig,
+  SimulatedMethod,
+  SimulatedVariable,
+} from '../config/simulator-config-schema.js';
 import type { SimulatorFaults } from '../simulator-faults.js';
 import type { LooseScalar } from '../values/simulated-value.js';
 import type { ValueStore } from '../values/value-store.js';
@@ -164,12 +168,15 @@ class Builder {
       },
     });
     if (variable.engineeringUnits !== undefined) {
-      const units = this.addressSpace.constructExtensionObject(new NodeId(NodeId.NodeIdType.NUMERIC, 887, 0), {
-        namespaceUri: 'http://www.opcfoundation.org/UA/units/un/cefact',
-        unitId: -1,
-        displayName: { text: variable.engineeringUnits },
-        description: { text: variable.engineeringUnits },
-      });
+      const units = this.addressSpace.constructExtensionObject(
+        new NodeId(NodeId.NodeIdType.NUMERIC, 887, 0),
+        {
+          namespaceUri: 'http://www.opcfoundation.org/UA/units/un/cefact',
+          unitId: -1,
+          displayName: { text: variable.engineeringUnits },
+          description: { text: variable.engineeringUnits },
+        },
+      );
       this.namespace(namespaceIndex).addVariable({
         propertyOf: uaVariable,
         browseName: new QualifiedName({ namespaceIndex: 0, name: 'EngineeringUnits' }),
@@ -214,15 +221,14 @@ class Builder {
       dataType: DataType[a.type as keyof typeof DataType],
       valueRank: -1,
     });
-    const uaMethod = this.namespace(ref.kind === 'nodeId' ? ref.namespaceIndex : browseName.namespaceIndex).addMethod(
-      parent,
-      {
-        ...(ref.kind === 'nodeId' ? { nodeId: ref.nodeId } : {}),
-        browseName,
-        inputArguments: method.inputs.map(argument),
-        outputArguments: outputs.map(argument),
-      },
-    );
+    const uaMethod = this.namespace(
+      ref.kind === 'nodeId' ? ref.namespaceIndex : browseName.namespaceIndex,
+    ).addMethod(parent, {
+      ...(ref.kind === 'nodeId' ? { nodeId: ref.nodeId } : {}),
+      browseName,
+      inputArguments: method.inputs.map(argument),
+      outputArguments: outputs.map(argument),
+    });
     const { store, onCall } = this.context;
     const targetKey =
       method.behaviour.kind === 'set' || method.behaviour.kind === 'reset'
@@ -262,7 +268,7 @@ class Builder {
 }
 
 function toLoose(value: unknown): LooseScalar | LooseScalar[] {
-  if (ArrayBuffer.isView(value) && !Buffer.isBuffer(value)) return Array.from(value as unknown as ArrayLike<number>);
+  if (ArrayBuffer.isView(value) && !Buffer.isBuffer(value))
+    return Array.from(value as unknown as ArrayLike<number>);
   return value as LooseScalar | LooseScalar[];
 }
-

@@ -10,7 +10,12 @@ export interface PathSegment {
 }
 
 export type ResolvedReference =
-  | { readonly kind: 'nodeId'; readonly nodeId: string; readonly namespaceIndex: number; readonly identifier: string }
+  | {
+      readonly kind: 'nodeId';
+      readonly nodeId: string;
+      readonly namespaceIndex: number;
+      readonly identifier: string;
+    }
   | { readonly kind: 'path'; readonly segments: readonly PathSegment[] };
 
 /** Namespace URIs by index (index 0 is the OPC UA namespace). */

@@ -21,14 +21,25 @@ interface Issue {
 type Locate = (issue: Issue) => { readonly line: number; readonly column: number };
 
 /** Validates a configuration object; throws CONFIG_INVALID naming every problem by its path. */
-export function parseOpcuaSimulatorConfig(input: unknown, source = 'opcua simulator config'): OpcuaSimulatorConfig {
+export function parseOpcuaSimulatorConfig(
+  input: unknown,
+  source = 'opcua simulator config',
+): OpcuaSimulatorConfig {
   return validate(input, source, () => ({ line: 0, column: 0 }));
 }
 
 /** Parses and validates YAML text; errors carry `source:line:column`. */
-export function parseOpcuaSimulatorConfigYaml(text: string, source = 'opcua-simulator.yml'): OpcuaSimulatorConfig {
+export function parseOpcuaSimulatorConfigYaml(
+  text: string,
+  source = 'opcua-simulator.yml',
+): OpcuaSimulatorConfig {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, intAsBigInt: false });
+  const document = parseDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    intAsBigInt: false,
+  });
   if (document.errors.length > 0) {
     throw configError(
       source,
@@ -50,7 +61,8 @@ export async function loadOpcuaSimulatorConfigFile(file: string): Promise<OpcuaS
   let text: string;
   try {
     const info = await stat(file);
-    if (info.size > MAX_CONFIG_BYTES) throw new Error(`the file is ${info.size} bytes; the limit is ${MAX_CONFIG_BYTES}`);
+    if (info.size > MAX_CONFIG_BYTES)
+      throw new Error(`the file is ${info.size} bytes; the limit is ${MAX_CONFIG_BYTES}`);
     text = await readFile(file, 'utf8');
   } catch (error) {
     throw new CodedError('CONFIG_INVALID', `cannot read OPC UA simulator config ${file}: ${String(error)}`, {
@@ -76,33 +88,59 @@ function crossFieldIssues(config: OpcuaSimulatorConfig): Issue[] {
       issues.push({ path: ['variables', i, 'node'], message: `${v.node} is already variables[${previous}]` });
     seen.set(v.node, i);
     if (inNamespaceZero(v.node))
-      issues.push({ path: ['variables', i, 'node'], message: 'namespace 0 belongs to OPC UA; use ns=1 or above' });
+      issues.push({
+        path: ['variables', i, 'node'],
+        message: 'namespace 0 belongs to OPC UA; use ns=1 or above',
+      });
     if (v.path !== undefined && !v.path.startsWith('/'))
-      issues.push({ path: ['variables', i, 'path'], message: 'path is a browse path such as /2:Boiler1/2:Temperature' });
+      issues.push({
+        path: ['variables', i, 'path'],
+        message: 'path is a browse path such as /2:Boiler1/2:Temperature',
+      });
     if (v.path !== undefined && v.node.startsWith('/'))
-      issues.push({ path: ['variables', i, 'path'], message: 'path goes with a NodeId node; this node is a path already' });
+      issues.push({
+        path: ['variables', i, 'path'],
+        message: 'path goes with a NodeId node; this node is a path already',
+      });
     if (v.array && v.value !== undefined && !Array.isArray(v.value))
       issues.push({ path: ['variables', i, 'value'], message: 'an array variable takes a list as value' });
   });
   config.methods.forEach((m, i) => {
     if (inNamespaceZero(m.method))
-      issues.push({ path: ['methods', i, 'method'], message: 'namespace 0 belongs to OPC UA; use ns=1 or above' });
+      issues.push({
+        path: ['methods', i, 'method'],
+        message: 'namespace 0 belongs to OPC UA; use ns=1 or above',
+      });
     const b = m.behaviour;
-    if ((b.kind === 'set' || b.kind === 'reset') && !config.variables.some((v) => v.node === b.target || v.path === b.target))
-      issues.push({ path: ['methods', i, 'behaviour', 'target'], message: `${b.target} is not one of the variables` });
+    if (
+      (b.kind === 'set' || b.kind === 'reset') &&
+      !config.variables.some((v) => v.node === b.target || v.path === b.target)
+    )
+      issues.push({
+        path: ['methods', i, 'behaviour', 'target'],
+        message: `${b.target} is not one of the variables`,
+      });
     if (b.kind === 'set' && m.inputs.length === 0)
-      issues.push({ path: ['methods', i, 'inputs'], message: 'a set method needs an input argument (the new value)' });
+      issues.push({
+        path: ['methods', i, 'inputs'],
+        message: 'a set method needs an input argument (the new value)',
+      });
   });
   config.faults.badStatus.forEach((f, i) => {
     if (!config.variables.some((v) => v.node === f.node || v.path === f.node))
-      issues.push({ path: ['faults', 'badStatus', i, 'node'], message: `${f.node} is not one of the variables` });
+      issues.push({
+        path: ['faults', 'badStatus', i, 'node'],
+        message: `${f.node} is not one of the variables`,
+      });
   });
   return issues;
 }
 
 function validate(input: unknown, source: string, locate: Locate): OpcuaSimulatorConfig {
   const parsed = simulatorConfigSchema.safeParse(input);
-  const issues: Issue[] = parsed.success ? crossFieldIssues(parsed.data) : parsed.error.issues.flatMap(fromZodIssue);
+  const issues: Issue[] = parsed.success
+    ? crossFieldIssues(parsed.data)
+    : parsed.error.issues.flatMap(fromZodIssue);
   if (issues.length > 0 || !parsed.success) {
     throw configError(
       source,
@@ -131,7 +169,9 @@ function configError(
 ): CodedError {
   const lines = issues.map((issue) => {
     const where = issue.line > 0 ? `${source}:${issue.line}:${issue.column}` : source;
-    return issue.path.length > 0 ? `${where}: ${formatPath(issue.path)}: ${issue.message}` : `${where}: ${issue.message}`;
+    return issue.path.length > 0
+      ? `${where}: ${formatPath(issue.path)}: ${issue.message}`
+      : `${where}: ${issue.message}`;
   });
   return new CodedError(
     'CONFIG_INVALID',

@@ -54,7 +54,11 @@ export const methodBehaviourSchema = z.discriminatedUnion('kind', [
   /** Sets the target variable to its first input argument. */
   z.strictObject({ kind: z.literal('set'), target: nodeReferenceSchema }),
   /** Sets the target variable back to its initial value (or `value`). */
-  z.strictObject({ kind: z.literal('reset'), target: nodeReferenceSchema, value: initialValueSchema.optional() }),
+  z.strictObject({
+    kind: z.literal('reset'),
+    target: nodeReferenceSchema,
+    value: initialValueSchema.optional(),
+  }),
   /** Does nothing but count the call. */
   z.strictObject({ kind: z.literal('none') }),
 ]);
@@ -76,8 +80,14 @@ export const badStatusFaultSchema = z.strictObject({
 });
 
 export const securitySchema = z.strictObject({
-  policies: z.array(z.enum(OPCUA_SECURITY_POLICIES)).min(1).default([...OPCUA_SECURITY_POLICIES]),
-  modes: z.array(z.enum(OPCUA_SECURITY_MODES)).min(1).default([...OPCUA_SECURITY_MODES]),
+  policies: z
+    .array(z.enum(OPCUA_SECURITY_POLICIES))
+    .min(1)
+    .default([...OPCUA_SECURITY_POLICIES]),
+  modes: z
+    .array(z.enum(OPCUA_SECURITY_MODES))
+    .min(1)
+    .default([...OPCUA_SECURITY_MODES]),
   allowAnonymous: z.boolean().default(true),
   users: z.array(z.strictObject({ username: z.string().min(1), password: z.string() })).default([]),
   /** Accept every client certificate (default); false: only those in pkiFolder/trusted. */

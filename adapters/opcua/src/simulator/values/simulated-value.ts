@@ -57,7 +57,14 @@ export function coerceScalar(type: OpcuaDataType, value: LooseScalar): VariantSc
       return typeof value === 'boolean' ? value : toBigint(value) !== 0n;
     case 'Float':
     case 'Double': {
-      const n = typeof value === 'bigint' ? Number(value) : typeof value === 'boolean' ? (value ? 1 : 0) : Number(value);
+      const n =
+        typeof value === 'bigint'
+          ? Number(value)
+          : typeof value === 'boolean'
+            ? value
+              ? 1
+              : 0
+            : Number(value);
       return type === 'Float' ? Math.fround(Number.isFinite(n) ? n : 0) : Number.isFinite(n) ? n : 0;
     }
     case 'Int64':
@@ -85,7 +92,8 @@ export function coerceVariantValue(
   array: boolean,
   value: LooseScalar | readonly LooseScalar[],
 ): VariantValue {
-  const list = Array.isArray(value) && !(isWords(value) && !array) ? (value as readonly LooseScalar[]) : undefined;
+  const list =
+    Array.isArray(value) && !(isWords(value) && !array) ? (value as readonly LooseScalar[]) : undefined;
   if (array) return (list ?? [value as LooseScalar]).map((v) => coerceScalar(type, v));
   return coerceScalar(type, list === undefined ? (value as LooseScalar) : (list[0] ?? defaultScalar(type)));
 }

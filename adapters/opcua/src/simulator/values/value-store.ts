@@ -3,7 +3,12 @@
  * serves the same values: the server's variables read and write through it. Signals are sampled
  * on each tick; a client write or a method that sets a variable takes the variable off its signal.
  */
-import { createSignalSource, mixSeed, type SignalSource, type SignalSpec } from '@lwm2m-adapters/sdk/simulation';
+import {
+  createSignalSource,
+  mixSeed,
+  type SignalSource,
+  type SignalSpec,
+} from '@lwm2m-adapters/sdk/simulation';
 import { OPCUA_INTEGER_RANGES, type OpcuaDataType } from '../../config/point-schema.js';
 import { coerceVariantValue, type LooseScalar, type VariantValue } from './simulated-value.js';
 
@@ -33,7 +38,8 @@ export class ValueStore {
     },
   ): void {
     const range = OPCUA_INTEGER_RANGES[init.type];
-    const maximum = range === undefined ? Number.MAX_SAFE_INTEGER : Number(range[1] > 2n ** 53n ? 2n ** 53n : range[1]);
+    const maximum =
+      range === undefined ? Number.MAX_SAFE_INTEGER : Number(range[1] > 2n ** 53n ? 2n ** 53n : range[1]);
     const source =
       init.signal === undefined
         ? undefined
@@ -72,7 +78,8 @@ export class ValueStore {
   reset(key: string, value?: LooseScalar | readonly LooseScalar[]): void {
     const variable = this.variables.get(key);
     if (variable === undefined) return;
-    variable.value = value === undefined ? variable.initial : coerceVariantValue(variable.type, variable.array, value);
+    variable.value =
+      value === undefined ? variable.initial : coerceVariantValue(variable.type, variable.array, value);
   }
 
   /** Samples every signal at `elapsedMs` since the simulator started. */
@@ -80,7 +87,8 @@ export class ValueStore {
     for (const variable of this.variables.values()) {
       if (variable.source === undefined) continue;
       let sample: LooseScalar = variable.source.sample(elapsedMs);
-      if (variable.allowed !== undefined && variable.allowed.length > 0) sample = snap(variable.allowed, sample);
+      if (variable.allowed !== undefined && variable.allowed.length > 0)
+        sample = snap(variable.allowed, sample);
       variable.value = coerceVariantValue(variable.type, variable.array, variable.array ? [sample] : sample);
     }
   }
