@@ -19,6 +19,7 @@ import {
   OPCUAClient,
   type ReferenceDescription,
   SecurityPolicy,
+  setWarningLogger,
 } from 'node-opcua-client';
 import type { OpcuaDataType } from '../config/point-schema.js';
 import type { BrowsedMethod, BrowsedVariable, BrowseResult } from './browsed-variable.js';
@@ -69,6 +70,9 @@ interface Pending {
 }
 
 export async function browseServer(options: BrowseServerOptions): Promise<BrowseResult> {
+  // node-opcua writes its warnings ("Creating default certificate ...") with console.log; the
+  // browse prints a mapping on stdout, so they go to stderr (process-wide, as node-opcua's loggers are).
+  setWarningLogger((...args: unknown[]) => process.stderr.write(`${args.map(String).join(' ')}\n`));
   const pki = await mkdtemp(join(tmpdir(), 'opcua-browse-pki-'));
   const timeoutMs = options.timeoutMs ?? 5000;
   const client = OPCUAClient.create({
