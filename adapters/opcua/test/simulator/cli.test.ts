@@ -20,7 +20,9 @@ const config = `variables:
 `;
 
 function startCli(args: readonly string[]): PeerProcess {
-  return startPeer(process.execPath, ['--import', 'tsx', '--conditions=source', cli, ...args], { cwd: repoRoot });
+  return startPeer(process.execPath, ['--import', 'tsx', '--conditions=source', cli, ...args], {
+    cwd: repoRoot,
+  });
 }
 
 describe('opcua-simulator CLI', () => {

@@ -1,5 +1,14 @@
 /** The simulator as node-opcua's own client sees it: every type read exactly, writes, methods. */
-import { AttributeIds, DataType, StatusCodes, Variant, VariantArrayType } from 'node-opcua-client';
+import {
+  AttributeIds,
+  ClientMonitoredItem,
+  ClientSubscription,
+  DataType,
+  StatusCodes,
+  TimestampsToReturn,
+  Variant,
+  VariantArrayType,
+} from 'node-opcua-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpcuaSimulator } from '../../src/simulator/index.js';
 import { allTypesConfig } from './all-types-config.js';
@@ -213,4 +222,33 @@ describe('OpcuaSimulator writes and methods', () => {
   it('answers BadNodeIdUnknown for a node it does not have', async () => {
     expect((await read('ns=2;s=Missing')).statusCode).toBe(StatusCodes.BadNodeIdUnknown);
   });
+});
+
+describe('OpcuaSimulator subscriptions', () => {
+  it('reports signal changes to a monitored item', async () => {
+    const subscription = ClientSubscription.create(test.session, {
+      requestedPublishingInterval: 100,
+      requestedLifetimeCount: 100,
+      requestedMaxKeepAliveCount: 10,
+      publishingEnabled: true,
+    });
+    try {
+      const item = ClientMonitoredItem.create(
+        subscription,
+        { nodeId: 'ns=2;s=Ramp', attributeId: AttributeIds.Value },
+        { samplingInterval: 50, queueSize: 1, discardOldest: true },
+        TimestampsToReturn.Both,
+      );
+      const values = await new Promise<number[]>((resolve) => {
+        const seen: number[] = [];
+        item.on('changed', (dv) => {
+          seen.push(dv.value.value as number);
+          if (seen.length === 3) resolve(seen);
+        });
+      });
+      expect(new Set(values).size).toBe(3);
+    } finally {
+      await subscription.terminate();
+    }
+  }, 30_000);
 });
