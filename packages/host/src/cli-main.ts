@@ -4,9 +4,11 @@ import { isCodedError } from '@lwm2m-adapters/errors';
 import { DURATION_EXPECTED, durationMs } from '@lwm2m-adapters/mapping';
 import { z } from 'zod';
 import { createAdapterResolver } from './adapter-resolver.js';
+import { BUILT_IN_ADAPTERS } from './built-in-adapters.js';
 import { type CommandOutput, processOutput } from './cli/command-output.js';
 import { HELP_WIDTH, helpEntry, wrapWords } from './cli/help-text.js';
 import { RUN_OPTIONS_USAGE, runInput, runSettingsSchema } from './cli/run-settings.js';
+import { browseCommand } from './commands/browse-command.js';
 import { demoCommand } from './commands/demo-command.js';
 import { planCommand } from './commands/plan-command.js';
 import { pointCommand } from './commands/point-command.js';
@@ -360,6 +362,7 @@ function commandUsage(name: CommandName): string {
 export const usage = `usage: adapter-host [${DEFAULT_COMMAND}] ${COMMANDS[DEFAULT_COMMAND].synopsis}
        adapter-host <${otherCommands.join('|')}> plc.yml ...
        adapter-host probe <adapter> <target> [options]
+       adapter-host browse <url> [options]
        adapter-host <command> --help
 
 ${wrapWords(`${DEFAULT_COMMAND} (the default command): ${COMMANDS[DEFAULT_COMMAND].help}; its options, each also from the environment variable shown:`, HELP_WIDTH).join('\n')}
@@ -367,6 +370,7 @@ ${RUN_OPTIONS_USAGE}
 other commands:
 ${otherCommands.map(commandUsage).join('\n')}
 ${helpEntry('  probe <adapter> <target> [options]', 'read a device once, every data-type interpretation side by side, before writing a mapping (adapter-host probe modbus --help)', HELP_COLUMN)}
+${helpEntry('  browse <url> [options]', 'explore a device (opc.tcp://host:port) and print a starting mapping that validates as it is (adapter-host browse opc.tcp://h:4840 --help)', HELP_COLUMN)}
 
 ${helpEntry('  --help, -h', 'this text; <command> --help: that command only', HELP_COLUMN)}
 ${helpEntry('  --version', 'the host version', HELP_COLUMN)}
@@ -386,6 +390,21 @@ export async function runAdapterHostCli(
     // the probe's options are the adapter's own: it parses them once the adapter is loaded
     try {
       return await probeCommand(argv.slice(1), out, createAdapterResolver(process.cwd()));
+    } catch (err) {
+      if (!isCodedError(err)) throw err;
+      out.stderr(`adapter-host: ${err.code}: ${err.message}`);
+      return ExitCode.USAGE;
+    }
+  }
+  if (argv[0] === 'browse') {
+    // the browse options are the adapter's own: it parses them once the adapter is loaded
+    try {
+      return await browseCommand(
+        argv.slice(1),
+        out,
+        createAdapterResolver(process.cwd()),
+        Object.keys(BUILT_IN_ADAPTERS),
+      );
     } catch (err) {
       if (!isCodedError(err)) throw err;
       out.stderr(`adapter-host: ${err.code}: ${err.message}`);
@@ -431,7 +450,7 @@ export async function runAdapterHostCli(
   if (!isCommandName(name)) {
     return usageError(
       out,
-      `unknown command ${JSON.stringify(name)}; valid commands: ${[...commandNames, 'probe'].join(', ')}`,
+      `unknown command ${JSON.stringify(name)}; valid commands: ${[...commandNames, 'probe', 'browse'].join(', ')}`,
     );
   }
   const args = first === name ? positionals.slice(1) : positionals;

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { AdapterBrowse } from './adapter-browse.js';
 import type { AdapterProbe } from './adapter-probe.js';
 import type { AdapterLogger, AdapterSession, PointSpec, SessionContext } from './adapter-session.js';
 import type { AdapterSimulation, SimulationDevice } from './adapter-simulator.js';
@@ -102,6 +103,8 @@ export interface AdapterDefinition<Connection = unknown, Point = unknown> {
   simulate?(devices: readonly SimulationDevice<Connection, Point>[]): Promise<AdapterSimulation>;
   /** Optional: looks at a device before a mapping exists (`adapter-host probe <adapter> <target>`). */
   readonly probe?: AdapterProbe;
+  /** Optional: explores a device by URL and proposes a mapping (`adapter-host browse <url>`). */
+  readonly browse?: AdapterBrowse;
 }
 
 /** Identity helper that gives an adapter definition its types. */

@@ -1,6 +1,7 @@
 export { CodedError, type ErrorCode, isCodedError } from '@lwm2m-adapters/errors';
 /** The logger contract and a logger that drops everything (for tests and tools), from kit. */
 export { type StructuredLogger, silentLogger } from '@lwm2m-adapters/kit';
+export type { AdapterBrowse } from './adapter-browse.js';
 export {
   type AdapterCapabilities,
   type AdapterDefinition,
