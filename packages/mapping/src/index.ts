@@ -47,6 +47,7 @@ export {
   fromPointValue,
   isInstanceValues,
   type PointValue,
+  pointValuesEqual,
   toPointValue,
 } from './point-value.js';
 export { printCompiledMapping, redactCompiledMapping, redactDevice } from './redact.js';

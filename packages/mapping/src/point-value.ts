@@ -1,5 +1,5 @@
 import { CodedError } from '@lwm2m-adapters/errors';
-import type { ResourceValue } from '@lwm2m-adapters/lwm2m-core';
+import { type ResourceValue, valuesEqual } from '@lwm2m-adapters/lwm2m-core';
 import type { RawScalar, RawValue } from '@lwm2m-adapters/sdk';
 import type { CompiledBoundPoint } from './compiled-mapping.js';
 import { fromLwm2mValue, scalarToLwm2m, toLwm2mValue } from './value-conversion.js';
@@ -13,6 +13,14 @@ export type PointValue = ResourceValue | readonly ResourceValue[];
 /** Whether a point value is an array point's (one value per resource instance). */
 export function isInstanceValues(value: PointValue): value is readonly ResourceValue[] {
   return Array.isArray(value);
+}
+
+/** Whether two values of a point are the same LwM2M value (an array's: every instance, in order). */
+export function pointValuesEqual(a: PointValue, b: PointValue): boolean {
+  if (!isInstanceValues(a) || !isInstanceValues(b)) {
+    return !isInstanceValues(a) && !isInstanceValues(b) && valuesEqual(a, b);
+  }
+  return a.length === b.length && a.every((value, i) => valuesEqual(value, b[i]!));
 }
 
 /**
