@@ -73,8 +73,12 @@ export function mappingAttributes(
   for (const point of device.points) {
     if (point.kind !== 'bound' || !point.access.read) continue;
     const { pminMs, pmaxMs, deadband } = point.reporting;
+    // st is for single numeric values: not a whole multiple-instance resource (an array point)
     const numeric =
-      point.resourceType === 'float' || point.resourceType === 'integer' || point.resourceType === 'unsigned';
+      point.shape !== 'array' &&
+      (point.resourceType === 'float' ||
+        point.resourceType === 'integer' ||
+        point.resourceType === 'unsigned');
     const attributes: { pmin?: number; pmax?: number; st?: number } = {};
     if (pminMs !== undefined) attributes.pmin = Math.floor(pminMs / 1000);
     if (pmaxMs !== undefined) attributes.pmax = Math.max(1, Math.ceil(pmaxMs / 1000));
