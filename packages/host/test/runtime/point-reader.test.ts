@@ -6,6 +6,7 @@
  */
 import { CodedError } from '@lwm2m-adapters/errors';
 import { LwM2mPath, type ResourceValue } from '@lwm2m-adapters/lwm2m-core';
+import type { PointValue } from '@lwm2m-adapters/mapping';
 import type { AdapterLogger, PointReading, RawValue } from '@lwm2m-adapters/sdk';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { PointCache } from '../../src/runtime/device/point-cache.js';
@@ -29,7 +30,7 @@ const MINIMUM = '/3303/0/5601';
 let clock: FakeClock;
 let points: Map<string, PathedPoint>;
 let cache: PointCache;
-let changes: [string, ResourceValue][];
+let changes: [string, PointValue][];
 let afterWrite: boolean[];
 let outcomes: ReadOutcome[];
 let warnings: Record<string, unknown>[];
