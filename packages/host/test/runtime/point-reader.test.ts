@@ -5,7 +5,7 @@
  * of a point is logged and repeats are not, and the read's duration comes from the clock.
  */
 import { CodedError } from '@lwm2m-adapters/errors';
-import { LwM2mPath, type ResourceValue } from '@lwm2m-adapters/lwm2m-core';
+import { LwM2mPath } from '@lwm2m-adapters/lwm2m-core';
 import type { PointValue } from '@lwm2m-adapters/mapping';
 import type { AdapterLogger, PointReading, RawValue } from '@lwm2m-adapters/sdk';
 import { beforeEach, describe, expect, it } from 'vitest';
