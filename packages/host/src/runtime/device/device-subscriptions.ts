@@ -38,6 +38,8 @@ interface LiveGroup {
   key: string;
   options: SubscriptionOptions;
   readonly pointIds: readonly string[];
+  /** The same, for lookups. */
+  readonly ids: ReadonlySet<string>;
   readonly subscription: Subscription;
   /** Cleared on close: a late delivery is dropped. */
   open: boolean;
@@ -80,7 +82,7 @@ export class DeviceSubscriptions {
 
   /** Whether a live subscription delivers this point's changes (its cache entry is then current). */
   covers(pointId: string): boolean {
-    for (const group of this.#live.values()) if (group.pointIds.includes(pointId)) return true;
+    for (const group of this.#live.values()) if (group.ids.has(pointId)) return true;
     return false;
   }
 
@@ -172,7 +174,7 @@ export class DeviceSubscriptions {
       this.#options.failed(group.pointIds, coded);
       return false;
     }
-    const live: LiveGroup = { ...group, subscription, open: true };
+    const live: LiveGroup = { ...group, ids: new Set(group.pointIds), subscription, open: true };
     holder.live = live;
     if (this.#closed) {
       await this.#close(live);
