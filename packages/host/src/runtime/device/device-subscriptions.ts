@@ -110,7 +110,16 @@ export class DeviceSubscriptions {
   }
 
   #enqueue(): void {
-    this.#work = this.#work.then(() => this.#reconcile());
+    // one failed update must not stop the next ones
+    this.#work = this.#work
+      .then(() => this.#reconcile())
+      .catch((error: unknown) => {
+        this.#options.logger.warn(
+          { deviceId: this.#options.deviceId, err: error },
+          'subscription update failed',
+        );
+        this.#scheduleRetry();
+      });
   }
 
   async #reconcile(): Promise<void> {
