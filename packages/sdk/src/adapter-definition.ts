@@ -104,6 +104,7 @@ export function isAdapterDefinition(value: unknown): value is AdapterDefinition 
     typeof v.pointValueKind === 'function' &&
     typeof v.connectionSchema === 'object' &&
     typeof v.pointSchema === 'object' &&
+    (v.pointValueShape === undefined || typeof v.pointValueShape === 'function') &&
     (v.simulate === undefined || typeof v.simulate === 'function')
   );
 }
