@@ -21,7 +21,7 @@ devices:
     connection: {}
     points:
       /3303/0/5700: { source: { variable: temp }, scale: 0.1 }
-      /13/0/0: { source: { variable: volts, kind: integer, array: true }, access: r }
+      /13/0/0: { source: { variable: volts, kind: integer, array: true }, access: rw }
 `;
 
 const closing: (() => Promise<void>)[] = [];
@@ -125,5 +125,25 @@ it('observes an array point as its whole multiple-instance resource', async () =
     { bn: '/13/0/', n: '0/0', v: 229 },
     { n: '0/1', v: 231 },
     { n: '0/2', v: 12 },
+  ]);
+});
+
+it('writes an array point through the engine: a Write replaces the whole array', async () => {
+  const { device, serve } = await served();
+  const written = await serve({
+    method: 'PUT',
+    path: '/13/0/0',
+    contentFormat: 110,
+    payload: JSON.stringify([
+      { bn: '/13/0/0/', n: '0', v: 4 },
+      { n: '1', v: 5 },
+    ]),
+  });
+  expect(written?.code).toBe('2.04');
+  expect(device.writes).toEqual([{ pointId: '/13/0/0', value: [4, 5] }]);
+  const read = await serve({ path: '/13/0/0', accept: 110 });
+  expect(JSON.parse(new TextDecoder().decode(read?.payload))).toEqual([
+    { bn: '/13/0/', n: '0/0', v: 4 },
+    { n: '0/1', v: 5 },
   ]);
 });
