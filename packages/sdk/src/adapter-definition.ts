@@ -6,7 +6,7 @@ import type { AdapterSimulation, SimulationDevice } from './adapter-simulator.js
 import type { RawValue, RawValueKind, RawValueShape } from './raw-value.js';
 
 /** The SDK contract version adapters are built against (semver). */
-export const SDK_VERSION = '0.1.0';
+export const SDK_VERSION = '0.2.0';
 
 export interface AdapterCapabilities {
   readonly read: boolean;
@@ -54,7 +54,7 @@ export interface AdapterDefinition<Connection = unknown, Point = unknown> {
   readonly name: string;
   /** The adapter package's own version. */
   readonly version: string;
-  /** Semver range of the SDK contract it implements, e.g. "^0.1.0". */
+  /** Semver range of the SDK contract it implements, e.g. "^0.2.0". */
   readonly sdkVersion: string;
   readonly capabilities: AdapterCapabilities;
   /** Connection settings of one device (host, port, unit id...). */
@@ -126,6 +126,7 @@ export function isAdapterDefinition(value: unknown): value is AdapterDefinition 
     typeof v.pointValueKind === 'function' &&
     typeof v.connectionSchema === 'object' &&
     typeof v.pointSchema === 'object' &&
+    (v.pointValueShape === undefined || typeof v.pointValueShape === 'function') &&
     (v.simulate === undefined || typeof v.simulate === 'function')
   );
 }
