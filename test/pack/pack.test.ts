@@ -28,13 +28,14 @@ const publicPackages = [
   'packages/sdk',
   'packages/mapping',
   'adapters/modbus',
+  'adapters/opcua',
   'packages/host',
   'examples/custom-adapter',
 ];
 /** Packed from the workspace; the template adapter is packed from a copy outside it (below). */
 const workspacePackages = publicPackages.filter((dir) => !dir.startsWith('examples/'));
 /** Adapter packages: the SDK is their peer dependency, never a dependency of their own. */
-const adapterPackages = ['adapters/modbus', 'examples/custom-adapter'];
+const adapterPackages = ['adapters/modbus', 'adapters/opcua', 'examples/custom-adapter'];
 
 let scratch: string;
 /** Tarballs of the workspace packages by package name. */

@@ -58,14 +58,16 @@ export { OpcuaSession } from './session/opcua-session.js';
 export { validateOpcuaWrite } from './values/write-validation.js';
 
 /**
- * `validate --online`: resolves the points against the reachable server (browse paths, namespace
- * URIs, DataType and ValueRank) and returns one issue per point that would be isolated at run time.
+ * `validate --online` (also the definition's `checkPointsOnline`): resolves the points against the
+ * server (browse paths, namespace URIs, DataType and ValueRank) and returns one issue per point
+ * that would be isolated at run time; throws a CodedError when the server cannot be reached.
  */
 export async function checkOpcuaPointsOnline(
   connection: OpcuaConnection,
   points: readonly PointSpec<OpcuaPoint>[],
+  options: { readonly timeoutMs?: number } = {},
 ): Promise<AdapterIssue[]> {
-  return (await import('./client/online-check.js')).checkOpcuaPointsOnline(connection, points);
+  return (await import('./client/online-check.js')).checkOpcuaPointsOnline(connection, points, options);
 }
 
 /** A new OPC UA adapter instance: what the SDK's loader gives a host (`fresh`). */

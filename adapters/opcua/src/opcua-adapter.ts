@@ -5,6 +5,7 @@ import {
   SDK_VERSION,
   type SimulationDevice,
 } from '@lwm2m-adapters/sdk';
+import { lazyOpcuaBrowse } from './browse-capability.js';
 import { type OpcuaConnection, opcuaConnectionSchema } from './config/connection-schema.js';
 import { checkOpcuaPoints } from './config/point-checks.js';
 import {
@@ -29,7 +30,8 @@ export type OpcuaAdapter = AdapterDefinition<OpcuaConnection, OpcuaPoint>;
 
 /**
  * The OPC UA adapter: reads, writes, method calls and subscriptions (one per device) over
- * node-opcua's client, loaded only when a session starts.
+ * node-opcua's client, loaded only when a session starts, `validate --online` checks the points
+ * (`checkPointsOnline`) or `adapter-host browse` walks a server.
  */
 export function createOpcuaAdapter(options: OpcuaAdapterOptions = {}): OpcuaAdapter {
   return defineAdapter<OpcuaConnection, OpcuaPoint>({
@@ -45,6 +47,10 @@ export function createOpcuaAdapter(options: OpcuaAdapterOptions = {}): OpcuaAdap
     pointValueBits: opcuaPointValueBits,
     checkPoints: checkOpcuaPoints,
     validateWrite: validateOpcuaWrite,
+    // node-opcua is loaded by these only when they run
+    checkPointsOnline: async (connection, points, checkOptions) =>
+      (await import('./client/online-check.js')).checkOpcuaPointsOnline(connection, points, checkOptions),
+    browse: lazyOpcuaBrowse,
     createSession: (context) => new OpcuaSession(context, options.random),
     // the simulator (node-opcua-server) is loaded only when asked to simulate
     simulate: async (devices) => (await loadSimulator()).simulateOpcuaDevices(devices),

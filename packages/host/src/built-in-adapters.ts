@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
  */
 export const BUILT_IN_ADAPTERS: Readonly<Record<string, string>> = Object.freeze({
   modbus: '@lwm2m-adapters/modbus',
+  opcua: '@lwm2m-adapters/opcua',
 });
 
 /** Where built-in adapters are resolved from: this file's folder inside the installed host. */

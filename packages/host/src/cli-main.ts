@@ -4,9 +4,11 @@ import { isCodedError } from '@lwm2m-adapters/errors';
 import { DURATION_EXPECTED, durationMs } from '@lwm2m-adapters/mapping';
 import { z } from 'zod';
 import { createAdapterResolver } from './adapter-resolver.js';
+import { BUILT_IN_ADAPTERS } from './built-in-adapters.js';
 import { type CommandOutput, processOutput } from './cli/command-output.js';
 import { HELP_WIDTH, helpEntry, wrapWords } from './cli/help-text.js';
 import { RUN_OPTIONS_USAGE, runInput, runSettingsSchema } from './cli/run-settings.js';
+import { browseCommand } from './commands/browse-command.js';
 import { demoCommand } from './commands/demo-command.js';
 import { planCommand } from './commands/plan-command.js';
 import { pointCommand } from './commands/point-command.js';
@@ -68,6 +70,8 @@ const cliOptions = {
   device: { type: 'string', multiple: true },
   interval: { type: 'string' },
   kafka: { type: 'string' },
+  online: { type: 'boolean' },
+  timeout: { type: 'string' },
 } as const;
 
 async function hostVersion(): Promise<string> {
@@ -144,6 +148,8 @@ async function runMain(call: CommandCall): Promise<ExitCodeValue> {
     device: _device,
     interval: _interval,
     kafka: _kafka,
+    online: _online,
+    timeout: _timeout,
     ...runFlags
   } = values;
   const settings = runSettingsSchema.safeParse(
@@ -196,7 +202,7 @@ async function demoMain(
 /** A duration flag's milliseconds, undefined when not given, or a usage error already reported. */
 function durationFlag(
   call: CommandCall,
-  flag: 'duration' | 'interval',
+  flag: 'duration' | 'interval' | 'timeout',
 ): number | undefined | { readonly exit: ExitCodeValue } {
   const text = call.values[flag];
   if (text === undefined) return undefined;
@@ -261,10 +267,22 @@ const COMMANDS = {
     options: [
       ['--json', 'machine-readable result'],
       ['--print', 'print the compiled mapping (secrets redacted)'],
+      [
+        '--online',
+        'also check the points against the live devices (nodes or addresses they lack, types that do not fit): exit 3 for a refuted point, 1 for a device not reached',
+      ],
+      ['--timeout DURATION', 'time budget per device for --online (default 10s)'],
     ],
-    main: onMapping((flags, call) =>
-      validateCommand(flags.mapping, call.out, { json: flags.json, print: flags.print, env: call.env }),
-    ),
+    main: onMapping(async (flags, call) => {
+      const timeout = durationFlag(call, 'timeout');
+      if (typeof timeout === 'object') return timeout.exit;
+      return await validateCommand(flags.mapping, call.out, {
+        json: flags.json,
+        print: flags.print,
+        env: call.env,
+        ...(call.values.online === true ? { online: { timeoutMs: timeout ?? 10_000 } } : {}),
+      });
+    }),
   },
   plan: {
     synopsis: '<mapping>',
@@ -344,6 +362,7 @@ function commandUsage(name: CommandName): string {
 export const usage = `usage: adapter-host [${DEFAULT_COMMAND}] ${COMMANDS[DEFAULT_COMMAND].synopsis}
        adapter-host <${otherCommands.join('|')}> plc.yml ...
        adapter-host probe <adapter> <target> [options]
+       adapter-host browse <url> [options]
        adapter-host <command> --help
 
 ${wrapWords(`${DEFAULT_COMMAND} (the default command): ${COMMANDS[DEFAULT_COMMAND].help}; its options, each also from the environment variable shown:`, HELP_WIDTH).join('\n')}
@@ -351,6 +370,7 @@ ${RUN_OPTIONS_USAGE}
 other commands:
 ${otherCommands.map(commandUsage).join('\n')}
 ${helpEntry('  probe <adapter> <target> [options]', 'read a device once, every data-type interpretation side by side, before writing a mapping (adapter-host probe modbus --help)', HELP_COLUMN)}
+${helpEntry('  browse <url> [options]', 'explore a device (opc.tcp://host:port) and print a starting mapping that validates as it is (adapter-host browse opc.tcp://h:4840 --help)', HELP_COLUMN)}
 
 ${helpEntry('  --help, -h', 'this text; <command> --help: that command only', HELP_COLUMN)}
 ${helpEntry('  --version', 'the host version', HELP_COLUMN)}
@@ -370,6 +390,21 @@ export async function runAdapterHostCli(
     // the probe's options are the adapter's own: it parses them once the adapter is loaded
     try {
       return await probeCommand(argv.slice(1), out, createAdapterResolver(process.cwd()));
+    } catch (err) {
+      if (!isCodedError(err)) throw err;
+      out.stderr(`adapter-host: ${err.code}: ${err.message}`);
+      return ExitCode.USAGE;
+    }
+  }
+  if (argv[0] === 'browse') {
+    // the browse options are the adapter's own: it parses them once the adapter is loaded
+    try {
+      return await browseCommand(
+        argv.slice(1),
+        out,
+        createAdapterResolver(process.cwd()),
+        Object.keys(BUILT_IN_ADAPTERS),
+      );
     } catch (err) {
       if (!isCodedError(err)) throw err;
       out.stderr(`adapter-host: ${err.code}: ${err.message}`);
@@ -415,7 +450,7 @@ export async function runAdapterHostCli(
   if (!isCommandName(name)) {
     return usageError(
       out,
-      `unknown command ${JSON.stringify(name)}; valid commands: ${[...commandNames, 'probe'].join(', ')}`,
+      `unknown command ${JSON.stringify(name)}; valid commands: ${[...commandNames, 'probe', 'browse'].join(', ')}`,
     );
   }
   const args = first === name ? positionals.slice(1) : positionals;

@@ -25,6 +25,9 @@ const stats: DeviceRunnerStats = {
   executeErrors: 0,
   changes: 0,
   pendingReads: 0,
+  subscriptions: 0,
+  subscribedPoints: 0,
+  deliveries: 0,
   session: { requests: 3, timeouts: 3, refused: 7 },
 };
 

@@ -1,6 +1,7 @@
 /**
  * An LwM2M server that refuses the Register is not silent: every failed Register logs a warning
- * with the server URI, the cause and when the next attempt goes out.
+ * with the server URI, the cause and when the next attempt goes out, once (not also the engine's
+ * own line).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -56,6 +57,13 @@ it('warns per refused Register with the server URI, the cause and the next retry
     const retryAt = Date.parse(String(warning!.retryAt));
     expect(retryAt).toBeGreaterThan(before);
     expect(String(warning!.msg)).toContain(`next attempt at ${String(warning!.retryAt)}`);
+    // one line per failed Register: the engine's own `registration-failed` line is not repeated
+    const engineLines = host.logs
+      .flatMap((t) => t.split('\n'))
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((e) => e.event === 'registration-failed');
+    expect(engineLines).toEqual([]);
   } finally {
     host.stop();
     await host.exited;

@@ -26,6 +26,9 @@ const deviceStats = (pointReads: number, badPoints = 0): DeviceRunnerStats => ({
   executeErrors: 0,
   changes: 0,
   pendingReads: 0,
+  subscriptions: 0,
+  subscribedPoints: 0,
+  deliveries: 0,
   session: {},
 });
 

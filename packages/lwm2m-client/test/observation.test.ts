@@ -345,6 +345,14 @@ describe('evaluation periods and sampling', () => {
     expect(plans).toHaveLength(1); // not before the timer
     await clock.advance(0);
     expect(plans.at(-1)?.map((e) => e.path.toString())).toEqual(['/3303/0/5701']);
+    // pmin and st are published too: a device that pushes changes samples and filters by them
+    await link.send({ path: '/3303/0/5700', method: 'PUT', query: ['pmin=2', 'st=0.5'] });
+    await link.send({ path: '/3303/0/5700', observe: 0, token: '03' });
+    await clock.advance(0);
+    expect(client.samplingPlan().map((e) => [e.path.toString(), e.minNotifySeconds, e.step])).toEqual([
+      ['/3303/0/5700', 2, 0.5],
+      ['/3303/0/5701', undefined, undefined],
+    ]);
   });
 });
 

@@ -126,6 +126,7 @@ export async function compileDevice(
     const outcome = compileSharedPoint(entry, deviceScope, scope.points);
     if (outcome !== undefined) outcomes.push(outcome);
   }
+  checkArrayOverlaps(outcomes, deviceScope);
   if (!templateMissing) checkMandatoryResourcesOnce(pointEntries, label, scope);
   if (adapter !== undefined && connection !== undefined) {
     runCheckPoints(adapter, connection, outcomes, tree, label, scope);
@@ -158,6 +159,29 @@ export async function compileDevice(
     location: { file: scope.source.file, ...scope.source.position(tree.origin.offset) },
   };
   return { device, identity };
+}
+
+/**
+ * An array point is the whole multiple-instance resource: another point on one of its instances
+ * would be a second source of the same value.
+ */
+function checkArrayOverlaps(outcomes: readonly PointOutcome[], scope: DeviceScope): void {
+  const arrays = new Map<string, string>();
+  for (const { point } of outcomes) {
+    if (point.kind === 'bound' && point.shape === 'array') arrays.set(point.path, point.path);
+  }
+  if (arrays.size === 0) return;
+  for (const { point, entry } of outcomes) {
+    if (point.resourceInstanceId === undefined) continue;
+    const whole = arrays.get(`/${point.objectId}/${point.instanceId}/${point.resourceId}`);
+    if (whole === undefined) continue;
+    scope.issues.add({
+      origin: entry.keyOrigin,
+      message: `${point.path}: ${whole} is mapped as a whole (an array source), so its instances cannot be mapped one by one`,
+      expected: `either ${whole} with an array source, or one point per resource instance`,
+      device: scope.device,
+    });
+  }
 }
 
 /** The mandatory-resource check, skipped for a set of paths already found complete. */

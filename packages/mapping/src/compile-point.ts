@@ -1,4 +1,4 @@
-import type { AdapterDefinition, PointAccess, RawValueKind } from '@lwm2m-adapters/sdk';
+import type { AdapterDefinition, PointAccess, RawValueKind, RawValueShape } from '@lwm2m-adapters/sdk';
 import type { DeviceScope } from './compile-scope.js';
 import type {
   CompiledBoundPoint,
@@ -29,7 +29,7 @@ import {
   defaultAccessText,
   READ_ONLY,
 } from './point-access.js';
-import { type PointTarget, resolvePointTarget } from './point-target.js';
+import { type PointTarget, pointShapeProblem, resolvePointTarget } from './point-target.js';
 import { quote } from './safe-text.js';
 import { isNumericKind } from './value-kind.js';
 import { parseLocated } from './zod-issues.js';
@@ -48,8 +48,9 @@ const POINT_EXPECTED = 'a constant value, or a mapping with source (a binding) o
 
 /** Compiles one `path: ...` entry of a device's points; reports what is wrong and gives undefined. */
 export function compilePoint(entry: LocatedEntry, scope: DeviceScope): PointOutcome | undefined {
-  const target = resolvePointTarget(entry, scope);
   const node = entry.value;
+  const bound = node.kind === 'map' && !node.entries.has('value');
+  const target = resolvePointTarget(entry, scope, bound);
   if (node.kind === 'seq' || (node.kind === 'scalar' && node.value === null)) {
     scope.issues.add({
       origin: node.kind === 'seq' ? entry.keyOrigin : node.origin,
@@ -216,6 +217,24 @@ function boundPoint(
       'a source the adapter accepts',
     );
   }
+  const shape = shapeOf(adapter, adapterPoint);
+  if (typeof shape !== 'string') {
+    return report(
+      sourceEntry.keyOrigin,
+      `adapter ${adapter.name} cannot tell whether this source yields an array: ${shape.error}`,
+      'a source the adapter accepts',
+    );
+  }
+  const shapeWrong = pointShapeProblem(target, shape);
+  if (shapeWrong !== undefined) {
+    scope.issues.add({
+      origin: shape === 'array' ? sourceEntry.keyOrigin : entry.keyOrigin,
+      message: shapeWrong.message,
+      expected: shapeWrong.expected,
+      device: scope.device,
+    });
+    return undefined;
+  }
   const accessText: AccessText = fields.data.access ?? defaultAccessText(resource.operations);
   const access = accessOf(accessText);
   const accessOrigin = originOfField(node, 'access') ?? entry.keyOrigin;
@@ -268,6 +287,7 @@ function boundPoint(
     kind: 'bound',
     source,
     rawKind,
+    ...(shape === 'array' ? { shape } : {}),
     access,
     conversion: checked.conversion,
     reporting,
@@ -279,6 +299,15 @@ function boundPoint(
 function classify(adapter: AdapterDefinition, point: unknown): RawValueKind | { error: string } {
   try {
     return adapter.pointValueKind(point);
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+function shapeOf(adapter: AdapterDefinition, point: unknown): RawValueShape | { error: string } {
+  try {
+    const shape = adapter.pointValueShape?.(point) ?? 'scalar';
+    return shape === 'array' ? 'array' : 'scalar';
   } catch (error) {
     return { error: error instanceof Error ? error.message : String(error) };
   }

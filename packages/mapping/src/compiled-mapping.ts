@@ -77,8 +77,13 @@ export interface CompiledBoundPoint extends CompiledPointBase {
   readonly kind: 'bound';
   /** The adapter's point binding, as its point schema returned it. */
   readonly source: JsonValue;
-  /** What the adapter yields for this point (its `pointValueKind`). */
+  /** What the adapter yields for this point (its `pointValueKind`); of each element for an array. */
   readonly rawKind: RawValueKind;
+  /**
+   * 'array' when the adapter yields an array for this point (`pointValueShape`): the point is a
+   * whole multiple-instance resource, element i ↔ resource instance i. Absent: one scalar.
+   */
+  readonly shape?: 'array';
   readonly conversion: PointConversion;
   readonly reporting: PointReporting;
 }
@@ -159,7 +164,8 @@ const compiledPointSchema: z.ZodType<CompiledPoint> = z.discriminatedUnion('kind
     ...pointBaseShape,
     kind: z.literal('bound'),
     source: jsonValueSchema,
-    rawKind: z.enum(['number', 'integer', 'boolean', 'string', 'bytes']),
+    rawKind: z.enum(['number', 'integer', 'boolean', 'string', 'bytes', 'time']),
+    shape: z.literal('array').exactOptional(),
     conversion: z.strictObject({
       scale: z.number().exactOptional(),
       offset: z.number().exactOptional(),

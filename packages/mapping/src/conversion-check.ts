@@ -157,7 +157,10 @@ function checkEnum(
       context.scope.issues.add({
         origin: keyOrigin,
         message: `${context.subject}: enum key ${quote(key)} is not a value the source can yield (it yields ${kindText(rawKind)} values)`,
-        expected: rawKind === 'bytes' ? 'no enum (the source yields bytes)' : `${kindText(rawKind)} keys`,
+        expected:
+          rawKind === 'bytes' || rawKind === 'time'
+            ? `no enum (the source yields ${kindText(rawKind)} values)`
+            : `${kindText(rawKind)} keys`,
         device: context.scope.device,
       });
       failed = true;
@@ -214,6 +217,7 @@ function enumRaw(key: string, rawKind: RawValueKind): string | number | boolean 
     case 'string':
       return key;
     case 'bytes':
+    case 'time':
       return undefined;
   }
 }

@@ -43,8 +43,15 @@ export type { JsonObject, JsonValue } from './json-value.js';
 export { formatMappingHint, type MappingHint, mappingHints } from './mapping-hints.js';
 export { formatMappingIssue, formatMappingIssues, type MappingIssue } from './mapping-issue.js';
 export { MAX_MAPPING_BYTES, type MappingSource } from './mapping-source.js';
+export {
+  fromPointValue,
+  isInstanceValues,
+  type PointValue,
+  pointValuesEqual,
+  toPointValue,
+} from './point-value.js';
 export { printCompiledMapping, redactCompiledMapping, redactDevice } from './redact.js';
 export { escapeControlCharacters, MAX_QUOTED_CHARACTERS } from './safe-text.js';
 export { isSecretName, REDACTED } from './secret-keys.js';
-export { fromLwm2mValue, toLwm2mValue } from './value-conversion.js';
+export { fromLwm2mValue, scalarToLwm2m, toLwm2mValue } from './value-conversion.js';
 export { MAX_NESTING_DEPTH } from './yaml-syntax.js';

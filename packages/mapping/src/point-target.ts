@@ -37,8 +37,17 @@ function isCanonicalResourcePath(key: string): boolean {
   return match?.slice(1).every((id) => id === undefined || Number(id) <= 65534) === true;
 }
 
-/** Parses a point key and looks its object and resource up; reports what is wrong at the key. */
-export function resolvePointTarget(entry: LocatedEntry, scope: DeviceScope): PointTarget | undefined {
+/**
+ * Parses a point key and looks its object and resource up; reports what is wrong at the key.
+ * `wholeMultiple` (bound points, whose adapter may yield an array) accepts the path of a whole
+ * multiple-instance resource: the point's shape is checked against it once its source is known
+ * (`checkPointShape`).
+ */
+export function resolvePointTarget(
+  entry: LocatedEntry,
+  scope: DeviceScope,
+  wholeMultiple = false,
+): PointTarget | undefined {
   const report = (message: string, expected: string): undefined => {
     scope.issues.add({ origin: entry.keyOrigin, message, expected, device: scope.device });
     return undefined;
@@ -79,7 +88,7 @@ export function resolvePointTarget(entry: LocatedEntry, scope: DeviceScope): Poi
     );
   }
   const resourceName = `resource ${resourceId} "${resource.name}"`;
-  if (resource.multiple && resourceInstanceId === undefined) {
+  if (resource.multiple && resourceInstanceId === undefined && !wholeMultiple) {
     return report(
       `${text}: ${resourceName} is multiple-instance`,
       `a path per resource instance, e.g. ${text}/0`,
@@ -92,4 +101,40 @@ export function resolvePointTarget(entry: LocatedEntry, scope: DeviceScope): Poi
     );
   }
   return { path: text, objectId, instanceId, resourceId, resourceInstanceId, object, resource };
+}
+
+/**
+ * Whether a point of this shape fits its target: an array point binds to a whole multiple-instance
+ * resource (`/3303/0/5700` of a multiple resource), a scalar point to a single-instance resource or
+ * one resource instance (`/3/0/11/0`). The problem, or undefined when it fits.
+ */
+export function pointShapeProblem(
+  target: PointTarget,
+  shape: 'scalar' | 'array',
+): { readonly message: string; readonly expected: string } | undefined {
+  const { objectId, instanceId, resourceId, resource, path } = target;
+  const resourceName = `resource ${resourceId} "${resource.name}"`;
+  const resourcePath = `/${objectId}/${instanceId}/${resourceId}`;
+  if (shape === 'array') {
+    if (!resource.multiple) {
+      return {
+        message: `${path}: the source yields an array, but ${resourceName} is single-instance`,
+        expected: 'a multiple-instance resource for an array source, or a scalar source',
+      };
+    }
+    if (target.resourceInstanceId !== undefined) {
+      return {
+        message: `${path}: the source yields an array, which maps onto the whole resource, not one instance`,
+        expected: `the resource path ${resourcePath}`,
+      };
+    }
+    return undefined;
+  }
+  if (resource.multiple && target.resourceInstanceId === undefined) {
+    return {
+      message: `${path}: ${resourceName} is multiple-instance, but the source yields a single value`,
+      expected: `a path per resource instance, e.g. ${path}/0, or a source that yields an array`,
+    };
+  }
+  return undefined;
 }

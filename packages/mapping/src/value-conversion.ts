@@ -6,7 +6,7 @@ import {
   secondsToTime,
   timeToSeconds,
 } from '@lwm2m-adapters/lwm2m-core';
-import type { RawValue } from '@lwm2m-adapters/sdk';
+import type { RawScalar, RawValue } from '@lwm2m-adapters/sdk';
 import type { CompiledBoundPoint, EnumEntry } from './compiled-mapping.js';
 
 const INT64_MIN = -(2n ** 63n);
@@ -36,12 +36,12 @@ function decimals(value: number): number {
   return fraction + (exponent === null ? 0 : Number(exponent[1]));
 }
 
-function sameRaw(a: RawValue, b: EnumEntry['raw']): boolean {
+function sameRaw(a: RawScalar, b: EnumEntry['raw']): boolean {
   if (typeof a === 'bigint') return typeof b === 'number' && BigInt(b) === a;
   return a === b;
 }
 
-function numberOf(raw: RawValue): number | undefined {
+function numberOf(raw: RawScalar): number | undefined {
   if (typeof raw === 'number') return raw;
   if (typeof raw === 'bigint') return Number(raw);
   return undefined;
@@ -53,8 +53,16 @@ function numberOf(raw: RawValue): number | undefined {
  * represented (not in the enum, fractional for an integer resource, wrong kind...).
  */
 export function toLwm2mValue(point: CompiledBoundPoint, raw: RawValue): ResourceValue {
+  if (Array.isArray(raw)) {
+    throw readFailure(point, `the device gave an array of ${raw.length} values for a single value`);
+  }
+  return scalarToLwm2m(point, raw as RawScalar);
+}
+
+/** One scalar (of a scalar point, or one element of an array point) as its LwM2M value. */
+export function scalarToLwm2m(point: CompiledBoundPoint, raw: RawScalar): ResourceValue {
   const { conversion } = point;
-  let value: RawValue = raw;
+  let value: RawScalar = raw;
   if (conversion.bit !== undefined) {
     if (typeof raw !== 'bigint' && !(typeof raw === 'number' && Number.isInteger(raw))) {
       throw readFailure(point, `bit ${conversion.bit} needs an integer, the device gave ${typeof raw}`);
@@ -81,7 +89,7 @@ export function toLwm2mValue(point: CompiledBoundPoint, raw: RawValue): Resource
   return shape(point, value);
 }
 
-function shape(point: CompiledBoundPoint, value: RawValue): ResourceValue {
+function shape(point: CompiledBoundPoint, value: RawScalar): ResourceValue {
   const wrong = (): CodedError =>
     readFailure(point, `a ${typeof value} value does not fit the resource type ${point.resourceType}`);
   switch (point.resourceType) {
@@ -100,6 +108,11 @@ function shape(point: CompiledBoundPoint, value: RawValue): ResourceValue {
       return { type: point.resourceType, value: normalizeInteger(integer) };
     }
     case 'time': {
+      // LwM2M time has whole seconds: a device date is truncated, so sub-second changes are none
+      if (value instanceof Date) {
+        if (Number.isNaN(value.getTime())) throw readFailure(point, 'the device gave an invalid date');
+        return { type: 'time', value: secondsToTime(timeToSeconds(value)) };
+      }
       const integer = integerOf(value);
       if (integer === undefined) throw wrong();
       return { type: 'time', value: secondsToTime(integer) };
@@ -122,7 +135,7 @@ function shape(point: CompiledBoundPoint, value: RawValue): ResourceValue {
   }
 }
 
-function integerOf(value: RawValue): bigint | undefined {
+function integerOf(value: RawScalar): bigint | undefined {
   if (typeof value === 'bigint') return value;
   if (typeof value === 'number' && Number.isInteger(value)) {
     return Number.isSafeInteger(value) ? BigInt(value) : BigInt(Math.trunc(value));
@@ -137,7 +150,7 @@ function integerOf(value: RawValue): bigint | undefined {
  * (a bit write needs a read-modify-write the mapping cannot do; use the adapter's own bit source
  * type when it has one), and WRITE_VALUE_INVALID for values that do not fit.
  */
-export function fromLwm2mValue(point: CompiledBoundPoint, value: ResourceValue): RawValue {
+export function fromLwm2mValue(point: CompiledBoundPoint, value: ResourceValue): RawScalar {
   if (!point.access.write) {
     throw new CodedError('OPERATION_NOT_ALLOWED', `${point.path} is not writable in the mapping`, {
       details: { path: point.path },
@@ -154,6 +167,7 @@ export function fromLwm2mValue(point: CompiledBoundPoint, value: ResourceValue):
     throw writeFailure(point, `the value is ${value.type}, but the resource is ${point.resourceType}`);
   }
   checkRange(point, value);
+  if (value.type === 'time' && point.rawKind === 'time') return new Date(value.value.getTime());
   const plain = plainValue(value);
   const { conversion } = point;
   if (conversion.enum !== undefined) {
@@ -199,7 +213,7 @@ function wholeRaw(point: CompiledBoundPoint, raw: number, written: number): numb
   return rounded;
 }
 
-function plainValue(value: ResourceValue): RawValue {
+function plainValue(value: ResourceValue): RawScalar {
   switch (value.type) {
     case 'time':
       return timeToSeconds(value.value);

@@ -1,11 +1,12 @@
 import type { z } from 'zod';
+import type { AdapterBrowse } from './adapter-browse.js';
 import type { AdapterProbe } from './adapter-probe.js';
-import type { AdapterSession, PointSpec, SessionContext } from './adapter-session.js';
+import type { AdapterLogger, AdapterSession, PointSpec, SessionContext } from './adapter-session.js';
 import type { AdapterSimulation, SimulationDevice } from './adapter-simulator.js';
 import type { RawValue, RawValueKind, RawValueShape } from './raw-value.js';
 
 /** The SDK contract version adapters are built against (semver). */
-export const SDK_VERSION = '0.1.0';
+export const SDK_VERSION = '0.2.0';
 
 export interface AdapterCapabilities {
   readonly read: boolean;
@@ -39,6 +40,13 @@ export interface AdapterPlan {
   readonly hints?: readonly AdapterIssue[];
 }
 
+/** What `checkPointsOnline` is given besides the device. */
+export interface OnlineCheckOptions {
+  /** The whole check's time budget. */
+  readonly timeoutMs: number;
+  readonly logger: AdapterLogger;
+}
+
 export interface AdapterDefinition<Connection = unknown, Point = unknown> {
   /** Marks the object as an adapter definition (checked when a package is loaded by name). */
   readonly kind: 'lwm2m-adapters/adapter';
@@ -46,7 +54,7 @@ export interface AdapterDefinition<Connection = unknown, Point = unknown> {
   readonly name: string;
   /** The adapter package's own version. */
   readonly version: string;
-  /** Semver range of the SDK contract it implements, e.g. "^0.1.0". */
+  /** Semver range of the SDK contract it implements, e.g. "^0.2.0". */
   readonly sdkVersion: string;
   readonly capabilities: AdapterCapabilities;
   /** Connection settings of one device (host, port, unit id...). */
@@ -69,6 +77,18 @@ export interface AdapterDefinition<Connection = unknown, Point = unknown> {
   pointValueBits?(point: Point): number | undefined;
   /** Checks a device's points together (overlaps, limits). Pure; no I/O. */
   checkPoints?(connection: Connection, points: readonly PointSpec<Point>[]): AdapterIssue[];
+  /**
+   * Optional: checks the points against the live device (`adapter-host validate --online`): nodes
+   * or addresses the device does not have, data types that do not fit the point. Connects, checks
+   * and disconnects within `options.timeoutMs`; throws a CodedError (DEVICE_UNREACHABLE,
+   * DEVICE_TIMEOUT...) when it cannot reach the device. Without it, the host reads every readable
+   * point once through a session and reports the points that fail.
+   */
+  checkPointsOnline?(
+    connection: Connection,
+    points: readonly PointSpec<Point>[],
+    options: OnlineCheckOptions,
+  ): Promise<AdapterIssue[]>;
   /** Validates a value before it is written; throws WRITE_VALUE_INVALID. Pure; no I/O. */
   validateWrite(point: Point, value: RawValue): void;
   /** Describes the read plan for the given points. Pure; no I/O. */
@@ -83,6 +103,8 @@ export interface AdapterDefinition<Connection = unknown, Point = unknown> {
   simulate?(devices: readonly SimulationDevice<Connection, Point>[]): Promise<AdapterSimulation>;
   /** Optional: looks at a device before a mapping exists (`adapter-host probe <adapter> <target>`). */
   readonly probe?: AdapterProbe;
+  /** Optional: explores a device by URL and proposes a mapping (`adapter-host browse <url>`). */
+  readonly browse?: AdapterBrowse;
 }
 
 /** Identity helper that gives an adapter definition its types. */
@@ -104,6 +126,7 @@ export function isAdapterDefinition(value: unknown): value is AdapterDefinition 
     typeof v.pointValueKind === 'function' &&
     typeof v.connectionSchema === 'object' &&
     typeof v.pointSchema === 'object' &&
+    (v.pointValueShape === undefined || typeof v.pointValueShape === 'function') &&
     (v.simulate === undefined || typeof v.simulate === 'function')
   );
 }

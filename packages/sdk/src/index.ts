@@ -1,6 +1,7 @@
 export { CodedError, type ErrorCode, isCodedError } from '@lwm2m-adapters/errors';
 /** The logger contract and a logger that drops everything (for tests and tools), from kit. */
 export { type StructuredLogger, silentLogger } from '@lwm2m-adapters/kit';
+export type { AdapterBrowse } from './adapter-browse.js';
 export {
   type AdapterCapabilities,
   type AdapterDefinition,
@@ -8,6 +9,7 @@ export {
   type AdapterPlan,
   defineAdapter,
   isAdapterDefinition,
+  type OnlineCheckOptions,
   SDK_VERSION,
 } from './adapter-definition.js';
 export type {
@@ -55,5 +57,6 @@ export {
   rawScalarKind,
   rawValueKind,
 } from './raw-value.js';
+export { type ReconnectBackoff, reconnectBackoffSchema } from './reconnect-backoff.js';
 export { asDeviceError, SessionBase } from './session-base.js';
 export { type SimulationRequest, simulateDevices } from './simulate-devices.js';

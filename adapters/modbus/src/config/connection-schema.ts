@@ -1,23 +1,6 @@
+import { reconnectBackoffSchema } from '@lwm2m-adapters/sdk';
 import { z } from 'zod';
 import { ModbusLimits } from '../protocol/function-codes.js';
-
-const reconnectSchema = z
-  .object({
-    initialMs: z
-      .int()
-      .min(10)
-      .max(600_000)
-      .default(500)
-      .describe('Wait before the first reconnect attempt; doubles after every failed attempt'),
-    maxMs: z
-      .int()
-      .min(10)
-      .max(3_600_000)
-      .default(30_000)
-      .describe('Longest wait between reconnect attempts (each wait is jittered between half and all of it)'),
-  })
-  .strict()
-  .refine((r) => r.maxMs >= r.initialMs, { message: 'maxMs must be at least initialMs', path: ['maxMs'] });
 
 const quarantineSchema = z
   .object({
@@ -117,7 +100,7 @@ const commonFields = {
     .max(100_000)
     .default(1000)
     .describe('Requests that may wait on the link; more fail at once with DEVICE_BUSY (link setting)'),
-  reconnect: reconnectSchema
+  reconnect: reconnectBackoffSchema
     .prefault({})
     .describe(
       'Reconnect backoff of the link after its connection is lost or cannot be opened (link setting)',

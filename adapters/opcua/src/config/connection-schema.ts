@@ -1,3 +1,4 @@
+import { reconnectBackoffSchema } from '@lwm2m-adapters/sdk';
 import { z } from 'zod';
 
 /** Security policies the adapter offers (OPC UA Part 7 profiles). */
@@ -29,26 +30,6 @@ const userSchema = z
       .strict(),
   ])
   .describe('User identity token: anonymous (default), username with password, or an X.509 certificate');
-
-const reconnectSchema = z
-  .object({
-    initialMs: z
-      .int()
-      .min(10)
-      .max(600_000)
-      .default(500)
-      .describe('Wait before the first reconnect attempt; doubles after every failed attempt'),
-    maxMs: z
-      .int()
-      .min(10)
-      .max(3_600_000)
-      .default(4_000)
-      .describe(
-        'Longest wait between reconnect attempts (each wait is jittered between half and all of it). The default keeps a server that comes back within 5 s of its return served again',
-      ),
-  })
-  .strict()
-  .refine((r) => r.maxMs >= r.initialMs, { message: 'maxMs must be at least initialMs', path: ['maxMs'] });
 
 /**
  * How to reach one OPC UA server and who to be there. Defaults fit a server on the plant network
@@ -138,9 +119,11 @@ export const opcuaConnectionSchema = z
       .describe(
         'Publishing interval of the device subscription: how often the server sends collected changes',
       ),
-    reconnect: reconnectSchema
+    reconnect: reconnectBackoffSchema
       .default({ initialMs: 500, maxMs: 4_000 })
-      .describe('Backoff between connection attempts (bounded; never a retry storm)'),
+      .describe(
+        'Backoff between connection attempts (bounded; never a retry storm). The default (0.5 s doubling up to 4 s) serves a server again within 5 s of its return',
+      ),
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -3,7 +3,7 @@ import { adapter } from '../../src/index.js';
 import { asyncuaPoints } from '../support/asyncua-points.js';
 import { startAsyncuaServer } from '../support/asyncua-server.js';
 
-/** The points the conformance suite can judge (its kind check does not know 'time' yet: no DateTime). */
+/** The points the conformance suite reads and subscribes to: every type, arrays, a browse path, nsu=. */
 const CONFORMANCE_IDS = [
   'Boolean',
   'SByte',
@@ -18,7 +18,9 @@ const CONFORMANCE_IDS = [
   'Double',
   'String',
   'ByteString',
+  'DateTime',
   'DoubleArray',
+  'Int64Array',
   'Temperature',
   'Setpoint',
 ];
@@ -42,12 +44,16 @@ describeAdapterConformance('opcua (default instance) against asyncua', {
         { pointId: 'String', value: 'conformance' },
         { pointId: 'ByteString', value: new Uint8Array([1, 2, 3]) },
         { pointId: 'Setpoint', value: 55.5 },
+        { pointId: 'DateTime', value: new Date('2031-02-03T04:05:06.789Z') },
+        { pointId: 'Int64Array', value: [2n ** 63n - 1n, -(2n ** 63n)] },
       ],
       invalidWrites: [
         { pointId: 'Byte', value: 256 },
         { pointId: 'Int64', value: 2n ** 63n },
         { pointId: 'Float', value: 1e39 },
         { pointId: 'Boolean', value: 'yes' },
+        { pointId: 'DateTime', value: new Date(Number.NaN) },
+        { pointId: 'Int64Array', value: [1n, 2n ** 63n] },
       ],
       unknownPoint,
       stopDevice: () => server.stop(),

@@ -1,3 +1,4 @@
+import { silentLogger } from '@lwm2m-adapters/kit';
 import type { PointSpec } from '@lwm2m-adapters/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpcuaPoint } from '../../src/config/point-schema.js';
@@ -30,15 +31,21 @@ describe('checkOpcuaPointsOnline (validate --online) against asyncua', () => {
     expect(issues[2]?.message).toContain("the variable's DataType is Int16, the point says Double");
   }, 30_000);
 
-  it('reports an unreachable server as one connection issue, without retrying for ever', async () => {
-    const connection = adapter.connectionSchema.parse({
-      endpoint: 'opc.tcp://127.0.0.1:1',
-      connectTimeoutMs: 1000,
+  it('is the checkPointsOnline of the definition', async () => {
+    const connection = adapter.connectionSchema.parse({ endpoint: server.endpoint });
+    const issues = await adapter.checkPointsOnline?.(connection, parsed(asyncuaPoints(server.ns)), {
+      timeoutMs: 10_000,
+      logger: silentLogger,
     });
+    expect(issues?.map((i) => i.pointId)).toEqual(['Missing', 'MissingPath', 'WrongType', 'WrongShape']);
+  }, 30_000);
+
+  it('throws DEVICE_UNREACHABLE for a server that is not there, without retrying', async () => {
+    const connection = adapter.connectionSchema.parse({ endpoint: 'opc.tcp://127.0.0.1:1' });
     const started = Date.now();
-    const issues = await checkOpcuaPointsOnline(connection, parsed(asyncuaPoints(server.ns)));
-    expect(issues).toHaveLength(1);
-    expect(issues[0]).toMatchObject({ pointId: undefined, field: ['endpoint'] });
-    expect(Date.now() - started).toBeLessThan(10_000);
+    await expect(
+      checkOpcuaPointsOnline(connection, parsed(asyncuaPoints(server.ns)), { timeoutMs: 5000 }),
+    ).rejects.toMatchObject({ code: 'DEVICE_UNREACHABLE' });
+    expect(Date.now() - started).toBeLessThan(5000);
   }, 30_000);
 });

@@ -172,6 +172,12 @@ export class HostMetrics {
       'Points read in the background now',
       (d) => d.stats.polledPoints,
     );
+    perDevice(
+      'gauge',
+      'adapter_host_points_subscribed',
+      'Points the device pushes changes of now (device-side subscriptions)',
+      (d) => d.stats.subscribedPoints,
+    );
     perDevice('gauge', 'adapter_host_points_bad', 'Points whose last read failed', (d) => d.stats.badPoints);
     gauge(
       'adapter_host_queue_depth',
@@ -230,6 +236,12 @@ export class HostMetrics {
       'adapter_host_value_changes_total',
       'Point value changes seen',
       (d) => d.stats.changes,
+    );
+    perDevice(
+      'counter',
+      'adapter_host_subscription_deliveries_total',
+      'Deliveries of device-side subscriptions',
+      (d) => d.stats.deliveries,
     );
     perDevice(
       'counter',

@@ -1,11 +1,12 @@
 import { CodedError, isCodedError } from '@lwm2m-adapters/errors';
-import type { ObjectRegistry, ResourceValue } from '@lwm2m-adapters/lwm2m-core';
+import type { ObjectRegistry } from '@lwm2m-adapters/lwm2m-core';
 import {
   type CompiledBoundPoint,
   type CompiledDevice,
   type CompiledMapping,
   mappingObjectRegistry,
-  toLwm2mValue,
+  type PointValue,
+  toPointValue,
 } from '@lwm2m-adapters/mapping';
 import type { AdapterDefinition, AdapterSession, PointReading } from '@lwm2m-adapters/sdk';
 import type { Logger } from 'pino';
@@ -30,7 +31,7 @@ export interface DirectDevice {
 
 /** What one point read gave: its LwM2M value after the mapping's conversions, or why not. */
 export type DirectReading =
-  | { readonly ok: true; readonly value: ResourceValue; readonly at: number }
+  | { readonly ok: true; readonly value: PointValue; readonly at: number }
   | { readonly ok: false; readonly error: CodedError; readonly at: number };
 
 /** The gateway path of a point: `/prefix` then the point's path. */
@@ -126,7 +127,7 @@ export async function readDirect(
     try {
       readings.set(reading.pointId, {
         ok: true,
-        value: toLwm2mValue(p.point, reading.value),
+        value: toPointValue(p.point, reading.value),
         at: reading.timestamp,
       });
     } catch (error) {

@@ -1,7 +1,12 @@
 import type { LwM2mNode, ResourceValue } from '@lwm2m-adapters/lwm2m-core';
+import { isInstanceValues } from '@lwm2m-adapters/mapping';
 
-/** A resource value as a person reads it: floats to 3 decimals, times as ISO, opaque as its size. */
-export function valueText(value: ResourceValue): string {
+/**
+ * A resource value as a person reads it: floats to 3 decimals, times as ISO, opaque as its size;
+ * an array point's resource instances in brackets.
+ */
+export function valueText(value: ResourceValue | readonly ResourceValue[]): string {
+  if (isInstanceValues(value)) return `[${value.map((v) => valueText(v)).join(', ')}]`;
   switch (value.type) {
     case 'float':
       return String(Math.round(value.value * 1000) / 1000);

@@ -24,6 +24,9 @@ const stats: DeviceRunnerStats = {
   executeErrors: 0,
   changes: 90,
   pendingReads: 6,
+  subscriptions: 0,
+  subscribedPoints: 0,
+  deliveries: 0,
   session: {
     requests: 120,
     replies: 100,

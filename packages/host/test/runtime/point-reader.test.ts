@@ -5,7 +5,8 @@
  * of a point is logged and repeats are not, and the read's duration comes from the clock.
  */
 import { CodedError } from '@lwm2m-adapters/errors';
-import { LwM2mPath, type ResourceValue } from '@lwm2m-adapters/lwm2m-core';
+import { LwM2mPath } from '@lwm2m-adapters/lwm2m-core';
+import type { PointValue } from '@lwm2m-adapters/mapping';
 import type { AdapterLogger, PointReading, RawValue } from '@lwm2m-adapters/sdk';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { PointCache } from '../../src/runtime/device/point-cache.js';
@@ -29,7 +30,7 @@ const MINIMUM = '/3303/0/5601';
 let clock: FakeClock;
 let points: Map<string, PathedPoint>;
 let cache: PointCache;
-let changes: [string, ResourceValue][];
+let changes: [string, PointValue][];
 let afterWrite: boolean[];
 let outcomes: ReadOutcome[];
 let warnings: Record<string, unknown>[];
@@ -107,7 +108,13 @@ describe('PointReader', () => {
     await reader.read([TEMPERATURE, MINIMUM], 'on-demand');
     expect(changes.slice(2)).toEqual([[MINIMUM, { type: 'float', value: -3.1 }]]);
     expect(outcomes[1]).toEqual({ durationMs: 4, points: 2, failed: 0, background: false });
-    expect(reader.counters).toEqual({ adapterReads: 2, pointReads: 4, readErrors: 0, changes: 3 });
+    expect(reader.counters).toEqual({
+      adapterReads: 2,
+      pointReads: 4,
+      readErrors: 0,
+      changes: 3,
+      deliveries: 0,
+    });
   });
 
   it('keeps the last good value on a failure, logs the first failure only, and reports the recovery', async () => {
@@ -137,7 +144,13 @@ describe('PointReader', () => {
       [TEMPERATURE, { type: 'float', value: 21.5 }],
       [TEMPERATURE, { type: 'float', value: 21.5 }],
     ]);
-    expect(reader.counters).toEqual({ adapterReads: 4, pointReads: 4, readErrors: 2, changes: 2 });
+    expect(reader.counters).toEqual({
+      adapterReads: 4,
+      pointReads: 4,
+      readErrors: 2,
+      changes: 2,
+      deliveries: 0,
+    });
   });
 
   it("marks a change found by a write's re-read, which counts as a background read", async () => {
@@ -163,7 +176,13 @@ describe('PointReader', () => {
     expect(cache.get(TEMPERATURE).error?.code).toBe('DEVICE_RESPONSE_INVALID');
     expect(cache.get(MINIMUM).value).toEqual({ type: 'float', value: 1 });
     expect(changes).toEqual([[MINIMUM, { type: 'float', value: 1 }]]);
-    expect(reader.counters).toEqual({ adapterReads: 1, pointReads: 2, readErrors: 1, changes: 1 });
+    expect(reader.counters).toEqual({
+      adapterReads: 1,
+      pointReads: 2,
+      readErrors: 1,
+      changes: 1,
+      deliveries: 0,
+    });
     expect(outcomes).toEqual([{ durationMs: 0, points: 3, failed: 1, background: true }]);
   });
 

@@ -49,6 +49,10 @@ export interface SamplingEntry {
   readonly minPeriodSeconds: number | undefined;
   /** Sample at least every this many seconds (smallest epmax, else pmax), when bounded. */
   readonly maxPeriodSeconds: number | undefined;
+  /** Smallest pmin (seconds between notifications), when set: a device that pushes changes need not sample faster. */
+  readonly minNotifySeconds?: number | undefined;
+  /** Smallest step (st), when set: changes smaller than this are not notified. */
+  readonly step?: number | undefined;
   /** Observations covering the path. */
   readonly observations: number;
 }
@@ -306,16 +310,34 @@ export class ObservationManager {
   samplingPlan(): SamplingEntry[] {
     const byPath = new Map<
       string,
-      { path: LwM2mPath; min: number | undefined; max: number | undefined; count: number }
+      {
+        path: LwM2mPath;
+        min: number | undefined;
+        max: number | undefined;
+        pmin: number | undefined;
+        step: number | undefined;
+        count: number;
+      }
     >();
+    const least = (a: number | undefined, b: number | undefined): number | undefined =>
+      b === undefined ? a : Math.min(a ?? b, b);
     for (const observation of this.#observations.values()) {
       for (const target of observation.targets) {
         const key = target.path.toString();
-        const entry = byPath.get(key) ?? { path: target.path, min: undefined, max: undefined, count: 0 };
+        const entry = byPath.get(key) ?? {
+          path: target.path,
+          min: undefined,
+          max: undefined,
+          pmin: undefined,
+          step: undefined,
+          count: 0,
+        };
         const min = target.attributes.epmin;
         const max = effectiveMaxEvaluationPeriod(target.attributes) ?? effectiveMaxPeriod(target.attributes);
-        entry.min = min === undefined ? entry.min : Math.min(entry.min ?? min, min);
-        entry.max = max === undefined ? entry.max : Math.min(entry.max ?? max, max);
+        entry.min = least(entry.min, min);
+        entry.max = least(entry.max, max);
+        entry.pmin = least(entry.pmin, target.attributes.pmin);
+        entry.step = least(entry.step, target.attributes.st);
         entry.count++;
         byPath.set(key, entry);
       }
@@ -326,6 +348,8 @@ export class ObservationManager {
         path: e.path,
         minPeriodSeconds: e.min,
         maxPeriodSeconds: e.max,
+        ...(e.pmin === undefined ? {} : { minNotifySeconds: e.pmin }),
+        ...(e.step === undefined ? {} : { step: e.step }),
         observations: e.count,
       }));
   }

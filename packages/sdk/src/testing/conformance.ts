@@ -2,9 +2,16 @@ import { isCodedError, isErrorCode } from '@lwm2m-adapters/errors';
 import { silentLogger } from '@lwm2m-adapters/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdapterDefinition, isAdapterDefinition, SDK_VERSION } from '../adapter-definition.js';
-import type { AdapterSession, PointReading, PointSpec, SessionState } from '../adapter-session.js';
+import type {
+  AdapterSession,
+  PointReading,
+  PointSpec,
+  SessionState,
+  Subscription,
+  SubscriptionOptions,
+} from '../adapter-session.js';
 import { assertSdkCompatible } from '../load-adapter.js';
-import { type RawValue, rawValueKind } from '../raw-value.js';
+import { isRawArray, type RawScalar, type RawValue, rawValueKind } from '../raw-value.js';
 
 /** A device (usually the adapter's simulator) prepared for the conformance suite. */
 export interface ConformanceFixture<Connection, Point> {
@@ -24,6 +31,12 @@ export interface ConformanceFixture<Connection, Point> {
   readonly stopDevice?: () => Promise<void>;
   /** Restarts the device; the same session reads values again without being recreated. */
   readonly restartDevice?: () => Promise<void>;
+  /**
+   * Adapters that subscribe: the points the subscribe checks use (default: `readable`). The
+   * change check writes the first of `writes` among them (a value other than its current one),
+   * the close check writes the value it had back.
+   */
+  readonly subscribable?: readonly string[];
   /** Stops everything the fixture started. */
   readonly teardown: () => Promise<void>;
   /** Phantom types for callers' convenience. */
@@ -35,20 +48,99 @@ export interface ConformanceOptions<Connection, Point> {
   readonly setup: () => Promise<ConformanceFixture<Connection, Point>>;
   /** How long to wait for recovery after `restartDevice` (default 15 s). */
   readonly recoveryTimeoutMs?: number;
+  /** Options of the conformance suite's subscriptions (default: sampling every 100 ms). */
+  readonly subscriptionOptions?: SubscriptionOptions;
+  /** How long a subscription may take to deliver what it must (default 10 s). */
+  readonly deliveryTimeoutMs?: number;
+  /**
+   * Adapter-specific cases, registered with vitest's `it` inside the suite, after its own checks
+   * and before the session is closed. The context's getters work inside tests only.
+   */
+  readonly additionalTests?: (context: ConformanceContext<Connection, Point>) => void;
 }
 
-/** Equality for read-back checks: float32 rounding tolerated, number vs bigint compared exactly. */
+/** What `additionalTests` may use: the suite's fixture, its started session and parsed points. */
+export interface ConformanceContext<Connection, Point> {
+  readonly adapter: AdapterDefinition<Connection, Point>;
+  readonly fixture: () => ConformanceFixture<Connection, Point>;
+  readonly session: () => AdapterSession;
+  readonly points: () => readonly PointSpec<Point>[];
+}
+
+/**
+ * Equality for read-back checks: float32 rounding tolerated, number vs bigint compared exactly,
+ * dates by time, arrays element by element.
+ */
 function valuesEqual(a: RawValue, b: RawValue): boolean {
+  if (isRawArray(a) || isRawArray(b)) {
+    return (
+      isRawArray(a) && isRawArray(b) && a.length === b.length && a.every((x, i) => scalarsEqual(x, b[i]!))
+    );
+  }
+  return scalarsEqual(a, b);
+}
+
+function scalarsEqual(a: RawScalar, b: RawScalar): boolean {
+  if (a instanceof Date || b instanceof Date) {
+    return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
+  }
   if (a instanceof Uint8Array && b instanceof Uint8Array) {
     return a.length === b.length && a.every((x, i) => x === b[i]);
   }
   if (typeof a === 'number' && typeof b === 'number') {
     return Object.is(a, b) || Math.abs(a - b) <= Math.abs(a) * 1e-6;
   }
-  const integral = (v: RawValue): v is number | bigint =>
+  const integral = (v: RawScalar): v is number | bigint =>
     typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v));
   if (integral(a) && integral(b)) return BigInt(a) === BigInt(b);
   return a === b;
+}
+
+function describeValue(value: RawValue): string {
+  if (isRawArray(value)) return `[${value.map((v) => describeValue(v)).join(', ')}]`;
+  return value instanceof Date ? value.toISOString() : String(value);
+}
+
+/** Everything a subscription's listener got, and a way to wait for a reading. */
+class Deliveries {
+  readonly readings: PointReading[] = [];
+  readonly listener = (readings: readonly PointReading[]): void => {
+    this.readings.push(...readings);
+  };
+
+  /** Waits for a reading from index `from` on that satisfies `match`; throws after `timeoutMs`. */
+  async waitFor(
+    what: string,
+    match: (reading: PointReading) => boolean,
+    timeoutMs: number,
+    from = 0,
+  ): Promise<PointReading> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.readings.slice(from).find(match);
+      if (found !== undefined) return found;
+      if (Date.now() > deadline) {
+        const seen = this.readings
+          .slice(from)
+          .map((r) => `${r.pointId}=${r.ok ? describeValue(r.value) : r.error.code}`)
+          .join(', ');
+        throw new Error(`timed out waiting for ${what}; the listener got: ${seen || 'nothing'}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
+
+function subscribeOn(
+  session: AdapterSession,
+  pointIds: readonly string[],
+  options: SubscriptionOptions,
+  deliveries: Deliveries,
+): Promise<Subscription> {
+  if (session.subscribe === undefined) {
+    throw new Error('capabilities.subscribe is true, but the session has no subscribe method');
+  }
+  return session.subscribe(pointIds, options, deliveries.listener);
 }
 
 async function readOne(session: AdapterSession, pointId: string): Promise<PointReading> {
@@ -91,10 +183,12 @@ export function describeAdapterConformance<Connection, Point>(
       expect(isAdapterDefinition(adapter)).toBe(true);
       expect(() => assertSdkCompatible(adapter, SDK_VERSION)).not.toThrow();
       expect(adapter.name).toMatch(/^[a-z0-9@/._-]+$/);
-      for (const p of points)
-        expect(['number', 'integer', 'boolean', 'string', 'bytes']).toContain(
+      for (const p of points) {
+        expect(['number', 'integer', 'boolean', 'string', 'bytes', 'time']).toContain(
           adapter.pointValueKind(p.source),
         );
+        expect(['scalar', 'array']).toContain(adapter.pointValueShape?.(p.source) ?? 'scalar');
+      }
       expect(adapter.checkPoints?.(adapter.connectionSchema.parse(fixture.connection), points) ?? []).toEqual(
         [],
       );
@@ -115,14 +209,62 @@ export function describeAdapterConformance<Connection, Point>(
         if (!r.ok) throw new Error(`point ${r.pointId} failed: ${r.error.code} ${r.error.message}`);
         const point = points.find((p) => p.id === r.pointId)!;
         const declared = adapter.pointValueKind(point.source);
+        const shape = adapter.pointValueShape?.(point.source) ?? 'scalar';
+        expect(isRawArray(r.value), `${r.pointId}: declared ${shape}`).toBe(shape === 'array');
         const actual = rawValueKind(r.value);
         expect(
-          declared === actual || (declared === 'number' && actual === 'integer'),
+          actual === undefined || declared === actual || (declared === 'number' && actual === 'integer'),
           `${r.pointId}: ${declared} vs ${actual}`,
         ).toBe(true);
         expect(r.timestamp).toBeGreaterThan(0);
       }
     });
+
+    const subscribes = adapter.capabilities.subscribe;
+    const subscriptionOptions = options.subscriptionOptions ?? { samplingIntervalMs: 100 };
+    const deliveryTimeoutMs = options.deliveryTimeoutMs ?? 10_000;
+    const subscribable = () => fixture.subscribable ?? fixture.readable;
+    const latest = (deliveries: Deliveries, pointId: string) =>
+      deliveries.readings.filter((r) => r.pointId === pointId).at(-1);
+
+    // registered only for adapters that subscribe (a skipped check would say nothing)
+    const itSubscribing = subscribes ? it : () => undefined;
+    itSubscribing(
+      'subscribes: initial values, a change after a write, nothing after close',
+      async () => {
+        const ids = subscribable();
+        const deliveries = new Deliveries();
+        const subscription = await subscribeOn(session, ids, subscriptionOptions, deliveries);
+        for (const id of ids) {
+          await deliveries.waitFor(
+            `the initial value of ${id}`,
+            (r) => r.pointId === id && r.ok,
+            deliveryTimeoutMs,
+          );
+        }
+        const write = fixture.writes?.find((w) => ids.includes(w.pointId));
+        const before = write === undefined ? undefined : latest(deliveries, write.pointId);
+        if (write !== undefined) {
+          const from = deliveries.readings.length;
+          await session.write(write.pointId, write.value);
+          await deliveries.waitFor(
+            `${write.pointId} = ${describeValue(write.value)} after the write`,
+            (r) => r.pointId === write.pointId && r.ok && valuesEqual(r.value, write.value),
+            deliveryTimeoutMs,
+            from,
+          );
+        }
+        await Promise.all([subscription.close(), subscription.close()]);
+        const after = deliveries.readings.length;
+        if (write !== undefined && before?.ok === true) {
+          // the old value back: a change nobody is told of any more
+          await session.write(write.pointId, before.value);
+        }
+        await new Promise((resolve) => setTimeout(resolve, subscriptionOptions.samplingIntervalMs * 3 + 300));
+        expect(deliveries.readings.slice(after), 'readings after close').toEqual([]);
+      },
+      60_000,
+    );
 
     it('writes values and reads them back', async () => {
       for (const w of fixture.writes ?? []) {
@@ -131,7 +273,7 @@ export function describeAdapterConformance<Connection, Point>(
         if (!r.ok) throw new Error(`read-back of ${w.pointId} failed: ${r.error.code}`);
         expect(
           valuesEqual(r.value, w.value),
-          `${w.pointId}: wrote ${String(w.value)}, read ${String(r.value)}`,
+          `${w.pointId}: wrote ${describeValue(w.value)}, read ${describeValue(r.value)}`,
         ).toBe(true);
       }
     });
@@ -193,6 +335,51 @@ export function describeAdapterConformance<Connection, Point>(
       }
       expect(last.ok, last.ok ? '' : `still failing: ${last.error.code}`).toBe(true);
     }, 60_000);
+
+    itSubscribing(
+      'keeps a subscription across a device restart: error readings, then values, without subscribing again',
+      async () => {
+        if (fixture.stopDevice === undefined || fixture.restartDevice === undefined) return;
+        const ids = subscribable();
+        const id = ids[0]!;
+        const deliveries = new Deliveries();
+        const subscription = await subscribeOn(session, ids, subscriptionOptions, deliveries);
+        try {
+          await deliveries.waitFor(
+            `the initial value of ${id}`,
+            (r) => r.pointId === id && r.ok,
+            deliveryTimeoutMs,
+          );
+          const beforeStop = deliveries.readings.length;
+          await fixture.stopDevice();
+          const lost = await deliveries.waitFor(
+            `an error reading of ${id} once the device is down`,
+            (r) => r.pointId === id && !r.ok,
+            deliveryTimeoutMs,
+            beforeStop,
+          );
+          if (!lost.ok) expect(isCodedError(lost.error)).toBe(true);
+          const afterStop = deliveries.readings.length;
+          await fixture.restartDevice();
+          await deliveries.waitFor(
+            `a value of ${id} after the device restarted`,
+            (r) => r.pointId === id && r.ok,
+            options.recoveryTimeoutMs ?? 15_000,
+            afterStop,
+          );
+        } finally {
+          await subscription.close();
+        }
+      },
+      90_000,
+    );
+
+    options.additionalTests?.({
+      adapter,
+      fixture: () => fixture,
+      session: () => session,
+      points: () => points,
+    });
 
     it('closes idempotently, then answers SESSION_CLOSED', async () => {
       await Promise.all([session.close(), session.close()]);

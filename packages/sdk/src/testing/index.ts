@@ -1,4 +1,5 @@
 export {
+  type ConformanceContext,
   type ConformanceFixture,
   type ConformanceOptions,
   describeAdapterConformance,

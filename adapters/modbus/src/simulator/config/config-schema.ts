@@ -2,47 +2,14 @@
  * The simulator's configuration file (YAML or an equivalent object), validated with zod.
  * Structural rules live here; cross-field rules (overlaps, fits, types) in `compile-config.ts`.
  */
+import { signalSchema, signalValueSchema } from '@lwm2m-adapters/sdk/simulation';
 import { z } from 'zod';
 import { dataTypes, wordOrders } from '../values/typed-value.js';
 
 const address = z.int().min(0).max(0xffff);
-const positiveMs = z.number().positive().max(86_400_000);
 
 /** A point value: numbers, booleans, strings; a decimal string is accepted for 64-bit integers. */
-export const pointValueSchema = z.union([z.number(), z.boolean(), z.string(), z.bigint()]);
-
-export const signalSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('constant'), value: pointValueSchema }),
-  z.strictObject({
-    kind: z.literal('sine'),
-    amplitude: z.number(),
-    periodMs: positiveMs,
-    offset: z.number().default(0),
-    phaseDeg: z.number().default(0),
-  }),
-  z.strictObject({ kind: z.literal('ramp'), from: z.number(), to: z.number(), periodMs: positiveMs }),
-  z.strictObject({
-    kind: z.literal('random-walk'),
-    min: z.number(),
-    max: z.number(),
-    step: z.number().positive(),
-    start: z.number().optional(),
-    seed: z.int().optional(),
-  }),
-  z.strictObject({
-    kind: z.literal('counter'),
-    start: z.number().default(0),
-    increment: z.number().default(1),
-    min: z.number().optional(),
-    max: z.number().optional(),
-  }),
-  z.strictObject({ kind: z.literal('toggle'), periodMs: positiveMs }),
-  z.strictObject({
-    kind: z.literal('sequence'),
-    values: z.array(pointValueSchema).min(1),
-    periodMs: positiveMs,
-  }),
-]);
+export const pointValueSchema = signalValueSchema;
 
 export const faultSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('slow'), delayMs: z.int().min(0).max(600_000) }),
@@ -133,8 +100,7 @@ export type UnitConfig = z.output<typeof unitSchema>;
 export type RangeConfig = z.output<typeof rangeSchema>;
 export type PointConfig = z.output<typeof pointSchema>;
 export type PointConfigInput = z.input<typeof pointSchema>;
-export type SignalSpec = z.output<typeof signalSchema>;
-export type SignalSpecInput = z.input<typeof signalSchema>;
+export type { SignalSpec, SignalSpecInput } from '@lwm2m-adapters/sdk/simulation';
 export type SimulatorFault = z.output<typeof faultSchema>;
 export type SimulatorFaultInput = z.input<typeof faultSchema>;
 export type ListenerConfig = z.output<typeof listenerSchema>;

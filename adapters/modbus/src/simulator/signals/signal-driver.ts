@@ -1,11 +1,10 @@
 /** Applies every point's signal to its unit's memory at start and on each clock tick. */
+import { createSignalSource, mixSeed, type SignalSource } from '@lwm2m-adapters/sdk/simulation';
 import type { CompiledPoint, CompiledUnit } from '../config/compile-config.js';
 import type { SimulatedUnit } from '../engine/simulated-unit.js';
 import { pointWidth, writePoint } from '../memory/point-access.js';
 import { type TableName, tableNames } from '../memory/table-name.js';
 import { coerceValue, typeMaximum } from '../values/coerce-value.js';
-import { mixSeed } from './prng.js';
-import { createSignalSource, type SignalSource } from './signal-source.js';
 
 interface DrivenPoint {
   readonly unit: SimulatedUnit;

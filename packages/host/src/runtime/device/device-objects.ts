@@ -13,7 +13,13 @@ import {
   type WrittenValue,
 } from '@lwm2m-adapters/lwm2m-client';
 import { LwM2mPath, type ResourceValue } from '@lwm2m-adapters/lwm2m-core';
-import { type CompiledBoundPoint, type CompiledDevice, constantValue } from '@lwm2m-adapters/mapping';
+import {
+  type CompiledBoundPoint,
+  type CompiledDevice,
+  constantValue,
+  isInstanceValues,
+  type PointValue,
+} from '@lwm2m-adapters/mapping';
 import { type WritePlan, WritePlans } from './write-plan.js';
 
 /** The LwM2M Device object. */
@@ -67,8 +73,12 @@ export function mappingAttributes(
   for (const point of device.points) {
     if (point.kind !== 'bound' || !point.access.read) continue;
     const { pminMs, pmaxMs, deadband } = point.reporting;
+    // st is for single numeric values: not a whole multiple-instance resource (an array point)
     const numeric =
-      point.resourceType === 'float' || point.resourceType === 'integer' || point.resourceType === 'unsigned';
+      point.shape !== 'array' &&
+      (point.resourceType === 'float' ||
+        point.resourceType === 'integer' ||
+        point.resourceType === 'unsigned');
     const attributes: { pmin?: number; pmax?: number; st?: number } = {};
     if (pminMs !== undefined) attributes.pmin = Math.floor(pminMs / 1000);
     if (pmaxMs !== undefined) attributes.pmax = Math.max(1, Math.ceil(pmaxMs / 1000));
@@ -80,17 +90,22 @@ export function mappingAttributes(
 
 /** What the declared resources of a device call: its device runner. */
 export interface PointOperations {
-  /** A server read of one point. */
-  read(pointId: string): Promise<ResourceValue>;
-  /** Converts and checks a written value (throws coded errors); the write gets the plan. */
-  plan(point: CompiledBoundPoint, value: ResourceValue): WritePlan;
+  /** A server read of one point (an array point's: one value per resource instance). */
+  read(pointId: string): Promise<PointValue>;
+  /**
+   * Converts and checks a written value (throws coded errors); the write gets the plan. An array
+   * point gets every instance the resource has after the write.
+   */
+  plan(point: CompiledBoundPoint, value: ResourceValue | ReadonlyMap<number, ResourceValue>): WritePlan;
   write(plan: WritePlan): Promise<void>;
   execute(point: CompiledBoundPoint, args: ExecuteArguments): Promise<void>;
 }
 
 /**
  * The device's LwM2M objects: mapped points as resources whose handlers call `operations`,
- * constants as static values, each object at the version the mapping declares. A written value is
+ * constants as static values, each object at the version the mapping declares. An array point is
+ * a whole multiple-instance resource: a Read gives every instance, a Write replaces the array
+ * (every instance the resource has after it), a change notifies the resource. A written value is
  * planned once, in the validate handler the engine calls for the whole request before any write,
  * and its write handler gets that plan (see WritePlans); a write nobody validated is planned then.
  */
@@ -131,7 +146,9 @@ export function deviceObjectDeclarations(
       }
       continue;
     }
-    if (point.resourceInstanceId === undefined) {
+    if (point.shape === 'array') {
+      resources.set(point.resourceId, arrayResource(point, operations, plans));
+    } else if (point.resourceInstanceId === undefined) {
       resources.set(point.resourceId, singleResource(point, operations, plans));
     } else {
       const key = `${point.objectId}/${point.instanceId}/${point.resourceId}`;
@@ -169,7 +186,7 @@ function singleResource(
   plans: WritePlans,
 ): ResourceHandlers {
   const handlers: ResourceHandlers = {};
-  if (point.access.read) handlers.read = () => operations.read(point.id);
+  if (point.access.read) handlers.read = async () => scalarOf(await operations.read(point.id));
   if (point.access.write) {
     handlers.validate = (value) => {
       plans.remember(value, [operations.plan(point, value as ResourceValue)]);
@@ -209,7 +226,9 @@ function multipleResource(
       ? {
           read: async (): Promise<ResourceContent> => {
             const values = await Promise.all(
-              readable.map(async (p) => [p.resourceInstanceId ?? 0, await operations.read(p.id)] as const),
+              readable.map(
+                async (p) => [p.resourceInstanceId ?? 0, scalarOf(await operations.read(p.id))] as const,
+              ),
             );
             return new Map(values);
           },
@@ -226,4 +245,39 @@ function multipleResource(
         }
       : {}),
   };
+}
+
+/** A scalar point's value (an array where one value belongs is the device's fault: 5.00). */
+function scalarOf(value: PointValue): ResourceValue {
+  if (!isInstanceValues(value)) return value;
+  throw new CodedError('DEVICE_RESPONSE_INVALID', 'the point gave resource instances for a single value');
+}
+
+/**
+ * An array point: the whole multiple-instance resource. A Read gives instance i for element i; a
+ * Write is validated and planned as a whole (instances 0..n-1) before anything is written.
+ */
+function arrayResource(
+  point: CompiledBoundPoint,
+  operations: PointOperations,
+  plans: WritePlans,
+): ResourceHandlers {
+  const handlers: ResourceHandlers = {};
+  if (point.access.read) {
+    handlers.read = async (): Promise<ResourceContent> => {
+      const value = await operations.read(point.id);
+      return isInstanceValues(value) ? value : [value];
+    };
+  }
+  if (point.access.write) {
+    const plan = (value: WrittenValue): WritePlan => operations.plan(point, value);
+    handlers.validate = (value) => {
+      plans.remember(value, [plan(value)]);
+    };
+    handlers.write = async (value) => {
+      const [planned] = plans.take(value) ?? [plan(value)];
+      if (planned !== undefined) await operations.write(planned);
+    };
+  }
+  return handlers;
 }

@@ -1,18 +1,20 @@
 import { CodedError } from '@lwm2m-adapters/errors';
 import type { Clock } from '@lwm2m-adapters/kit';
 import type { ExecuteArguments, ObjectDeclaration } from '@lwm2m-adapters/lwm2m-client';
-import { LwM2mPath, type ResourceValue } from '@lwm2m-adapters/lwm2m-core';
-import type { CompiledBoundPoint, CompiledDevice } from '@lwm2m-adapters/mapping';
+import { LwM2mPath } from '@lwm2m-adapters/lwm2m-core';
+import type { CompiledBoundPoint, CompiledDevice, PointValue } from '@lwm2m-adapters/mapping';
 import type { AdapterDefinition, AdapterLogger, SessionState } from '@lwm2m-adapters/sdk';
 import { type HostClock, hostClock } from '../host-clock.js';
 import { type DeviceHealth, DeviceHealthTracker } from './device-health.js';
 import { deviceObjectDeclarations } from './device-objects.js';
+import { DeviceSubscriptions } from './device-subscriptions.js';
 import { PointCache } from './point-cache.js';
 import { PointReader, type ReadOutcome, type ValueChangeListener } from './point-reader.js';
 import { type ObservedRange, type PathedPoint, pointPollIntervals } from './poll-intervals.js';
 import { PollScheduler } from './poll-scheduler.js';
 import { ReadBatcher } from './read-batcher.js';
 import { SessionSupervisor } from './session-supervisor.js';
+import { pollsDespiteSubscribe, subscriptionGroups } from './subscription-plan.js';
 import { planWrite, type WritePlan } from './write-plan.js';
 
 export interface DeviceRunnerOptions {
@@ -58,6 +60,11 @@ export interface DeviceRunnerStats {
   readonly changes: number;
   /** Reads waiting to be batched. */
   readonly pendingReads: number;
+  /** Live device-side subscriptions (adapters that subscribe) and the points they cover. */
+  readonly subscriptions: number;
+  readonly subscribedPoints: number;
+  /** Deliveries those subscriptions made. */
+  readonly deliveries: number;
   /** The adapter session's own counters. */
   readonly session: Readonly<Record<string, number>>;
 }
@@ -66,7 +73,14 @@ export interface DeviceRunnerStats {
  * Runs one mapped device, coordinating its parts: the adapter session (SessionSupervisor), a point
  * cache with timestamp and quality (PointCache, filled by PointReader), background reads whose
  * pace the mapping and the server's observations set (PollScheduler), on-demand reads batched per
- * turn (ReadBatcher), and the LwM2M objects whose handlers call back here (device-objects). A Read
+ * turn (ReadBatcher), and the LwM2M objects whose handlers call back here (device-objects).
+ *
+ * With an adapter that subscribes (`capabilities.subscribe` and a session `subscribe`), observed
+ * points the mapping does not `poll` become device-side subscriptions (DeviceSubscriptions,
+ * options from the observation's attributes: subscription-plan) instead of background reads; what
+ * they deliver goes through the same PointReader, so notifications, quality and metrics are those
+ * of a polled point, and a Read of such a point is answered from its cache entry. Points with a
+ * mapping `poll` are polled, as are all points of adapters that cannot subscribe. A Read
  * is answered from a fresh cache entry or from the device; a Write is planned (converted and
  * checked) once before the adapter sees it; an Execute goes to the adapter. Device faults are
  * CodedErrors that the engine answers with their LwM2M code (5.03 for transient ones); the runner
@@ -83,6 +97,8 @@ export class DeviceRunner implements AsyncDisposable {
   readonly #reader: PointReader;
   readonly #reads: ReadBatcher;
   readonly #scheduler: PollScheduler;
+  /** Device-side subscriptions, when the adapter can subscribe. */
+  readonly #subscriptions: DeviceSubscriptions | undefined;
   readonly #points = new Map<string, PathedPoint>();
   readonly #cacheMaxAgeMs: number;
   readonly #observedPollMs: number;
@@ -129,6 +145,24 @@ export class DeviceRunner implements AsyncDisposable {
       recorded: (pointId) => this.#recorded(pointId),
     });
     this.#scheduler = new PollScheduler((ids) => this.#reader.read(ids, 'poll'), this.#clock);
+    this.#subscriptions =
+      options.adapter.capabilities.subscribe && this.#session.canSubscribe
+        ? new DeviceSubscriptions({
+            deviceId: options.device.id,
+            subscribe: (ids, subscriptionOptions, listener) =>
+              this.#session.subscribe(ids, subscriptionOptions, listener),
+            deliver: (readings) => this.#reader.record(readings, 'subscription'),
+            failed: (ids, error) => {
+              const timestamp = this.#clock.now();
+              this.#reader.record(
+                ids.map((pointId) => ({ pointId, ok: false, error, timestamp })),
+                'poll',
+              );
+            },
+            clock: this.#clock,
+            logger: options.logger,
+          })
+        : undefined;
   }
 
   get state(): SessionState {
@@ -171,6 +205,7 @@ export class DeviceRunner implements AsyncDisposable {
       this.#scheduler.stop();
       this.#reads.close();
       await this.#started;
+      await this.#subscriptions?.close();
       await this.#session.close();
     })();
     return this.#closing;
@@ -180,9 +215,15 @@ export class DeviceRunner implements AsyncDisposable {
     return this.close();
   }
 
-  /** Stops background reads (on-demand reads still work until `close`). Idempotent. */
+  /** Stops background reads and subscriptions (on-demand reads still work until `close`). Idempotent. */
   stopPolling(): void {
     this.#scheduler.stop();
+    void this.#subscriptions?.close();
+  }
+
+  /** Resolves once the subscriptions asked for so far are made, changed or closed (for tests). */
+  subscriptionsSettled(): Promise<void> {
+    return this.#subscriptions?.settled() ?? Promise.resolve();
   }
 
   /** The device as the mapping describes it now (`retune` replaces it). */
@@ -219,6 +260,7 @@ export class DeviceRunner implements AsyncDisposable {
     const scheduler = this.#scheduler.stats();
     const counts = this.#cache.counts();
     const reader = this.#reader.counters;
+    const subscriptions = this.#subscriptions?.stats();
     return {
       points: this.#points.size,
       polledPoints: scheduler.points,
@@ -236,6 +278,9 @@ export class DeviceRunner implements AsyncDisposable {
       executeErrors: this.#counters.executeErrors,
       changes: reader.changes,
       pendingReads: this.#reads.pending,
+      subscriptions: subscriptions?.subscriptions ?? 0,
+      subscribedPoints: subscriptions?.subscribedPoints ?? 0,
+      deliveries: reader.deliveries,
       session: this.#session.stats(),
     };
   }
@@ -251,11 +296,19 @@ export class DeviceRunner implements AsyncDisposable {
   }
 
   /**
-   * Reads one point for a server request: a fresh cache entry (read within the point's poll
-   * interval or the cache bound, whichever is longer), else the re-read a write started, else the
-   * device, batched with the other reads of this turn.
+   * Reads one point for a server request: a subscribed point's last delivery (a subscription
+   * delivers every change, so its entry is current), or a fresh cache entry (read within the
+   * point's poll interval or the cache bound, whichever is longer), else the re-read a write
+   * started, else the device, batched with the other reads of this turn.
    */
-  async readPoint(pointId: string): Promise<ResourceValue> {
+  async readPoint(pointId: string): Promise<PointValue> {
+    if (this.#subscriptions?.covers(pointId) === true) {
+      const entry = this.#cache.get(pointId);
+      if (entry.readAt !== 0) {
+        this.#counters.cacheHits++;
+        return this.#recorded(pointId);
+      }
+    }
     const maxAge = Math.max(this.#scheduler.intervalOf(pointId) ?? this.#cacheMaxAgeMs, this.#cacheMaxAgeMs);
     const entry = this.#cache.fresh(pointId, this.#clock.now(), maxAge);
     if (entry !== undefined) {
@@ -272,7 +325,7 @@ export class DeviceRunner implements AsyncDisposable {
   }
 
   /** The value the last read recorded for a point; its error when that read failed. */
-  #recorded(pointId: string): ResourceValue {
+  #recorded(pointId: string): PointValue {
     const entry = this.#cache.get(pointId);
     if (entry.quality === 'good' && entry.value !== undefined) return entry.value;
     throw entry.error ?? new CodedError('DEVICE_FAILURE', `no value for ${pointId}`);
@@ -319,12 +372,12 @@ export class DeviceRunner implements AsyncDisposable {
   }
 
   #reschedule(): void {
-    this.#scheduler.update(
-      pointPollIntervals([...this.#points.values()], this.#observed, {
-        observedPollMs: this.#observedPollMs,
-        minPollMs: this.#minPollMs,
-      }),
-    );
+    const defaults = { observedPollMs: this.#observedPollMs, minPollMs: this.#minPollMs };
+    const points = [...this.#points.values()];
+    // a subscribing adapter's points are polled only where the mapping asks (`poll`)
+    const polled = this.#subscriptions === undefined ? points : points.filter(pollsDespiteSubscribe);
+    this.#scheduler.update(pointPollIntervals(polled, this.#observed, defaults));
+    this.#subscriptions?.update(subscriptionGroups(points, this.#observed, defaults));
   }
 }
 
@@ -333,7 +386,15 @@ function sameRanges(a: readonly ObservedRange[], b: readonly ObservedRange[]): b
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!;
     const y = b[i]!;
-    if (x.minMs !== y.minMs || x.maxMs !== y.maxMs || !x.path.equals(y.path)) return false;
+    if (
+      x.minMs !== y.minMs ||
+      x.maxMs !== y.maxMs ||
+      x.pminMs !== y.pminMs ||
+      x.step !== y.step ||
+      !x.path.equals(y.path)
+    ) {
+      return false;
+    }
   }
   return true;
 }

@@ -1,13 +1,16 @@
 import type { CodedError } from '@lwm2m-adapters/errors';
-import type { ResourceValue } from '@lwm2m-adapters/lwm2m-core';
+import type { PointValue } from '@lwm2m-adapters/mapping';
 
 /** good: the last device read gave this value; bad: the last read failed (the value, if any, is older). */
 export type PointQuality = 'good' | 'bad';
 
 /** What the host knows of one point: the last good value and the outcome of the last read. */
 export interface CachedPoint {
-  /** The last value read successfully, in LwM2M form (undefined before the first good read). */
-  readonly value: ResourceValue | undefined;
+  /**
+   * The last value read successfully, in LwM2M form (an array point's: one per resource instance;
+   * undefined before the first good read).
+   */
+  readonly value: PointValue | undefined;
   /** When `value` was read, as the adapter stamped it (ms since the epoch); 0 before the first good read. */
   readonly valueAt: number;
   readonly quality: PointQuality;
@@ -34,7 +37,7 @@ export class PointCache {
    * Records a good reading taken at `at` (the adapter's stamp) and recorded at `readAt` (the host's
    * clock, which freshness is measured on); returns the previous entry.
    */
-  setValue(pointId: string, value: ResourceValue, at: number, readAt = at): CachedPoint {
+  setValue(pointId: string, value: PointValue, at: number, readAt = at): CachedPoint {
     const previous = this.get(pointId);
     this.#entries.set(pointId, { value, valueAt: at, quality: 'good', error: undefined, readAt });
     return previous;

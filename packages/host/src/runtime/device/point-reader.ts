@@ -1,6 +1,6 @@
 import type { CodedError } from '@lwm2m-adapters/errors';
-import { type LwM2mPath, type ResourceValue, valuesEqual } from '@lwm2m-adapters/lwm2m-core';
-import { toLwm2mValue } from '@lwm2m-adapters/mapping';
+import type { LwM2mPath } from '@lwm2m-adapters/lwm2m-core';
+import { type PointValue, pointValuesEqual, toPointValue } from '@lwm2m-adapters/mapping';
 import type { AdapterLogger, PointReading } from '@lwm2m-adapters/sdk';
 import type { HostClock } from '../host-clock.js';
 import type { DeviceHealthTracker } from './device-health.js';
@@ -10,9 +10,10 @@ import { codedDeviceError } from './session-supervisor.js';
 
 /**
  * Why points are read: a poll, a server's request, or the re-read of a point a server just wrote
- * (a background read too, but the engine has told the point's observers of the write already).
+ * (a background read too, but the engine has told the point's observers of the write already);
+ * or what a device-side subscription delivered.
  */
-export type ReadKind = 'poll' | 'on-demand' | 'after-write';
+export type ReadKind = 'poll' | 'on-demand' | 'after-write' | 'subscription';
 
 /**
  * A point's LwM2M value changed, or came back after a failure: its path (no gateway prefix), the
@@ -20,7 +21,7 @@ export type ReadKind = 'poll' | 'on-demand' | 'after-write';
  * to the observers itself when it applies it, and their read of the value waits for that re-read:
  * such a change is for Send batches only, or every observer would be notified twice.
  */
-export type ValueChangeListener = (path: LwM2mPath, value: ResourceValue, afterWrite: boolean) => void;
+export type ValueChangeListener = (path: LwM2mPath, value: PointValue, afterWrite: boolean) => void;
 
 /** One adapter read, for metrics. */
 export interface ReadOutcome {
@@ -51,6 +52,8 @@ export interface PointReaderCounters {
   readonly pointReads: number;
   readonly readErrors: number;
   readonly changes: number;
+  /** Deliveries of device-side subscriptions (their readings count in pointReads). */
+  readonly deliveries: number;
 }
 
 /**
@@ -61,7 +64,7 @@ export interface PointReaderCounters {
  */
 export class PointReader {
   readonly #options: PointReaderOptions;
-  readonly #counters = { adapterReads: 0, pointReads: 0, readErrors: 0, changes: 0 };
+  readonly #counters = { adapterReads: 0, pointReads: 0, readErrors: 0, changes: 0, deliveries: 0 };
 
   constructor(options: PointReaderOptions) {
     this.#options = options;
@@ -77,33 +80,7 @@ export class PointReader {
     const started = clock.monotonicNow();
     this.#counters.adapterReads++;
     const readings = await this.#options.read(pointIds);
-    const readAt = clock.now();
-    this.#options.health?.record(readings, readAt);
-    let failed = 0;
-    for (const reading of readings) {
-      const pathed = this.#options.points.get(reading.pointId);
-      if (pathed === undefined) continue;
-      this.#counters.pointReads++;
-      if (!reading.ok) {
-        failed++;
-        this.#recordError(reading.pointId, reading.error, readAt);
-        continue;
-      }
-      let value: ResourceValue;
-      try {
-        value = toLwm2mValue(pathed.point, reading.value);
-      } catch (error) {
-        failed++;
-        this.#recordError(
-          reading.pointId,
-          codedDeviceError(error, this.#options.deviceId, reading.pointId),
-          readAt,
-        );
-        continue;
-      }
-      this.#recordValue(pathed, value, reading.timestamp, readAt, kind === 'after-write');
-    }
-    this.#counters.readErrors += failed;
+    const failed = this.record(readings, kind);
     try {
       this.#options.onRead?.({
         durationMs: clock.monotonicNow() - started,
@@ -116,16 +93,53 @@ export class PointReader {
     }
   }
 
+  /**
+   * Readings into the cache, as `read` records its own: what a device-side subscription delivered
+   * goes the same way (conversion, quality, change reports), so a subscribed point notifies as a
+   * polled one does. Returns how many failed.
+   */
+  record(readings: readonly PointReading[], kind: ReadKind): number {
+    const readAt = this.#options.clock.now();
+    if (kind === 'subscription') this.#counters.deliveries++;
+    this.#options.health?.record(readings, readAt);
+    let failed = 0;
+    for (const reading of readings) {
+      const pathed = this.#options.points.get(reading.pointId);
+      if (pathed === undefined) continue;
+      this.#counters.pointReads++;
+      if (!reading.ok) {
+        failed++;
+        this.#recordError(reading.pointId, reading.error, readAt);
+        continue;
+      }
+      let value: PointValue;
+      try {
+        value = toPointValue(pathed.point, reading.value);
+      } catch (error) {
+        failed++;
+        this.#recordError(
+          reading.pointId,
+          codedDeviceError(error, this.#options.deviceId, reading.pointId),
+          readAt,
+        );
+        continue;
+      }
+      this.#recordValue(pathed, value, reading.timestamp, readAt, kind === 'after-write');
+    }
+    this.#counters.readErrors += failed;
+    return failed;
+  }
+
   #recordValue(
     pathed: PathedPoint,
-    value: ResourceValue,
+    value: PointValue,
     at: number,
     readAt: number,
     afterWrite: boolean,
   ): void {
     const previous = this.#options.cache.setValue(pathed.point.id, value, at, readAt);
     const changed =
-      previous.quality === 'bad' || previous.value === undefined || !valuesEqual(previous.value, value);
+      previous.quality === 'bad' || previous.value === undefined || !pointValuesEqual(previous.value, value);
     if (!changed) return;
     this.#counters.changes++;
     try {

@@ -8,6 +8,10 @@ export interface ObservedRange {
   readonly minMs: number | undefined;
   /** Sample at least this often (epmax, else pmax), when bounded. */
   readonly maxMs: number | undefined;
+  /** Notify no more often than this (pmin), when set: a subscription need not sample faster. */
+  readonly pminMs?: number | undefined;
+  /** Smallest change notified (st), in LwM2M units, when set: a subscription's deadband. */
+  readonly step?: number | undefined;
 }
 
 /** A bound point with its parsed LwM2M path (no gateway prefix). */

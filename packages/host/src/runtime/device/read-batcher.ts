@@ -1,5 +1,5 @@
 import { CodedError } from '@lwm2m-adapters/errors';
-import type { ResourceValue } from '@lwm2m-adapters/lwm2m-core';
+import type { PointValue } from '@lwm2m-adapters/mapping';
 import type { HostClock } from '../host-clock.js';
 
 /** Largest number of distinct points waiting for an on-demand read by default; more get DEVICE_BUSY. */
@@ -12,12 +12,12 @@ export interface ReadBatcherOptions {
   /** Reads the points of one batch; resolves once their outcomes are recorded. Never rejects. */
   readonly read: (pointIds: readonly string[]) => Promise<void>;
   /** The recorded outcome of a point after a read: its value, or throws its error. */
-  readonly recorded: (pointId: string) => ResourceValue;
+  readonly recorded: (pointId: string) => PointValue;
   readonly maxPending?: number;
 }
 
 interface Waiting {
-  readonly resolve: (value: ResourceValue) => void;
+  readonly resolve: (value: PointValue) => void;
   readonly reject: (error: unknown) => void;
 }
 
@@ -44,8 +44,8 @@ export class ReadBatcher {
   }
 
   /** Reads a point with the batch of this turn. SESSION_CLOSED once closed. */
-  read(pointId: string): Promise<ResourceValue> {
-    return new Promise<ResourceValue>((resolve, reject) => {
+  read(pointId: string): Promise<PointValue> {
+    return new Promise<PointValue>((resolve, reject) => {
       if (this.#closed) {
         reject(this.#closedError());
         return;

@@ -8,6 +8,8 @@ import type {
   PointReading,
   SessionState,
   SessionStats,
+  Subscription,
+  SubscriptionOptions,
 } from '@lwm2m-adapters/sdk';
 import type { WritePlan } from './write-plan.js';
 
@@ -112,6 +114,38 @@ export class SessionSupervisor implements AsyncDisposable {
       const coded = codedDeviceError(error, this.deviceId);
       const timestamp = this.#clock.now();
       return pointIds.map((pointId) => ({ pointId, ok: false, error: coded, timestamp }));
+    }
+  }
+
+  /** Whether the session can subscribe (its adapter says so and it has `subscribe`). */
+  get canSubscribe(): boolean {
+    return typeof this.#session.subscribe === 'function';
+  }
+
+  /**
+   * A device-side subscription (see `AdapterSession.subscribe`); rejects with a CodedError. The
+   * listener's own failures are logged, never thrown into the adapter.
+   */
+  async subscribe(
+    pointIds: readonly string[],
+    options: SubscriptionOptions,
+    listener: (readings: readonly PointReading[]) => void,
+  ): Promise<Subscription> {
+    const session = this.#session;
+    if (session.subscribe === undefined) {
+      throw new CodedError('DEVICE_OPERATION_UNSUPPORTED', `${this.deviceId}: the adapter cannot subscribe`);
+    }
+    const guarded = (readings: readonly PointReading[]): void => {
+      try {
+        listener(readings);
+      } catch (error) {
+        this.#logger.warn({ deviceId: this.deviceId, err: error }, 'subscription listener failed');
+      }
+    };
+    try {
+      return await session.subscribe(pointIds, options, guarded);
+    } catch (error) {
+      throw codedDeviceError(error, this.deviceId);
     }
   }
 

@@ -1,6 +1,6 @@
 import type { WrittenValue } from '@lwm2m-adapters/lwm2m-client';
 import type { ResourceValue } from '@lwm2m-adapters/lwm2m-core';
-import { type CompiledBoundPoint, fromLwm2mValue } from '@lwm2m-adapters/mapping';
+import { type CompiledBoundPoint, fromPointValue } from '@lwm2m-adapters/mapping';
 import type { AdapterDefinition, RawValue } from '@lwm2m-adapters/sdk';
 
 /**
@@ -15,16 +15,16 @@ export interface WritePlan {
 /**
  * Converts a written LwM2M value for the device and checks it, in the order of the SDK's rule:
  * the mapping's part (the point is writable, the LwM2M type, range, enumeration, scale to a whole
- * raw number) in `fromLwm2mValue`, then the adapter's part, what its encoding can carry, in its
+ * raw number; an array point's every element, its instances 0..n-1) in `fromPointValue`, then the adapter's part, what its encoding can carry, in its
  * pure `validateWrite`. Throws WRITE_VALUE_INVALID or OPERATION_NOT_ALLOWED; nothing reaches the
  * device then.
  */
 export function planWrite(
   adapter: Pick<AdapterDefinition, 'validateWrite'>,
   point: CompiledBoundPoint,
-  value: ResourceValue,
+  value: ResourceValue | ReadonlyMap<number, ResourceValue>,
 ): WritePlan {
-  const raw = fromLwm2mValue(point, value);
+  const raw = fromPointValue(point, value);
   adapter.validateWrite(point.source, raw);
   return { point, raw };
 }

@@ -1,4 +1,4 @@
-import { type Clock, eventLoggerFor } from '@lwm2m-adapters/kit';
+import { type Clock, type EventLogger, eventLoggerFor } from '@lwm2m-adapters/kit';
 import {
   type AnnouncedContentFormats,
   type DeviceInfo,
@@ -103,7 +103,7 @@ export class ClientEndpoint implements AsyncDisposable {
       announcedContentFormats: options.server.announcedContentFormats ?? 'preferred',
       // a server may observe every mapped point on its own: the engine's default (256) is too few
       limits: { maxAttributePaths: options.maxAttributePaths, maxObservations: options.maxAttributePaths },
-      log: eventLoggerFor(log),
+      log: withoutRegisterFailures(eventLoggerFor(log)),
     });
     return new ClientEndpoint(client, connection);
   }
@@ -123,4 +123,14 @@ export class ClientEndpoint implements AsyncDisposable {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
+}
+
+/**
+ * The engine's log, less its line per failed Register: HostEndpoint warns once per failure with
+ * the server's URI, the cause and the time of the next attempt, which says more.
+ */
+function withoutRegisterFailures(log: EventLogger): EventLogger {
+  return (entry) => {
+    if (entry.event !== 'registration-failed') log(entry);
+  };
 }

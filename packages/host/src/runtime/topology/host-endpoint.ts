@@ -1,7 +1,8 @@
 import { isCodedError } from '@lwm2m-adapters/errors';
 import type { Clock } from '@lwm2m-adapters/kit';
 import type { DeviceInfo, LwM2mClient } from '@lwm2m-adapters/lwm2m-client';
-import type { LwM2mPath, ObjectModel, ResourceValue } from '@lwm2m-adapters/lwm2m-core';
+import type { LwM2mPath, ObjectModel } from '@lwm2m-adapters/lwm2m-core';
+import { isInstanceValues, type PointValue } from '@lwm2m-adapters/mapping';
 import type { Logger } from 'pino';
 import type { EndpointStatus } from '../../ops/host-status.js';
 import { ClientEndpoint, type HostServerSettings } from './client-endpoint.js';
@@ -135,9 +136,12 @@ export class HostEndpoint {
    * the resource's read handler when the notification goes out (a cache hit), not from here: a
    * notification held back by pmin must carry the value of that moment, not of this change.
    */
-  report(path: LwM2mPath, value: ResourceValue, afterWrite: boolean): void {
+  report(path: LwM2mPath, value: PointValue, afterWrite: boolean): void {
     if (!afterWrite) this.endpoint.client.changed(path);
-    this.#batcher?.add(path, value);
+    if (this.#batcher === undefined) return;
+    if (!isInstanceValues(value)) this.#batcher.add(path, value);
+    // an array point: a Send carries each resource instance
+    else for (let i = 0; i < value.length; i++) this.#batcher.add(path.child(i), value[i]!);
   }
 
   /** Sends what the Send batches hold and stops taking changes. */

@@ -1,7 +1,7 @@
 import type { Clock } from '@lwm2m-adapters/kit';
 import type { SamplingEntry } from '@lwm2m-adapters/lwm2m-client';
-import type { LwM2mPath, ResourceValue } from '@lwm2m-adapters/lwm2m-core';
-import type { CompiledDevice } from '@lwm2m-adapters/mapping';
+import type { LwM2mPath } from '@lwm2m-adapters/lwm2m-core';
+import type { CompiledDevice, PointValue } from '@lwm2m-adapters/mapping';
 import type { LwM2mMode } from '../../ops/host-status.js';
 import type { DeviceRunner } from '../device/device-runner.js';
 import type { ObservedRange } from '../device/poll-intervals.js';
@@ -18,8 +18,11 @@ export interface DevicePlacement {
   readonly prefix: string | undefined;
 }
 
-/** Reports a changed point value of one device: path without prefix, as the runner knows it. */
-export type ValueReport = (path: LwM2mPath, value: ResourceValue, afterWrite: boolean) => void;
+/**
+ * Reports a changed point value of one device: path without prefix, as the runner knows it (an
+ * array point's: the resource, with one value per instance).
+ */
+export type ValueReport = (path: LwM2mPath, value: PointValue, afterWrite: boolean) => void;
 
 /** What a topology needs of the host. */
 export interface TopologyContext {
@@ -84,6 +87,8 @@ export function rangesByPrefix(plan: readonly SamplingEntry[]): Map<string | und
       path: entry.path.withoutPrefix(),
       minMs: entry.minPeriodSeconds === undefined ? undefined : entry.minPeriodSeconds * 1000,
       maxMs: entry.maxPeriodSeconds === undefined ? undefined : entry.maxPeriodSeconds * 1000,
+      ...(entry.minNotifySeconds === undefined ? {} : { pminMs: entry.minNotifySeconds * 1000 }),
+      ...(entry.step === undefined ? {} : { step: entry.step }),
     });
   }
   return byPrefix;

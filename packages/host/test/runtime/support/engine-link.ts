@@ -23,6 +23,8 @@ export interface ServerRequest {
   readonly observe?: number;
   readonly payload?: string;
   readonly token?: string;
+  /** Uri-Query options, e.g. `['pmin=2', 'st=1']` for a Write-Attributes. */
+  readonly query?: readonly string[];
 }
 
 /**
@@ -66,7 +68,7 @@ export class EngineLink implements LwM2mCoapLink {
       confirmable: true,
       token: Uint8Array.from(Buffer.from(request.token ?? 'a1', 'hex')),
       uriPath: request.path.replace(/^\//, '').split('/'),
-      uriQuery: [],
+      uriQuery: [...(request.query ?? [])],
       contentFormat: request.contentFormat,
       accept: request.accept,
       observe: request.observe,

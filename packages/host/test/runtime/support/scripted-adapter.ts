@@ -46,7 +46,7 @@ export class ScriptedDevice {
     this.definition = defineAdapter<Record<string, never>, ScriptedPoint>({
       name: 'scripted',
       version: '1.0.0',
-      sdkVersion: '^0.1.0',
+      sdkVersion: '^0.2.0',
       capabilities: { read: true, write: true, execute: true, subscribe: false },
       connectionSchema: z.object({}).strict() as unknown as z.ZodType<Record<string, never>>,
       pointSchema: pointSchema as unknown as z.ZodType<ScriptedPoint>,

@@ -3,11 +3,12 @@
  * once per tick, in order: counters and random walks step per call, the others are functions of
  * the elapsed time, so a manual clock makes every sequence reproducible.
  */
-import type { PointValue, SignalSpec } from '../config/config-schema.js';
+
 import { seededRandom } from './prng.js';
+import type { SignalSpec, SignalValue } from './signal-schema.js';
 
 export interface SignalSource {
-  sample(elapsedMs: number): PointValue;
+  sample(elapsedMs: number): SignalValue;
 }
 
 export function createSignalSource(spec: SignalSpec, defaultSeed: number, typeMaximum: number): SignalSource {
