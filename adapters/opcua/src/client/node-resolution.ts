@@ -200,7 +200,7 @@ function checkVariable(
         ? unknownAddress(text, `${nodeId.toString()} is not a variable (BadAttributeIdInvalid)`, {
             opcuaStatus: status.name,
           })
-        : errorFromStatus(status, `${text} (${nodeId.toString()})`);
+        : errorFromStatus(status, nodeId.toString() === text ? text : `${text} (${nodeId.toString()})`);
     return {
       ok: false,
       error:
