@@ -30,7 +30,7 @@ describe('docs/architecture.md', () => {
     );
     expect(arrows).toContain('host->transport-node');
     expect(arrows).toContain('lwm2m-client->coap');
-    expect(arrows.filter((a) => a.startsWith('host->') && /modbus|custom-adapter/.test(a))).toEqual([]);
+    expect(arrows.filter((a) => a.startsWith('host->') && /modbus|opcua|custom-adapter/.test(a))).toEqual([]);
     expect(
       arrows.filter((a) => /^(kit|coap|lwm2m-core|lwm2m-client|lwm2m-server)->transport-node$/.test(a)),
     ).toEqual([]);

@@ -1,11 +1,5 @@
-import {
-  type AdapterDefinition,
-  type AdapterSimulation,
-  defineAdapter,
-  SDK_VERSION,
-  type SimulationDevice,
-} from '@lwm2m-adapters/sdk';
-import { lazyOpcuaBrowse } from './browse-capability.js';
+import { type AdapterDefinition, defineAdapter, SDK_VERSION } from '@lwm2m-adapters/sdk';
+import { opcuaBrowse } from './browse-capability.js';
 import { type OpcuaConnection, opcuaConnectionSchema } from './config/connection-schema.js';
 import { checkOpcuaPoints } from './config/point-checks.js';
 import {
@@ -50,22 +44,10 @@ export function createOpcuaAdapter(options: OpcuaAdapterOptions = {}): OpcuaAdap
     // node-opcua is loaded by these only when they run
     checkPointsOnline: async (connection, points, checkOptions) =>
       (await import('./client/online-check.js')).checkOpcuaPointsOnline(connection, points, checkOptions),
-    browse: lazyOpcuaBrowse,
+    browse: opcuaBrowse,
     createSession: (context) => new OpcuaSession(context, options.random),
     // the simulator (node-opcua-server) is loaded only when asked to simulate
-    simulate: async (devices) => (await loadSimulator()).simulateOpcuaDevices(devices),
+    simulate: async (devices) =>
+      (await import('./simulator/simulate-devices.js')).simulateOpcuaDevices(devices),
   });
-}
-
-interface SimulatorModule {
-  simulateOpcuaDevices(
-    devices: readonly SimulationDevice<OpcuaConnection, OpcuaPoint>[],
-  ): Promise<AdapterSimulation>;
-}
-
-/** src/simulator/ is the simulator's own module (written separately); named through a variable so this file compiles without it. */
-const SIMULATOR_MODULE = './simulator/simulate-devices.js';
-
-async function loadSimulator(): Promise<SimulatorModule> {
-  return (await import(SIMULATOR_MODULE)) as SimulatorModule;
 }

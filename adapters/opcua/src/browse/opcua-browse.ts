@@ -3,7 +3,7 @@
  * server and prints a starting mapping that validates as it is.
  */
 import { CodedError } from '@lwm2m-adapters/errors';
-import type { AdapterBrowse, ProbeValues } from '@lwm2m-adapters/sdk';
+import type { ProbeValues } from '@lwm2m-adapters/sdk';
 import { opcuaConnectionSchema } from '../config/connection-schema.js';
 import { parseNodeIdText } from '../config/node-id-text.js';
 import { browseServer } from './browse-server.js';
@@ -14,40 +14,32 @@ function text(values: ProbeValues, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-export const opcuaBrowse: AdapterBrowse = {
-  synopsis: 'opc.tcp://host:port [--depth N] [--from NodeId] [--device-id ID]',
-  schemes: ['opc.tcp'],
-  options: {
-    depth: { value: 'N', description: 'levels below the starting node to walk (default 4, at most 20)' },
-    from: { value: 'NodeId', description: 'the node to start from (default the Objects folder, i=85)' },
-    'device-id': { value: 'ID', description: 'the device id in the proposed mapping (default opcua-device)' },
-  },
-  async run(target: string, values: ProbeValues): Promise<string> {
-    const endpoint = opcuaConnectionSchema.safeParse({ endpoint: target });
-    if (!endpoint.success)
+/** Walks the server at `target` as the options say and returns the proposed mapping YAML. */
+export async function runOpcuaBrowse(target: string, values: ProbeValues): Promise<string> {
+  const endpoint = opcuaConnectionSchema.safeParse({ endpoint: target });
+  if (!endpoint.success)
+    throw new CodedError(
+      'CONFIG_INVALID',
+      `${target} is not an endpoint URL such as opc.tcp://192.168.1.10:4840`,
+    );
+  const depthText = text(values, 'depth') ?? '4';
+  if (!/^\d+$/.test(depthText) || Number(depthText) < 1 || Number(depthText) > 20)
+    throw new CodedError('CONFIG_INVALID', `--depth must be 1..20, not ${JSON.stringify(depthText)}`);
+  const from = text(values, 'from');
+  if (from !== undefined) {
+    const parsed = parseNodeIdText(from);
+    if ('error' in parsed) throw new CodedError('CONFIG_INVALID', `--from: ${parsed.error}`);
+    if (parsed.namespaceUri !== undefined)
       throw new CodedError(
         'CONFIG_INVALID',
-        `${target} is not an endpoint URL such as opc.tcp://192.168.1.10:4840`,
+        '--from takes a NodeId with a namespace index (ns=2;...), not nsu=',
       );
-    const depthText = text(values, 'depth') ?? '4';
-    if (!/^\d+$/.test(depthText) || Number(depthText) < 1 || Number(depthText) > 20)
-      throw new CodedError('CONFIG_INVALID', `--depth must be 1..20, not ${JSON.stringify(depthText)}`);
-    const from = text(values, 'from');
-    if (from !== undefined) {
-      const parsed = parseNodeIdText(from);
-      if ('error' in parsed) throw new CodedError('CONFIG_INVALID', `--from: ${parsed.error}`);
-      if (parsed.namespaceUri !== undefined)
-        throw new CodedError(
-          'CONFIG_INVALID',
-          '--from takes a NodeId with a namespace index (ns=2;...), not nsu=',
-        );
-    }
-    const deviceId = text(values, 'device-id');
-    const result = await browseServer({
-      endpoint: target,
-      depth: Number(depthText),
-      ...(from === undefined ? {} : { from }),
-    });
-    return proposeMapping(result, { endpoint: target, ...(deviceId === undefined ? {} : { deviceId }) });
-  },
-};
+  }
+  const deviceId = text(values, 'device-id');
+  const result = await browseServer({
+    endpoint: target,
+    depth: Number(depthText),
+    ...(from === undefined ? {} : { from }),
+  });
+  return proposeMapping(result, { endpoint: target, ...(deviceId === undefined ? {} : { deviceId }) });
+}

@@ -5,9 +5,9 @@
 import type { AdapterDefinition } from '@lwm2m-adapters/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browseCommand } from '../../../../packages/host/src/commands/browse-command.js';
-import { opcuaBrowse } from '../../src/browse/opcua-browse.js';
+import { adapter } from '../../src/index.js';
 import { type AsyncuaServer, startAsyncuaServer } from './asyncua-server.js';
-import { opcuaValidationDefinition, validates } from './opcua-validation-definition.js';
+import { validates } from './validate-browsed.js';
 
 let server: AsyncuaServer;
 
@@ -19,8 +19,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-// Until the adapter definition (another branch) carries `browse: opcuaBrowse`, the test adds it.
-const opcua: AdapterDefinition = { ...opcuaValidationDefinition, browse: opcuaBrowse };
+const opcua: AdapterDefinition = adapter as AdapterDefinition;
 
 describe('adapter-host browse against asyncua', () => {
   it('prints a mapping with IPSO objects where obvious that validates as it is', async () => {

@@ -1,9 +1,9 @@
 /** browse against our simulator: the proposed mapping names IPSO objects where obvious and validates as it is. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { opcuaBrowse } from '../../src/browse/opcua-browse.js';
+import { opcuaBrowse } from '../../src/browse-capability.js';
 import { OpcuaSimulator } from '../../src/simulator/index.js';
 import { allTypesConfig } from '../simulator/all-types-config.js';
-import { validates } from './opcua-validation-definition.js';
+import { validates } from './validate-browsed.js';
 
 let simulator: OpcuaSimulator;
 

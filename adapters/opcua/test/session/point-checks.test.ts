@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { opcuaBrowse } from '../../src/browse/opcua-browse.js';
 import { adapter } from '../../src/index.js';
 
 const connection = adapter.connectionSchema.parse({ endpoint: 'opc.tcp://127.0.0.1:4840' });
@@ -48,11 +47,5 @@ describe('opcua adapter definition', () => {
     await session.close();
     expect(session.state).toBe('closed');
     await expect(session.read(['a'])).rejects.toMatchObject({ code: 'SESSION_CLOSED' });
-  });
-
-  it('browse: the lazy capability declares what opcuaBrowse declares', () => {
-    const { run: _lazyRun, ...lazy } = adapter.browse ?? { run: undefined };
-    const { run: _run, ...eager } = opcuaBrowse;
-    expect(lazy).toEqual(eager);
   });
 });
