@@ -5,18 +5,18 @@
 import type { AdapterDefinition } from '@lwm2m-adapters/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browseCommand } from '../../../../packages/host/src/commands/browse-command.js';
+import { type AsyncuaServer, startAsyncuaServer } from '../../../../test/peers/asyncua.js';
 import { adapter } from '../../src/index.js';
-import { type AsyncuaServer, startAsyncuaServer } from './asyncua-server.js';
 import { validates } from './validate-browsed.js';
 
 let server: AsyncuaServer;
 
 beforeAll(async () => {
-  server = await startAsyncuaServer();
+  server = await startAsyncuaServer({ objects: ['Plant'] });
 }, 60_000);
 
 afterAll(async () => {
-  await server?.close();
+  await server?.stop();
 });
 
 const opcua: AdapterDefinition = adapter as AdapterDefinition;

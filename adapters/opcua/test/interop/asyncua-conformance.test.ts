@@ -1,7 +1,7 @@
 import { describeAdapterConformance } from '@lwm2m-adapters/sdk/testing';
+import { startAsyncuaServer } from '../../../../test/peers/asyncua.js';
 import { adapter } from '../../src/index.js';
 import { asyncuaPoints } from '../support/asyncua-points.js';
-import { startAsyncuaServer } from '../support/asyncua-server.js';
 
 /** The points the conformance suite reads and subscribes to: every type, arrays, a browse path, nsu=. */
 const CONFORMANCE_IDS = [

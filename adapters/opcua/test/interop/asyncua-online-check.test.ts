@@ -1,10 +1,10 @@
 import { silentLogger } from '@lwm2m-adapters/kit';
 import type { PointSpec } from '@lwm2m-adapters/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AsyncuaServer, startAsyncuaServer } from '../../../../test/peers/asyncua.js';
 import type { OpcuaPoint } from '../../src/config/point-schema.js';
 import { adapter, checkOpcuaPointsOnline } from '../../src/index.js';
 import { asyncuaPoints } from '../support/asyncua-points.js';
-import { type AsyncuaServer, startAsyncuaServer } from '../support/asyncua-server.js';
 
 describe('checkOpcuaPointsOnline (validate --online) against asyncua', () => {
   let server: AsyncuaServer;

@@ -1,7 +1,7 @@
 import type { AdapterSession, PointReading } from '@lwm2m-adapters/sdk';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type AsyncuaServer, startAsyncuaServer } from '../../../../test/peers/asyncua.js';
 import { asyncuaPoints } from '../support/asyncua-points.js';
-import { type AsyncuaServer, startAsyncuaServer } from '../support/asyncua-server.js';
 import { openSession, until } from '../support/session-harness.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 

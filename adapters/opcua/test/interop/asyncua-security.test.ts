@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import type { CodedError } from '@lwm2m-adapters/errors';
 import type { AdapterSession } from '@lwm2m-adapters/sdk';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type AsyncuaServer, startAsyncuaServer } from '../../../../test/peers/asyncua.js';
 import { asyncuaPoints, INITIAL_VALUES } from '../support/asyncua-points.js';
-import { type AsyncuaServer, startAsyncuaServer } from '../support/asyncua-server.js';
 import { memoryLogger, openSession, readValue, until } from '../support/session-harness.js';
 
 const PASSWORD = 's3cret-Pa55!';

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AdapterSession, PointReading } from '@lwm2m-adapters/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AsyncuaServer, startAsyncuaServer } from '../../../../test/peers/asyncua.js';
 import { asyncuaPoints, INITIAL_VALUES, SCALAR_TYPES } from '../support/asyncua-points.js';
-import { type AsyncuaServer, startAsyncuaServer } from '../support/asyncua-server.js';
 import { openSession, readValue, until } from '../support/session-harness.js';
 
 async function readOne(session: AdapterSession, id: string): Promise<PointReading> {

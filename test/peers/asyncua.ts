@@ -1,18 +1,13 @@
 /**
  * asyncua (PyPI 2.1.x, test/peers/requirements.txt) as the independent OPC UA server of the
- * interop tests: started on 127.0.0.1 with an ephemeral port (kept across restarts), stopped and
- * restarted on demand. A missing peer fails loudly with the command that installs it.
+ * interop and acceptance tests (asyncua_server.py): started on 127.0.0.1 with an ephemeral port
+ * (kept across restarts), stopped and restarted on demand, values changed from the server side.
+ * A missing peer fails loudly with the command that installs it; nothing is skipped.
  */
 import { access, constants } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  execFileAsync,
-  MissingPeerError,
-  type PeerProcess,
-  peersHome,
-  startPeer,
-} from '../../../../test/peers/peer-process.js';
+import { execFileAsync, MissingPeerError, type PeerProcess, peersHome, startPeer } from './peer-process.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const script = join(here, 'asyncua_server.py');
@@ -30,6 +25,18 @@ export interface AsyncuaServerConfig {
   readonly policies?: readonly string[];
   /** UserName tokens accepted (anonymous refused when given). */
   readonly users?: Readonly<Record<string, string>>;
+  /** Objects of the address space (asyncua_server.py describes them); default ["Boiler1"]. */
+  readonly objects?: readonly ('Boiler1' | 'Plant')[];
+}
+
+/** A value the server writes itself (a string NodeId of the test namespace). */
+export interface AsyncuaServerWrite {
+  /** e.g. "Boiler1.Float". */
+  readonly node: string;
+  /** asyncua VariantType name: Float, Double, Int64, Boolean, String, DateTime, ... */
+  readonly type: string;
+  /** bigint and Date are sent as decimal string and ISO 8601. */
+  readonly value: number | bigint | boolean | string | Date;
 }
 
 export interface AsyncuaServer {
@@ -41,6 +48,14 @@ export interface AsyncuaServer {
   stop(): Promise<void>;
   /** Starts it again on the same port (a fresh server: values back to their defaults). */
   start(): Promise<void>;
+  /** stop() then start(). */
+  restart(): Promise<void>;
+  /** The server writes a value itself (as its process would); rejects when asyncua refuses it. */
+  set(write: AsyncuaServerWrite): Promise<void>;
+  /** Resolves with "a=<a> b=<b>" of the next Boiler1.Add call after `since` calls were seen. */
+  waitForCall(since: number, timeoutMs?: number): Promise<string>;
+  /** Add calls seen by the running process. */
+  calls(): number;
 }
 
 export async function requireAsyncuaPython(): Promise<string> {
@@ -65,10 +80,16 @@ export async function requireAsyncuaPython(): Promise<string> {
   return python;
 }
 
+function addCalls(output: string): string[] {
+  return [...output.matchAll(/^CALL Add (a=.*)$/gm)].map((m) => m[1] ?? '');
+}
+
 export async function startAsyncuaServer(config: AsyncuaServerConfig = {}): Promise<AsyncuaServer> {
   const python = await requireAsyncuaPython();
   const launch = async (port: number | undefined) => {
-    const peer = startPeer(python, ['-u', script, JSON.stringify({ ...config, port: port ?? 0 })]);
+    const peer = startPeer(python, ['-u', script, JSON.stringify({ ...config, port: port ?? 0 })], {
+      stdin: 'pipe',
+    });
     try {
       const match = await peer.waitFor(/READY port=(\d+) ns=(\d+)/, 30_000);
       return { peer, port: Number(match[1]), ns: Number(match[2]) };
@@ -80,13 +101,17 @@ export async function startAsyncuaServer(config: AsyncuaServerConfig = {}): Prom
   let current: Awaited<ReturnType<typeof launch>> | undefined = await launch(config.port);
   const port = current.port;
   const ns = current.ns;
-  return {
+  const running = () => {
+    if (current === undefined) throw new Error('the asyncua server is stopped');
+    return current.peer;
+  };
+  let writes = 0;
+  const server: AsyncuaServer = {
     port,
     ns,
     endpoint: `opc.tcp://127.0.0.1:${port}`,
     get peer() {
-      if (current === undefined) throw new Error('the asyncua server is stopped');
-      return current.peer;
+      return running();
     },
     async stop() {
       await current?.peer.stop();
@@ -105,5 +130,39 @@ export async function startAsyncuaServer(config: AsyncuaServerConfig = {}): Prom
         }
       }
     },
+    async restart() {
+      await server.stop();
+      await server.start();
+    },
+    async set(write) {
+      const peer = running();
+      const value =
+        typeof write.value === 'bigint'
+          ? write.value.toString()
+          : write.value instanceof Date
+            ? write.value.toISOString()
+            : write.value;
+      const n = ++writes;
+      const tag = `set-${n}`;
+      peer.child.stdin?.write(`${JSON.stringify({ ...write, value, tag })}\n`);
+      const answer = await peer.waitFor(new RegExp(`SET ${tag} (ok|error .*)`), 10_000);
+      if (answer[1] !== 'ok') throw new Error(`asyncua refused ${JSON.stringify(write)}: ${answer[1]}`);
+    },
+    calls: () => addCalls(running().output()).length,
+    async waitForCall(since, timeoutMs = 10_000) {
+      const peer = running();
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const seen = addCalls(peer.output());
+        const call = seen[since];
+        if (call !== undefined) return call;
+        if (Date.now() > deadline)
+          throw new Error(
+            `asyncua saw no Add call #${since + 1} in ${timeoutMs} ms:\n${peer.output().slice(-2000)}`,
+          );
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
   };
+  return server;
 }

@@ -1,5 +1,6 @@
 """
-asyncua (PyPI 2.1.x) as an independent OPC UA server for the adapter's interop tests.
+asyncua (PyPI 2.1.x) as an independent OPC UA server (an OPC UA server we did not write) for the
+interop and acceptance tests; driven by test/peers/asyncua.ts.
 
     python asyncua_server.py '<json config>'
 
@@ -11,11 +12,22 @@ config:
     policies      secured endpoints (default ["Basic256Sha256_SignAndEncrypt"]), names of
                   asyncua's SecurityPolicyType
     users         {"name": "password"} accepted for UserName tokens (anonymous is refused when set)
+    objects       which objects the address space holds (default ["Boiler1"]): "Boiler1" (below) and
+                  "Plant" (Temperature in degC with EngineeringUnits, Setpoint, Energy Int64,
+                  Pump Running, Batch, Started DateTime, a method Reset(); numeric NodeIds but
+                  Plant.Temperature), the browse tests' plant
 
 Namespace "urn:lwm2m-adapters:asyncua-test" (index printed), object Boiler1 with one writable
 variable of every supported type (string NodeIds "Boiler1.<Type>"), arrays, a read-only variable,
 a Counter incremented every 100 ms, a method Add(Int32 a, Double b) -> Double that also stores
-"a+b" in Boiler1.LastCall, and a method CloseSessions() after which the server closes every session. Prints "READY port=<port> ns=<index>" once serving; serves until SIGTERM.
+"a+b" in Boiler1.LastCall and prints "CALL Add a=<a> b=<b>", and a method CloseSessions() after
+which the server closes every session. Prints "READY port=<port> ns=<index>" once serving; serves
+until SIGTERM.
+
+Server-side writer: one JSON object per stdin line, {"node": "Boiler1.Float", "type": "Float",
+"value": 30.5} (string NodeId in the test namespace, asyncua VariantType name; Int64/UInt64 as
+decimal strings, DateTime as ISO 8601, optional "tag"), written by the server itself; answered
+"SET <tag or node> ok" or "SET <tag or node> error <message>".
 """
 
 import asyncio
@@ -106,6 +118,78 @@ async def main(config):
         server.set_identity_tokens([ua.AnonymousIdentityToken, ua.UserNameIdentityToken])
 
     idx = await server.register_namespace(NAMESPACE)
+    objects = config.get("objects") or ["Boiler1"]
+    if "Boiler1" in objects:
+        await add_boiler(server, idx)
+    if "Plant" in objects:
+        await add_plant(server, idx)
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+
+    async with server:
+        print(f"READY port={port} ns={idx}", flush=True)
+        reader = asyncio.create_task(serve_writes(server, idx))
+        await stop.wait()
+        reader.cancel()
+
+
+def to_value(vtype, value):
+    if vtype in ("Int64", "UInt64"):
+        return int(value)
+    if vtype == "DateTime":
+        return datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if vtype == "ByteString":
+        return bytes(value)
+    return value
+
+
+async def serve_writes(server, idx):
+    loop = asyncio.get_running_loop()
+    while True:
+        line = await loop.run_in_executor(None, sys.stdin.readline)
+        if not line:
+            return
+        try:
+            req = json.loads(line)
+        except ValueError:
+            continue
+        node = req.get("node")
+        tag = req.get("tag", node)
+        try:
+            vtype = getattr(ua.VariantType, req["type"])
+            await server.get_node(ua.NodeId(node, idx)).write_value(ua.Variant(to_value(req["type"], req["value"]), vtype))
+            print(f"SET {tag} ok", flush=True)
+        except Exception as err:  # noqa: BLE001 -- reported to the test
+            print(f"SET {tag} error {err}", flush=True)
+
+
+async def add_plant(server, idx):
+    plant = await server.nodes.objects.add_object(idx, "Plant")
+    temperature = await plant.add_variable(ua.NodeId("Plant.Temperature", idx), "Temperature", 21.5, varianttype=ua.VariantType.Double)
+    units = ua.EUInformation(
+        NamespaceUri="http://www.opcfoundation.org/UA/units/un/cefact",
+        UnitId=4408652,
+        DisplayName=ua.LocalizedText("\u00b0C"),
+        Description=ua.LocalizedText("degree Celsius"),
+    )
+    await temperature.add_property(ua.NodeId("Plant.Temperature.EngineeringUnits", idx), ua.QualifiedName("EngineeringUnits", 0), units)
+    setpoint = await plant.add_variable(idx, "Setpoint", 60.0, varianttype=ua.VariantType.Double)
+    await setpoint.set_writable()
+    await plant.add_variable(idx, "Energy", 123456789012, varianttype=ua.VariantType.Int64)
+    await plant.add_variable(idx, "Pump Running", True, varianttype=ua.VariantType.Boolean)
+    await plant.add_variable(idx, "Batch", "B-42", varianttype=ua.VariantType.String)
+    await plant.add_variable(idx, "Started", datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc), varianttype=ua.VariantType.DateTime)
+
+    async def reset(parent):
+        return []
+
+    await plant.add_method(idx, "Reset", reset, [], [])
+
+
+async def add_boiler(server, idx):
     boiler = await server.nodes.objects.add_object(ua.NodeId("Boiler1", idx), ua.QualifiedName("Boiler1", idx))
 
     def nid(name):
@@ -143,6 +227,7 @@ async def main(config):
     await boiler.add_variable(ua.NodeId("Boiler1.Temperature", idx), ua.QualifiedName("Temperature", idx), ua.Variant(21.25, ua.VariantType.Double))
 
     async def add(parent, a, b):
+        print(f"CALL Add a={a.Value} b={b.Value}", flush=True)
         await last_call.write_value(ua.Variant(f"{a.Value}+{b.Value}", ua.VariantType.String))
         return [ua.Variant(float(a.Value) + float(b.Value), ua.VariantType.Double)]
 
@@ -174,20 +259,15 @@ async def main(config):
 
     await boiler.add_method(ua.NodeId("Boiler1.CloseSessions", idx), ua.QualifiedName("CloseSessions", idx), close_sessions, [], [])
 
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-
-    async with server:
-        print(f"READY port={port} ns={idx}", flush=True)
+    async def count():
         n = 0
-        while not stop.is_set():
-            try:
-                await asyncio.wait_for(stop.wait(), 0.1)
-            except asyncio.TimeoutError:
-                n += 1
-                await counter.write_value(ua.Variant(n, ua.VariantType.UInt32))
+        while True:
+            await asyncio.sleep(0.1)
+            n += 1
+            await counter.write_value(ua.Variant(n, ua.VariantType.UInt32))
+
+    # held by the server object so the task is not garbage-collected; ends with the event loop
+    server.counter_task = asyncio.get_running_loop().create_task(count())
 
 
 if __name__ == "__main__":
