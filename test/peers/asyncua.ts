@@ -52,6 +52,8 @@ export interface AsyncuaServer {
   restart(): Promise<void>;
   /** The server writes a value itself (as its process would); rejects when asyncua refuses it. */
   set(write: AsyncuaServerWrite): Promise<void>;
+  /** The value the server holds, read by the server itself: JSON text (integers exact). */
+  get(node: string): Promise<string>;
   /** Resolves with "a=<a> b=<b>" of the next Boiler1.Add call after `since` calls were seen. */
   waitForCall(since: number, timeoutMs?: number): Promise<string>;
   /** Add calls seen by the running process. */
@@ -147,6 +149,15 @@ export async function startAsyncuaServer(config: AsyncuaServerConfig = {}): Prom
       peer.child.stdin?.write(`${JSON.stringify({ ...write, value, tag })}\n`);
       const answer = await peer.waitFor(new RegExp(`SET ${tag} (ok|error .*)`), 10_000);
       if (answer[1] !== 'ok') throw new Error(`asyncua refused ${JSON.stringify(write)}: ${answer[1]}`);
+    },
+    async get(node) {
+      const peer = running();
+      const tag = `get-${++writes}`;
+      peer.child.stdin?.write(`${JSON.stringify({ node, tag })}\n`);
+      const answer = await peer.waitFor(new RegExp(`GOT ${tag} (.*)`), 10_000);
+      const text = answer[1] ?? '';
+      if (text.startsWith('error ')) throw new Error(`asyncua cannot read ${node}: ${text}`);
+      return text;
     },
     calls: () => addCalls(running().output()).length,
     async waitForCall(since, timeoutMs = 10_000) {

@@ -27,7 +27,8 @@ until SIGTERM.
 Server-side writer: one JSON object per stdin line, {"node": "Boiler1.Float", "type": "Float",
 "value": 30.5} (string NodeId in the test namespace, asyncua VariantType name; Int64/UInt64 as
 decimal strings, DateTime as ISO 8601, optional "tag"), written by the server itself; answered
-"SET <tag or node> ok" or "SET <tag or node> error <message>".
+"SET <tag or node> ok" or "SET <tag or node> error <message>". Without "type" the value is read:
+"GOT <tag or node> <json>" (integers exact, DateTime as str()).
 """
 
 import asyncio
@@ -158,6 +159,13 @@ async def serve_writes(server, idx):
             continue
         node = req.get("node")
         tag = req.get("tag", node)
+        if "type" not in req:
+            try:
+                value = await server.get_node(ua.NodeId(node, idx)).read_value()
+                print(f"GOT {tag} {json.dumps(value, default=str)}", flush=True)
+            except Exception as err:  # noqa: BLE001 -- reported to the test
+                print(f"GOT {tag} error {err}", flush=True)
+            continue
         try:
             vtype = getattr(ua.VariantType, req["type"])
             await server.get_node(ua.NodeId(node, idx)).write_value(ua.Variant(to_value(req["type"], req["value"]), vtype))

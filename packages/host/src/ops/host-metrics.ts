@@ -25,6 +25,27 @@ const SESSION_COUNTERS = [
     'adapter_host_device_stale_replies_total',
     'Replies from the device that no request was waiting for (late replies), dropped',
   ],
+  ['reconnects', 'adapter_host_device_reconnects_total', 'Sessions re-established after a loss'],
+  [
+    'connectAttempts',
+    'adapter_host_device_connect_attempts_total',
+    'Connection attempts to the device (the first included)',
+  ],
+  ['connectFailures', 'adapter_host_device_connect_failures_total', 'Connection attempts that failed'],
+] as const;
+
+/** Adapter session gauges exposed per device, when the adapter reports them (OPC UA monitored items). */
+const SESSION_GAUGES = [
+  [
+    'itemsMonitored',
+    'adapter_host_device_items_monitored',
+    'Device-side subscription items live (OPC UA monitored items)',
+  ],
+  [
+    'itemsFailed',
+    'adapter_host_device_items_failed',
+    'Device-side subscription items the device or the point resolution refused',
+  ],
 ] as const;
 
 /**
@@ -208,6 +229,14 @@ export class HostMetrics {
         for (const d of s.devices) {
           const value = d.stats.session[key];
           if (value !== undefined) add({ device: d.id }, value);
+        }
+      });
+    }
+    for (const [key, name, help] of SESSION_GAUGES) {
+      gauge(name, help, ['device'], (set, s) => {
+        for (const d of s.devices) {
+          const value = d.stats.session[key];
+          if (value !== undefined) set({ device: d.id }, value);
         }
       });
     }
