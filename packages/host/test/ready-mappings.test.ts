@@ -38,7 +38,7 @@ describe('ready mappings', () => {
 
   it.each(files)('%s validates, is simulated, and every point reads good', async (file) => {
     const mapping = join(dir, file);
-    const env = { PLC_PORT: String(await freePort()) };
+    const env = { PLC_PORT: String(await freePort()), OPCUA_PORT: String(await freePort()) };
     const valid = capture();
     expect(await runAdapterHostCli(['validate', mapping], { out: valid, env })).toBe(ExitCode.OK);
 

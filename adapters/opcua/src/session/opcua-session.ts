@@ -28,7 +28,11 @@ export class OpcuaSession extends SessionBase<OpcuaConnection, OpcuaPoint> {
   }
 
   protected override async connect(): Promise<void> {
-    const { DeviceLink } = await import('../client/device-link.js');
+    const [{ DeviceLink }, { routeNodeOpcuaLogs }] = await Promise.all([
+      import('../client/device-link.js'),
+      import('../client/node-opcua-logs.js'),
+    ]);
+    routeNodeOpcuaLogs(this.context.logger);
     this.assertOpen();
     const link = new DeviceLink(
       this.context.connection,
