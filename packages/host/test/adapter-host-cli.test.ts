@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { devicePointSpecs, loadMapping } from '@lwm2m-adapters/mapping';
 import { createModbusAdapter } from '@lwm2m-adapters/modbus';
-import { silentLogger } from '@lwm2m-adapters/sdk';
+import { adapter as opcuaAdapter } from '@lwm2m-adapters/opcua';
+import { type AdapterDefinition, silentLogger } from '@lwm2m-adapters/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mbpollValues, runMbpoll } from '../../../test/peers/mbpoll.js';
 import { type CommandOutput, ExitCode, runAdapterHostCli, usage } from '../src/index.js';
@@ -51,7 +52,7 @@ describe('adapter-host validate / plan', () => {
   it('validates the ready plant mapping', async () => {
     const out = capture();
     expect(await runAdapterHostCli(['validate', plcYml], { out, env: {} })).toBe(ExitCode.OK);
-    expect(out.text()).toContain('3 devices, 18 points (17 bound, 1 constant)');
+    expect(out.text()).toContain('4 devices, 25 points (22 bound, 3 constants)');
   });
 
   it('reports every problem of a bad mapping with file:line:column and exits 3', async () => {
@@ -87,7 +88,7 @@ describe('adapter-host validate / plan', () => {
     const out = capture();
     expect(await runAdapterHostCli(['plan', plcYml], { out, env: {} })).toBe(ExitCode.OK);
     expect(out.text()).toContain('unit 1 FC3 holding 100..105 (6 regs) -> 3 points');
-    expect(out.text()).toContain('total: 3 devices, 9 requests per poll cycle');
+    expect(out.text()).toContain('total: 4 devices, 14 requests per poll cycle');
   });
 
   it('answers usage errors with exit code 2 and the usage text', async () => {
@@ -115,9 +116,10 @@ describe('adapter-host validate / plan', () => {
 });
 
 describe('adapter-host simulate', () => {
-  it('serves every mapped point where the mapping connects, read by the adapter and by mbpoll', async () => {
+  it('serves every mapped point where the mapping connects, read by the adapters and by mbpoll', async () => {
     const port = await freePort();
-    const env = { PLC_PORT: String(port) };
+    const opcuaPort = await freePort();
+    const env = { PLC_PORT: String(port), OPCUA_PORT: String(opcuaPort) };
     const out = capture();
     let stop!: () => void;
     const stopSignal = new Promise<void>((r) => {
@@ -126,16 +128,28 @@ describe('adapter-host simulate', () => {
     const running = runAdapterHostCli(['simulate', plcYml], { out, env, stopSignal });
     try {
       const deadline = Date.now() + 10_000;
-      while (!out.text().includes('simulating') && Date.now() < deadline)
+      while (!out.text().includes('on opc.tcp') && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 50));
       expect(out.text()).toContain(
         `simulating boiler-1, pump-2, pump-3 (units 1, 2, 3) on tcp 127.0.0.1:${port}`,
       );
+      expect(out.text()).toContain(
+        `simulating chiller-1 (5 variables, 0 methods) on opc.tcp 127.0.0.1:${opcuaPort}`,
+      );
 
-      // Our adapter reads every bound point of every device from the simulator.
-      const adapter = createModbusAdapter();
-      const mapping = await loadMapping(plcYml, { resolveAdapter: () => adapter, env });
+      // Our adapters read every bound point of every device from the simulators.
+      const adapters = new Map<string, AdapterDefinition>([
+        ['modbus', createModbusAdapter() as AdapterDefinition],
+        ['opcua', opcuaAdapter as AdapterDefinition],
+      ]);
+      const adapterOf = (name: string): AdapterDefinition => {
+        const found = adapters.get(name);
+        if (found === undefined) throw new Error(`no adapter ${name}`);
+        return found;
+      };
+      const mapping = await loadMapping(plcYml, { resolveAdapter: adapterOf, env });
       for (const device of mapping.devices) {
+        const adapter = adapterOf(device.adapter.name);
         const points = devicePointSpecs(device).map((p) => ({
           ...p,
           source: adapter.pointSchema.parse(p.source),

@@ -1,6 +1,6 @@
 /**
  * A host whose mapping uses only Modbus does not load OPC UA: `adapter-host validate` and
- * `adapter-host run` (until it has started its devices) on mappings/plc.yml, in a child process
+ * `adapter-host run` (until it has started its devices) on mappings/vfd.yml, in a child process
  * whose module loads (ESM imports and CommonJS requires) a hook records, never touch node-opcua nor
  * the OPC UA adapter, although the host ships it as a built-in adapter. The Modbus adapter is
  * among the loaded modules: the hook sees adapters.
@@ -15,7 +15,7 @@ import { BUILT_IN_ADAPTERS } from '../src/built-in-adapters.js';
 
 const hostDir = fileURLToPath(new URL('..', import.meta.url));
 const cli = fileURLToPath(new URL('../dist/cli/adapter-host.js', import.meta.url));
-const plcYml = fileURLToPath(new URL('../../../mappings/plc.yml', import.meta.url));
+const modbusYml = fileURLToPath(new URL('../../../mappings/vfd.yml', import.meta.url));
 
 const HOOK = `
 import { registerHooks } from 'node:module';
@@ -65,7 +65,7 @@ it('ships OPC UA as a built-in adapter', () => {
 
 it('validate on a Modbus mapping loads the Modbus adapter and no OPC UA module', async () => {
   const file = join(dir, 'validate.json');
-  const result = spawnSync(process.execPath, ['--import', hook, cli, 'validate', plcYml], {
+  const result = spawnSync(process.execPath, ['--import', hook, cli, 'validate', modbusYml], {
     cwd: hostDir,
     encoding: 'utf8',
     env: env(file),
@@ -86,7 +86,7 @@ it('run on a Modbus mapping loads no OPC UA module', async () => {
       cli,
       'run',
       '--mapping',
-      plcYml,
+      modbusYml,
       '--server',
       'coap://127.0.0.1:1',
       '--http',

@@ -49,9 +49,15 @@ describe('ready mappings', () => {
     const sim = capture();
     const simulating = runAdapterHostCli(['simulate', mapping], { out: sim, env, stopSignal });
     try {
-      await expect
-        .poll(() => sim.out.some((l) => l.startsWith('simulating ')), { timeout: 10_000 })
-        .toBe(true);
+      // every device simulated (one "simulating <ids> ..." line per listener, each protocol in turn)
+      const devices = Number(/: (\d+) devices?, /.exec(valid.out.join('\n'))?.[1]);
+      const simulated = () =>
+        new Set(
+          sim.out
+            .filter((l) => l.startsWith('simulating '))
+            .flatMap((l) => (l.slice('simulating '.length).split(/ \(| on /)[0] ?? '').split(', ')),
+        ).size;
+      await expect.poll(simulated, { timeout: 10_000 }).toBe(devices);
       expect(sim.err).toEqual([]); // no device left unsimulated
       const watch = capture();
       expect(

@@ -9,8 +9,9 @@
  *   list shows the children diff; a device removed by a mapping reload disappears. A screenshot of
  *   each view is taken and its page checked for content.
  * - a server with an API token: the page writes only once the token is typed in.
- * - `npm start` itself (`adapter-host demo mappings/plc.yml`): the demo gateway and its three
- *   devices are listed, a value moves with the Send batches, a write from the page succeeds.
+ * - `npm start` itself (`adapter-host demo mappings/plc.yml`): the demo gateway and its four
+ *   devices (three Modbus, one OPC UA) are listed, a value of each protocol moves with the Send
+ *   batches, a write from the page succeeds.
  */
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -357,12 +358,13 @@ describe("the web console on npm start's stack (adapter-host demo mappings/plc.y
 
   beforeAll(async () => {
     const plcPort = await freeTcpPort();
+    const opcuaPort = await freeTcpPort();
     const stopped = new Promise<void>((resolve) => {
       stop = resolve;
     });
     demo = runAdapterHostCli(['demo', plcYml], {
       out: { stdout: (t) => lines.push(t), stderr: (t) => lines.push(t) },
-      env: { PLC_PORT: String(plcPort) },
+      env: { PLC_PORT: String(plcPort), OPCUA_PORT: String(opcuaPort) },
       stopSignal: stopped,
     });
     await waitUntil(() => lines.some((l) => l.includes('values now arrive')), 'the demo running', 30_000);
@@ -378,14 +380,14 @@ describe("the web console on npm start's stack (adapter-host demo mappings/plc.y
     expect(await demo).toBe(0);
   });
 
-  it('lists the demo gateway and its three devices; a value moves live; a write is answered 2.04', async () => {
+  it('lists the demo gateway and its four devices; a value moves live; a write is answered 2.04', async () => {
     await demoPage.goto(`${httpUrl}/`);
-    for (const prefix of ['boiler1', 'pump2', 'pump3']) {
+    for (const prefix of ['boiler1', 'pump2', 'pump3', 'chiller1']) {
       await demoPage.locator('tr.child-row', { hasText: prefix }).waitFor();
     }
     expect(
       await demoPage.locator('tr.client-row[data-endpoint="adapter-host-demo"]').textContent(),
-    ).toContain('gateway (3)');
+    ).toContain('gateway (4)');
     await demoPage.locator('tr.child-row', { hasText: 'boiler1' }).locator('a').click();
     const temperature = demoPage.locator('tr.resource[data-path="/3303/0/5700"] td.value');
     await expect.poll(() => temperature.textContent(), { timeout: 10_000 }).toMatch(/\d/);
@@ -401,5 +403,14 @@ describe("the web console on npm start's stack (adapter-host demo mappings/plc.y
     // keeps driving every register with its signal, Modbus writes included, so the register is
     // checked with a Modbus read in the composed stack above, where the set point is pinned
     await expect.poll(() => setPoint.locator('[data-testid="status"]').textContent()).toBe('2.04');
+  });
+
+  it("shows the OPC UA chiller's supply temperature moving live", async () => {
+    await demoPage.goto(`${httpUrl}/`);
+    await demoPage.locator('tr.child-row', { hasText: 'chiller1' }).locator('a').click();
+    const supply = demoPage.locator('tr.resource[data-path="/3303/0/5700"] td.value');
+    await expect.poll(() => supply.textContent(), { timeout: 10_000 }).toMatch(/\d/);
+    const first = await supply.textContent();
+    await expect.poll(() => supply.textContent(), { timeout: 15_000 }).not.toBe(first);
   });
 });
