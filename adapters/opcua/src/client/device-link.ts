@@ -1,31 +1,15 @@
 import { basename } from 'node:path';
 import { CodedError, isCodedError } from '@lwm2m-adapters/errors';
 import { backoffDelay } from '@lwm2m-adapters/kit';
-import type {
-  AdapterLogger,
-  PointReading,
-  RawValue,
-  SessionState,
-  SubscriptionOptions,
-} from '@lwm2m-adapters/sdk';
+import type { AdapterLogger, RawValue, SessionState, SubscriptionOptions } from '@lwm2m-adapters/sdk';
 import {
   AttributeIds,
   type ClientSession,
-  type ClientSessionRawSubscriptionService,
   ClientSubscription,
   coerceNodeId,
-  DataChangeFilter,
-  DataChangeTrigger,
   type DataType,
-  type DataValue,
-  DeadbandType,
-  type ModifyMonitoredItemsRequestOptions,
-  type ModifyMonitoredItemsResponse,
-  type MonitoredItemCreateRequestOptions,
-  MonitoringMode,
   OPCUAClient,
   StatusCodes,
-  TimestampsToReturn,
   Variant,
 } from 'node-opcua-client';
 import type { OpcuaConnection } from '../config/connection-schema.js';
@@ -42,8 +26,10 @@ import {
   openClientPki,
   userIdentityOf,
 } from './client-options.js';
+import { type ItemGroup, MonitoredItems } from './monitored-items.js';
 import { type Resolution, resolvePoints } from './node-resolution.js';
 import { type OperationLimits, readOperationLimits } from './operation-limits.js';
+import type { RawSession } from './raw-session.js';
 
 const SERVER_STATE = 'i=2259';
 
@@ -54,25 +40,6 @@ export interface DeviceLinkHooks {
 export interface LinkPoint {
   readonly id: string;
   readonly source: OpcuaPoint;
-}
-
-/** One monitored item the link keeps alive across reconnections. */
-interface Item {
-  readonly clientHandle: number;
-  readonly pointId: string;
-  readonly owner: ItemGroup;
-  /** Set while the item exists on the current server session. */
-  monitoredItemId: number | undefined;
-}
-
-/** The items of one `subscribe` call, with their options and listener. */
-export interface ItemGroup {
-  options: SubscriptionOptions;
-  readonly listener: (readings: readonly PointReading[]) => void;
-  readonly items: Item[];
-  closed: boolean;
-  /** Readings of the notifications being dispatched now, handed to the listener in one call. */
-  batch: PointReading[];
 }
 
 interface Counters {
@@ -100,9 +67,6 @@ const STATE_NUMBER: Readonly<Record<SessionState, number>> = {
   reconnecting: 3,
   closed: 4,
 };
-
-/** node-opcua's session object also implements the raw subscription services. */
-type RawSession = ClientSession & ClientSessionRawSubscriptionService;
 
 /** Where a link is: a usable server session, or not. */
 interface Live {
@@ -139,14 +103,9 @@ export class DeviceLink {
     notifications: 0,
     keepAliveFailures: 0,
   };
-  readonly #items = new Map<number, Item>();
-  readonly #pendingCreate = new Set<Item>();
-  /** Items the server (or the point's resolution) refused: a gauge, re-evaluated at every reconnection. */
-  readonly #failedItems = new Set<Item>();
+  readonly #monitored: MonitoredItems;
   /** The last message logged per unresolved point (logged again only when it changes). */
   readonly #loggedResolutions = new Map<string, string>();
-  #flushScheduled: Promise<void> | undefined;
-  #nextHandle = 1;
   #resolutions = new Map<string, Resolution>();
   #pki: ClientPki | undefined;
   #live: Live | undefined;
@@ -173,6 +132,18 @@ export class DeviceLink {
     this.#hooks = hooks;
     this.#points = new Map(points.map((p) => [p.id, p.source]));
     this.#random = random;
+    this.#monitored = new MonitoredItems({
+      points: this.#points,
+      current: () => this.#live,
+      subscriptionOf: (live) => this.#subscriptionOf(live as Live),
+      resolved: (pointId) => this.#resolutions.get(pointId),
+      service: (operation, what) => this.#service(operation, what),
+      lastError: () => this.#lastError,
+      redact: (text) => this.redact(text),
+      notified: () => {
+        this.#counters.notifications++;
+      },
+    });
   }
 
   /** Replaces every secret of the connection in a text (node-opcua messages included). */
@@ -225,7 +196,7 @@ export class DeviceLink {
       const limits = await readOperationLimits(session);
       this.#resolutions = await resolvePoints(session, this.#points, limits);
       this.#logResolutions();
-      const subscription = this.#items.size > 0 ? await this.#createSubscription(session) : undefined;
+      const subscription = this.#monitored.size > 0 ? await this.#createSubscription(session) : undefined;
       if (this.#closed) throw new CodedError('SESSION_CLOSED', 'closed while connecting');
       const live: Live = { client, session, subscription, creatingSubscription: undefined, limits };
       this.#live = live;
@@ -239,13 +210,7 @@ export class DeviceLink {
         { deviceId: this.#deviceId, endpoint: this.#connection.endpoint },
         'OPC UA session active',
       );
-      if (subscription !== undefined) {
-        for (const item of this.#items.values()) {
-          item.monitoredItemId = undefined;
-          this.#pendingCreate.add(item);
-        }
-        await this.#flush();
-      }
+      if (subscription !== undefined) await this.#monitored.recreateAll();
     } catch (err) {
       const error = await this.#connectError(err);
       this.#lastError = error;
@@ -347,6 +312,24 @@ export class DeviceLink {
     return subscription;
   }
 
+  /** The session's one subscription, created on first need (one creation however many ask). */
+  async #subscriptionOf(live: Live): Promise<ClientSubscription> {
+    if (live.subscription !== undefined) return live.subscription;
+    let creating = live.creatingSubscription;
+    if (creating === undefined) {
+      creating = this.#createSubscription(live.session).then((subscription) => {
+        live.subscription = subscription;
+        this.#watchSubscription(live, subscription);
+        return subscription;
+      });
+      live.creatingSubscription = creating;
+      creating.catch(() => {
+        live.creatingSubscription = undefined;
+      });
+    }
+    return await creating;
+  }
+
   /** Reacts to every sign of a lost session: channel closed, session closed, subscription ended. */
   #watch(live: Live): void {
     const lost = (why: string) => () =>
@@ -394,8 +377,7 @@ export class DeviceLink {
     this.#logger.warn({ deviceId: this.#deviceId, code: error.code }, error.message);
     this.#lastError = error;
     this.#setState('reconnecting', error);
-    for (const item of this.#items.values()) item.monitoredItemId = undefined;
-    this.#deliverErrors([...this.#items.values()], error);
+    this.#monitored.sessionLost(error);
     void (async () => {
       await live.session.close(false).catch(() => undefined);
       await live.client.disconnect().catch(() => undefined);
@@ -549,297 +531,22 @@ export class DeviceLink {
     }
   }
 
-  // ---- monitored items ----
+  // ---- monitored items (kept by MonitoredItems) ----
 
-  /** Adds a group of items; they are created in the next batch (one CreateMonitoredItems per turn). */
-  async subscribe(
+  subscribe(
     pointIds: readonly string[],
     options: SubscriptionOptions,
     listener: ItemGroup['listener'],
   ): Promise<ItemGroup> {
-    const group: ItemGroup = { options, listener, items: [], closed: false, batch: [] };
-    const unmonitorable: PointReading[] = [];
-    for (const id of pointIds) {
-      const point = this.#points.get(id);
-      if (point === undefined || isMethodPoint(point)) {
-        unmonitorable.push({
-          pointId: id,
-          ok: false,
-          timestamp: Date.now(),
-          error: new CodedError('DEVICE_OPERATION_UNSUPPORTED', `${id} is not a variable`),
-        });
-        continue;
-      }
-      const item: Item = {
-        clientHandle: this.#nextHandle++,
-        pointId: id,
-        owner: group,
-        monitoredItemId: undefined,
-      };
-      group.items.push(item);
-      this.#items.set(item.clientHandle, item);
-      this.#pendingCreate.add(item);
-    }
-    if (unmonitorable.length > 0) listener(unmonitorable);
-    if (this.#live === undefined) {
-      if (this.#lastError !== undefined) this.#deliverErrors(group.items, this.#lastError);
-      return group;
-    }
-    await this.#scheduleFlush();
-    return group;
+    return this.#monitored.subscribe(pointIds, options, listener);
   }
 
-  #scheduleFlush(): Promise<void> {
-    this.#flushScheduled ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
-      this.#flushScheduled = undefined;
-      await this.#flush();
-    });
-    return this.#flushScheduled;
+  modify(group: ItemGroup, options: SubscriptionOptions): Promise<void> {
+    return this.#monitored.modify(group, options);
   }
 
-  /** Creates every pending item: the subscription first if there is none yet, then batches. */
-  async #flush(): Promise<void> {
-    const live = this.#live;
-    if (live === undefined || this.#pendingCreate.size === 0) return;
-    if (live.subscription === undefined) {
-      try {
-        let creating = live.creatingSubscription;
-        if (creating === undefined) {
-          creating = this.#createSubscription(live.session).then((subscription) => {
-            live.subscription = subscription;
-            this.#watchSubscription(live, subscription);
-            return subscription;
-          });
-          live.creatingSubscription = creating;
-          creating.catch(() => {
-            live.creatingSubscription = undefined;
-          });
-        }
-        await creating;
-        if (this.#live !== live) return;
-      } catch (err) {
-        const error = errorFromException(err, 'creating the subscription', this.redact);
-        this.#deliverErrors([...this.#pendingCreate], error);
-        return;
-      }
-    }
-    const subscription = live.subscription as ClientSubscription;
-    const pending = [...this.#pendingCreate].filter((i) => !i.owner.closed);
-    this.#pendingCreate.clear();
-    for (const item of pending) this.#failedItems.delete(item);
-    const creatable: Item[] = [];
-    for (const item of pending) {
-      const r = this.#resolved(item.pointId);
-      if (r === undefined || !r.ok || r.point.kind !== 'variable') {
-        this.#failedItems.add(item);
-        this.#deliverErrors(
-          [item],
-          r !== undefined && !r.ok
-            ? r.error
-            : new CodedError('DEVICE_ADDRESS_UNKNOWN', `${item.pointId} is not a variable`),
-        );
-      } else creatable.push(item);
-    }
-    for (let i = 0; i < creatable.length; i += live.limits.monitor) {
-      const chunk = creatable.slice(i, i + live.limits.monitor);
-      let results: {
-        statusCode: { isGood(): boolean; name: string; value: number };
-        monitoredItemId: number;
-      }[];
-      try {
-        const response = await this.#service(
-          () =>
-            live.session.createMonitoredItems({
-              subscriptionId: subscription.subscriptionId,
-              timestampsToReturn: TimestampsToReturn.Both,
-              itemsToCreate: chunk.map((item) => this.#createRequest(item)),
-            }),
-          `monitoring ${chunk.length} variables`,
-        );
-        results = (response.results ?? []) as typeof results;
-      } catch (err) {
-        this.#deliverErrors(chunk, err as CodedError);
-        for (const item of chunk) this.#pendingCreate.add(item);
-        return;
-      }
-      chunk.forEach((item, k) => {
-        const result = results[k];
-        if (result === undefined || !result.statusCode.isGood()) {
-          this.#failedItems.add(item);
-          this.#deliverErrors(
-            [item],
-            errorFromStatus(
-              result?.statusCode ?? StatusCodes.BadUnexpectedError,
-              `monitoring ${item.pointId}`,
-            ),
-          );
-          return;
-        }
-        item.monitoredItemId = result.monitoredItemId;
-        if (item.owner.closed) {
-          // unsubscribed while being created: delete it again
-          void this.#deleteItems(live, subscription, [result.monitoredItemId]);
-          return;
-        }
-        this.#attachSink(subscription, item);
-      });
-    }
-  }
-
-  #createRequest(item: Item): MonitoredItemCreateRequestOptions {
-    const r = this.#resolved(item.pointId) as { ok: true; point: { kind: 'variable'; nodeId: unknown } };
-    return {
-      itemToMonitor: { nodeId: r.point.nodeId as never, attributeId: AttributeIds.Value },
-      monitoringMode: MonitoringMode.Reporting,
-      requestedParameters: this.#parameters(item),
-    };
-  }
-
-  #parameters(item: Item) {
-    const point = this.#points.get(item.pointId) as OpcuaVariablePoint;
-    const options = item.owner.options;
-    const deadband = options.deadband;
-    return {
-      clientHandle: item.clientHandle,
-      samplingInterval: point.samplingIntervalMs ?? options.samplingIntervalMs,
-      queueSize: options.queueSize ?? point.queueSize,
-      discardOldest: true,
-      filter:
-        deadband !== undefined && deadband > 0
-          ? new DataChangeFilter({
-              trigger: DataChangeTrigger.StatusValue,
-              deadbandType: DeadbandType.Absolute,
-              deadbandValue: deadband,
-            })
-          : null,
-    };
-  }
-
-  /** Routes the subscription's notifications for this item's client handle to the group's listener. */
-  #attachSink(subscription: ClientSubscription, item: Item): void {
-    const point = this.#points.get(item.pointId) as OpcuaVariablePoint;
-    const r = this.#resolved(item.pointId) as { ok: true; point: { kind: 'variable'; typeId: number } };
-    const sink = {
-      monitoringParameters: { clientHandle: item.clientHandle },
-      itemToMonitor: { attributeId: AttributeIds.Value },
-      _notify_value_change: (dv: DataValue) => {
-        if (item.owner.closed || this.#items.get(item.clientHandle) !== item) return;
-        this.#counters.notifications++;
-        const timestamp = dv.sourceTimestamp?.getTime() ?? dv.serverTimestamp?.getTime() ?? Date.now();
-        if (dv.statusCode.isBad()) {
-          this.#deliver(item.owner, {
-            pointId: item.pointId,
-            ok: false,
-            timestamp,
-            error: errorFromStatus(dv.statusCode, `monitoring ${point.node}`),
-          });
-          return;
-        }
-        const converted = valueFromVariant(point, dv.value, r.point.typeId);
-        this.#deliver(
-          item.owner,
-          converted.ok
-            ? { pointId: item.pointId, ok: true, timestamp, value: converted.value }
-            : {
-                pointId: item.pointId,
-                ok: false,
-                timestamp,
-                error: new CodedError('DEVICE_RESPONSE_INVALID', converted.reason, { retriable: false }),
-              },
-        );
-      },
-      _terminate_and_emit: () => {},
-    };
-    (
-      subscription as unknown as { _add_monitored_item(handle: number, sink: unknown): void }
-    )._add_monitored_item(item.clientHandle, sink);
-  }
-
-  /**
-   * Queues a notification's reading for its group: the readings of one publish response (node-opcua
-   * dispatches them synchronously) reach the listener in one call, in a microtask.
-   */
-  #deliver(group: ItemGroup, reading: PointReading): void {
-    group.batch.push(reading);
-    if (group.batch.length > 1) return;
-    queueMicrotask(() => {
-      const readings = group.batch;
-      group.batch = [];
-      if (!group.closed) group.listener(readings);
-    });
-  }
-
-  async modify(group: ItemGroup, options: SubscriptionOptions): Promise<void> {
-    group.options = options;
-    const live = this.#live;
-    const subscription = live?.subscription;
-    if (live === undefined || subscription === undefined) return;
-    const items = group.items.filter((i) => i.monitoredItemId !== undefined);
-    for (let i = 0; i < items.length; i += live.limits.monitor) {
-      const chunk = items.slice(i, i + live.limits.monitor);
-      const modifyMonitoredItems = live.session.modifyMonitoredItems.bind(live.session) as (
-        request: ModifyMonitoredItemsRequestOptions,
-      ) => Promise<ModifyMonitoredItemsResponse>;
-      const response = await this.#service(
-        () =>
-          modifyMonitoredItems({
-            subscriptionId: subscription.subscriptionId,
-            timestampsToReturn: TimestampsToReturn.Both,
-            itemsToModify: chunk.map((item) => ({
-              monitoredItemId: item.monitoredItemId as number,
-              requestedParameters: this.#parameters(item),
-            })),
-          }),
-        'modifying monitored items',
-      );
-      const bad = (response.results ?? []).find((r) => r.statusCode.isBad());
-      if (bad !== undefined) throw errorFromStatus(bad.statusCode, 'modifying monitored items');
-    }
-  }
-
-  async unsubscribe(group: ItemGroup): Promise<void> {
-    if (group.closed) return;
-    group.closed = true;
-    for (const item of group.items) {
-      this.#items.delete(item.clientHandle);
-      this.#pendingCreate.delete(item);
-      this.#failedItems.delete(item);
-    }
-    const live = this.#live;
-    const subscription = live?.subscription;
-    const ids = group.items.flatMap((i) => (i.monitoredItemId === undefined ? [] : [i.monitoredItemId]));
-    for (const item of group.items)
-      (
-        subscription as unknown as { _removeMonitoredItem?(h: number): void } | undefined
-      )?._removeMonitoredItem?.(item.clientHandle);
-    if (live === undefined || subscription === undefined || ids.length === 0) return;
-    await this.#deleteItems(live, subscription, ids);
-  }
-
-  async #deleteItems(live: Live, subscription: ClientSubscription, ids: readonly number[]): Promise<void> {
-    for (let i = 0; i < ids.length; i += live.limits.monitor) {
-      const chunk = ids.slice(i, i + live.limits.monitor);
-      await this.#service(
-        () =>
-          live.session.deleteMonitoredItems({
-            subscriptionId: subscription.subscriptionId,
-            monitoredItemIds: chunk,
-          }),
-        'deleting monitored items',
-      ).catch(() => undefined);
-    }
-  }
-
-  #deliverErrors(items: readonly Item[], error: CodedError): void {
-    const byGroup = new Map<ItemGroup, PointReading[]>();
-    const timestamp = Date.now();
-    for (const item of items) {
-      if (item.owner.closed) continue;
-      const list = byGroup.get(item.owner) ?? [];
-      list.push({ pointId: item.pointId, ok: false, timestamp, error });
-      byGroup.set(item.owner, list);
-    }
-    for (const [group, readings] of byGroup) group.listener(readings);
+  unsubscribe(group: ItemGroup): Promise<void> {
+    return this.#monitored.unsubscribe(group);
   }
 
   /** Per-point resolution outcome (for validate --online). */
@@ -853,12 +560,9 @@ export class DeviceLink {
    * (0 idle, 1 connecting, 2 connected, 3 reconnecting, 4 closed).
    */
   stats(): Record<string, number> {
-    let monitored = 0;
-    for (const item of this.#items.values()) if (item.monitoredItemId !== undefined) monitored++;
     return {
       ...this.#counters,
-      itemsMonitored: monitored,
-      itemsFailed: this.#failedItems.size,
+      ...this.#monitored.stats(),
       pointsUnresolved: [...this.#resolutions.values()].filter((r) => !r.ok).length,
       connectionState: STATE_NUMBER[this.#state],
     };
@@ -872,8 +576,7 @@ export class DeviceLink {
     await this.#connecting?.catch(() => undefined);
     const live = this.#live;
     this.#live = undefined;
-    for (const item of this.#items.values()) item.owner.closed = true;
-    this.#items.clear();
+    this.#monitored.closeAll();
     if (live !== undefined) {
       await withTimeout(live.session.close(true), this.#connection.requestTimeoutMs, 'closing').catch(
         () => undefined,
