@@ -111,7 +111,7 @@ describe('adapter-host validate / plan', () => {
     }
     const out = capture();
     expect(await runAdapterHostCli(['frobnicate', plcYml], { out, env: {} })).toBe(ExitCode.USAGE);
-    expect(out.text()).toContain(`valid commands: run, ${listed.join(', ')}, probe\n`);
+    expect(out.text()).toContain(`valid commands: run, ${listed.join(', ')}, probe, browse\n`);
   });
 });
 
