@@ -144,7 +144,10 @@ function partial(value: JsonValue): JsonObject {
 const REFERENCE_TEXT: JsonObject = { type: 'string', pattern: '\\$\\{' };
 const NON_TEXT_TYPES = new Set(['number', 'integer', 'boolean']);
 
-/** Lets numeric and boolean settings also be `${VAR}` text (substituted before validation). */
+/**
+ * Lets numeric and boolean settings, and text settings held to a pattern (an OPC UA endpoint URL),
+ * also be `${VAR}` text (substituted before validation).
+ */
 function allowReferences(value: JsonValue): JsonObject {
   const walk = (node: JsonValue): JsonValue => {
     if (Array.isArray(node)) return node.map(walk);
@@ -152,7 +155,8 @@ function allowReferences(value: JsonValue): JsonObject {
     const out: Record<string, JsonValue> = {};
     for (const [key, item] of Object.entries(node)) out[key] = walk(item);
     const type = node.type;
-    if (typeof type === 'string' && NON_TEXT_TYPES.has(type)) {
+    const patternedText = type === 'string' && typeof node.pattern === 'string';
+    if (typeof type === 'string' && (NON_TEXT_TYPES.has(type) || patternedText)) {
       const { description, ...rest } = out;
       return { ...(description === undefined ? {} : { description }), anyOf: [rest, REFERENCE_TEXT] };
     }
