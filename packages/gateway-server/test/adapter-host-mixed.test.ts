@@ -199,7 +199,11 @@ describe('one host in gateway mode with a Modbus and a secured OPC UA device', (
 
   it('a wrong password: one clear error in the log, a bounded retry schedule, the password nowhere', async () => {
     const read = await api('GET', `/api/devices/${LOCKED}/3303/0/5700?format=text`);
-    expect(read.body).toMatchObject({ code: expect.stringMatching(/^(4\.01|5\.03)$/) });
+    // not connected: the device is unavailable (5.03); why is in its status and the log
+    expect(read.body).toMatchObject({ code: '5.03' });
+    const locked = host.status().devices.find((d) => d.id === 'boiler-locked');
+    expect(locked?.connection).toBe('reconnecting');
+    expect(locked?.lastError).toMatch(/refused user "operator"/);
     const start = connectAttempts('boiler-locked');
     await new Promise((r) => setTimeout(r, 4000));
     const attempts = connectAttempts('boiler-locked') - start;
