@@ -246,6 +246,7 @@ function deviceDefaults(tree: LocatedMap, label: string, scope: MappingScope): R
     pminMs: own.pmin === undefined ? scope.defaults.pminMs : durationMs(own.pmin),
     pmaxMs: own.pmax === undefined ? scope.defaults.pmaxMs : durationMs(own.pmax),
     deadband: own.deadband ?? scope.defaults.deadband,
+    pollOnDevice: own.poll !== undefined,
   };
 }
 

@@ -375,6 +375,8 @@ function resolveReporting(
   }
   const defaults = scope.defaults;
   const pollMs = fields.poll === undefined ? defaults.pollMs : durationMs(fields.poll);
+  // a `poll` on the point or its device asks for polling; the mapping-wide default only paces reads
+  const pollRequested = pollMs !== undefined && (fields.poll !== undefined || defaults.pollOnDevice === true);
   const pminMs = fields.pmin === undefined ? defaults.pminMs : durationMs(fields.pmin);
   const pmaxMs = fields.pmax === undefined ? defaults.pmaxMs : durationMs(fields.pmax);
   const deadband = fields.deadband ?? (isNumericKind(kind) ? defaults.deadband : undefined);
@@ -387,6 +389,7 @@ function resolveReporting(
   }
   return {
     ...(pollMs === undefined ? {} : { pollMs }),
+    ...(pollRequested ? { pollRequested: true as const } : {}),
     ...(pminMs === undefined ? {} : { pminMs }),
     ...(pmaxMs === undefined ? {} : { pmaxMs }),
     ...(deadband === undefined ? {} : { deadband }),

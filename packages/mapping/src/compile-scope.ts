@@ -10,6 +10,11 @@ export interface ReportingDefaults {
   readonly pminMs?: number | undefined;
   readonly pmaxMs?: number | undefined;
   readonly deadband?: number | undefined;
+  /**
+   * Whether the device itself (or its template) sets `poll`, rather than inheriting the mapping's
+   * defaults: such a `poll` asks for polling also where the adapter subscribes.
+   */
+  readonly pollOnDevice?: boolean | undefined;
 }
 
 /** What compiling one device's points needs. */

@@ -39,6 +39,12 @@ export interface EnumEntry {
 export interface PointReporting {
   /** Background read interval; absent: read only when asked or observed. */
   readonly pollMs?: number;
+  /**
+   * The point or its device sets `poll` (not only the mapping's `defaults`): polled even where the
+   * adapter could subscribe. A mapping-wide default `poll` paces the reads of polled adapters and
+   * leaves a subscribing adapter's observed points to subscriptions.
+   */
+  readonly pollRequested?: true;
   readonly pminMs?: number;
   readonly pmaxMs?: number;
   /** Smallest change reported, in LwM2M units. */
@@ -175,6 +181,7 @@ const compiledPointSchema: z.ZodType<CompiledPoint> = z.discriminatedUnion('kind
     }),
     reporting: z.strictObject({
       pollMs: z.int().min(0).exactOptional(),
+      pollRequested: z.literal(true).exactOptional(),
       pminMs: z.int().min(0).exactOptional(),
       pmaxMs: z.int().min(0).exactOptional(),
       deadband: z.number().min(0).exactOptional(),

@@ -42,5 +42,5 @@ export class PointOutcomeCache {
 }
 
 function contextKey(adapter: AdapterDefinition, defaults: ReportingDefaults): string {
-  return `${adapter.name}@${adapter.version}|${defaults.pollMs}|${defaults.pminMs}|${defaults.pmaxMs}|${defaults.deadband}`;
+  return `${adapter.name}@${adapter.version}|${defaults.pollMs}|${defaults.pminMs}|${defaults.pmaxMs}|${defaults.deadband}|${defaults.pollOnDevice === true}`;
 }

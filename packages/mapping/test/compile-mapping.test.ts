@@ -81,9 +81,15 @@ describe('compileMapping: a realistic plant', () => {
       reporting: { pollMs: 1000, pminMs: 1000, pmaxMs: 60000, deadband: 0.2 },
       location: { file: 'plc.yml', line: 12, column: 7 },
     });
-    // Device-level defaults override the mapping's.
+    // Device-level defaults override the mapping's; a device's own `poll` asks for polling
     const unit = point(device(mapping, 'boiler-2'), '/3303/0/5700') as CompiledBoundPoint;
-    expect(unit.reporting).toEqual({ pollMs: 5000, pminMs: 1000, pmaxMs: 60000, deadband: 0.2 });
+    expect(unit.reporting).toEqual({
+      pollMs: 5000,
+      pollRequested: true,
+      pminMs: 1000,
+      pmaxMs: 60000,
+      deadband: 0.2,
+    });
   });
 
   it('compiles constants, bits, enums, execute and writable points', async () => {

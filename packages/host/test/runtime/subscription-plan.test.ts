@@ -48,20 +48,23 @@ const defaults = { observedPollMs: 1000, minPollMs: 50 };
 
 describe('subscriptionGroups', () => {
   it('subscribes only observed, readable points the mapping does not poll', () => {
-    const polled = point('/3303/1/5700', 'number', {}, { pollMs: 5000 });
+    const polled = point('/3303/1/5700', 'number', {}, { pollMs: 5000, pollRequested: true });
+    // a poll from the mapping-wide defaults paces polled adapters only: this one is subscribed
+    const pacedByDefaults = point('/3303/3/5700', 'number', {}, { pollMs: 1000 });
     const writeOnly = point('/3303/2/5700');
     const unobserved = point('/3304/0/5700');
     const groups = subscriptionGroups(
       [
         point('/3303/0/5700'),
         polled,
+        pacedByDefaults,
         { ...writeOnly, point: { ...writeOnly.point, access: { read: false, write: true, execute: false } } },
         unobserved,
       ],
       [range('/3303')],
       defaults,
     );
-    expect(groups.map((g) => g.pointIds)).toEqual([['/3303/0/5700']]);
+    expect(groups.map((g) => g.pointIds)).toEqual([['/3303/0/5700', '/3303/3/5700']]);
     expect(subscriptionGroups([point('/3303/0/5700')], [], defaults)).toEqual([]);
   });
 

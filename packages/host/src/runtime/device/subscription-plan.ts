@@ -12,11 +12,13 @@ export interface SubscriptionGroup {
 
 /**
  * Whether a point is read by the host in the background (polled) when its adapter can subscribe:
- * when the mapping gives it a `poll` interval (on the point, or through the device's or the
- * mapping's defaults). Every other observed point becomes a device-side subscription.
+ * when the mapping asks for it with a `poll` on the point or on its device (or template). The
+ * mapping-wide `defaults: poll` does not: it paces polled adapters in a mixed mapping. Every other
+ * observed point becomes a device-side subscription.
  */
 export function pollsDespiteSubscribe(point: PathedPoint): boolean {
-  return point.point.reporting.pollMs !== undefined && point.point.reporting.pollMs > 0;
+  const { pollMs, pollRequested } = point.point.reporting;
+  return pollRequested === true && pollMs !== undefined && pollMs > 0;
 }
 
 /**
