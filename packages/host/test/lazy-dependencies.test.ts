@@ -49,3 +49,30 @@ it('imports the host without the DTLS stack, the XML parser, pino-pretty or any 
   expect(afterMapping.some((url) => isModbus(url) && url.endsWith('/dist/index.js'))).toBe(true);
   expect(afterMapping.filter((url) => isModbus(url) && url.includes('/simulator/'))).toEqual([]);
 });
+
+it("loads no other command's code for the binary: no gateway server, no Kafka client (demo only)", () => {
+  const cliScript = `
+import { registerHooks } from 'node:module';
+const loaded = [];
+registerHooks({ load(url, context, next) { loaded.push(url); return next(url, context); } });
+const cli = await import('./dist/cli-main.js');
+if (typeof cli.runAdapterHostCli !== 'function') throw new Error('no runAdapterHostCli export');
+process.stdout.write(JSON.stringify(loaded));
+`;
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', cliScript], {
+    cwd: hostDir,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
+  expect(result.status, result.stderr).toBe(0);
+  const loaded = JSON.parse(result.stdout) as string[];
+  expect(loaded.some((url) => url.endsWith('/cli-main.js'))).toBe(true);
+  for (const lazy of [
+    '/gateway-server/',
+    '/lwm2m-server/',
+    '/node_modules/kafkajs/',
+    '/commands/demo-command',
+  ]) {
+    expect(loaded.filter((url) => url.includes(lazy))).toEqual([]);
+  }
+});

@@ -73,7 +73,7 @@ export class CountingProxy {
     upstream.setNoDelay(true);
     this.#sockets.add(client);
     this.#sockets.add(upstream);
-    let pending = Buffer.alloc(0);
+    let pending: Buffer = Buffer.alloc(0);
     client.on('data', (chunk: Buffer) => {
       const now = performance.now();
       pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);

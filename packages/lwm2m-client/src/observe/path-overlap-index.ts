@@ -11,30 +11,48 @@ import type { LwM2mPath } from '@lwm2m-adapters/lwm2m-core';
  * it stays until each filing is removed.
  */
 export class PathOverlapIndex<T> {
+  /**
+   * Path keys by path object: a host reports each point's changes with one interned path object,
+   * so a change looks its keys up instead of building strings (paths are immutable).
+   */
+  readonly #chains = new WeakMap<LwM2mPath, readonly string[]>();
   /** Entries filed exactly at a path, with their filing counts. */
   readonly #at = new Map<string, Filings<T>>();
   /** Entries filed at a path or anywhere below it. */
   readonly #atOrBelow = new Map<string, Filings<T>>();
 
   add(path: LwM2mPath, entry: T): void {
-    const chain = pathChain(path);
+    const chain = this.#chain(path);
     increment(this.#at, chain[chain.length - 1]!, entry);
     for (const key of chain) increment(this.#atOrBelow, key, entry);
   }
 
   remove(path: LwM2mPath, entry: T): void {
-    const chain = pathChain(path);
+    const chain = this.#chain(path);
     decrement(this.#at, chain[chain.length - 1]!, entry);
     for (const key of chain) decrement(this.#atOrBelow, key, entry);
   }
 
-  /** Entries filed at `path`, above it or below it; a new set the caller may keep. */
-  overlapping(path: LwM2mPath): Set<T> {
-    const chain = pathChain(path);
-    const found = new Set<T>();
-    addEntries(found, this.#atOrBelow.get(chain[chain.length - 1]!));
-    for (let i = 0; i < chain.length - 1; i++) addEntries(found, this.#at.get(chain[i]!));
-    return found;
+  /**
+   * Entries filed at `path`, above it or below it. Nothing is allocated when none is: the result
+   * is then a shared empty set, so callers read it and do not keep it.
+   */
+  overlapping(path: LwM2mPath): ReadonlySet<T> {
+    if (this.#at.size === 0) return EMPTY;
+    const chain = this.#chain(path);
+    let found: Set<T> | undefined;
+    found = addEntries(found, this.#atOrBelow.get(chain[chain.length - 1]!));
+    for (let i = 0; i < chain.length - 1; i++) found = addEntries(found, this.#at.get(chain[i]!));
+    return found ?? EMPTY;
+  }
+
+  #chain(path: LwM2mPath): readonly string[] {
+    let chain = this.#chains.get(path);
+    if (chain === undefined) {
+      chain = pathChain(path);
+      this.#chains.set(path, chain);
+    }
+    return chain;
   }
 
   get paths(): number {
@@ -65,10 +83,15 @@ function pathChain(path: LwM2mPath): string[] {
  */
 type Filings<T> = { readonly one: T; count: number } | Map<T, number>;
 
-function addEntries<T>(found: Set<T>, filings: Filings<T> | undefined): void {
-  if (filings === undefined) return;
-  if (filings instanceof Map) for (const entry of filings.keys()) found.add(entry);
-  else found.add(filings.one);
+const EMPTY: ReadonlySet<never> = new Set<never>();
+
+/** Adds the filings' entries to `found`, creating it on the first one. */
+function addEntries<T>(found: Set<T> | undefined, filings: Filings<T> | undefined): Set<T> | undefined {
+  if (filings === undefined) return found;
+  const into = found ?? new Set<T>();
+  if (filings instanceof Map) for (const entry of filings.keys()) into.add(entry);
+  else into.add(filings.one);
+  return into;
 }
 
 function increment<T>(map: Map<string, Filings<T>>, key: string, entry: T): void {

@@ -123,10 +123,7 @@ export class PointReader {
     readAt: number,
     afterWrite: boolean,
   ): void {
-    const previous = this.#options.cache.setValue(pathed.point.id, value, at, readAt);
-    const changed =
-      previous.quality === 'bad' || previous.value === undefined || !valuesEqual(previous.value, value);
-    if (!changed) return;
+    if (!this.#options.cache.recordValue(pathed.point.id, value, at, readAt, valuesEqual)) return;
     this.#counters.changes++;
     try {
       this.#options.onValueChanged?.(pathed.path, value, afterWrite);
