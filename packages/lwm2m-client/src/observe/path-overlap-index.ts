@@ -12,23 +12,30 @@ import type { LwM2mPath } from '@lwm2m-adapters/lwm2m-core';
  */
 export class PathOverlapIndex<T> {
   /**
-   * Path keys by path object: a host reports each point's changes with one interned path object,
-   * so a change looks its keys up instead of building strings (paths are immutable).
+   * Filings per scope, to answer "nothing here" without building keys: an end device's filings
+   * under its prefix (a string), the client's under their object id (a number; prefixes are never
+   * numeric), so a change of a device or object nobody observes costs two Map lookups.
    */
-  readonly #chains = new WeakMap<LwM2mPath, readonly string[]>();
+  readonly #scopes = new Map<string | number, number>();
+  /** Filings at the client's root `/` (they concern every path of the client's own tree). */
+  #rootFilings = 0;
   /** Entries filed exactly at a path, with their filing counts. */
   readonly #at = new Map<string, Filings<T>>();
   /** Entries filed at a path or anywhere below it. */
   readonly #atOrBelow = new Map<string, Filings<T>>();
 
   add(path: LwM2mPath, entry: T): void {
-    const chain = this.#chain(path);
+    this.#count(path, 1);
+    const chain = pathChain(path);
     increment(this.#at, chain[chain.length - 1]!, entry);
     for (const key of chain) increment(this.#atOrBelow, key, entry);
   }
 
   remove(path: LwM2mPath, entry: T): void {
-    const chain = this.#chain(path);
+    const chain = pathChain(path);
+    const filed = this.#at.get(chain[chain.length - 1]!);
+    if (filed === undefined || (filed instanceof Map ? !filed.has(entry) : filed.one !== entry)) return;
+    this.#count(path, -1);
     decrement(this.#at, chain[chain.length - 1]!, entry);
     for (const key of chain) decrement(this.#atOrBelow, key, entry);
   }
@@ -39,20 +46,27 @@ export class PathOverlapIndex<T> {
    */
   overlapping(path: LwM2mPath): ReadonlySet<T> {
     if (this.#at.size === 0) return EMPTY;
-    const chain = this.#chain(path);
+    if (path.prefix !== undefined) {
+      if (!this.#scopes.has(path.prefix)) return EMPTY;
+    } else if (path.objectId !== undefined && this.#rootFilings === 0 && !this.#scopes.has(path.objectId)) {
+      return EMPTY;
+    }
+    const chain = pathChain(path);
     let found: Set<T> | undefined;
     found = addEntries(found, this.#atOrBelow.get(chain[chain.length - 1]!));
     for (let i = 0; i < chain.length - 1; i++) found = addEntries(found, this.#at.get(chain[i]!));
     return found ?? EMPTY;
   }
 
-  #chain(path: LwM2mPath): readonly string[] {
-    let chain = this.#chains.get(path);
-    if (chain === undefined) {
-      chain = pathChain(path);
-      this.#chains.set(path, chain);
+  #count(path: LwM2mPath, delta: 1 | -1): void {
+    const scope = path.prefix ?? path.objectId;
+    if (scope === undefined) {
+      this.#rootFilings += delta;
+      return;
     }
-    return chain;
+    const count = (this.#scopes.get(scope) ?? 0) + delta;
+    if (count > 0) this.#scopes.set(scope, count);
+    else this.#scopes.delete(scope);
   }
 
   get paths(): number {
