@@ -11,7 +11,7 @@
  * constant, Telegraf with `inputs.mem` only. COMPARE_RUNS (default 3), COMPARE_WINDOW_S (default
  * 20 s measured after COMPARE_WARMUP_S, default 8 s), COMPARE_POINTS (default 1000,10000).
  * `compare-soak`: the host alone at 10,000 points for COMPARE_SOAK_S (default 600 s), RSS and CPU
- * per interval.
+ * per interval. COMPARE_HOST_CLI: another adapter-host build to run (default this checkout's).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -30,7 +30,8 @@ import {
 } from './telegraf-config.js';
 
 const ROOT = join(import.meta.dirname, '../../..');
-const HOST_CLI = join(ROOT, 'packages/host/dist/cli/adapter-host.js');
+/** The binary under test; COMPARE_HOST_CLI runs another build (e.g. a worktree of an older commit). */
+const HOST_CLI = process.env.COMPARE_HOST_CLI || join(ROOT, 'packages/host/dist/cli/adapter-host.js');
 const MiB = 2 ** 20;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const envNumber = (name: string, fallback: number) => {
@@ -242,7 +243,7 @@ export async function runCompareBench(): Promise<void> {
     .filter((n) => n > 0 && n % POINTS_PER_DEVICE === 0);
   const devicesMax = Math.max(...pointCounts) / POINTS_PER_DEVICE;
   console.log(
-    `\n## adapter-host vs Telegraf inputs.modbus (${telegraf}), ${runs} run(s), ${windowMs / 1000} s measured after ${warmupMs / 1000} s\n`,
+    `\n## adapter-host (${HOST_CLI}) vs Telegraf inputs.modbus (${telegraf}), ${runs} run(s), ${windowMs / 1000} s measured after ${warmupMs / 1000} s\n`,
   );
   const r = await rig(telegraf, devicesMax);
   const idle: { side: Side; rss: number; cpuPercent: number }[] = [];
