@@ -10,19 +10,29 @@ const facts = (argv: string[], env: Record<string, string> = {}, execArgv: strin
 });
 
 describe('relaunchArgs', () => {
-  it('restarts `run` (named or the default command) with --max-semi-space-size=2, keeping flags and arguments', () => {
+  it('restarts `run` (named or the default command) with --max-semi-space-size=2 and --heap-growing-percent=25, keeping flags and arguments', () => {
     expect(relaunchArgs(facts(['run', '--mapping', 'plc.yml'], {}, ['--enable-source-maps']))).toEqual([
       '/usr/bin/node',
       '--max-semi-space-size=2',
+      '--heap-growing-percent=25',
       '--enable-source-maps',
       '/opt/bin/adapter-host.js',
       'run',
       '--mapping',
       'plc.yml',
     ]);
-    expect(relaunchArgs(facts(['--mapping', 'plc.yml']))?.slice(1, 3)).toEqual([
+    expect(relaunchArgs(facts(['--mapping', 'plc.yml']))?.slice(1, 4)).toEqual([
       '--max-semi-space-size=2',
+      '--heap-growing-percent=25',
       '/opt/bin/adapter-host.js',
+    ]);
+    // a growth the user chose stays theirs
+    expect(relaunchArgs(facts(['run'], {}, ['--heap-growing-percent=50']))).toEqual([
+      '/usr/bin/node',
+      '--max-semi-space-size=2',
+      '--heap-growing-percent=50',
+      '/opt/bin/adapter-host.js',
+      'run',
     ]);
   });
 
