@@ -7,11 +7,14 @@
  * (host-start, host-memory, host-latency, host-send, host-observe-all), `gateway-server-<section>`
  * one of the gateway-server
  * suite (gateway-server-registrations, -children, -ingest, -latency), `kafka-<section>` one of the
- * Kafka bridge suite (kafka-produce, -replay, -latency; a KRaft broker from test/peers/kafka.ts).
+ * Kafka bridge suite (kafka-produce, -replay, -latency; a KRaft broker from test/peers/kafka.ts);
+ * `compare` runs the host against Telegraf's Modbus input (test/bench/compare/), `compare-soak` the
+ * host alone for COMPARE_SOAK_S seconds.
  */
 import { cpus, totalmem } from 'node:os';
 import { runCoapHostileBench } from './coap-hostile.bench.js';
 import { runCodecBench } from './codecs.bench.js';
+import { runCompareBench, runCompareSoak } from './compare/compare.bench.js';
 import { runConsoleBench } from './console.bench.js';
 import { runDtlsServerBench } from './dtls-server.bench.js';
 import { gatewayServerBenchSections, runGatewayServerBench } from './gateway-server-bench.js';
@@ -38,9 +41,11 @@ const suites: Record<string, () => unknown> = {
   console: runConsoleBench,
   kafka: () => runKafkaBench(),
   'opcua-subscription': runOpcuaSubscriptionBench,
+  compare: runCompareBench,
 };
 /** Sections of a suite, runnable alone; a run without names runs the suites, not these again. */
 const sections: Record<string, () => unknown> = {
+  'compare-soak': runCompareSoak,
   ...Object.fromEntries(
     Object.keys(hostBenchSections).map((section) => [
       `host-${section}`,

@@ -8,15 +8,7 @@ import { BUILT_IN_ADAPTERS } from './built-in-adapters.js';
 import { type CommandOutput, processOutput } from './cli/command-output.js';
 import { HELP_WIDTH, helpEntry, wrapWords } from './cli/help-text.js';
 import { RUN_OPTIONS_USAGE, runInput, runSettingsSchema } from './cli/run-settings.js';
-import { browseCommand } from './commands/browse-command.js';
-import { demoCommand } from './commands/demo-command.js';
-import { planCommand } from './commands/plan-command.js';
-import { pointCommand } from './commands/point-command.js';
-import { probeCommand } from './commands/probe-command.js';
-import { type RunOptions, runCommand } from './commands/run-command.js';
-import { simulateCommand } from './commands/simulate-command.js';
-import { validateCommand } from './commands/validate-command.js';
-import { watchCommand } from './commands/watch-command.js';
+import type { RunOptions } from './commands/run-command.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 
 export interface CliEnvironment {
@@ -156,7 +148,7 @@ async function runMain(call: CommandCall): Promise<ExitCodeValue> {
     runInput({ ...runFlags, mapping: values.mapping ?? args[0] }, env),
   );
   if (!settings.success) return usageError(out, settings.error.issues.map((i) => i.message).join('; '));
-  return await runCommand(settings.data, out, {
+  return await (await import('./commands/run-command.js')).runCommand(settings.data, out, {
     until: environment.stopSignal ?? signalled(),
     onReloadRequest: environment.onReloadRequest ?? onSighup,
     env,
@@ -190,7 +182,7 @@ async function demoMain(
     out.stderr(`adapter-host: --kafka ${JSON.stringify(values.kafka)}: expected host:port[,host:port...]`);
     return ExitCode.USAGE;
   }
-  return await demoCommand(flags.mapping, out, {
+  return await (await import('./commands/demo-command.js')).demoCommand(flags.mapping, out, {
     until: environment.stopSignal ?? signalled(),
     env,
     hostVersion: await hostVersion(),
@@ -222,7 +214,7 @@ async function watchMain(
   const interval = durationFlag(call, 'interval');
   if (typeof limit === 'object') return limit.exit;
   if (typeof interval === 'object') return interval.exit;
-  return await watchCommand(flags.mapping, out, {
+  return await (await import('./commands/watch-command.js')).watchCommand(flags.mapping, out, {
     until: environment.stopSignal ?? signalled(),
     env,
     isTty: environment.isTty ?? process.stdout.isTTY === true,
@@ -243,10 +235,16 @@ function pointMain(operation: 'read' | 'write') {
       return usageError(out, 'give the value to write', operation);
     if (args.length > wanted)
       return usageError(out, `unexpected argument ${JSON.stringify(args[wanted])}`, operation);
-    return await pointCommand(operation, flags.mapping, path, out, {
-      env,
-      ...(value === undefined ? {} : { value }),
-    });
+    return await (await import('./commands/point-command.js')).pointCommand(
+      operation,
+      flags.mapping,
+      path,
+      out,
+      {
+        env,
+        ...(value === undefined ? {} : { value }),
+      },
+    );
   };
 }
 
@@ -276,7 +274,7 @@ const COMMANDS = {
     main: onMapping(async (flags, call) => {
       const timeout = durationFlag(call, 'timeout');
       if (typeof timeout === 'object') return timeout.exit;
-      return await validateCommand(flags.mapping, call.out, {
+      return await (await import('./commands/validate-command.js')).validateCommand(flags.mapping, call.out, {
         json: flags.json,
         print: flags.print,
         env: call.env,
@@ -288,16 +286,19 @@ const COMMANDS = {
     synopsis: '<mapping>',
     help: 'print how each device will be read (requests per poll cycle, register ranges) and hints',
     options: [['--json', 'machine-readable plan']],
-    main: onMapping((flags, call) =>
-      planCommand(flags.mapping, call.out, { json: flags.json, env: call.env }),
+    main: onMapping(async (flags, call) =>
+      (await import('./commands/plan-command.js')).planCommand(flags.mapping, call.out, {
+        json: flags.json,
+        env: call.env,
+      }),
     ),
   },
   simulate: {
     synopsis: '<mapping>',
     help: "serve the mapping's devices from their adapters' simulators where the mapping connects, until Ctrl-C; a device no adapter can simulate is named with the reason",
     options: [],
-    main: onMapping((flags, call) =>
-      simulateCommand(flags.mapping, call.out, {
+    main: onMapping(async (flags, call) =>
+      (await import('./commands/simulate-command.js')).simulateCommand(flags.mapping, call.out, {
         until: call.environment.stopSignal ?? signalled(),
         env: call.env,
       }),
@@ -389,7 +390,11 @@ export async function runAdapterHostCli(
   if (argv[0] === 'probe') {
     // the probe's options are the adapter's own: it parses them once the adapter is loaded
     try {
-      return await probeCommand(argv.slice(1), out, createAdapterResolver(process.cwd()));
+      return await (await import('./commands/probe-command.js')).probeCommand(
+        argv.slice(1),
+        out,
+        createAdapterResolver(process.cwd()),
+      );
     } catch (err) {
       if (!isCodedError(err)) throw err;
       out.stderr(`adapter-host: ${err.code}: ${err.message}`);
@@ -399,7 +404,7 @@ export async function runAdapterHostCli(
   if (argv[0] === 'browse') {
     // the browse options are the adapter's own: it parses them once the adapter is loaded
     try {
-      return await browseCommand(
+      return await (await import('./commands/browse-command.js')).browseCommand(
         argv.slice(1),
         out,
         createAdapterResolver(process.cwd()),

@@ -4,6 +4,8 @@
  */
 export class ListenerSet<T> {
   readonly #listeners = new Set<(event: T) => void>();
+  /** The listeners as an emit sees them (taken at its start), made again only after a change. */
+  #snapshot: readonly ((event: T) => void)[] | undefined;
   readonly #onListenerError: (error: unknown) => void;
 
   constructor(onListenerError: (error: unknown) => void = () => {}) {
@@ -14,13 +16,15 @@ export class ListenerSet<T> {
     // Wrapped so the same function may be added twice and removed independently.
     const entry = (event: T) => listener(event);
     this.#listeners.add(entry);
+    this.#snapshot = undefined;
     return () => {
-      this.#listeners.delete(entry);
+      if (this.#listeners.delete(entry)) this.#snapshot = undefined;
     };
   }
 
   emit(event: T): void {
-    for (const listener of [...this.#listeners]) {
+    this.#snapshot ??= [...this.#listeners];
+    for (const listener of this.#snapshot) {
       try {
         listener(event);
       } catch (error) {
@@ -35,5 +39,6 @@ export class ListenerSet<T> {
 
   clear(): void {
     this.#listeners.clear();
+    this.#snapshot = undefined;
   }
 }

@@ -333,7 +333,7 @@ export class LwM2mClient {
   /** Reports a changed value anywhere (`/3303/0/5700`, `/dev0/3303/0/5700`). */
   changed(path: LwM2mPath | string): void {
     const parsed = typeof path === 'string' ? LwM2mPath.parse(path) : path;
-    const tree = parsed.prefix === undefined ? this.#data.root : this.#data.endDevice(parsed.prefix)?.objects;
+    const tree = parsed.prefix === undefined ? this.#data.root : this.#data.endDeviceObjects(parsed.prefix);
     if (tree === undefined) {
       throw new CodedError('CONFIG_INVALID', `no end device has the prefix ${parsed.prefix}`, {
         details: { path: parsed.toString() },

@@ -89,4 +89,13 @@ describe('PathOverlapIndex', () => {
     index.remove(p, 'composite'); // removing what is not there is harmless
     expect(index.paths).toBe(0);
   });
+
+  it('ignores the removal of a filing that is not there, even when the entry is filed below it', () => {
+    const index = new PathOverlapIndex<string>();
+    index.add(path('/dev1/3303/0/5700', { allowPrefix: true }), 'resource');
+    index.remove(path('/dev1/3303/0', { allowPrefix: true }), 'resource');
+    expect([...index.overlapping(path('/dev1/3303', { allowPrefix: true }))]).toEqual(['resource']);
+    expect(index.overlapping(path('/dev2/3303/0/5700', { allowPrefix: true })).size).toBe(0);
+    expect(index.overlapping(path('/3303/0/5700')).size).toBe(0);
+  });
 });

@@ -27,8 +27,6 @@ const PLAN_CACHE_SIZE = 32;
 /** Attempts to write a pulsed coil back to false. */
 const PULSE_END_ATTEMPTS = 3;
 
-type Outcome = { ok: true; value: RawValue } | { ok: false; error: CodedError };
-
 interface Pulse {
   /** Ends the pulse now (session closing): writes false at once. */
   finishNow(): void;
@@ -45,6 +43,8 @@ export class ModbusSession implements AdapterSession {
   readonly #registry: ModbusLinkRegistry;
   readonly #points = new Map<string, BoundPoint>();
   readonly #plans = new Map<string, PlannedRead<BoundPoint>[]>();
+  /** Plans by the very list they were made for (weakly: lists come and go with poll groups). */
+  readonly #planByList = new WeakMap<readonly string[], PlannedRead<BoundPoint>[]>();
   readonly #listeners = new Set<(state: SessionState, error?: CodedError) => void>();
   readonly #pulses = new Set<Pulse>();
   readonly #errors: Partial<Record<ErrorCode, number>> = {};
@@ -119,7 +119,8 @@ export class ModbusSession implements AdapterSession {
 
   async read(pointIds: readonly string[]): Promise<PointReading[]> {
     this.#assertOpen();
-    const outcomes = new Map<BoundPoint, Outcome & { timestamp: number }>();
+    // each point's reading, made once (the readings returned are these objects)
+    const outcomes = new Map<BoundPoint, PointReading>();
     const failed = new Map<string, CodedError>();
     const readable: BoundPoint[] = [];
     for (const id of pointIds) {
@@ -155,12 +156,15 @@ export class ModbusSession implements AdapterSession {
                   },
                 );
             const timestamp = Date.now();
-            for (const item of read.items) outcomes.set(item.key, { ok: false, error, timestamp });
+            for (const item of read.items) {
+              outcomes.set(item.key, { pointId: item.key.spec.id, ok: false, error, timestamp });
+            }
             return;
           }
           const timestamp = Date.now();
           for (const item of read.items) {
             outcomes.set(item.key, {
+              pointId: item.key.spec.id,
               ok: true,
               value: item.key.codec.decode(data, item.address - read.address),
               timestamp,
@@ -173,10 +177,7 @@ export class ModbusSession implements AdapterSession {
     return pointIds.map((pointId): PointReading => {
       const error = failed.get(pointId);
       if (error !== undefined) return { pointId, ok: false, error, timestamp: now };
-      const outcome = outcomes.get(this.#points.get(pointId)!)!;
-      return outcome.ok
-        ? { pointId, ok: true, value: outcome.value, timestamp: outcome.timestamp }
-        : { pointId, ok: false, error: outcome.error, timestamp: outcome.timestamp };
+      return outcomes.get(this.#points.get(pointId)!)!;
     });
   }
 
@@ -361,9 +362,15 @@ export class ModbusSession implements AdapterSession {
   }
 
   #plan(pointIds: readonly string[], readable: readonly BoundPoint[]): PlannedRead<BoundPoint>[] {
+    // a poller asks with the same (immutable) list every cycle: found by identity, no key built
+    const known = this.#planByList.get(pointIds);
+    if (known !== undefined) return known;
     const key = pointIds.join('\n');
     const cached = this.#plans.get(key);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined) {
+      this.#planByList.set(pointIds, cached);
+      return cached;
+    }
     const unit = this.#context.connection.unitId;
     const unique = [...new Set(readable)];
     const plan = planReads(
@@ -372,6 +379,7 @@ export class ModbusSession implements AdapterSession {
     );
     if (this.#plans.size >= PLAN_CACHE_SIZE) this.#plans.clear();
     this.#plans.set(key, plan);
+    this.#planByList.set(pointIds, plan);
     return plan;
   }
 

@@ -1,10 +1,18 @@
 #!/usr/bin/env node
 /**
  * adapter-host: the lwm2m-adapters front door. `adapter-host --help` lists the commands (run,
- * validate, plan, simulate, demo); cli-main.ts holds them.
+ * validate, plan, simulate, demo); cli-main.ts holds them. `run` first restarts itself in place
+ * with a small young generation (young-generation.ts; ADAPTER_HOST_SEMI_SPACE_MB=off keeps Node's).
  */
-import { isCodedError } from '@lwm2m-adapters/errors';
-import { runAdapterHostCli } from '../cli-main.js';
+import { relaunchArgs } from './young-generation.js';
+
+const relaunch = relaunchArgs(process);
+if (relaunch !== undefined && typeof process.execve === 'function') {
+  process.execve(process.execPath, relaunch, process.env);
+}
+
+const { isCodedError } = await import('@lwm2m-adapters/errors');
+const { runAdapterHostCli } = await import('../cli-main.js');
 
 runAdapterHostCli(process.argv.slice(2)).then(
   (code) => {

@@ -1,6 +1,7 @@
 import { type Clock, systemClock } from '@lwm2m-adapters/kit';
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { deviceState, type HostStatus } from './host-status.js';
+import { ReadDurationHistogram } from './read-duration-histogram.js';
 
 const SESSION_STATES = ['idle', 'connecting', 'connected', 'reconnecting', 'closed'] as const;
 const DEVICE_STATES = ['ok', 'unresponsive', 'idle', 'connecting', 'reconnecting', 'closed'] as const;
@@ -51,14 +52,30 @@ const SESSION_GAUGES = [
 /**
  * Prometheus metrics of one host, in a registry of its own (never prom-client's global one, so
  * hosts in one process do not mix). Counters and gauges are taken from a status snapshot at
- * scrape time; poll latency is a histogram fed as reads complete.
+ * scrape time; read durations are a histogram fed as reads complete (plain counts, no allocation
+ * per read). prom-client, its default process metrics and their event-loop monitor load at the
+ * first scrape: a host nobody scrapes (no `--http`) neither loads nor runs them.
  */
 export class HostMetrics {
-  readonly registry = new Registry();
-  readonly #pollDuration: Histogram<'device' | 'kind'>;
+  readonly #status: () => HostStatus;
+  readonly #clock: Clock;
+  readonly #reads = new ReadDurationHistogram(
+    'adapter_host_device_read_duration_seconds',
+    'Duration of one adapter read (a poll cycle or an on-demand read), by device',
+    [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  );
+  #registry: Promise<Registry> | undefined;
 
   constructor(status: () => HostStatus, clock: Clock = systemClock) {
-    const registry = this.registry;
+    this.#status = status;
+    this.#clock = clock;
+  }
+
+  async #build(): Promise<Registry> {
+    const { Counter, collectDefaultMetrics, Gauge, Registry } = await import('prom-client');
+    const status = this.#status;
+    const clock = this.#clock;
+    const registry = new Registry();
     collectDefaultMetrics({ register: registry });
     let snapshot: HostStatus | undefined;
     let snapshotAt = 0;
@@ -71,13 +88,6 @@ export class HostMetrics {
       }
       return snapshot;
     };
-    this.#pollDuration = new Histogram({
-      name: 'adapter_host_device_read_duration_seconds',
-      help: 'Duration of one adapter read (a poll cycle or an on-demand read), by device',
-      labelNames: ['device', 'kind'],
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-      registers: [registry],
-    });
     const gauge = <L extends string>(
       name: string,
       help: string,
@@ -316,22 +326,23 @@ export class HostMetrics {
       (e) => e.sendValues,
     );
     counter('adapter_host_reloads_total', 'Mapping reloads applied', [], (add, s) => add({}, s.reloads));
+    return registry;
   }
 
   /** Records one adapter read. */
   observeRead(deviceId: string, outcome: { durationMs: number; background: boolean }): void {
-    this.#pollDuration.observe(
-      { device: deviceId, kind: outcome.background ? 'poll' : 'on-demand' },
-      outcome.durationMs / 1000,
-    );
+    this.#reads.observe(deviceId, outcome.background ? 'poll' : 'on-demand', outcome.durationMs / 1000);
   }
 
   /** The Prometheus text exposition. */
-  text(): Promise<string> {
-    return this.registry.metrics();
+  async text(): Promise<string> {
+    this.#registry ??= this.#build();
+    const text = await (await this.#registry).metrics();
+    return `${text.endsWith('\n') || text === '' ? text : `${text}\n`}${this.#reads.exposition()}`;
   }
 
+  /** The Prometheus text format (what prom-client's Registry announces). */
   get contentType(): string {
-    return this.registry.contentType;
+    return 'text/plain; version=0.0.4; charset=utf-8';
   }
 }

@@ -98,6 +98,11 @@ export class ClientDataModel implements ObservedData {
     return device.objects;
   }
 
+  /** The tree of the end device with this prefix (no copy of its entry: the per-change path). */
+  endDeviceObjects(prefix: string): ClientObjectTree | undefined {
+    return this.#devices.get(prefix)?.objects;
+  }
+
   endDevice(prefix: string): EndDevice | undefined {
     const entry = this.#devices.get(prefix);
     return entry === undefined ? undefined : publicDevice(entry);

@@ -249,6 +249,7 @@ export class ObservationManager {
 
   /** Reports a changed value (any level, with prefix): notifies the observations it concerns. */
   changed(path: LwM2mPath): void {
+    if (this.#observations.size === 0) return;
     for (const observation of this.#byPath.overlapping(path)) this.#onChange(observation);
   }
 

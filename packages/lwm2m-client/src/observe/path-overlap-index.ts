@@ -11,12 +11,21 @@ import type { LwM2mPath } from '@lwm2m-adapters/lwm2m-core';
  * it stays until each filing is removed.
  */
 export class PathOverlapIndex<T> {
+  /**
+   * Filings per scope, to answer "nothing here" without building keys: an end device's filings
+   * under its prefix (a string), the client's under their object id (a number; prefixes are never
+   * numeric), so a change of a device or object nobody observes costs two Map lookups.
+   */
+  readonly #scopes = new Map<string | number, number>();
+  /** Filings at the client's root `/` (they concern every path of the client's own tree). */
+  #rootFilings = 0;
   /** Entries filed exactly at a path, with their filing counts. */
   readonly #at = new Map<string, Filings<T>>();
   /** Entries filed at a path or anywhere below it. */
   readonly #atOrBelow = new Map<string, Filings<T>>();
 
   add(path: LwM2mPath, entry: T): void {
+    this.#count(path, 1);
     const chain = pathChain(path);
     increment(this.#at, chain[chain.length - 1]!, entry);
     for (const key of chain) increment(this.#atOrBelow, key, entry);
@@ -24,17 +33,40 @@ export class PathOverlapIndex<T> {
 
   remove(path: LwM2mPath, entry: T): void {
     const chain = pathChain(path);
+    const filed = this.#at.get(chain[chain.length - 1]!);
+    if (filed === undefined || (filed instanceof Map ? !filed.has(entry) : filed.one !== entry)) return;
+    this.#count(path, -1);
     decrement(this.#at, chain[chain.length - 1]!, entry);
     for (const key of chain) decrement(this.#atOrBelow, key, entry);
   }
 
-  /** Entries filed at `path`, above it or below it; a new set the caller may keep. */
-  overlapping(path: LwM2mPath): Set<T> {
+  /**
+   * Entries filed at `path`, above it or below it. Nothing is allocated when none is: the result
+   * is then a shared empty set, so callers read it and do not keep it.
+   */
+  overlapping(path: LwM2mPath): ReadonlySet<T> {
+    if (this.#at.size === 0) return EMPTY;
+    if (path.prefix !== undefined) {
+      if (!this.#scopes.has(path.prefix)) return EMPTY;
+    } else if (path.objectId !== undefined && this.#rootFilings === 0 && !this.#scopes.has(path.objectId)) {
+      return EMPTY;
+    }
     const chain = pathChain(path);
-    const found = new Set<T>();
-    addEntries(found, this.#atOrBelow.get(chain[chain.length - 1]!));
-    for (let i = 0; i < chain.length - 1; i++) addEntries(found, this.#at.get(chain[i]!));
-    return found;
+    let found: Set<T> | undefined;
+    found = addEntries(found, this.#atOrBelow.get(chain[chain.length - 1]!));
+    for (let i = 0; i < chain.length - 1; i++) found = addEntries(found, this.#at.get(chain[i]!));
+    return found ?? EMPTY;
+  }
+
+  #count(path: LwM2mPath, delta: 1 | -1): void {
+    const scope = path.prefix ?? path.objectId;
+    if (scope === undefined) {
+      this.#rootFilings += delta;
+      return;
+    }
+    const count = (this.#scopes.get(scope) ?? 0) + delta;
+    if (count > 0) this.#scopes.set(scope, count);
+    else this.#scopes.delete(scope);
   }
 
   get paths(): number {
@@ -65,10 +97,15 @@ function pathChain(path: LwM2mPath): string[] {
  */
 type Filings<T> = { readonly one: T; count: number } | Map<T, number>;
 
-function addEntries<T>(found: Set<T>, filings: Filings<T> | undefined): void {
-  if (filings === undefined) return;
-  if (filings instanceof Map) for (const entry of filings.keys()) found.add(entry);
-  else found.add(filings.one);
+const EMPTY: ReadonlySet<never> = new Set<never>();
+
+/** Adds the filings' entries to `found`, creating it on the first one. */
+function addEntries<T>(found: Set<T> | undefined, filings: Filings<T> | undefined): Set<T> | undefined {
+  if (filings === undefined) return found;
+  const into = found ?? new Set<T>();
+  if (filings instanceof Map) for (const entry of filings.keys()) into.add(entry);
+  else into.add(filings.one);
+  return into;
 }
 
 function increment<T>(map: Map<string, Filings<T>>, key: string, entry: T): void {

@@ -22,12 +22,15 @@ export interface CachedPoint {
 
 const EMPTY: CachedPoint = { value: undefined, valueAt: 0, quality: 'bad', error: undefined, readAt: 0 };
 
+/** The stored form: updated in place by `recordValue` (readers use an entry at once, never keep it). */
+type Entry = { -readonly [K in keyof CachedPoint]: CachedPoint[K] };
+
 /**
  * The last reading of each point of one device, with timestamp and quality. A failed read keeps
  * the last good value (marked bad) so a recovery can be told from a change.
  */
 export class PointCache {
-  readonly #entries = new Map<string, CachedPoint>();
+  readonly #entries = new Map<string, Entry>();
 
   get(pointId: string): CachedPoint {
     return this.#entries.get(pointId) ?? EMPTY;
@@ -41,6 +44,32 @@ export class PointCache {
     const previous = this.get(pointId);
     this.#entries.set(pointId, { value, valueAt: at, quality: 'good', error: undefined, readAt });
     return previous;
+  }
+
+  /**
+   * Records a good reading the way a poll does, in place: nothing is allocated once the point has
+   * an entry. True when the value differs from the last good one (by `equal`), or there was none,
+   * or the last read failed: a change to report.
+   */
+  recordValue(
+    pointId: string,
+    value: PointValue,
+    at: number,
+    readAt: number,
+    equal: (a: PointValue, b: PointValue) => boolean,
+  ): boolean {
+    const entry = this.#entries.get(pointId);
+    if (entry === undefined) {
+      this.#entries.set(pointId, { value, valueAt: at, quality: 'good', error: undefined, readAt });
+      return true;
+    }
+    const changed = entry.quality === 'bad' || entry.value === undefined || !equal(entry.value, value);
+    if (changed) entry.value = value;
+    entry.valueAt = at;
+    entry.quality = 'good';
+    entry.error = undefined;
+    entry.readAt = readAt;
+    return changed;
   }
 
   /** Records a failed reading recorded at `readAt`, keeping the last good value; returns the previous entry. */

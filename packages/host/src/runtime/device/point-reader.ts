@@ -137,10 +137,7 @@ export class PointReader {
     readAt: number,
     afterWrite: boolean,
   ): void {
-    const previous = this.#options.cache.setValue(pathed.point.id, value, at, readAt);
-    const changed =
-      previous.quality === 'bad' || previous.value === undefined || !pointValuesEqual(previous.value, value);
-    if (!changed) return;
+    if (!this.#options.cache.recordValue(pathed.point.id, value, at, readAt, pointValuesEqual)) return;
     this.#counters.changes++;
     try {
       this.#options.onValueChanged?.(pathed.path, value, afterWrite);
