@@ -68,6 +68,18 @@ describe('subscriptionGroups', () => {
     expect(subscriptionGroups([point('/3303/0/5700')], [], defaults)).toEqual([]);
   });
 
+  it('subscribes a point the mapping-wide default poll paces, observed or not, sampled at least that often', () => {
+    const unobserved = point('/3304/1/5700', 'number', {}, { pollMs: 2000 });
+    const observedFaster = point('/3303/0/5700', 'number', {}, { pollMs: 500 });
+    const groups = subscriptionGroups([unobserved, observedFaster], [range('/3303')], defaults);
+    expect(groups.map((g) => [g.pointIds, g.options.samplingIntervalMs])).toEqual([
+      [['/3304/1/5700'], 2000],
+      [['/3303/0/5700'], 500],
+    ]);
+    // without an observation and without a pace, nothing is subscribed
+    expect(subscriptionGroups([point('/3304/0/5700')], [], defaults)).toEqual([]);
+  });
+
   it('takes epmin, else pmin above 0, else the default; pmax bounds it; minPollMs floors it; the fastest observation wins', () => {
     const p = [point('/1/0/1')];
     const sampling = (...ranges: ObservedRange[]) =>

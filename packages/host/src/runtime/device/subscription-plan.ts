@@ -22,13 +22,16 @@ export function pollsDespiteSubscribe(point: PathedPoint): boolean {
 }
 
 /**
- * The device-side subscriptions of the observed, readable points that are not polled, grouped by
- * identical options so that a device gets few `subscribe` calls:
+ * The device-side subscriptions of the readable points that are not polled and are observed or
+ * paced by the mapping's defaults (`defaults: poll`, which a subscribing adapter serves by
+ * subscription: the device pushes changes sampled that often, so Send and the cache stay as fresh
+ * as a poll would keep them), grouped by identical options so that a device gets few `subscribe`
+ * calls:
  *
  * - samplingIntervalMs: epmin when the observation sets it, else pmin when above 0 (the device
  *   pushes changes: sampling faster than notifications may go is useless), else `observedPollMs`;
- *   never slower than epmax/pmax, never faster than `minPollMs`. Several observations of a point:
- *   the fastest.
+ *   never slower than epmax/pmax or the mapping's pace, never faster than `minPollMs`. Several
+ *   observations of a point: the fastest.
  * - deadband: the observation's st (smallest), else the mapping's deadband, converted to raw
  *   units (divided by |scale|); none for points whose raw values are not numbers or that go
  *   through an enum or a bit.
@@ -40,7 +43,6 @@ export function subscriptionGroups(
   defaults: PollIntervalDefaults,
 ): SubscriptionGroup[] {
   const groups = new Map<string, { options: SubscriptionOptions; pointIds: string[] }>();
-  if (observed.length === 0) return [];
   for (const pathed of points) {
     if (!pathed.point.access.read || pollsDespiteSubscribe(pathed)) continue;
     const options = pointOptions(pathed, observed, defaults);
@@ -58,7 +60,7 @@ export function subscriptionGroups(
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
-/** The options of one observed point; undefined when no observation covers it. */
+/** The options of one point; undefined when no observation covers it and the mapping does not pace it. */
 function pointOptions(
   { point, path }: PathedPoint,
   observed: readonly ObservedRange[],
@@ -77,7 +79,9 @@ function pointOptions(
     sampling = Math.min(sampling, wanted);
     if (range.step !== undefined) step = step === undefined ? range.step : Math.min(step, range.step);
   }
-  if (!covered) return undefined;
+  const paced = point.reporting.pollMs;
+  if (paced !== undefined && paced > 0) sampling = Math.min(sampling, paced);
+  else if (!covered) return undefined;
   const samplingIntervalMs = Math.max(defaults.minPollMs, sampling);
   const deadband = rawDeadband(point, step ?? point.reporting.deadband);
   return deadband === undefined ? { samplingIntervalMs } : { samplingIntervalMs, deadband };
