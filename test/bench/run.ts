@@ -3,11 +3,12 @@
  * with the machine and date). Every case is bounded in time and count.
  * `npm run bench -- host modbus` runs only the named suites (codecs, modbus-simulator, modbus,
  * modbus-dead-unit, lwm2m-client, dtls-server, coap-hostile, host, mapping-validation,
- * gateway-server, console, kafka, opcua-subscription); `host-<section>` runs one section of the host suite
+ * gateway-server, console, kafka, opcua); `host-<section>` runs one section of the host suite
  * (host-start, host-memory, host-latency, host-send, host-observe-all), `gateway-server-<section>`
  * one of the gateway-server
  * suite (gateway-server-registrations, -children, -ingest, -latency), `kafka-<section>` one of the
  * Kafka bridge suite (kafka-produce, -replay, -latency; a KRaft broker from test/peers/kafka.ts);
+ * `opcua-<section>` one of the OPC UA suite (opcua-ingest, -memory, -start, -restart);
  * `compare` runs the host against Telegraf's Modbus input (test/bench/compare/), `compare-soak` the
  * host alone for COMPARE_SOAK_S seconds.
  */
@@ -25,7 +26,7 @@ import { runMappingValidationBench } from './mapping-validation.bench.js';
 import { runModbusBench } from './modbus.bench.js';
 import { runModbusDeadUnitBench } from './modbus-dead-unit.bench.js';
 import { runModbusSimulatorBench } from './modbus-simulator.bench.js';
-import { runOpcuaSubscriptionBench } from './opcua-subscription.bench.js';
+import { opcuaBenchSections, runOpcuaBench } from './opcua.bench.js';
 
 const suites: Record<string, () => unknown> = {
   codecs: runCodecBench,
@@ -40,7 +41,7 @@ const suites: Record<string, () => unknown> = {
   'gateway-server': () => runGatewayServerBench(),
   console: runConsoleBench,
   kafka: () => runKafkaBench(),
-  'opcua-subscription': runOpcuaSubscriptionBench,
+  opcua: () => runOpcuaBench(),
   compare: runCompareBench,
 };
 /** Sections of a suite, runnable alone; a run without names runs the suites, not these again. */
@@ -62,6 +63,12 @@ const sections: Record<string, () => unknown> = {
     Object.keys(gatewayServerBenchSections).map((section) => [
       `gateway-server-${section}`,
       () => runGatewayServerBench([section as keyof typeof gatewayServerBenchSections]),
+    ]),
+  ),
+  ...Object.fromEntries(
+    Object.keys(opcuaBenchSections).map((section) => [
+      `opcua-${section}`,
+      () => runOpcuaBench([section as keyof typeof opcuaBenchSections]),
     ]),
   ),
 };
