@@ -101,6 +101,20 @@ describe('a subscribing adapter', () => {
     expect(runner.stats().deliveries).toBeGreaterThanOrEqual(3);
   });
 
+  it('subscribes points that join an observation on their own, leaving the subscribed ones alone', async () => {
+    const { device, observe } = await setup();
+    await observe(observed('/3303/0/5601'));
+    const [first] = device.live();
+    // a second Observe with the same options: one more subscription, the first one untouched
+    await observe(observed('/3303/0/5601'), observed('/3/0/13'));
+    expect(device.live().map((s) => s.pointIds)).toEqual([['/3303/0/5601'], ['/3/0/13']]);
+    expect(device.live()[0]).toBe(first);
+    // a cancel closes only the subscription of the cancelled point
+    await observe(observed('/3/0/13'));
+    expect(device.live().map((s) => s.pointIds)).toEqual([['/3/0/13']]);
+    expect(device.subscriptions.length).toBe(2);
+  });
+
   it('maps epmin, pmax and st onto the options and modifies the subscriptions when they change', async () => {
     const { device, observe } = await setup();
     await observe(observed('/3303/0'));

@@ -34,33 +34,35 @@ export interface DeviceSubscriptionsStats {
   readonly failures: number;
 }
 
+/**
+ * One live subscription: some points of a wanted group (its options key). A group is covered by
+ * one or more of them: points that join a group get a subscription of their own, so the points
+ * already subscribed are not disturbed (an Observe burst costs one subscribe per burst turn, not a
+ * re-subscription of everything observed so far).
+ */
 interface LiveGroup {
   key: string;
   options: SubscriptionOptions;
   readonly pointIds: readonly string[];
-  /** The same, for lookups. */
-  readonly ids: ReadonlySet<string>;
   readonly subscription: Subscription;
   /** Cleared on close: a late delivery is dropped. */
   open: boolean;
 }
 
-/** Identity of a group's points, to tell an options change from other points. */
-function pointsKey(pointIds: readonly string[]): string {
-  return pointIds.join('\n');
-}
-
 /**
  * The device-side subscriptions of one device: made to match the groups the runner wants (see
- * `subscriptionGroups`), updated as observations come and go: a group whose points stay but whose
- * options change is modified (closed and made again when the adapter has no `modify`), a group no
- * longer wanted closed, a new one subscribed; each in few calls, one change at a time. What they
+ * `subscriptionGroups`), updated as observations come and go without disturbing what stays:
+ * points that join are subscribed on their own, points whose options change are modified (closed
+ * and made again when the adapter has no `modify`), points no longer wanted closed; each in few
+ * calls, one change at a time. What they
  * deliver goes to `deliver`. A subscribe that fails marks its points with the error and is tried
  * again with capped backoff. The session itself keeps live subscriptions across reconnections.
  */
 export class DeviceSubscriptions {
   readonly #options: DeviceSubscriptionsOptions;
-  readonly #live = new Map<string, LiveGroup>();
+  readonly #live = new Set<LiveGroup>();
+  /** Point id → the live subscription that covers it. */
+  readonly #covering = new Map<string, LiveGroup>();
   #wanted: readonly SubscriptionGroup[] = [];
   #work: Promise<void> = Promise.resolve();
   #retryMs: number;
@@ -82,8 +84,7 @@ export class DeviceSubscriptions {
 
   /** Whether a live subscription delivers this point's changes (its cache entry is then current). */
   covers(pointId: string): boolean {
-    for (const group of this.#live.values()) if (group.ids.has(pointId)) return true;
-    return false;
+    return this.#covering.has(pointId);
   }
 
   /** Resolves once every update asked so far is applied (for tests and shutdown). */
@@ -92,9 +93,7 @@ export class DeviceSubscriptions {
   }
 
   stats(): DeviceSubscriptionsStats {
-    let points = 0;
-    for (const group of this.#live.values()) points += group.pointIds.length;
-    return { subscriptions: this.#live.size, subscribedPoints: points, ...this.#counters };
+    return { subscriptions: this.#live.size, subscribedPoints: this.#covering.size, ...this.#counters };
   }
 
   /** Closes every subscription; later updates are ignored. Idempotent. */
@@ -122,37 +121,31 @@ export class DeviceSubscriptions {
       });
   }
 
+  /**
+   * Brings the live subscriptions to the wanted groups, disturbing as little as it can: a live
+   * subscription whose points all stay in its group stays; one whose points all moved to one other
+   * group is modified to that group's options (closed and made again when the adapter cannot
+   * modify); one that lost points is closed and its remaining points subscribed again; points not
+   * yet covered are subscribed, one subscribe per group.
+   */
   async #reconcile(): Promise<void> {
     const wanted = new Map(this.#wanted.map((group) => [group.key, group]));
-    const stale: LiveGroup[] = [];
-    for (const [key, live] of this.#live) {
-      const group = wanted.get(key);
-      if (group !== undefined && pointsKey(group.pointIds) === pointsKey(live.pointIds)) {
-        wanted.delete(key);
-      } else {
-        stale.push(live);
-      }
+    const groupOf = new Map<string, SubscriptionGroup>();
+    for (const group of wanted.values()) for (const id of group.pointIds) groupOf.set(id, group);
+    for (const live of [...this.#live]) {
+      if (this.#closed) break;
+      const target = groupOf.get(live.pointIds[0] as string);
+      const together = target !== undefined && live.pointIds.every((id) => groupOf.get(id) === target);
+      if (together && target.key === live.key) continue;
+      if (together && live.subscription.modify !== undefined && (await this.#modify(live, target))) continue;
+      await this.#close(live);
     }
-    // the same points with other options: modify when the adapter can
-    const byPoints = new Map([...wanted.values()].map((group) => [pointsKey(group.pointIds), group]));
-    for (const live of stale.splice(0)) {
-      const group = byPoints.get(pointsKey(live.pointIds));
-      if (
-        group !== undefined &&
-        live.subscription.modify !== undefined &&
-        (await this.#modify(live, group))
-      ) {
-        wanted.delete(group.key);
-        byPoints.delete(pointsKey(group.pointIds));
-      } else {
-        stale.push(live);
-      }
-    }
-    for (const live of stale) await this.#close(live);
     let failed = false;
     for (const group of wanted.values()) {
       if (this.#closed) break;
-      if (!(await this.#subscribe(group))) failed = true;
+      const missing = group.pointIds.filter((id) => this.#covering.get(id)?.key !== group.key);
+      if (missing.length === 0) continue;
+      if (!(await this.#subscribe({ ...group, pointIds: missing }))) failed = true;
     }
     if (failed) this.#scheduleRetry();
     else this.#retryMs = this.#options.retryMs ?? 1000;
@@ -183,13 +176,20 @@ export class DeviceSubscriptions {
       this.#options.failed(group.pointIds, coded);
       return false;
     }
-    const live: LiveGroup = { ...group, ids: new Set(group.pointIds), subscription, open: true };
+    const live: LiveGroup = {
+      key: group.key,
+      options: group.options,
+      pointIds: group.pointIds,
+      subscription,
+      open: true,
+    };
     holder.live = live;
     if (this.#closed) {
       await this.#close(live);
       return true;
     }
-    this.#live.set(group.key, live);
+    this.#live.add(live);
+    for (const id of live.pointIds) this.#covering.set(id, live);
     for (const readings of holder.early.splice(0)) this.#options.deliver(readings);
     return true;
   }
@@ -205,16 +205,15 @@ export class DeviceSubscriptions {
       return false;
     }
     this.#counters.modifies++;
-    this.#live.delete(live.key);
     live.key = group.key;
     live.options = group.options;
-    this.#live.set(group.key, live);
     return true;
   }
 
   async #close(live: LiveGroup): Promise<void> {
     live.open = false;
-    this.#live.delete(live.key);
+    this.#live.delete(live);
+    for (const id of live.pointIds) if (this.#covering.get(id) === live) this.#covering.delete(id);
     this.#counters.closes++;
     try {
       await live.subscription.close();
