@@ -28,12 +28,39 @@ function writeFailure(point: CompiledBoundPoint, message: string): CodedError {
   });
 }
 
-/** Decimal places of a number's shortest text form (`0.1` → 1, `1e-7` → 7). */
-function decimals(value: number): number {
-  const text = String(value);
-  const exponent = /e-(\d+)$/.exec(text);
-  const fraction = text.split('e')[0]?.split('.')[1]?.length ?? 0;
-  return fraction + (exponent === null ? 0 : Number(exponent[1]));
+/** Decimal places past which the float noise of a scaled value is not dropped. */
+const MAX_PLACES = 15;
+
+/**
+ * Decimal places of a number's shortest text form (`0.1` → 1, `1e-7` → 7), found without text:
+ * the fewest places p for which x rounded to p places is x again. That is the shortest form's
+ * count (a form with p places that gives x back is as short as x's own text gets). Above
+ * MAX_PLACES it gives MAX_PLACES + 1, "too many to round to", as the text form would.
+ */
+export function decimalPlaces(value: number): number {
+  if (Number.isInteger(value) || !Number.isFinite(value)) return 0;
+  let power = 1;
+  for (let places = 0; places <= MAX_PLACES; places++) {
+    if (Math.round(value * power) / power === value) return places;
+    power *= 10;
+  }
+  return MAX_PLACES + 1;
+}
+
+/** Below this a scaled value times 10^places is an exact integer double when it is one. */
+const EXACT_INTEGER_LIMIT = 2 ** 52;
+
+/**
+ * `Number(value.toFixed(places))` without making its text: a whole raw value scaled is within
+ * float noise of an integer count of 10^-places, far from a rounding tie, so rounding the value
+ * times 10^places and dividing gives the same double (both are the double nearest that count
+ * over 10^places). Beyond exact integers, the text form.
+ */
+export function roundToPlaces(value: number, places: number): number {
+  const power = 10 ** places;
+  const units = value * power;
+  if (Math.abs(units) < EXACT_INTEGER_LIMIT) return Math.round(units) / power;
+  return Number(value.toFixed(places));
 }
 
 function sameRaw(a: RawScalar, b: EnumEntry['raw']): boolean {
@@ -82,9 +109,9 @@ export function scalarToLwm2m(point: CompiledBoundPoint, raw: RawScalar): Resour
     const scale = conversion.scale ?? 1;
     const offset = conversion.offset ?? 0;
     const scaled = number * scale + offset;
-    const places = Math.max(decimals(scale), decimals(offset));
+    const places = Math.max(decimalPlaces(scale), decimalPlaces(offset));
     // A whole raw value has at most `places` decimals once scaled; drop the float noise (0.1 * 3).
-    value = Number.isInteger(number) && places <= 15 ? Number(scaled.toFixed(places)) : scaled;
+    value = Number.isInteger(number) && places <= MAX_PLACES ? roundToPlaces(scaled, places) : scaled;
   }
   return shape(point, value);
 }

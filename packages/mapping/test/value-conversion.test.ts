@@ -12,6 +12,7 @@ import {
   type PointConversion,
   toLwm2mValue,
 } from '../src/index.js';
+import { decimalPlaces, roundToPlaces } from '../src/value-conversion.js';
 
 function boundPoint(
   resourceType: ResourceType,
@@ -111,6 +112,44 @@ describe('scale and offset', () => {
       value: 2n ** 62n,
     });
     expect(codeOf(() => toLwm2mValue(boundPoint('unsigned', 'integer'), -1))).toBe('DEVICE_RESPONSE_INVALID');
+  });
+});
+
+describe('decimal places without text (the per-value path)', () => {
+  /** The text forms these replace: places of the shortest text, and toFixed's rounding. */
+  function textPlaces(value: number): number {
+    const text = String(value);
+    const exponent = /e-(\d+)$/.exec(text);
+    const fraction = text.split('e')[0]?.split('.')[1]?.length ?? 0;
+    return fraction + (exponent === null ? 0 : Number(exponent[1]));
+  }
+
+  it('counts the places of the shortest text form', () => {
+    for (const value of [0.1, 0.01, 0.001, 1e-7, 2.5, 273.15, -40.5, 10, 0, 1e21, 0.3, 1 / 3]) {
+      expect(decimalPlaces(value), String(value)).toBe(Math.min(textPlaces(value), 16));
+    }
+    fc.assert(
+      fc.property(fc.integer({ min: -1e9, max: 1e9 }), fc.integer({ min: 0, max: 12 }), (m, p) => {
+        const value = m / 10 ** p;
+        expect(decimalPlaces(value)).toBe(textPlaces(value));
+      }),
+    );
+  });
+
+  it('rounds a scaled whole raw value as toFixed does (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -(2 ** 31), max: 2 ** 32 }),
+        fc.constantFrom(0.1, 0.01, 0.001, 0.5, 0.25, 1e-6, 2, 0.3, 0.07),
+        fc.constantFrom(0, -40, 273.15, 0.5, -0.1, 1000),
+        (raw, scale, offset) => {
+          const places = Math.max(decimalPlaces(scale), decimalPlaces(offset));
+          const scaled = raw * scale + offset;
+          expect(Object.is(roundToPlaces(scaled, places), Number(scaled.toFixed(places)))).toBe(true);
+        },
+      ),
+      { numRuns: 5000 },
+    );
   });
 });
 

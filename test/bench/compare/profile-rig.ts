@@ -2,7 +2,7 @@
  * The compare benchmark's rig, kept running for profiling by hand (test/bench/README.md): a Modbus
  * simulator with `devices` units of 100 changing points and a gateway server in a child process.
  * Writes the mapping to /tmp/profile-rig/map.yml and the server URI to /tmp/profile-rig/server,
- * then waits for SIGINT/SIGTERM.
+ * then waits for SIGINT/SIGTERM. PROFILE_RIG_DIR: another folder (rigs side by side).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createModbusSimulator } from '@lwm2m-adapters/modbus/simulator';
@@ -10,7 +10,7 @@ import { GatewayServerProcess } from '../gateway/server-process.js';
 import { benchMappingYaml, benchSimulatorConfig } from '../host/bench-mapping.js';
 
 const devices = Number(process.argv[2] ?? 100);
-const dir = '/tmp/profile-rig';
+const dir = process.env.PROFILE_RIG_DIR || '/tmp/profile-rig';
 const sim = createModbusSimulator(benchSimulatorConfig(devices));
 const { tcpPort } = await sim.start();
 const server = await GatewayServerProcess.start();

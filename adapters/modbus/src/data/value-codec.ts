@@ -47,7 +47,8 @@ export function createValueCodec(layout: PointLayout): ValueCodec {
   /** Copies the point's wire bytes into scratch in value order (most significant first). */
   const gather = (data: Uint8Array, byteOffset: number): void => {
     if (straight) {
-      scratch.set(data.subarray(byteOffset, byteOffset + bytes));
+      // a byte loop, not set(subarray): no view object per decoded value
+      for (let i = 0; i < bytes; i++) scratch[i] = data[byteOffset + i]!;
       return;
     }
     for (let i = 0; i < bytes; i++) scratch[permutation[i]!] = data[byteOffset + i]!;

@@ -17,7 +17,7 @@ export function bindPoint(
   defaults: OrderDefaults,
   codecs: ValueCodecCache,
 ): BoundPoint {
-  const layout = pointLayout(spec.source, defaults);
+  const layout = codecs.shared(pointLayout(spec.source, defaults));
   return { spec, layout, codec: codecs.codecFor(layout) };
 }
 

@@ -64,11 +64,19 @@ interface InstanceSlot {
 
 interface ObjectSlot {
   readonly definition: ObjectDefinition;
+  /**
+   * What Create and Delete call (`this` of those handlers): the declaration when it has one of
+   * them, else nothing, so a declared object does not keep its declared instances (their resource
+   * maps) alive once the slots are built.
+   */
   readonly declaration: ObjectDeclaration;
   readonly instances: Map<number, InstanceSlot>;
 }
 
 type PathInput = LwM2mPath | string;
+
+/** The declaration an object slot keeps when its declaration handles no Create or Delete. */
+const NO_INSTANCE_HANDLERS: ObjectDeclaration = Object.freeze({});
 
 /** A written resource node's value, checked against the definition (4.00 on mismatch). */
 function writtenValue(
@@ -143,7 +151,12 @@ export class ClientObjectTree {
         { details: { objectId } },
       );
     }
-    const slot: ObjectSlot = { definition, declaration, instances: new Map() };
+    const handlesInstances = declaration.create !== undefined || declaration.delete !== undefined;
+    const slot: ObjectSlot = {
+      definition,
+      declaration: handlesInstances ? declaration : NO_INSTANCE_HANDLERS,
+      instances: new Map(),
+    };
     for (const [iid, resources] of idEntries(declaration.instances ?? {}, 'instance')) {
       slot.instances.set(iid, this.#instanceSlot(slot, iid, resources));
     }
