@@ -21,6 +21,7 @@ import {
   SecurityPolicy,
   setWarningLogger,
 } from 'node-opcua-client';
+import { nodeOpcuaLogText } from '../client/node-opcua-logs.js';
 import type { OpcuaDataType } from '../config/point-schema.js';
 import type { BrowsedMethod, BrowsedVariable, BrowseResult } from './browsed-variable.js';
 
@@ -72,7 +73,7 @@ interface Pending {
 export async function browseServer(options: BrowseServerOptions): Promise<BrowseResult> {
   // node-opcua writes its warnings ("Creating default certificate ...") with console.log; the
   // browse prints a mapping on stdout, so they go to stderr (process-wide, as node-opcua's loggers are).
-  setWarningLogger((...args: unknown[]) => process.stderr.write(`${args.map(String).join(' ')}\n`));
+  setWarningLogger((...args: unknown[]) => process.stderr.write(`node-opcua: ${nodeOpcuaLogText(args)}\n`));
   const pki = await mkdtemp(join(tmpdir(), 'opcua-browse-pki-'));
   const timeoutMs = options.timeoutMs ?? 5000;
   const client = OPCUAClient.create({

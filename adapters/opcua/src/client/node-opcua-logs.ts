@@ -10,8 +10,8 @@ import { setErrorLogger, setWarningLogger } from 'node-opcua-client';
 
 let routed = false;
 
-function text(args: readonly unknown[]): string {
-  // node-opcua passes a context object first, then the message parts
+/** A node-opcua log call's message: it passes a context object first, then the message parts. */
+export function nodeOpcuaLogText(args: readonly unknown[]): string {
   return args
     .filter((a) => typeof a === 'string' || typeof a === 'number')
     .join(' ')
@@ -24,7 +24,7 @@ export function routeNodeOpcuaLogs(logger: AdapterLogger): void {
   const forward =
     (level: 'warning' | 'error') =>
     (...args: unknown[]) => {
-      logger.debug({ source: 'node-opcua', level }, text(args));
+      logger.debug({ source: 'node-opcua', level }, nodeOpcuaLogText(args));
     };
   setWarningLogger(forward('warning'));
   setErrorLogger(forward('error'));
