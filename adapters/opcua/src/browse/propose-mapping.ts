@@ -8,6 +8,7 @@
  * which the mapping declares in a DDF file (`objects: [./vendor.xml]`). The text validates as it is.
  */
 import { stringify } from 'yaml';
+import { OPCUA_DATA_TYPES, opcuaPointValueKind } from '../config/point-schema.js';
 import type { BrowsedMethod, BrowsedVariable, BrowseResult } from './browsed-variable.js';
 
 interface Proposal {
@@ -40,18 +41,13 @@ const UCUM: Readonly<Record<string, string>> = {
   A: 'A',
 };
 
-const NUMERIC = new Set([
-  'SByte',
-  'Byte',
-  'Int16',
-  'UInt16',
-  'Int32',
-  'UInt32',
-  'Int64',
-  'UInt64',
-  'Float',
-  'Double',
-]);
+/** Types whose values are numbers (integers and floats), from the point schema's own kinds. */
+const NUMERIC = new Set<string>(
+  OPCUA_DATA_TYPES.filter((type) => {
+    const kind = opcuaPointValueKind({ node: 'i=1', type, array: false, queueSize: 1 });
+    return kind === 'number' || kind === 'integer';
+  }),
+);
 
 function unitsOf(v: BrowsedVariable): string | undefined {
   return v.units === undefined ? undefined : (UCUM[v.units.trim()] ?? v.units.trim());
