@@ -116,22 +116,34 @@ export function scalarToLwm2m(point: CompiledBoundPoint, raw: RawScalar): Resour
   return shape(point, value);
 }
 
+function wrongType(point: CompiledBoundPoint, value: RawScalar): CodedError {
+  return readFailure(point, `a ${typeof value} value does not fit the resource type ${point.resourceType}`);
+}
+
+/** A read value as the resource's type (called per value: nothing allocated but the result). */
 function shape(point: CompiledBoundPoint, value: RawScalar): ResourceValue {
-  const wrong = (): CodedError =>
-    readFailure(point, `a ${typeof value} value does not fit the resource type ${point.resourceType}`);
   switch (point.resourceType) {
     case 'float': {
-      const number = numberOf(value);
-      if (number === undefined) throw wrong();
-      return { type: 'float', value: number };
+      if (typeof value === 'number') return { type: 'float', value };
+      if (typeof value === 'bigint') return { type: 'float', value: Number(value) };
+      throw wrongType(point, value);
     }
     case 'integer':
     case 'unsigned': {
+      // the common case, a safe integer number, needs no bigint on the way
+      if (typeof value === 'number' && Number.isSafeInteger(value)) {
+        if (point.resourceType === 'unsigned' && value < 0) {
+          throw readFailure(point, `${value} is out of range for unsigned`);
+        }
+        return { type: point.resourceType, value };
+      }
       const integer = integerOf(value);
       if (integer === undefined) throw readFailure(point, `${String(value)} is not a whole number`);
-      const [min, max] = point.resourceType === 'integer' ? [INT64_MIN, INT64_MAX] : [0n, UINT64_MAX];
-      if (integer < min || integer > max)
-        throw readFailure(point, `${integer} is out of range for ${point.resourceType}`);
+      const outOfRange =
+        point.resourceType === 'integer'
+          ? integer < INT64_MIN || integer > INT64_MAX
+          : integer < 0n || integer > UINT64_MAX;
+      if (outOfRange) throw readFailure(point, `${integer} is out of range for ${point.resourceType}`);
       return { type: point.resourceType, value: normalizeInteger(integer) };
     }
     case 'time': {
@@ -141,21 +153,21 @@ function shape(point: CompiledBoundPoint, value: RawScalar): ResourceValue {
         return { type: 'time', value: secondsToTime(timeToSeconds(value)) };
       }
       const integer = integerOf(value);
-      if (integer === undefined) throw wrong();
+      if (integer === undefined) throw wrongType(point, value);
       return { type: 'time', value: secondsToTime(integer) };
     }
     case 'boolean':
-      if (typeof value !== 'boolean') throw wrong();
+      if (typeof value !== 'boolean') throw wrongType(point, value);
       return { type: 'boolean', value };
     case 'string':
     case 'corelnk':
-      if (typeof value !== 'string') throw wrong();
+      if (typeof value !== 'string') throw wrongType(point, value);
       return { type: point.resourceType, value };
     case 'objlnk':
-      if (typeof value !== 'string') throw wrong();
+      if (typeof value !== 'string') throw wrongType(point, value);
       return { type: 'objlnk', value: parseObjectLink(value) };
     case 'opaque':
-      if (!(value instanceof Uint8Array)) throw wrong();
+      if (!(value instanceof Uint8Array)) throw wrongType(point, value);
       return { type: 'opaque', value };
     case 'none':
       throw readFailure(point, 'an executable resource has no value');

@@ -4,6 +4,7 @@ import type { AdapterLogger } from '@lwm2m-adapters/sdk';
 import { isGatewayException } from '../protocol/modbus-exception.js';
 import { describeRequest, type ModbusRequest } from '../protocol/modbus-request.js';
 import { verifyReply } from '../protocol/reply-verifier.js';
+import { ExchangeDeadline } from './exchange-deadline.js';
 import { type LinkClock, systemLinkClock } from './link-clock.js';
 import type { ModbusTransport } from './modbus-transport.js';
 import { type QuarantinePolicy, UnitQuarantine } from './unit-quarantine.js';
@@ -348,9 +349,9 @@ export class ModbusLinkScheduler {
       if (this.#transport !== transport) throw this.#unavailable;
       transport = this.#transport;
     }
-    const controller = new AbortController();
+    const deadline = new ExchangeDeadline();
     const cancelTimer = this.#clock.setTimer(job.timeoutMs, () =>
-      controller.abort(
+      deadline.expire(
         new CodedError('DEVICE_TIMEOUT', `${describeRequest(request)}: no reply within ${job.timeoutMs} ms`, {
           details: { unit: request.unit, functionCode: request.functionCode, timeoutMs: job.timeoutMs },
         }),
@@ -364,7 +365,7 @@ export class ModbusLinkScheduler {
       unit.probes++;
     }
     try {
-      const reply = await transport.exchange(request, controller.signal);
+      const reply = await transport.exchange(request, deadline);
       this.#replies++;
       unit.replies++;
       const data = verifyReply(request, reply);

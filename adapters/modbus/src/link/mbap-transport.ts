@@ -3,6 +3,7 @@ import type { ModbusFrame } from '../protocol/frame-reader.js';
 import { MbapFrameReader, mbapFrameWriter } from '../protocol/mbap-frame.js';
 import { describeRequest, type ModbusRequest } from '../protocol/modbus-request.js';
 import type { ModbusByteStream } from './byte-stream.js';
+import type { ExchangeDeadline } from './exchange-deadline.js';
 import type { ModbusTransport } from './modbus-transport.js';
 import { StaleReplies } from './stale-replies.js';
 
@@ -62,27 +63,27 @@ export class MbapTransport implements ModbusTransport {
     return undefined;
   }
 
-  exchange(request: ModbusRequest, signal: AbortSignal): Promise<Uint8Array> {
+  exchange(request: ModbusRequest, deadline: ExchangeDeadline): Promise<Uint8Array> {
     if (this.#closedWith !== undefined) return Promise.reject(this.#closedWith);
     const transactionId = this.#allocateTransactionId();
     return new Promise<Uint8Array>((resolve, reject) => {
-      const onAbort = () => {
+      const onExpire = (reason: CodedError) => {
         if (this.#outstanding.get(transactionId) === outstanding) this.#outstanding.delete(transactionId);
-        reject(signal.reason);
+        reject(reason);
       };
       const outstanding: Outstanding = {
         request,
         resolve: (pdu) => {
-          signal.removeEventListener('abort', onAbort);
+          deadline.onExpire(undefined);
           resolve(pdu);
         },
         reject: (error) => {
-          signal.removeEventListener('abort', onAbort);
+          deadline.onExpire(undefined);
           reject(error);
         },
       };
       this.#outstanding.set(transactionId, outstanding);
-      signal.addEventListener('abort', onAbort, { once: true });
+      deadline.onExpire(onExpire);
       this.#stream.write(mbapFrameWriter.encode(transactionId, request.unit, request.pdu));
     });
   }

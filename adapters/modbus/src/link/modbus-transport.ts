@@ -1,5 +1,6 @@
 import type { CodedError } from '@lwm2m-adapters/errors';
 import type { ModbusRequest } from '../protocol/modbus-request.js';
+import type { ExchangeDeadline } from './exchange-deadline.js';
 
 /**
  * One open connection that frames requests onto a byte stream and matches replies to them
@@ -15,8 +16,8 @@ export interface ModbusTransport {
    * silence between them. Undefined when the transport is ready now.
    */
   ready(): Promise<void> | undefined;
-  /** Writes the request and resolves with its reply PDU. Rejects with `signal.reason` once `signal` aborts. */
-  exchange(request: ModbusRequest, signal: AbortSignal): Promise<Uint8Array>;
+  /** Writes the request and resolves with its reply PDU. Rejects with the deadline's reason once it expires. */
+  exchange(request: ModbusRequest, deadline: ExchangeDeadline): Promise<Uint8Array>;
   /** Replies (or fragments) received that no outstanding request was waiting for. */
   readonly staleReplies: number;
   /** The stale replies that came from `unit`. */

@@ -2,6 +2,7 @@ import { CodedError } from '@lwm2m-adapters/errors';
 import type { FrameReader, FrameWriter, ModbusFrame } from '../protocol/frame-reader.js';
 import { describeRequest, type ModbusRequest } from '../protocol/modbus-request.js';
 import type { ModbusByteStream } from './byte-stream.js';
+import type { ExchangeDeadline } from './exchange-deadline.js';
 import { delayOn, type LinkClock, monotonicLinkClock } from './link-clock.js';
 import type { ModbusTransport } from './modbus-transport.js';
 import { StaleReplies } from './stale-replies.js';
@@ -90,34 +91,34 @@ export class SerialLineTransport implements ModbusTransport {
     return undefined;
   }
 
-  exchange(request: ModbusRequest, signal: AbortSignal): Promise<Uint8Array> {
+  exchange(request: ModbusRequest, deadline: ExchangeDeadline): Promise<Uint8Array> {
     if (this.#closedWith !== undefined) return Promise.reject(this.#closedWith);
     if (this.#current !== undefined) {
       return Promise.reject(new Error('SerialLineTransport: a request is already outstanding'));
     }
     if (this.#reader.reset() > 0) this.#stale.count();
     return new Promise<Uint8Array>((resolve, reject) => {
-      const onAbort = () => {
+      const onExpire = (reason: CodedError) => {
         if (this.#current === current) {
           this.#current = undefined;
           this.#mustSettle = true;
           this.#lastTraffic = this.#clock.now(); // the guard counts from the moment we gave up
         }
-        reject(signal.reason);
+        reject(reason);
       };
       const current: Current = {
         request,
         resolve: (pdu) => {
-          signal.removeEventListener('abort', onAbort);
+          deadline.onExpire(undefined);
           resolve(pdu);
         },
         reject: (error) => {
-          signal.removeEventListener('abort', onAbort);
+          deadline.onExpire(undefined);
           reject(error);
         },
       };
       this.#current = current;
-      signal.addEventListener('abort', onAbort, { once: true });
+      deadline.onExpire(onExpire);
       this.#lastTraffic = this.#clock.now();
       this.#stream.write(this.#writer.encode(0, request.unit, request.pdu));
     });

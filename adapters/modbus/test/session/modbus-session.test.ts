@@ -163,6 +163,51 @@ describe('ModbusSession over an in-memory device', () => {
     expect(device.log.map((r) => `${r.functionCode}:${r.address}`)).toEqual(['3:18', '6:18', '3:18', '6:18']);
   });
 
+  it('answers a list with repeats, unknown and unreadable ids in its order, the same list again as planned', async () => {
+    const device = plantDevice();
+    const adapter = createModbusAdapter({ openByteStream: device.opener('mbap') });
+    const writeOnly = { read: false, write: true, execute: false };
+    const session = open(adapter, tcp, [
+      ...plantPoints,
+      { id: 'wo', source: { table: 'holding', address: 30 }, access: writeOnly },
+    ]);
+    await session.start();
+    // one list object, polled twice: the second read takes the layout made for the first
+    const ids = ['f32', 'nope', 'i16', 'f32', 'wo', 'c2'];
+    const requestsPerRound: number[] = [];
+    for (const _round of [1, 2]) {
+      const before = device.log.length;
+      const readings = await session.read(ids);
+      expect(readings.map((r) => r.pointId)).toEqual(ids);
+      expect(readings.map((r) => (r.ok ? r.value : r.error.code))).toEqual([
+        1.5,
+        'CONFIG_INVALID',
+        -2,
+        1.5,
+        'OPERATION_NOT_ALLOWED',
+        true,
+      ]);
+      // a repeated id is read once and both places hold that one reading
+      expect(readings[3]).toBe(readings[0]);
+      requestsPerRound.push(device.log.length - before);
+    }
+    // holding registers and a coil: at least two requests, and no more in the second round
+    expect(requestsPerRound[0]).toBeGreaterThanOrEqual(2);
+    expect(requestsPerRound[1]).toBe(requestsPerRound[0]);
+    // the write-only point was never asked for: no request reaches holding 30
+    expect(device.log.every((r) => r.address + r.quantity <= 30)).toBe(true);
+    // an equal list in a new array gives the same answer
+    const again = await session.read([...ids]);
+    expect(again.map((r) => (r.ok ? r.value : r.error.code))).toEqual([
+      1.5,
+      'CONFIG_INVALID',
+      -2,
+      1.5,
+      'OPERATION_NOT_ALLOWED',
+      true,
+    ]);
+  });
+
   it('validates before sending: read-only points, wrong values, unknown points', async () => {
     const device = plantDevice();
     const adapter = createModbusAdapter({ openByteStream: device.opener('mbap') });

@@ -1,4 +1,5 @@
 import type { CodedError } from '@lwm2m-adapters/errors';
+import type { ExchangeDeadline } from '../../src/link/exchange-deadline.js';
 import type { ModbusTransport } from '../../src/link/modbus-transport.js';
 import type { ModbusRequest } from '../../src/protocol/modbus-request.js';
 
@@ -41,7 +42,7 @@ export class FakeTransport implements ModbusTransport {
     return this.readyGate;
   }
 
-  exchange(request: ModbusRequest, signal: AbortSignal): Promise<Uint8Array> {
+  exchange(request: ModbusRequest, deadline: ExchangeDeadline): Promise<Uint8Array> {
     this.log.push(request);
     this.#outstanding++;
     this.maxOutstanding = Math.max(this.maxOutstanding, this.#outstanding);
@@ -66,7 +67,7 @@ export class FakeTransport implements ModbusTransport {
           reject(error);
         },
       };
-      signal.addEventListener('abort', () => exchange.fail(signal.reason), { once: true });
+      deadline.onExpire((reason) => exchange.fail(reason));
       const behaviour = this.behaviour.get(request.unit) ?? 'manual';
       if (behaviour === 'silent') return void this.pending.push(exchange);
       this.pending.push(exchange);

@@ -39,7 +39,9 @@ export class DeviceHealthTracker {
     if (readings.length === 0) return;
     let answered = false;
     let succeeded = false;
-    for (const reading of readings) {
+    // indexed, not for-of: this runs per poll, and an iterator per call is garbage per poll
+    for (let i = 0; i < readings.length; i++) {
+      const reading = readings[i]!;
       if (reading.ok) {
         answered = true;
         succeeded = true;

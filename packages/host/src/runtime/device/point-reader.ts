@@ -103,7 +103,9 @@ export class PointReader {
     if (kind === 'subscription') this.#counters.deliveries++;
     this.#options.health?.record(readings, readAt);
     let failed = 0;
-    for (const reading of readings) {
+    // indexed, not for-of: no iterator allocated per read (this is the per-value path)
+    for (let i = 0; i < readings.length; i++) {
+      const reading = readings[i]!;
       const pathed = this.#options.points.get(reading.pointId);
       if (pathed === undefined) continue;
       this.#counters.pointReads++;
