@@ -10,27 +10,41 @@ const facts = (argv: string[], env: Record<string, string> = {}, execArgv: strin
 });
 
 describe('relaunchArgs', () => {
-  it('restarts `run` (named or the default command) with --max-semi-space-size=2 and --heap-growing-percent=25, keeping flags and arguments', () => {
+  it('restarts `run` (named or the default command) with --max-semi-space-size=2, --heap-growing-percent=25 and no pretenuring, keeping flags and arguments', () => {
     expect(relaunchArgs(facts(['run', '--mapping', 'plc.yml'], {}, ['--enable-source-maps']))).toEqual([
       '/usr/bin/node',
       '--max-semi-space-size=2',
       '--heap-growing-percent=25',
+      '--no-allocation-site-pretenuring',
       '--enable-source-maps',
       '/opt/bin/adapter-host.js',
       'run',
       '--mapping',
       'plc.yml',
     ]);
-    expect(relaunchArgs(facts(['--mapping', 'plc.yml']))?.slice(1, 4)).toEqual([
+    expect(relaunchArgs(facts(['--mapping', 'plc.yml']))?.slice(1, 5)).toEqual([
       '--max-semi-space-size=2',
       '--heap-growing-percent=25',
+      '--no-allocation-site-pretenuring',
       '/opt/bin/adapter-host.js',
     ]);
-    // a growth the user chose stays theirs
+    // a growth or pretenuring the user chose stays theirs (flag or NODE_OPTIONS, - or _)
     expect(relaunchArgs(facts(['run'], {}, ['--heap-growing-percent=50']))).toEqual([
       '/usr/bin/node',
       '--max-semi-space-size=2',
+      '--no-allocation-site-pretenuring',
       '--heap-growing-percent=50',
+      '/opt/bin/adapter-host.js',
+      'run',
+    ]);
+    expect(
+      relaunchArgs(
+        facts(['run'], { NODE_OPTIONS: '--allocation_site_pretenuring' }, ['--heap_growing_percent=40']),
+      ),
+    ).toEqual([
+      '/usr/bin/node',
+      '--max-semi-space-size=2',
+      '--heap_growing_percent=40',
       '/opt/bin/adapter-host.js',
       'run',
     ]);

@@ -20,7 +20,11 @@ export class Fifo<T> {
     const item = this.#items[this.#head];
     this.#items[this.#head] = undefined;
     this.#head++;
-    if (this.#head > 64 && this.#head * 2 > this.#items.length) {
+    if (this.#head === this.#items.length) {
+      // drained: start over in the same array (a queue that fills and drains every cycle allocates nothing)
+      this.#items.length = 0;
+      this.#head = 0;
+    } else if (this.#head > 64 && this.#head * 2 > this.#items.length) {
       this.#items = this.#items.slice(this.#head);
       this.#head = 0;
     }

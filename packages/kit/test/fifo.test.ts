@@ -19,6 +19,25 @@ describe('Fifo', () => {
     expect(fifo.size).toBe(0);
   });
 
+  it('fills and drains over and over in order (a drained queue starts over)', () => {
+    const fifo = new Fifo<number>();
+    let next = 0;
+    let expected = 0;
+    for (let cycle = 0; cycle < 50; cycle++) {
+      for (let i = 0; i < 3; i++) fifo.push(next++);
+      expect(fifo.size).toBe(3);
+      for (let i = 0; i < 3; i++) expect(fifo.shift()).toBe(expected++);
+      expect(fifo.size).toBe(0);
+      expect(fifo.peek()).toBeUndefined();
+      expect(fifo.shift()).toBeUndefined();
+    }
+    fifo.push(7);
+    fifo.push(8);
+    expect(fifo.shift()).toBe(7);
+    fifo.push(9);
+    expect([fifo.shift(), fifo.shift(), fifo.size]).toEqual([8, 9, 0]);
+  });
+
   it('removeWhere returns the matches in order and keeps the rest in order', () => {
     const fifo = new Fifo<number>();
     for (let i = 0; i < 10; i++) fifo.push(i);

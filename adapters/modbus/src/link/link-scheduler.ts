@@ -109,6 +109,7 @@ export class ModbusLinkScheduler {
   readonly #options: LinkSchedulerOptions;
   readonly #clock: LinkClock;
   readonly #units = new Map<number, UnitCounters>();
+  /** Waiting requests by unit; a unit's queue stays when it drains (at most 247 units on a link). */
   readonly #queues = new Map<number, Fifo<QueueEntry>>();
   readonly #inFlight = new Set<QueueEntry>();
   readonly #quarantine = new UnitQuarantine();
@@ -264,6 +265,7 @@ export class ModbusLinkScheduler {
     let lowest: number | undefined;
     let next: number | undefined;
     for (const unit of this.#queues.keys()) {
+      if (this.#queues.get(unit)!.size === 0) continue;
       if (lowest === undefined || unit < lowest) lowest = unit;
       if (unit > this.#lastUnit && (next === undefined || unit < next)) next = unit;
     }
@@ -273,7 +275,6 @@ export class ModbusLinkScheduler {
   #take(unit: number): QueueEntry {
     const queue = this.#queues.get(unit)!;
     const entry = queue.shift()!;
-    if (queue.size === 0) this.#queues.delete(unit);
     this.#queued--;
     this.#lastUnit = unit;
     return entry;
@@ -421,9 +422,8 @@ export class ModbusLinkScheduler {
   }
 
   #rejectQueued(matches: (entry: QueueEntry) => boolean, error: CodedError): void {
-    for (const [unit, queue] of [...this.#queues]) {
+    for (const queue of this.#queues.values()) {
       const removed = queue.removeWhere(matches);
-      if (queue.size === 0) this.#queues.delete(unit);
       this.#queued -= removed.length;
       for (const entry of removed) {
         if (!entry.settled) this.#countRefused(entry.unit, error.code);

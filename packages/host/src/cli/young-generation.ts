@@ -3,8 +3,8 @@
  * every poll, and V8 lets the young generation (two semi-spaces) grow to 16 MiB each while that
  * lasts: 20–25 MiB of RSS for no throughput (test/bench/compare, BENCHMARKS.md). The size is a V8
  * flag, fixed when the process starts, so the binary starts itself again, in place (execve: the
- * same process id, no parent left behind), with `--max-semi-space-size` and a tighter old
- * generation (`--heap-growing-percent`). This module imports nothing, so the first start loads
+ * same process id, no parent left behind), with `--max-semi-space-size`, a tighter old
+ * generation (`--heap-growing-percent`) and no allocation-site pretenuring. This module imports nothing, so the first start loads
  * nothing it would throw away.
  */
 
@@ -18,6 +18,15 @@ export const DEFAULT_SEMI_SPACE_MB = 2;
  * for the same CPU (BENCHMARKS.md, issue 16).
  */
 export const HEAP_GROWING_PERCENT = 25;
+
+/**
+ * V8's allocation-site pretenuring off: V8 moves an allocation site to the old generation once
+ * most of its objects survived young-generation GCs, and a host's start (the mapping compiled,
+ * every point read at once) looks like that to the sites of its per-poll readings. Allocated old,
+ * every reading then waited for a full GC: at 10,000 points a full GC every 6 s and ~20 % more
+ * CPU than with this flag (BENCHMARKS.md, issue 16).
+ */
+export const PRETENURING_FLAG = '--no-allocation-site-pretenuring';
 
 /** The environment variable that sets it: a size in MiB, or `0` / `off` to keep Node's default. */
 export const SEMI_SPACE_ENV = 'ADAPTER_HOST_SEMI_SPACE_MB';
@@ -47,14 +56,18 @@ export function relaunchArgs(facts: ProcessFacts): string[] | undefined {
     flag.startsWith('--max-semi-space-size') || flag.startsWith('--max_semi_space_size');
   if (facts.execArgv.some(chosen)) return undefined;
   if ((facts.env.NODE_OPTIONS ?? '').split(/\s+/).some(chosen)) return undefined;
-  const growing = (flag: string) =>
-    flag.startsWith('--heap-growing-percent') || flag.startsWith('--heap_growing_percent');
-  const growthChosen =
-    facts.execArgv.some(growing) || (facts.env.NODE_OPTIONS ?? '').split(/\s+/).some(growing);
+  const given = [...facts.execArgv, ...(facts.env.NODE_OPTIONS ?? '').split(/\s+/)].map((flag) =>
+    flag.replaceAll('_', '-'),
+  );
+  const growthChosen = given.some((flag) => flag.startsWith('--heap-growing-percent'));
+  const pretenuringChosen = given.some(
+    (flag) => flag === '--allocation-site-pretenuring' || flag === PRETENURING_FLAG,
+  );
   return [
     facts.execPath,
     `--max-semi-space-size=${megabytes}`,
     ...(growthChosen ? [] : [`--heap-growing-percent=${HEAP_GROWING_PERCENT}`]),
+    ...(pretenuringChosen ? [] : [PRETENURING_FLAG]),
     ...facts.execArgv,
     script,
     ...args,

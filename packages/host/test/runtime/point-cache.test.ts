@@ -30,3 +30,37 @@ it('reports the first value, a change and a recovery, not a repeat; the repeat s
     readAt: 510,
   });
 });
+
+it('keeps its own copy: a value given or handed out is never changed by a later reading', () => {
+  const cache = new PointCache();
+  const first = float(1);
+  cache.recordValue('t', first, 100, 100, valuesEqual);
+  const handedOut = cache.get('t').value;
+  const fresh = cache.fresh('t', 100, 1_000)?.value;
+  expect(cache.recordValue('t', float(2), 200, 200, valuesEqual)).toBe(true);
+  expect(cache.recordValue('t', { type: 'integer', value: 7 }, 300, 300, valuesEqual)).toBe(true);
+  expect(first).toEqual(float(1));
+  expect(handedOut).toEqual(float(1));
+  expect(fresh).toEqual(float(1));
+  expect(cache.get('t').value).toEqual({ type: 'integer', value: 7 });
+  // an array point's values are kept as given (a new array per change), scalars again after it
+  const array = [float(1), float(2)];
+  expect(cache.recordValue('t', array, 400, 400, valuesEqual)).toBe(true);
+  expect(cache.get('t').value).toEqual([float(1), float(2)]);
+  expect(cache.recordValue('t', float(3), 500, 500, valuesEqual)).toBe(true);
+  expect(array).toEqual([float(1), float(2)]);
+  expect(cache.get('t').value).toEqual(float(3));
+});
+
+it('a failed read keeps the good value and marks it bad; invalidate forgets only when it was read', () => {
+  const cache = new PointCache();
+  cache.recordValue('t', float(5), 100, 110, valuesEqual);
+  const previous = cache.setError('t', new CodedError('DEVICE_TIMEOUT', 'no reply'), 120);
+  expect(previous).toMatchObject({ value: float(5), quality: 'good', readAt: 110 });
+  expect(cache.get('t')).toMatchObject({ value: float(5), valueAt: 100, quality: 'bad', readAt: 120 });
+  cache.invalidate('t');
+  expect(cache.get('t')).toMatchObject({ value: float(5), quality: 'bad', readAt: 0 });
+  expect(cache.fresh('t', 130, 1_000)).toBeUndefined();
+  expect(cache.setError('u', new CodedError('DEVICE_TIMEOUT', 'no reply'), 5)).toMatchObject({ readAt: 0 });
+  expect(cache.get('u')).toMatchObject({ value: undefined, quality: 'bad', readAt: 5 });
+});
