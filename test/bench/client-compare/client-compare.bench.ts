@@ -15,7 +15,8 @@
  *    highest RSS under load, spawn → Register at the server (every start); read latency at the server.
  * Runs alternate the order of the sides. A missing JDK or Leshan library fails (MissingPeerError).
  * COMPARE_RUNS (3), COMPARE_CLIENT_SIDES (host,engine,leshan,leshan-quiet), COMPARE_CLIENT_STARTS (3 per side per
- * run), COMPARE_CLIENT_IDLE_S (5), COMPARE_CLIENT_WARMUP_S (5), COMPARE_CLIENT_WINDOW_S (10),
+ * run), COMPARE_CLIENT_IDLE_S (5), COMPARE_CLIENT_WARMUP_S (10), COMPARE_CLIENT_WARMUP_READS (30,000; the window
+ * gets 59,000 minus these), COMPARE_CLIENT_WINDOW_S (10),
  * COMPARE_HOST_CLI (another adapter-host.js), COMPARE_LESHAN_JVM_OPTS (JVM options of leshan-quiet).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -41,9 +42,8 @@ import {
 import { type LoadResult, ReadLoadServer } from './read-load-server.js';
 
 const IN_FLIGHT = 16;
-/** Reads in the warm-up and in the window at most: with the check read, under the child's 60,000. */
-const WARMUP_MAX_READS = 10_000;
-const WINDOW_MAX_READS = 49_000;
+/** Reads of one client in the warm-up and the window together: with the check read, under the child's 60,000. */
+const READS_PER_CLIENT = 59_000;
 const REGISTER_TIMEOUT_MS = 60_000;
 const RSS_SAMPLE_MS = 250;
 const MiB = 2 ** 20;
@@ -77,6 +77,8 @@ interface Settings {
   readonly starts: number;
   readonly idleMs: number;
   readonly warmupMs: number;
+  /** Reads in the warm-up at most; the window gets READS_PER_CLIENT minus these. */
+  readonly warmupReads: number;
   readonly windowMs: number;
 }
 
@@ -96,7 +98,8 @@ function settings(): Settings {
     sides: sides as Side[],
     starts: envNumber('COMPARE_CLIENT_STARTS', 3),
     idleMs: envNumber('COMPARE_CLIENT_IDLE_S', 5) * 1000,
-    warmupMs: envNumber('COMPARE_CLIENT_WARMUP_S', 5) * 1000,
+    warmupMs: envNumber('COMPARE_CLIENT_WARMUP_S', 10) * 1000,
+    warmupReads: Math.min(envNumber('COMPARE_CLIENT_WARMUP_READS', 30_000), READS_PER_CLIENT - 10_000),
     windowMs: envNumber('COMPARE_CLIENT_WINDOW_S', 10) * 1000,
   };
 }
@@ -173,8 +176,8 @@ async function measureSide(
       endpoint,
       inFlight: IN_FLIGHT,
       ms: s.warmupMs,
-      maxReads: WARMUP_MAX_READS,
-      perSecond: (1000 * WARMUP_MAX_READS) / s.warmupMs,
+      maxReads: s.warmupReads,
+      perSecond: (1000 * s.warmupReads) / s.warmupMs,
     });
     const pid = client.pid;
     const first = sampleProc(pid);
@@ -186,7 +189,7 @@ async function measureSide(
         endpoint,
         inFlight: IN_FLIGHT,
         ms: s.windowMs,
-        maxReads: WINDOW_MAX_READS,
+        maxReads: READS_PER_CLIENT - s.warmupReads,
       });
     } finally {
       clearInterval(sampler);
@@ -290,7 +293,7 @@ export async function runClientCompareBench(): Promise<void> {
     `\n## LwM2M client against the Leshan client: ${IN_FLIGHT} CON GETs of /3303/0/5700 in flight, ${s.runs} run(s)\n`,
   );
   console.log(
-    `Sides: host = \`adapter-host run --mode per-device\` (${HOST_CLI}), a mapping of constants only; engine = test/bench/client-compare/engine-client.mjs (LwM2mClient + transport-node); leshan = Leshan client ${LESHAN_CLIENT_VERSION} on Californium in test/peers/leshan-client (java on PATH, -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -Xmx128m; it prints one JSON line per request it answers); leshan-quiet = the same library in client-compare/leshan-quiet/LeshanQuietClient.java without that log (JVM options: ${QUIET_JVM_OPTIONS.length === 0 ? 'none, the defaults' : QUIET_JVM_OPTIONS.join(' ')}). Per side and run: ${s.starts} start(s) (spawn → Register at the server; the last one stays), ${s.idleMs / 1000} s idle, warm-up ${s.warmupMs / 1000} s paced at ≤ ${fmt((1000 * WARMUP_MAX_READS) / s.warmupMs)} reads/s (${fmt(WARMUP_MAX_READS)} reads at most), window ≤ ${s.windowMs / 1000} s or ${fmt(WINDOW_MAX_READS)} reads (whichever first: one peer stays under the CoAP message-ID budget).\n`,
+    `Sides: host = \`adapter-host run --mode per-device\` (${HOST_CLI}), a mapping of constants only; engine = test/bench/client-compare/engine-client.mjs (LwM2mClient + transport-node); leshan = Leshan client ${LESHAN_CLIENT_VERSION} on Californium in test/peers/leshan-client (java on PATH, -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -Xmx128m; it prints one JSON line per request it answers); leshan-quiet = the same library in client-compare/leshan-quiet/LeshanQuietClient.java without that log (JVM options: ${QUIET_JVM_OPTIONS.length === 0 ? 'none, the defaults' : QUIET_JVM_OPTIONS.join(' ')}). Per side and run: ${s.starts} start(s) (spawn → Register at the server; the last one stays), ${s.idleMs / 1000} s idle, warm-up ${s.warmupMs / 1000} s paced at ≤ ${fmt((1000 * s.warmupReads) / s.warmupMs)} reads/s (${fmt(s.warmupReads)} reads at most), window ≤ ${s.windowMs / 1000} s or ${fmt(READS_PER_CLIENT - s.warmupReads)} reads (whichever first: one peer stays under the CoAP message-ID budget).\n`,
   );
   const sim = createModbusSimulator(benchSimulatorConfig(1));
   const { tcpPort } = await sim.start();
