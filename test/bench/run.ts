@@ -10,9 +10,11 @@
  * Kafka bridge suite (kafka-produce, -replay, -latency; a KRaft broker from test/peers/kafka.ts);
  * `opcua-<section>` one of the OPC UA suite (opcua-ingest, -memory, -start, -restart);
  * `compare` runs the host against Telegraf's Modbus input (test/bench/compare/), `compare-soak` the
- * host alone for COMPARE_SOAK_S seconds.
+ * host alone for COMPARE_SOAK_S seconds; `client-compare` our LwM2M client against the Leshan client
+ * (test/bench/client-compare/).
  */
 import { cpus, totalmem } from 'node:os';
+import { runClientCompareBench } from './client-compare/client-compare.bench.js';
 import { runCoapHostileBench } from './coap-hostile.bench.js';
 import { runCodecBench } from './codecs.bench.js';
 import { runCompareBench, runCompareSoak } from './compare/compare.bench.js';
@@ -43,6 +45,7 @@ const suites: Record<string, () => unknown> = {
   kafka: () => runKafkaBench(),
   opcua: () => runOpcuaBench(),
   compare: runCompareBench,
+  'client-compare': runClientCompareBench,
 };
 /** Sections of a suite, runnable alone; a run without names runs the suites, not these again. */
 const sections: Record<string, () => unknown> = {
