@@ -299,7 +299,11 @@ export class LwM2mClient {
 
   #isServer(peer: PeerAddress): boolean {
     const server = this.#serverPeer;
-    return peer.port === server.port && normalizeAddress(peer.address) === normalizeAddress(server.address);
+    if (peer.port !== server.port) return false;
+    // the same text is the common case (per request): no lower-casing or pattern for it
+    return (
+      peer.address === server.address || normalizeAddress(peer.address) === normalizeAddress(server.address)
+    );
   }
 
   /**
