@@ -25,6 +25,7 @@ import { join } from 'node:path';
 import { createModbusSimulator } from '@lwm2m-adapters/modbus/simulator';
 import { LESHAN_CLIENT_VERSION, requireLeshanClient } from '../../peers/leshan-client.js';
 import { type ProcSample, sampleProc } from '../compare/proc-stat.js';
+import { envNumber, fmt, median, range, sleep } from '../compare/side-by-side-stats.js';
 import { benchSimulatorConfig } from '../host/bench-mapping.js';
 import {
   type ClientProcess,
@@ -47,29 +48,6 @@ const READS_PER_CLIENT = 59_000;
 const REGISTER_TIMEOUT_MS = 60_000;
 const RSS_SAMPLE_MS = 250;
 const MiB = 2 ** 20;
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-const envNumber = (name: string, fallback: number) => {
-  const value = Number(process.env[name]);
-  return Number.isFinite(value) && value > 0 ? value : fallback;
-};
-const fmt = (n: number, digits = 0) =>
-  Number.isFinite(n)
-    ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
-    : 'n/a';
-const median = (values: readonly number[]) => {
-  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-const range = (values: readonly number[], digits: number) => {
-  const finite = values.filter(Number.isFinite);
-  if (finite.length === 0) return 'n/a';
-  const lo = Math.min(...finite);
-  const hi = Math.max(...finite);
-  return lo === hi || finite.length === 1 ? fmt(lo, digits) : `${fmt(lo, digits)}–${fmt(hi, digits)}`;
-};
 
 interface Settings {
   readonly runs: number;

@@ -22,6 +22,7 @@ import { GatewayServerProcess } from '../gateway/server-process.js';
 import { benchMappingYaml, benchSimulatorConfig, POINTS_PER_DEVICE } from '../host/bench-mapping.js';
 import { CountingProxy, type PollCycle } from './counting-proxy.js';
 import { cpuPercent, type ProcSample, sampleProc } from './proc-stat.js';
+import { envNumber, fmt, median, range, sleep } from './side-by-side-stats.js';
 import {
   findTelegraf,
   TELEGRAF_BUILD_HINT,
@@ -33,28 +34,6 @@ const ROOT = join(import.meta.dirname, '../../..');
 /** The binary under test; COMPARE_HOST_CLI runs another build (e.g. a worktree of an older commit). */
 const HOST_CLI = process.env.COMPARE_HOST_CLI || join(ROOT, 'packages/host/dist/cli/adapter-host.js');
 const MiB = 2 ** 20;
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-const envNumber = (name: string, fallback: number) => {
-  const value = Number(process.env[name]);
-  return Number.isFinite(value) && value > 0 ? value : fallback;
-};
-const fmt = (n: number, digits = 0) =>
-  Number.isFinite(n)
-    ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
-    : 'n/a';
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-const range = (values: readonly number[], digits: number) => {
-  const finite = values.filter(Number.isFinite);
-  if (finite.length === 0) return 'n/a';
-  const lo = Math.min(...finite);
-  const hi = Math.max(...finite);
-  return lo === hi || finite.length === 1 ? fmt(lo, digits) : `${fmt(lo, digits)}–${fmt(hi, digits)}`;
-};
 
 type Side = 'host' | 'telegraf';
 

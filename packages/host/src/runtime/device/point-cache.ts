@@ -48,6 +48,11 @@ function overwrite(current: PointValue | undefined, next: PointValue): PointValu
   return current;
 }
 
+/** A new entry for a good reading. */
+function goodEntry(value: PointValue, at: number, readAt: number): Entry {
+  return { value: held(value), valueAt: at, quality: 'good', error: undefined, readAt };
+}
+
 /** What a reader gets: a snapshot, whose value no later reading changes. */
 function exposed(entry: Entry): CachedPoint {
   const { value } = entry;
@@ -79,13 +84,7 @@ export class PointCache {
    */
   setValue(pointId: string, value: PointValue, at: number, readAt = at): CachedPoint {
     const previous = this.get(pointId);
-    this.#entries.set(pointId, {
-      value: held(value),
-      valueAt: at,
-      quality: 'good',
-      error: undefined,
-      readAt,
-    });
+    this.#entries.set(pointId, goodEntry(value, at, readAt));
     return previous;
   }
 
@@ -104,13 +103,7 @@ export class PointCache {
   ): boolean {
     const entry = this.#entries.get(pointId);
     if (entry === undefined) {
-      this.#entries.set(pointId, {
-        value: held(value),
-        valueAt: at,
-        quality: 'good',
-        error: undefined,
-        readAt,
-      });
+      this.#entries.set(pointId, goodEntry(value, at, readAt));
       return true;
     }
     const changed = entry.quality === 'bad' || entry.value === undefined || !equal(entry.value, value);
