@@ -54,10 +54,11 @@ describe('flags and environment', () => {
 
   it('takes GATEWAY_SERVER_* variables; a flag wins over its variable', async () => {
     expect((await run([], { GATEWAY_SERVER_LOG_LEVEL: 'loud' })).stderr).toContain('--log-level "loud"');
-    const { code } = await run(['--log-level', 'silent', '--coap-port', '0', '--http', 'off'], {
+    const { code, stderr } = await run(['--log-level', 'silent', '--coap-port', '0', '--http', 'off'], {
       GATEWAY_SERVER_LOG_LEVEL: 'loud',
     });
-    expect(code).toBe(0);
+    // what the CLI said goes with a failure (one CI run got exit 2 here and it did not reproduce)
+    expect(code, stderr).toBe(0);
   });
 
   it('a PSK store that is missing or malformed is named with what is wrong (exit 2)', async () => {
