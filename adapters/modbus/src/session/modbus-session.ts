@@ -23,7 +23,7 @@ import { type BoundPoint, bindPoint, readItemOf } from './bound-point.js';
 import { coilWriteRequest, registerWriteRequest, valueWriteRequest } from './write-requests.js';
 
 /** Read layouts kept per distinct list of point ids (hosts poll the same lists over and over). */
-const PLAN_CACHE_SIZE = 32;
+const LAYOUT_CACHE_SIZE = 32;
 /** Attempts to write a pulsed coil back to false. */
 const PULSE_END_ATTEMPTS = 3;
 
@@ -184,13 +184,15 @@ export class ModbusSession implements AdapterSession {
    */
   #decodeInto(read: LaidOutRead, reply: FetchedReply, readings: PointReading[]): void {
     const { plan, slots } = read;
-    const { data, error, at: timestamp } = reply;
-    if (data === undefined) {
+    const timestamp = reply.at;
+    if (reply.data === undefined) {
+      const { error } = reply;
       for (let i = 0; i < plan.items.length; i++) {
-        readings[slots[i]!] = { pointId: plan.items[i]!.key.spec.id, ok: false, error: error!, timestamp };
+        readings[slots[i]!] = { pointId: plan.items[i]!.key.spec.id, ok: false, error, timestamp };
       }
       return;
     }
+    const { data } = reply;
     for (let i = 0; i < plan.items.length; i++) {
       const item = plan.items[i]!;
       readings[slots[i]!] = {
@@ -394,7 +396,7 @@ export class ModbusSession implements AdapterSession {
     let layout = this.#layouts.get(key);
     if (layout === undefined) {
       layout = this.#layOut(pointIds);
-      if (this.#layouts.size >= PLAN_CACHE_SIZE) this.#layouts.clear();
+      if (this.#layouts.size >= LAYOUT_CACHE_SIZE) this.#layouts.clear();
       this.#layouts.set(key, layout);
     }
     this.#layoutByList.set(pointIds, layout);

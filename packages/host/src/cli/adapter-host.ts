@@ -2,9 +2,9 @@
 /**
  * adapter-host: the lwm2m-adapters front door. `adapter-host --help` lists the commands (run,
  * validate, plan, simulate, demo); cli-main.ts holds them. `run` first restarts itself in place
- * with a small young generation (young-generation.ts; ADAPTER_HOST_SEMI_SPACE_MB=off keeps Node's).
+ * with the V8 heap flags of heap-flags.ts (ADAPTER_HOST_SEMI_SPACE_MB=off keeps Node's).
  */
-import { relaunchArgs } from './young-generation.js';
+import { relaunchArgs } from './heap-flags.js';
 
 const relaunch = relaunchArgs(process);
 if (relaunch !== undefined && typeof process.execve === 'function') {

@@ -1,6 +1,6 @@
-/** When `adapter-host` restarts itself with a small young generation, and with what command line. */
+/** When `adapter-host` restarts itself with its V8 heap flags, and with what command line. */
 import { describe, expect, it } from 'vitest';
-import { relaunchArgs } from '../src/cli/young-generation.js';
+import { relaunchArgs } from '../src/cli/heap-flags.js';
 
 const facts = (argv: string[], env: Record<string, string> = {}, execArgv: string[] = []) => ({
   execPath: '/usr/bin/node',

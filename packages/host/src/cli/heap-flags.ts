@@ -1,11 +1,11 @@
 /**
- * The small young generation `adapter-host run` gives itself. A polling host allocates a little on
- * every poll, and V8 lets the young generation (two semi-spaces) grow to 16 MiB each while that
- * lasts: 20–25 MiB of RSS for no throughput (test/bench/compare, BENCHMARKS.md). The size is a V8
- * flag, fixed when the process starts, so the binary starts itself again, in place (execve: the
+ * The V8 heap flags `adapter-host run` gives itself. A polling host allocates a little on every
+ * poll, and V8 lets the young generation (two semi-spaces) grow to 16 MiB each while that lasts:
+ * 20–25 MiB of RSS for no throughput (test/bench/compare, BENCHMARKS.md). Heap sizes are V8 flags,
+ * fixed when the process starts, so the binary starts itself again, in place (execve: the
  * same process id, no parent left behind), with `--max-semi-space-size`, a tighter old
- * generation (`--heap-growing-percent`) and no allocation-site pretenuring. This module imports nothing, so the first start loads
- * nothing it would throw away.
+ * generation (`--heap-growing-percent`) and no allocation-site pretenuring. This module imports
+ * nothing, so the first start loads nothing it would throw away.
  */
 
 /** Semi-space size in MiB when nothing says otherwise. */
@@ -51,14 +51,11 @@ export function relaunchArgs(facts: ProcessFacts): string[] | undefined {
   if (setting === '0' || setting.toLowerCase() === 'off') return undefined;
   const megabytes = setting === '' ? DEFAULT_SEMI_SPACE_MB : Number(setting);
   if (!Number.isInteger(megabytes) || megabytes < 1 || megabytes > 64) return undefined;
-  // the user (or a previous start) chose already
-  const chosen = (flag: string) =>
-    flag.startsWith('--max-semi-space-size') || flag.startsWith('--max_semi_space_size');
-  if (facts.execArgv.some(chosen)) return undefined;
-  if ((facts.env.NODE_OPTIONS ?? '').split(/\s+/).some(chosen)) return undefined;
+  // what the user (or a previous start) chose stays: flags and NODE_OPTIONS, - or _ alike
   const given = [...facts.execArgv, ...(facts.env.NODE_OPTIONS ?? '').split(/\s+/)].map((flag) =>
     flag.replaceAll('_', '-'),
   );
+  if (given.some((flag) => flag.startsWith('--max-semi-space-size'))) return undefined;
   const growthChosen = given.some((flag) => flag.startsWith('--heap-growing-percent'));
   const pretenuringChosen = given.some(
     (flag) => flag === '--allocation-site-pretenuring' || flag === PRETENURING_FLAG,
