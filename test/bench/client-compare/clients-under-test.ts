@@ -28,7 +28,7 @@ import {
   startLeshanClient,
 } from '../../peers/leshan-client.js';
 import { requireExecutable } from '../../peers/peer-process.js';
-import { epochNow } from './read-load-server.js';
+import { epochNow } from '../gateway/server-process.js';
 
 export const SIDES = ['host', 'engine', 'leshan', 'leshan-quiet'] as const;
 /** The sides that run the Leshan client library. */

@@ -4,19 +4,16 @@
  * checked with zod; every request has a deadline; the child is killed when it does not exit on
  * `close()`.
  */
-import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { BenchChild } from '../gateway/bench-child.js';
 
 const CHILD = join(import.meta.dirname, 'read-load-child.mjs');
 
 const registeredSchema = z.object({ event: z.literal('registered'), endpoint: z.string(), at: z.number() });
 const readySchema = z.object({ event: z.literal('ready') });
-const replySchema = z.union([
-  z.object({ id: z.number(), ok: z.literal(true), result: z.unknown() }),
-  z.object({ id: z.number(), ok: z.literal(false), error: z.string() }),
-]);
-const messageSchema = z.union([registeredSchema, readySchema, replySchema]);
+/** What the child sends besides replies (BenchChild takes those). */
+const eventSchema = z.union([registeredSchema, readySchema]);
 
 const loadResultSchema = z.object({
   reads: z.number(),
@@ -45,76 +42,42 @@ export interface LoadOptions {
   readonly perSecond?: number;
 }
 
-/** Epoch ms with sub-ms precision, comparable with the child's `at`. */
-export const epochNow = () => performance.timeOrigin + performance.now();
-
 export class ReadLoadServer implements AsyncDisposable {
-  readonly #child: ChildProcess;
-  readonly #pending = new Map<number, { resolve: (value: unknown) => void; reject: (e: Error) => void }>();
+  readonly #child: BenchChild;
   readonly #registrations: { endpoint: string; at: number }[] = [];
   #registrationWaiters: (() => void)[] = [];
-  #nextId = 1;
-  #stderr = '';
   #port = 0;
 
-  private constructor(child: ChildProcess) {
+  private constructor(child: BenchChild) {
     this.#child = child;
-    child.stderr?.on('data', (chunk: Buffer) => {
-      this.#stderr = (this.#stderr + chunk.toString()).slice(-4000);
-    });
-    child.on('message', (raw: unknown) => {
-      const parsed = messageSchema.safeParse(raw);
-      if (!parsed.success) {
-        this.#failAll(new Error(`unexpected message from the read-load child: ${JSON.stringify(raw)}`));
-        return;
-      }
-      const message = parsed.data;
-      if ('event' in message) {
-        if (message.event === 'registered') {
-          this.#registrations.push({ endpoint: message.endpoint, at: message.at });
-          const waiters = this.#registrationWaiters;
-          this.#registrationWaiters = [];
-          for (const waiter of waiters) waiter();
-        }
-        return;
-      }
-      const pending = this.#pending.get(message.id);
-      this.#pending.delete(message.id);
-      if (message.ok) pending?.resolve(message.result);
-      else pending?.reject(new Error(`read-load child: ${message.error}`));
-    });
-    child.on('exit', (code) =>
-      this.#failAll(new Error(`the read-load child exited ${code}: ${this.#stderr}`)),
-    );
   }
 
-  #failAll(error: Error): void {
-    for (const pending of this.#pending.values()) pending.reject(error);
-    this.#pending.clear();
+  #onEvent(raw: unknown): void {
+    const parsed = eventSchema.safeParse(raw);
+    if (!parsed.success) {
+      this.#child.failAll(new Error(`unexpected message from the read-load child: ${JSON.stringify(raw)}`));
+      return;
+    }
+    const message = parsed.data;
+    if (message.event === 'registered') {
+      this.#registrations.push({ endpoint: message.endpoint, at: message.at });
+      const waiters = this.#registrationWaiters;
+      this.#registrationWaiters = [];
+      for (const waiter of waiters) waiter();
+    }
   }
 
   /** Forks the child (packages/*\/dist, built by `npm run bench`) and waits until it listens. */
   static async start(): Promise<ReadLoadServer> {
-    const child = fork(CHILD, [], {
-      env: { ...process.env, NODE_OPTIONS: '' },
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    let instance: ReadLoadServer | undefined;
+    const child = await BenchChild.fork(CHILD, {
+      name: 'the read-load child',
+      onEvent: (message) => {
+        if (instance !== undefined) instance.#onEvent(message);
+      },
     });
-    const instance = new ReadLoadServer(child);
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`the read-load child did not start: ${instance.#stderr}`));
-      }, 20_000);
-      child.once('message', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`the read-load child exited ${code}: ${instance.#stderr}`));
-      });
-    });
-    instance.#port = addressSchema.parse(await instance.#request('address')).port;
+    instance = new ReadLoadServer(child);
+    instance.#port = addressSchema.parse(await child.request('address')).port;
     return instance;
   }
 
@@ -141,45 +104,15 @@ export class ReadLoadServer implements AsyncDisposable {
   }
 
   async read(endpoint: string): Promise<{ code: string; payload: string }> {
-    return readResultSchema.parse(await this.#request('read', { endpoint }));
+    return readResultSchema.parse(await this.#child.request('read', { endpoint }));
   }
 
   async load(options: LoadOptions): Promise<LoadResult> {
-    return loadResultSchema.parse(await this.#request('load', options, options.ms + 30_000));
+    return loadResultSchema.parse(await this.#child.request('load', options, options.ms + 30_000));
   }
 
-  #request(cmd: string, args?: unknown, timeoutMs = 30_000): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      const id = this.#nextId++;
-      const timer = setTimeout(() => {
-        this.#pending.delete(id);
-        reject(new Error(`the read-load child did not answer ${cmd} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.#pending.set(id, {
-        resolve: (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        reject: (error) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      });
-      this.#child.send({ id, cmd, args });
-    });
-  }
-
-  async close(): Promise<void> {
-    if (this.#child.exitCode !== null || this.#child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => this.#child.once('exit', () => resolve()));
-    const timer = setTimeout(() => this.#child.kill('SIGKILL'), 10_000);
-    try {
-      await this.#request('close', undefined, 10_000);
-    } catch {
-      this.#child.kill('SIGKILL');
-    }
-    await exited;
-    clearTimeout(timer);
+  close(): Promise<void> {
+    return this.#child.close();
   }
 
   [Symbol.asyncDispose](): Promise<void> {

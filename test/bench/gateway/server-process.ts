@@ -4,10 +4,10 @@
  * answered in order of completion; every request has a deadline, and the child is killed when it
  * does not exit on `close()`.
  */
-import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import type { PeerAddress } from '@lwm2m-adapters/coap';
 import type { Lwm2mServerStats } from '@lwm2m-adapters/lwm2m-server';
+import { BenchChild } from './bench-child.js';
 
 const CHILD = join(import.meta.dirname, 'gateway-server-child.mjs');
 
@@ -59,8 +59,6 @@ export interface LatencyNotification {
   readonly at: number;
 }
 
-type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
-
 /** CPU µs (user + system) between two counters. */
 export const cpuMicrosBetween = (a: ServerCounters, b: ServerCounters) =>
   b.cpu.user - a.cpu.user + (b.cpu.system - a.cpu.system);
@@ -69,40 +67,14 @@ export const cpuMicrosBetween = (a: ServerCounters, b: ServerCounters) =>
 export const epochNow = () => performance.timeOrigin + performance.now();
 
 export class GatewayServerProcess implements AsyncDisposable {
-  readonly #child: ChildProcess;
-  readonly #pending = new Map<number, { resolve: (value: unknown) => void; reject: (e: Error) => void }>();
-  #nextId = 1;
-  #stderr = '';
+  readonly #child: BenchChild;
   onNotification: ((notification: LatencyNotification) => void) | undefined;
 
   #coap: PeerAddress | undefined;
   #httpUrl: string | undefined;
 
-  private constructor(child: ChildProcess) {
+  private constructor(child: BenchChild) {
     this.#child = child;
-    child.stderr?.on('data', (chunk: Buffer) => {
-      this.#stderr = (this.#stderr + chunk.toString()).slice(-4000);
-    });
-    child.on(
-      'message',
-      (message: Reply | { ready: true } | ({ event: 'notification' } & LatencyNotification)) => {
-        if ('ready' in message) return;
-        if ('event' in message) {
-          this.onNotification?.({ value: message.value, at: message.at });
-          return;
-        }
-        const p = this.#pending.get(message.id);
-        this.#pending.delete(message.id);
-        if (message.ok) p?.resolve(message.result);
-        else p?.reject(new Error(message.error));
-      },
-    );
-    child.on('exit', (code) => {
-      for (const p of this.#pending.values()) {
-        p.reject(new Error(`the gateway server child exited ${code}: ${this.#stderr}`));
-      }
-      this.#pending.clear();
-    });
   }
 
   /**
@@ -113,26 +85,17 @@ export class GatewayServerProcess implements AsyncDisposable {
     options: { api?: boolean; nodeFlags?: readonly string[] } = {},
   ): Promise<GatewayServerProcess> {
     // no --conditions=source: the child loads packages/*/dist (built by `npm run bench`)
-    const child = fork(CHILD, [options.api === true ? 'api' : 'engine'], {
+    let instance: GatewayServerProcess | undefined;
+    const child = await BenchChild.fork(CHILD, {
+      name: 'the gateway server child',
+      args: [options.api === true ? 'api' : 'engine'],
       execArgv: ['--expose-gc', ...(options.nodeFlags ?? [])],
-      env: { ...process.env, NODE_OPTIONS: '' },
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      onEvent: (message) => {
+        const event = message as { event?: string } & LatencyNotification;
+        if (event.event === 'notification') instance?.onNotification?.({ value: event.value, at: event.at });
+      },
     });
-    const instance = new GatewayServerProcess(child);
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`the gateway server child did not start: ${instance.#stderr}`));
-      }, 20_000);
-      child.once('message', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`the gateway server child exited ${code}: ${instance.#stderr}`));
-      });
-    });
+    instance = new GatewayServerProcess(child);
     const address = await instance.request<{ coap: PeerAddress; http: string | undefined }>('address');
     instance.#coap = address.coap;
     instance.#httpUrl = address.http;
@@ -153,24 +116,7 @@ export class GatewayServerProcess implements AsyncDisposable {
   }
 
   request<T>(cmd: string, args?: unknown, timeoutMs = 60_000): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const id = this.#nextId++;
-      const timer = setTimeout(() => {
-        this.#pending.delete(id);
-        reject(new Error(`the gateway server child did not answer ${cmd} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.#pending.set(id, {
-        resolve: (value) => {
-          clearTimeout(timer);
-          resolve(value as T);
-        },
-        reject: (error) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      });
-      this.#child.send({ id, cmd, args });
-    });
+    return this.#child.request(cmd, args, timeoutMs) as Promise<T>;
   }
 
   counters(): Promise<ServerCounters> {
@@ -182,17 +128,8 @@ export class GatewayServerProcess implements AsyncDisposable {
     return this.request('sample');
   }
 
-  async close(): Promise<void> {
-    if (this.#child.exitCode !== null || this.#child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => this.#child.once('exit', () => resolve()));
-    const timer = setTimeout(() => this.#child.kill('SIGKILL'), 10_000);
-    try {
-      await this.request('close', undefined, 10_000);
-    } catch {
-      this.#child.kill('SIGKILL');
-    }
-    await exited;
-    clearTimeout(timer);
+  close(): Promise<void> {
+    return this.#child.close();
   }
 
   [Symbol.asyncDispose](): Promise<void> {
