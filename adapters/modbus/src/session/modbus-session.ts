@@ -19,7 +19,7 @@ import { requestTimeoutMs } from '../link/request-timeout.js';
 import { type PlannedRead, planReads } from '../plan/read-planner.js';
 import { FunctionCode } from '../protocol/function-codes.js';
 import { type ModbusRequest, readRequest } from '../protocol/modbus-request.js';
-import { type BoundPoint, bindPoint, readItemOf } from './bound-point.js';
+import { type BoundPoint, bindPoint } from './bound-point.js';
 import { coilWriteRequest, registerWriteRequest, valueWriteRequest } from './write-requests.js';
 
 /** Read layouts kept per distinct list of point ids (hosts poll the same lists over and over). */
@@ -80,7 +80,7 @@ export class ModbusSession implements AdapterSession {
     const { byteOrder, wordOrder } = context.connection;
     const codecs = new ValueCodecCache();
     for (const spec of context.points) {
-      this.#points.set(spec.id, bindPoint(spec, { byteOrder, wordOrder }, codecs));
+      this.#points.set(spec.id, bindPoint(spec, { byteOrder, wordOrder }, codecs, context.connection.unitId));
     }
   }
 
@@ -413,14 +413,7 @@ export class ModbusSession implements AdapterSession {
       else if (first.has(point)) repeats.push([first.get(point)!, index]);
       else first.set(point, index);
     });
-    const unit = this.#context.connection.unitId;
-    const plans =
-      first.size === 0
-        ? []
-        : planReads(
-            [...first.keys()].map((p) => readItemOf(p, unit)),
-            this.#context.connection,
-          );
+    const plans = first.size === 0 ? [] : planReads([...first.keys()], this.#context.connection);
     return {
       refused,
       repeats,

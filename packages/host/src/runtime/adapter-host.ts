@@ -104,7 +104,7 @@ export class AdapterHost implements AsyncDisposable {
             maxAttributePaths: this.#mapping.devices.reduce((n, d) => n + d.points.length, 0) + 4096,
           }),
         },
-        createRunner: (device, report) => this.#createRunner(device, report),
+        createRunner: (device, report, reportPrefix) => this.#createRunner(device, report, reportPrefix),
         hostVersion: options.hostVersion ?? '0.0.0',
         clock: this.#clock,
       },
@@ -142,8 +142,9 @@ export class AdapterHost implements AsyncDisposable {
     return this.#topology.placement(deviceId)?.runner;
   }
 
-  #createRunner(device: CompiledDevice, report: ValueReport): DeviceRunner {
+  #createRunner(device: CompiledDevice, report: ValueReport, reportPrefix: string | undefined): DeviceRunner {
     return new DeviceRunner({
+      ...(reportPrefix === undefined ? {} : { reportPrefix }),
       device,
       adapter: this.#adapterOf(device),
       logger: this.#logger.child({ device: device.id }),

@@ -1,17 +1,17 @@
 /**
- * PointReader on a fake clock: an adapter read's outcomes land in the cache (converted value with
+ * PointReader on a fake clock: an adapter read's outcomes land in the points' records (converted value with
  * the adapter's stamp, recorded at the host's time), changes are reported with their value, a
  * failure keeps the last good value, a conversion failure is a failed reading, the first failure
  * of a point is logged and repeats are not, and the read's duration comes from the clock.
  */
 import { CodedError } from '@lwm2m-adapters/errors';
-import { LwM2mPath } from '@lwm2m-adapters/lwm2m-core';
+import type { LwM2mPath } from '@lwm2m-adapters/lwm2m-core';
 import type { PointValue } from '@lwm2m-adapters/mapping';
 import type { AdapterLogger, PointReading, RawValue } from '@lwm2m-adapters/sdk';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { PointCache } from '../../src/runtime/device/point-cache.js';
+import type { CachedPoint } from '../../src/runtime/device/point-cache.js';
 import { PointReader, type ReadOutcome } from '../../src/runtime/device/point-reader.js';
-import type { PathedPoint } from '../../src/runtime/device/poll-intervals.js';
+import { PointRecord } from '../../src/runtime/device/point-record.js';
 import { FakeClock } from './support/fake-clock.js';
 import { ScriptedDevice, scriptedDevice } from './support/scripted-adapter.js';
 
@@ -28,8 +28,7 @@ const TEMPERATURE = '/3303/0/5700';
 const MINIMUM = '/3303/0/5601';
 
 let clock: FakeClock;
-let points: Map<string, PathedPoint>;
-let cache: PointCache;
+let points: Map<string, PointRecord>;
 let changes: [string, PointValue][];
 let afterWrite: boolean[];
 let outcomes: ReadOutcome[];
@@ -45,6 +44,12 @@ const logger: AdapterLogger = {
   error: () => {},
 };
 
+/** A point's record as the cache's reader sees it. */
+function cached(pointId: string): CachedPoint {
+  const { value, valueAt, quality, error, readAt } = points.get(pointId)!;
+  return { value, valueAt, quality, error, readAt };
+}
+
 const good = (pointId: string, value: RawValue, timestamp: number): PointReading => ({
   pointId,
   ok: true,
@@ -57,9 +62,8 @@ beforeEach(async () => {
   const device = await scriptedDevice(MAPPING, new ScriptedDevice(clock));
   points = new Map();
   for (const point of device.points) {
-    if (point.kind === 'bound') points.set(point.id, { point, path: LwM2mPath.parse(point.id) });
+    if (point.kind === 'bound') points.set(point.id, new PointRecord(point));
   }
-  cache = new PointCache();
   changes = [];
   afterWrite = [];
   outcomes = [];
@@ -74,7 +78,6 @@ beforeEach(async () => {
       await clock.advance(next.takesMs);
       return next.readings(answeredAt);
     },
-    cache,
     clock,
     logger,
     onValueChanged: (path, value, written) => {
@@ -90,7 +93,7 @@ describe('PointReader', () => {
     const start = clock.now();
     next = { readings: (at) => [good(TEMPERATURE, 215, at), good(MINIMUM, -30, at)], takesMs: 25 };
     await reader.read([TEMPERATURE, MINIMUM], 'poll');
-    expect(cache.get(TEMPERATURE)).toEqual({
+    expect(cached(TEMPERATURE)).toEqual({
       value: { type: 'float', value: 21.5 },
       valueAt: start,
       quality: 'good',
@@ -127,7 +130,7 @@ describe('PointReader', () => {
     };
     await reader.read([TEMPERATURE], 'poll');
     await reader.read([TEMPERATURE], 'poll');
-    expect(cache.get(TEMPERATURE)).toMatchObject({
+    expect(cached(TEMPERATURE)).toMatchObject({
       value: { type: 'float', value: 21.5 },
       quality: 'bad',
       error: timeout,
@@ -172,9 +175,9 @@ describe('PointReader', () => {
       takesMs: 0,
     };
     await reader.read([TEMPERATURE, '/9/9/9', MINIMUM], 'poll');
-    expect(cache.get(TEMPERATURE)).toMatchObject({ quality: 'bad', value: undefined });
-    expect(cache.get(TEMPERATURE).error?.code).toBe('DEVICE_RESPONSE_INVALID');
-    expect(cache.get(MINIMUM).value).toEqual({ type: 'float', value: 1 });
+    expect(cached(TEMPERATURE)).toMatchObject({ quality: 'bad', value: undefined });
+    expect(cached(TEMPERATURE).error?.code).toBe('DEVICE_RESPONSE_INVALID');
+    expect(cached(MINIMUM).value).toEqual({ type: 'float', value: 1 });
     expect(changes).toEqual([[MINIMUM, { type: 'float', value: 1 }]]);
     expect(reader.counters).toEqual({
       adapterReads: 1,
@@ -191,7 +194,6 @@ describe('PointReader', () => {
       deviceId: 'boiler',
       points,
       read: async (ids) => ids.map((id) => good(id, 100, clock.now())),
-      cache,
       clock,
       logger,
       onValueChanged: () => {
@@ -202,8 +204,31 @@ describe('PointReader', () => {
       },
     });
     await throwing.read([TEMPERATURE], 'poll');
-    expect(cache.get(TEMPERATURE).value).toEqual({ type: 'float', value: 10 });
+    expect(cached(TEMPERATURE).value).toEqual({ type: 'float', value: 10 });
     expect(warnings).toMatchObject([{ point: TEMPERATURE, err: new Error('listener broke') }]);
     expect(throwing.counters.changes).toBe(1);
+  });
+
+  it("reports changes under the record's report prefix, with one path object per point", async () => {
+    const reported: LwM2mPath[] = [];
+    const prefixed = new Map([[TEMPERATURE, new PointRecord(points.get(TEMPERATURE)!.point, 'dev1')]]);
+    const gatewayReader = new PointReader({
+      deviceId: 'boiler',
+      points: prefixed,
+      read: async (ids) => ids.map((id) => good(id, reported.length, clock.now())),
+      clock,
+      logger,
+      onValueChanged: (path) => reported.push(path),
+    });
+    await gatewayReader.read([TEMPERATURE], 'poll');
+    await gatewayReader.read([TEMPERATURE], 'poll');
+    expect(reported.map(String)).toEqual([`/dev1${TEMPERATURE}`, `/dev1${TEMPERATURE}`]);
+    expect(reported[1]).toBe(reported[0]);
+    // planning still sees the point's own path
+    expect(prefixed.get(TEMPERATURE)!.path.toString()).toBe(TEMPERATURE);
+    // without a prefix, the reported path is the point's own, the same object every time
+    const own = points.get(TEMPERATURE)!;
+    expect(own.reportedPath).toBe(own.path);
+    expect(own.reportedPath.toString()).toBe(TEMPERATURE);
   });
 });

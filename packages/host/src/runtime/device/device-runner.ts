@@ -1,16 +1,16 @@
 import { CodedError } from '@lwm2m-adapters/errors';
 import type { Clock } from '@lwm2m-adapters/kit';
 import type { ExecuteArguments, ObjectDeclaration } from '@lwm2m-adapters/lwm2m-client';
-import { LwM2mPath } from '@lwm2m-adapters/lwm2m-core';
 import type { CompiledBoundPoint, CompiledDevice, PointValue } from '@lwm2m-adapters/mapping';
 import type { AdapterDefinition, AdapterLogger, SessionState } from '@lwm2m-adapters/sdk';
 import { type HostClock, hostClock } from '../host-clock.js';
 import { type DeviceHealth, DeviceHealthTracker } from './device-health.js';
 import { deviceObjectDeclarations } from './device-objects.js';
 import { DeviceSubscriptions } from './device-subscriptions.js';
-import { PointCache } from './point-cache.js';
+import { isFresh, valueSnapshot } from './point-cache.js';
 import { PointReader, type ReadOutcome, type ValueChangeListener } from './point-reader.js';
-import { type ObservedRange, type PathedPoint, pointPollIntervals } from './poll-intervals.js';
+import { PointRecord } from './point-record.js';
+import { type ObservedRange, pointPollIntervals } from './poll-intervals.js';
 import { PollScheduler } from './poll-scheduler.js';
 import { ReadBatcher } from './read-batcher.js';
 import { SessionSupervisor } from './session-supervisor.js';
@@ -28,11 +28,16 @@ export interface DeviceRunnerOptions {
   /** Floor for any background read interval. Default 50 ms. */
   readonly minPollMs?: number;
   /**
-   * A point's LwM2M value changed (or came back after a failure): path without gateway prefix, the
+   * A point's LwM2M value changed (or came back after a failure): path (with `reportPrefix`), the
    * value read (so that what reports it, a Send, need not read it back), and whether the re-read
    * after a server write found it (the engine told the observers of that write already).
    */
   readonly onValueChanged?: ValueChangeListener;
+  /**
+   * The prefix of the paths `onValueChanged` reports (a gateway's end-device prefix): each point's
+   * prefixed path is made once and kept with the point. None: the points' own paths.
+   */
+  readonly reportPrefix?: string;
   /** Every adapter read, for metrics. */
   readonly onRead?: (outcome: ReadOutcome) => void;
   /**
@@ -89,17 +94,18 @@ export interface DeviceRunnerStats {
 export class DeviceRunner implements AsyncDisposable {
   #device: CompiledDevice;
   readonly #adapter: AdapterDefinition;
+  readonly #reportPrefix: string | undefined;
   readonly #logger: AdapterLogger;
   readonly #clock: HostClock;
   readonly #session: SessionSupervisor;
-  readonly #cache = new PointCache();
   readonly #health = new DeviceHealthTracker();
   readonly #reader: PointReader;
   readonly #reads: ReadBatcher;
   readonly #scheduler: PollScheduler;
   /** Device-side subscriptions, when the adapter can subscribe. */
   readonly #subscriptions: DeviceSubscriptions | undefined;
-  readonly #points = new Map<string, PathedPoint>();
+  /** Each bound point's record (mapping, path, last reading, poll interval), by point id. */
+  readonly #points = new Map<string, PointRecord>();
   readonly #cacheMaxAgeMs: number;
   readonly #observedPollMs: number;
   readonly #minPollMs: number;
@@ -112,15 +118,14 @@ export class DeviceRunner implements AsyncDisposable {
 
   constructor(options: DeviceRunnerOptions) {
     this.#device = options.device;
+    this.#reportPrefix = options.reportPrefix;
     this.#adapter = options.adapter;
     this.#logger = options.logger;
     this.#clock = hostClock(options.clock);
     this.#cacheMaxAgeMs = options.cacheMaxAgeMs ?? 1000;
     this.#observedPollMs = options.observedPollMs ?? 1000;
     this.#minPollMs = options.minPollMs ?? 50;
-    for (const point of options.device.points) {
-      if (point.kind === 'bound') this.#points.set(point.id, { point, path: LwM2mPath.parse(point.id) });
-    }
+    this.#track(options.device);
     this.#session = new SessionSupervisor({
       device: options.device,
       adapter: options.adapter,
@@ -131,7 +136,6 @@ export class DeviceRunner implements AsyncDisposable {
       deviceId: options.device.id,
       points: this.#points,
       read: (pointIds) => this.#session.read(pointIds),
-      cache: this.#cache,
       health: this.#health,
       clock: this.#clock,
       logger: options.logger,
@@ -202,7 +206,7 @@ export class DeviceRunner implements AsyncDisposable {
   /** Stops background reads, fails waiting reads with SESSION_CLOSED and closes the session. Idempotent. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
-      this.#scheduler.stop();
+      this.#stopScheduler();
       this.#reads.close();
       await this.#started;
       await this.#subscriptions?.close();
@@ -217,7 +221,7 @@ export class DeviceRunner implements AsyncDisposable {
 
   /** Stops background reads and subscriptions (on-demand reads still work until `close`). Idempotent. */
   stopPolling(): void {
-    this.#scheduler.stop();
+    this.#stopScheduler();
     void this.#subscriptions?.close();
   }
 
@@ -238,9 +242,7 @@ export class DeviceRunner implements AsyncDisposable {
    */
   retune(device: CompiledDevice): void {
     this.#device = device;
-    for (const point of device.points) {
-      if (point.kind === 'bound') this.#points.set(point.id, { point, path: LwM2mPath.parse(point.id) });
-    }
+    this.#track(device);
     if (this.#started !== undefined && this.#closing === undefined) this.#reschedule();
   }
 
@@ -258,7 +260,7 @@ export class DeviceRunner implements AsyncDisposable {
 
   stats(): DeviceRunnerStats {
     const scheduler = this.#scheduler.stats();
-    const counts = this.#cache.counts();
+    const counts = this.#qualityCounts();
     const reader = this.#reader.counters;
     const subscriptions = this.#subscriptions?.stats();
     return {
@@ -302,37 +304,58 @@ export class DeviceRunner implements AsyncDisposable {
    * started, else the device, batched with the other reads of this turn.
    */
   async readPoint(pointId: string): Promise<PointValue> {
-    if (this.#subscriptions?.covers(pointId) === true) {
-      const entry = this.#cache.get(pointId);
-      if (entry.readAt !== 0) {
-        this.#counters.cacheHits++;
-        return this.#recorded(pointId);
-      }
-    }
-    const maxAge = Math.max(this.#scheduler.intervalOf(pointId) ?? this.#cacheMaxAgeMs, this.#cacheMaxAgeMs);
-    const entry = this.#cache.fresh(pointId, this.#clock.now(), maxAge);
-    if (entry !== undefined) {
+    const record = this.#points.get(pointId);
+    // not a bound point of this device: the adapter session refuses it with its own error
+    if (record === undefined) return this.#reads.read(pointId);
+    if (this.#subscriptions?.covers(pointId) === true && record.readAt !== 0) {
       this.#counters.cacheHits++;
-      if (entry.quality === 'good' && entry.value !== undefined) return entry.value;
-      if (entry.error !== undefined) throw entry.error;
+      return recordedValue(record);
+    }
+    const maxAge = Math.max(record.pollMs === 0 ? this.#cacheMaxAgeMs : record.pollMs, this.#cacheMaxAgeMs);
+    if (isFresh(record, this.#clock.now(), maxAge)) {
+      this.#counters.cacheHits++;
+      if (record.quality === 'good' && record.value !== undefined) return valueSnapshot(record)!;
+      if (record.error !== undefined) throw record.error;
     }
     const refreshing = this.#refreshing.get(pointId);
     if (refreshing !== undefined) {
       await refreshing;
-      return this.#recorded(pointId);
+      return recordedValue(record);
     }
     return this.#reads.read(pointId);
   }
 
   /** The value the last read recorded for a point; its error when that read failed. */
   #recorded(pointId: string): PointValue {
-    const entry = this.#cache.get(pointId);
-    if (entry.quality === 'good' && entry.value !== undefined) return entry.value;
-    throw entry.error ?? new CodedError('DEVICE_FAILURE', `no value for ${pointId}`);
+    const record = this.#points.get(pointId);
+    if (record === undefined) throw new CodedError('DEVICE_FAILURE', `no value for ${pointId}`);
+    return recordedValue(record);
+  }
+
+  /** Keeps a record for each bound point of `device`: new points get one, known ones their new mapping. */
+  #track(device: CompiledDevice): void {
+    for (const point of device.points) {
+      if (point.kind !== 'bound') continue;
+      const record = this.#points.get(point.id);
+      if (record === undefined) this.#points.set(point.id, new PointRecord(point, this.#reportPrefix));
+      else record.point = point;
+    }
+  }
+
+  /** Points with a good reading / with a failed one (points never read are neither). */
+  #qualityCounts(): { good: number; bad: number } {
+    let good = 0;
+    let bad = 0;
+    for (const record of this.#points.values()) {
+      if (record.quality === 'good') good++;
+      else if (record.error !== undefined) bad++;
+    }
+    return { good, bad };
   }
 
   async #write(plan: WritePlan): Promise<void> {
     const pointId = plan.point.id;
+    const record = this.#points.get(pointId);
     this.#counters.writes++;
     try {
       await this.#session.write(plan);
@@ -341,10 +364,10 @@ export class DeviceRunner implements AsyncDisposable {
       throw error;
     } finally {
       // the next read asks the device, whatever the write did
-      this.#cache.invalidate(pointId);
+      if (record !== undefined) record.readAt = 0;
     }
     this.#logger.info({ deviceId: this.device.id, point: pointId }, 'written');
-    if (this.#scheduler.intervalOf(pointId) !== undefined) this.#refresh(pointId);
+    if (record !== undefined && record.pollMs !== 0) this.#refresh(pointId);
   }
 
   /**
@@ -371,14 +394,28 @@ export class DeviceRunner implements AsyncDisposable {
     this.#logger.info({ deviceId: this.device.id, point: point.id }, 'executed');
   }
 
+  /** No more background reads: the points' intervals go with them (reads are answered as for unpolled points). */
+  #stopScheduler(): void {
+    this.#scheduler.stop();
+    for (const record of this.#points.values()) record.pollMs = 0;
+  }
+
   #reschedule(): void {
     const defaults = { observedPollMs: this.#observedPollMs, minPollMs: this.#minPollMs };
     const points = [...this.#points.values()];
     // a subscribing adapter's points are polled only where the mapping asks (`poll`)
     const polled = this.#subscriptions === undefined ? points : points.filter(pollsDespiteSubscribe);
-    this.#scheduler.update(pointPollIntervals(polled, this.#observed, defaults));
+    const intervals = pointPollIntervals(polled, this.#observed, defaults);
+    for (const record of points) record.pollMs = intervals.get(record.point.id) ?? 0;
+    this.#scheduler.update(intervals);
     this.#subscriptions?.update(subscriptionGroups(points, this.#observed, defaults));
   }
+}
+
+/** A record's last good value (a snapshot); its error when the last read failed. */
+function recordedValue(record: PointRecord): PointValue {
+  if (record.quality === 'good' && record.value !== undefined) return valueSnapshot(record)!;
+  throw record.error ?? new CodedError('DEVICE_FAILURE', `no value for ${record.point.id}`);
 }
 
 function sameRanges(a: readonly ObservedRange[], b: readonly ObservedRange[]): boolean {

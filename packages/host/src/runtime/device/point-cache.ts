@@ -23,8 +23,13 @@ export interface CachedPoint {
 
 const EMPTY: CachedPoint = { value: undefined, valueAt: 0, quality: 'bad', error: undefined, readAt: 0 };
 
-/** The stored form: updated in place by `recordValue`; never handed out (see `exposed`). */
-type Entry = { -readonly [K in keyof CachedPoint]: CachedPoint[K] };
+/**
+ * The stored form: updated in place by `recordValue`; never handed out (see `exposed`). A device
+ * runner's per-point records are entries themselves (`PointRecord`), so a point's reading lives in
+ * the object that holds its mapping and path rather than in a map of its own.
+ */
+export type CacheEntry = { -readonly [K in keyof CachedPoint]: CachedPoint[K] };
+type Entry = CacheEntry;
 
 /** A scalar value the cache owns and overwrites in place. */
 type HeldScalar = { -readonly [K in keyof ResourceValue]: ResourceValue[K] };
@@ -53,16 +58,59 @@ function goodEntry(value: PointValue, at: number, readAt: number): Entry {
   return { value: held(value), valueAt: at, quality: 'good', error: undefined, readAt };
 }
 
+/** The entry's value as a reader gets it: a copy no later reading changes. */
+export function valueSnapshot(entry: Entry): PointValue | undefined {
+  const { value } = entry;
+  return value === undefined || isInstanceValues(value) ? value : held(value);
+}
+
 /** What a reader gets: a snapshot, whose value no later reading changes. */
 function exposed(entry: Entry): CachedPoint {
-  const { value } = entry;
   return {
-    value: value === undefined || isInstanceValues(value) ? value : held(value),
+    value: valueSnapshot(entry),
     valueAt: entry.valueAt,
     quality: entry.quality,
     error: entry.error,
     readAt: entry.readAt,
   };
+}
+
+/**
+ * Records a good reading in `entry`, in place: nothing is allocated, and `value` is copied, not
+ * kept (the caller may hand it on). True when the value differs from the last good one (by
+ * `equal`), or there was none, or the last read failed: a change to report.
+ */
+export function recordGoodReading(
+  entry: CacheEntry,
+  value: PointValue,
+  at: number,
+  readAt: number,
+  equal: (a: PointValue, b: PointValue) => boolean,
+): boolean {
+  const changed = entry.quality === 'bad' || entry.value === undefined || !equal(entry.value, value);
+  if (changed) entry.value = overwrite(entry.value, value);
+  entry.valueAt = at;
+  entry.quality = 'good';
+  entry.error = undefined;
+  entry.readAt = readAt;
+  return changed;
+}
+
+/**
+ * Records a failed reading in `entry`, keeping the last good value. True when the point was good
+ * or not read since it was written or created: a new failure, not a repeat.
+ */
+export function recordFailedReading(entry: CacheEntry, error: CodedError, readAt: number): boolean {
+  const first = entry.quality === 'good' || entry.readAt === 0;
+  entry.quality = 'bad';
+  entry.error = error;
+  entry.readAt = readAt;
+  return first;
+}
+
+/** Whether the entry's last read completed at most `maxAgeMs` before `now`. */
+export function isFresh(entry: CacheEntry, now: number, maxAgeMs: number): boolean {
+  return entry.readAt !== 0 && now - entry.readAt <= maxAgeMs;
 }
 
 /**
@@ -106,34 +154,25 @@ export class PointCache {
       this.#entries.set(pointId, goodEntry(value, at, readAt));
       return true;
     }
-    const changed = entry.quality === 'bad' || entry.value === undefined || !equal(entry.value, value);
-    if (changed) entry.value = overwrite(entry.value, value);
-    entry.valueAt = at;
-    entry.quality = 'good';
-    entry.error = undefined;
-    entry.readAt = readAt;
-    return changed;
+    return recordGoodReading(entry, value, at, readAt, equal);
   }
 
   /** Records a failed reading recorded at `readAt`, keeping the last good value; returns the previous entry. */
   setError(pointId: string, error: CodedError, readAt: number): CachedPoint {
     const entry = this.#entries.get(pointId);
-    const previous = entry === undefined ? EMPTY : exposed(entry);
-    if (entry === undefined) this.#entries.set(pointId, { ...EMPTY, quality: 'bad', error, readAt });
-    else {
-      entry.quality = 'bad';
-      entry.error = error;
-      entry.readAt = readAt;
+    if (entry !== undefined) {
+      const previous = exposed(entry);
+      recordFailedReading(entry, error, readAt);
+      return previous;
     }
-    return previous;
+    this.#entries.set(pointId, { ...EMPTY, quality: 'bad', error, readAt });
+    return EMPTY;
   }
 
   /** The entry when its last read completed at most `maxAgeMs` before `now`, else undefined. */
   fresh(pointId: string, now: number, maxAgeMs: number): CachedPoint | undefined {
     const entry = this.#entries.get(pointId);
-    return entry !== undefined && entry.readAt !== 0 && now - entry.readAt <= maxAgeMs
-      ? exposed(entry)
-      : undefined;
+    return entry !== undefined && isFresh(entry, now, maxAgeMs) ? exposed(entry) : undefined;
   }
 
   /** Forgets when the point was read (after a write): the next read goes to the device. */

@@ -4,8 +4,8 @@ import { type PointValue, pointValuesEqual, toPointValue } from '@lwm2m-adapters
 import type { AdapterLogger, PointReading } from '@lwm2m-adapters/sdk';
 import type { HostClock } from '../host-clock.js';
 import type { DeviceHealthTracker } from './device-health.js';
-import type { PointCache } from './point-cache.js';
-import type { PathedPoint } from './poll-intervals.js';
+import { recordFailedReading, recordGoodReading } from './point-cache.js';
+import type { PointRecord } from './point-record.js';
 import { codedDeviceError } from './session-supervisor.js';
 
 /**
@@ -16,10 +16,11 @@ import { codedDeviceError } from './session-supervisor.js';
 export type ReadKind = 'poll' | 'on-demand' | 'after-write' | 'subscription';
 
 /**
- * A point's LwM2M value changed, or came back after a failure: its path (no gateway prefix), the
- * value, and whether it was found by the re-read after a server write. The engine reports a write
- * to the observers itself when it applies it, and their read of the value waits for that re-read:
- * such a change is for Send batches only, or every observer would be notified twice.
+ * A point's LwM2M value changed, or came back after a failure: its path (with the runner's report
+ * prefix, if any: a gateway's end device), the value, and whether it was found by the re-read
+ * after a server write. The engine reports a write to the observers itself when it applies it,
+ * and their read of the value waits for that re-read: such a change is for Send batches only, or
+ * every observer would be notified twice.
  */
 export type ValueChangeListener = (path: LwM2mPath, value: PointValue, afterWrite: boolean) => void;
 
@@ -35,10 +36,9 @@ export interface ReadOutcome {
 export interface PointReaderOptions {
   readonly deviceId: string;
   /** The device's bound points by id. */
-  readonly points: ReadonlyMap<string, PathedPoint>;
+  readonly points: ReadonlyMap<string, PointRecord>;
   /** The adapter read: a reading per point asked, never a rejection (SessionSupervisor.read). */
   readonly read: (pointIds: readonly string[]) => Promise<PointReading[]>;
-  readonly cache: PointCache;
   /** Told every read's readings: whether the device answers. */
   readonly health?: DeviceHealthTracker | undefined;
   readonly clock: HostClock;
@@ -57,7 +57,7 @@ export interface PointReaderCounters {
 }
 
 /**
- * Turns adapter readings into cache entries: each reading is converted to its LwM2M value (a
+ * Turns adapter readings into the points' records (their cache entries): each reading is converted to its LwM2M value (a
  * conversion that fails is a failed reading), recorded with the host's time, and reported when
  * the value changed or came back after a failure. A point's first failure is logged, repeats are
  * not.
@@ -74,7 +74,7 @@ export class PointReader {
     return { ...this.#counters };
   }
 
-  /** One adapter read; every outcome lands in the cache. Never rejects. */
+  /** One adapter read; every outcome lands in the points' records. Never rejects. */
   async read(pointIds: readonly string[], kind: ReadKind): Promise<void> {
     const { clock } = this.#options;
     const started = clock.monotonicNow();
@@ -94,7 +94,7 @@ export class PointReader {
   }
 
   /**
-   * Readings into the cache, as `read` records its own: what a device-side subscription delivered
+   * Readings into the records, as `read` records its own: what a device-side subscription delivered
    * goes the same way (conversion, quality, change reports), so a subscribed point notifies as a
    * polled one does. Returns how many failed.
    */
@@ -106,56 +106,58 @@ export class PointReader {
     // indexed, not for-of: no iterator allocated per read (this is the per-value path)
     for (let i = 0; i < readings.length; i++) {
       const reading = readings[i]!;
-      const pathed = this.#options.points.get(reading.pointId);
-      if (pathed === undefined) continue;
+      const record = this.#options.points.get(reading.pointId);
+      if (record === undefined) continue;
       this.#counters.pointReads++;
       if (!reading.ok) {
         failed++;
-        this.#recordError(reading.pointId, reading.error, readAt);
+        this.#recordError(record, reading.error, readAt);
         continue;
       }
       let value: PointValue;
       try {
-        value = toPointValue(pathed.point, reading.value);
+        value = toPointValue(record.point, reading.value);
       } catch (error) {
         failed++;
-        this.#recordError(
-          reading.pointId,
-          codedDeviceError(error, this.#options.deviceId, reading.pointId),
-          readAt,
-        );
+        this.#recordError(record, codedDeviceError(error, this.#options.deviceId, reading.pointId), readAt);
         continue;
       }
-      this.#recordValue(pathed, value, reading.timestamp, readAt, kind === 'after-write');
+      this.#recordValue(record, value, reading.timestamp, readAt, kind === 'after-write');
     }
     this.#counters.readErrors += failed;
     return failed;
   }
 
   #recordValue(
-    pathed: PathedPoint,
+    record: PointRecord,
     value: PointValue,
     at: number,
     readAt: number,
     afterWrite: boolean,
   ): void {
-    if (!this.#options.cache.recordValue(pathed.point.id, value, at, readAt, pointValuesEqual)) return;
+    if (!recordGoodReading(record, value, at, readAt, pointValuesEqual)) return;
     this.#counters.changes++;
+    const listener = this.#options.onValueChanged;
+    if (listener === undefined) return;
     try {
-      this.#options.onValueChanged?.(pathed.path, value, afterWrite);
+      listener(record.reportedPath, value, afterWrite);
     } catch (error) {
       this.#options.logger.warn(
-        { deviceId: this.#options.deviceId, point: pathed.point.id, err: error },
+        { deviceId: this.#options.deviceId, point: record.point.id, err: error },
         'change listener failed',
       );
     }
   }
 
-  #recordError(pointId: string, error: CodedError, readAt: number): void {
-    const previous = this.#options.cache.setError(pointId, error, readAt);
-    if (previous.quality === 'good' || previous.readAt === 0) {
+  #recordError(record: PointRecord, error: CodedError, readAt: number): void {
+    if (recordFailedReading(record, error, readAt)) {
       this.#options.logger.warn(
-        { deviceId: this.#options.deviceId, point: pointId, code: error.code, message: error.message },
+        {
+          deviceId: this.#options.deviceId,
+          point: record.point.id,
+          code: error.code,
+          message: error.message,
+        },
         'point read failed',
       );
     }

@@ -28,13 +28,13 @@ interface PollGroup {
  * Background reads of one device: points with the same interval form one group, read together
  * (one adapter call, which plans its own batches) on a drift-free timer. A group whose previous
  * read is still running skips the tick (counted) instead of queueing reads behind a slow device.
+ * A point is in at most one group; the scheduler keeps no map by point (its caller keeps each
+ * point's interval with the point: the device runner's PointRecord).
  */
 export class PollScheduler {
   readonly #read: GroupReader;
   readonly #clock: Clock;
   readonly #groups = new Map<number, PollGroup>();
-  /** Interval in force by point id (each point is in exactly one group); looked up on every server read. */
-  readonly #intervalByPoint = new Map<string, number>();
   #cycles = 0;
   #overruns = 0;
   #stopped = false;
@@ -51,9 +51,7 @@ export class PollScheduler {
   update(intervals: ReadonlyMap<string, number>): void {
     if (this.#stopped) return;
     const wanted = new Map<number, string[]>();
-    this.#intervalByPoint.clear();
     for (const [pointId, intervalMs] of intervals) {
-      this.#intervalByPoint.set(pointId, intervalMs);
       const ids = wanted.get(intervalMs);
       if (ids === undefined) wanted.set(intervalMs, [pointId]);
       else ids.push(pointId);
@@ -89,12 +87,11 @@ export class PollScheduler {
 
   /** Intervals in force, by point id (a copy). */
   intervals(): Map<string, number> {
-    return new Map(this.#intervalByPoint);
-  }
-
-  /** The interval of one point, undefined when it is not polled. */
-  intervalOf(pointId: string): number | undefined {
-    return this.#intervalByPoint.get(pointId);
+    const intervals = new Map<string, number>();
+    for (const group of this.#groups.values()) {
+      for (const pointId of group.pointIds) intervals.set(pointId, group.intervalMs);
+    }
+    return intervals;
   }
 
   stats(): PollSchedulerStats {
@@ -102,7 +99,7 @@ export class PollScheduler {
       cycles: this.#cycles,
       overruns: this.#overruns,
       groups: this.#groups.size,
-      points: this.#intervalByPoint.size,
+      points: this.#pointCount(),
     };
   }
 
@@ -111,7 +108,12 @@ export class PollScheduler {
     this.#stopped = true;
     for (const group of this.#groups.values()) group.cancel?.();
     this.#groups.clear();
-    this.#intervalByPoint.clear();
+  }
+
+  #pointCount(): number {
+    let points = 0;
+    for (const group of this.#groups.values()) points += group.pointIds.length;
+    return points;
   }
 
   #tick(group: PollGroup): void {

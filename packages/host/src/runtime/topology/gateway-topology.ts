@@ -1,6 +1,5 @@
 import { CodedError } from '@lwm2m-adapters/errors';
 import type { SamplingEntry } from '@lwm2m-adapters/lwm2m-client';
-import type { LwM2mPath } from '@lwm2m-adapters/lwm2m-core';
 import type { CompiledDevice } from '@lwm2m-adapters/mapping';
 import { mappedDeviceInfo, mappingAttributes, withDeviceObject } from '../device/device-objects.js';
 import type { ClientEndpoint } from './client-endpoint.js';
@@ -100,18 +99,13 @@ export class GatewayTopology implements HostTopology {
   /** Declares a device as an end device (an Update follows once registered). */
   #attach(gateway: HostEndpoint, device: CompiledDevice): EndDevicePlacement {
     const { prefix } = device;
-    // a point's path is one object for the device's life: its prefixed path is made once, so a
-    // change allocates no path and the engine's observation index finds it by identity
-    const prefixed = new Map<LwM2mPath, LwM2mPath>();
-    const runner = this.#context.createRunner(device, (path, value, afterWrite) => {
-      let withPrefix = prefixed.get(path);
-      if (withPrefix === undefined) {
-        if (prefixed.size > device.points.length) prefixed.clear(); // bounded whoever reports
-        withPrefix = path.withPrefix(prefix);
-        prefixed.set(path, withPrefix);
-      }
-      gateway.report(withPrefix, value, afterWrite);
-    });
+    // each point's prefixed path is made once and kept with the point (the runner's PointRecord),
+    // so a change allocates no path and the engine's observation index finds it by identity
+    const runner = this.#context.createRunner(
+      device,
+      (path, value, afterWrite) => gateway.report(path, value, afterWrite),
+      prefix,
+    );
     const info = mappedDeviceInfo(device, this.#context.hostVersion);
     gateway.client.addEndDevice({
       deviceId: device.endpoint,

@@ -19,16 +19,20 @@ export interface DevicePlacement {
 }
 
 /**
- * Reports a changed point value of one device: path without prefix, as the runner knows it (an
- * array point's: the resource, with one value per instance).
+ * Reports a changed point value of one device: its path under the prefix the runner was made with
+ * (none: the path as the mapping gives it; an array point's: the resource, with one value per
+ * instance).
  */
 export type ValueReport = (path: LwM2mPath, value: PointValue, afterWrite: boolean) => void;
 
 /** What a topology needs of the host. */
 export interface TopologyContext {
   readonly endpoints: HostEndpointSettings;
-  /** Makes the runner of a device, its value changes going to `report`. Throws CONFIG_INVALID. */
-  readonly createRunner: (device: CompiledDevice, report: ValueReport) => DeviceRunner;
+  /**
+   * Makes the runner of a device, its value changes going to `report` with their paths under
+   * `reportPrefix` (a gateway's end device). Throws CONFIG_INVALID.
+   */
+  readonly createRunner: (device: CompiledDevice, report: ValueReport, reportPrefix?: string) => DeviceRunner;
   /** Shown in /3 Software Version. */
   readonly hostVersion: string;
   readonly clock: Clock;
