@@ -1,28 +1,37 @@
 import type { PointLayout } from './point-layout.js';
 import { createValueCodec, type ValueCodec } from './value-codec.js';
 
+interface CodecEntry {
+  readonly codec: ValueCodec;
+  /** The first layout of this codec. */
+  readonly format: PointLayout;
+}
+
 /**
  * Shares one codec among the points whose layouts differ only in address: a codec depends on the
  * table kind, type, register count, bit, byte permutation and text encoding, and its scratch buffer
  * is used synchronously within one decode or encode. A device of 10,000 float32 points needs one
  * codec instead of 10,000 (each ~1 KiB of closures and buffers). One cache per session.
- * `shared` gives such a layout back with the byte permutation of the first layout like it, so the
- * points of a session hold one permutation array per codec rather than one each.
+ * `formatOf` gives the first layout like it, so the points of a session hold their address and one
+ * shared layout per codec rather than a layout each.
  */
 export class ValueCodecCache {
-  readonly #codecs = new Map<string, { codec: ValueCodec; permutation: PointLayout['permutation'] }>();
+  readonly #codecs = new Map<string, CodecEntry>();
 
   codecFor(layout: PointLayout): ValueCodec {
     return this.#entry(layout).codec;
   }
 
-  /** The layout with the permutation array shared among the layouts of one codec. */
-  shared(layout: PointLayout): PointLayout {
-    const { permutation } = this.#entry(layout);
-    return permutation === layout.permutation ? layout : { ...layout, permutation };
+  /**
+   * The first layout seen that shares `layout`'s codec: the same table, type, count, bit, byte
+   * permutation and encoding (its address is another point's). Points keep their own address and
+   * this one shared layout for the rest (`BoundPoint`).
+   */
+  formatOf(layout: PointLayout): PointLayout {
+    return this.#entry(layout).format;
   }
 
-  #entry(layout: PointLayout): { codec: ValueCodec; permutation: PointLayout['permutation'] } {
+  #entry(layout: PointLayout): CodecEntry {
     const key = [
       layout.table,
       layout.type,
@@ -33,7 +42,7 @@ export class ValueCodecCache {
     ].join('|');
     let entry = this.#codecs.get(key);
     if (entry === undefined) {
-      entry = { codec: createValueCodec(layout), permutation: layout.permutation };
+      entry = { codec: createValueCodec(layout), format: layout };
       this.#codecs.set(key, entry);
     }
     return entry;
