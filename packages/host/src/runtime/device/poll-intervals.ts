@@ -39,14 +39,17 @@ export function pointPollIntervals(
   defaults: PollIntervalDefaults,
 ): Map<string, number> {
   const intervals = new Map<string, number>();
-  for (const { point, path } of points) {
+  for (const pathed of points) {
+    const { point } = pathed;
     if (!point.access.read) continue;
+    // asked for only when there is an observation to match: a PointRecord parses it on each access
+    const path = observed.length > 0 ? pathed.path : undefined;
     let interval =
       point.reporting.pollMs !== undefined && point.reporting.pollMs > 0
         ? point.reporting.pollMs
         : Number.POSITIVE_INFINITY;
     for (const range of observed) {
-      if (!path.startsWith(range.path)) continue;
+      if (!path!.startsWith(range.path)) continue;
       let wanted = defaults.observedPollMs;
       if (range.maxMs !== undefined) wanted = Math.min(wanted, range.maxMs);
       if (range.minMs !== undefined) wanted = Math.max(wanted, range.minMs);

@@ -62,15 +62,18 @@ export function subscriptionGroups(
 
 /** The options of one point; undefined when no observation covers it and the mapping does not pace it. */
 function pointOptions(
-  { point, path }: PathedPoint,
+  pathed: PathedPoint,
   observed: readonly ObservedRange[],
   defaults: PollIntervalDefaults,
 ): SubscriptionOptions | undefined {
+  const { point } = pathed;
+  // asked for only when there is an observation to match: a PointRecord parses it on each access
+  const path = observed.length > 0 ? pathed.path : undefined;
   let sampling = Number.POSITIVE_INFINITY;
   let step: number | undefined;
   let covered = false;
   for (const range of observed) {
-    if (!path.startsWith(range.path)) continue;
+    if (!path!.startsWith(range.path)) continue;
     covered = true;
     let wanted =
       range.minMs ??
