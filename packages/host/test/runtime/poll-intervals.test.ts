@@ -160,4 +160,19 @@ describe('pointPollIntervals', () => {
       ]),
     );
   });
+
+  it('asks no point for its path when nothing is observed (a gateway PointRecord parses it per access)', () => {
+    let asked = 0;
+    const counting = points.map(({ point, path }) => ({
+      point,
+      get path() {
+        asked++;
+        return path;
+      },
+    }));
+    expect(Object.fromEntries(pointPollIntervals(counting, [], DEFAULTS))).toEqual(intervals([]));
+    expect(asked).toBe(0);
+    pointPollIntervals(counting, [observed('/3303')], DEFAULTS);
+    expect(asked).toBe(points.filter(({ point }) => point.access.read).length);
+  });
 });
