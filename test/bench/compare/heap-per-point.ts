@@ -1,0 +1,108 @@
+/**
+ * Memory per point from two heap snapshots of the same host at two point counts (test/bench/README.md,
+ * "Where the memory goes"): `npx tsx test/bench/compare/heap-per-point.ts small.heapsnapshot
+ * large.heapsnapshot <points between them>`. Prints the live bytes per point in all, then per
+ * node type and constructor, then per object shape (its property names), largest first. Plain
+ * objects are only told apart by their shape, which is how the per-point structures were found.
+ */
+import { readFileSync } from 'node:fs';
+
+interface HeapSnapshotFile {
+  readonly snapshot: {
+    readonly meta: {
+      readonly node_fields: readonly string[];
+      readonly node_types: readonly [readonly string[], ...unknown[]];
+      readonly edge_fields: readonly string[];
+      readonly edge_types: readonly [readonly string[], ...unknown[]];
+    };
+  };
+  readonly nodes: readonly number[];
+  readonly edges: readonly number[];
+  readonly strings: readonly string[];
+}
+
+/** Bytes and object count per key. */
+type Tally = Map<string, { bytes: number; count: number }>;
+
+function add(tally: Tally, key: string, bytes: number): void {
+  const entry = tally.get(key);
+  if (entry === undefined) tally.set(key, { bytes, count: 1 });
+  else {
+    entry.bytes += bytes;
+    entry.count++;
+  }
+}
+
+/** Self sizes per "type:constructor" and per shape of plain objects and class instances. */
+function tallies(file: string): { total: number; byConstructor: Tally; byShape: Tally } {
+  const snap = JSON.parse(readFileSync(file, 'utf8')) as HeapSnapshotFile;
+  const { meta } = snap.snapshot;
+  const nodeFields = meta.node_fields.length;
+  const edgeFields = meta.edge_fields.length;
+  const nodeTypes = meta.node_types[0];
+  const edgeTypes = meta.edge_types[0];
+  const typeAt = meta.node_fields.indexOf('type');
+  const nameAt = meta.node_fields.indexOf('name');
+  const sizeAt = meta.node_fields.indexOf('self_size');
+  const edgeCountAt = meta.node_fields.indexOf('edge_count');
+  const edgeTypeAt = meta.edge_fields.indexOf('type');
+  const edgeNameAt = meta.edge_fields.indexOf('name_or_index');
+  const { nodes, edges, strings } = snap;
+  const byConstructor: Tally = new Map();
+  const byShape: Tally = new Map();
+  let total = 0;
+  let edge = 0;
+  for (let i = 0; i < nodes.length; i += nodeFields) {
+    const type = nodeTypes[nodes[i + typeAt]!] ?? '?';
+    const size = nodes[i + sizeAt]!;
+    const edgeCount = nodes[i + edgeCountAt]!;
+    let name = strings[nodes[i + nameAt]!] ?? '';
+    if (type.includes('string')) name = '(string)';
+    else if (type === 'number') name = '(number)';
+    total += size;
+    add(byConstructor, `${type}:${name.slice(0, 50)}`, size);
+    if (type === 'object') {
+      const keys: string[] = [];
+      for (let k = 0; k < edgeCount && keys.length < 8; k++) {
+        const at = (edge + k) * edgeFields;
+        if (edgeTypes[edges[at + edgeTypeAt]!] === 'property')
+          keys.push(strings[edges[at + edgeNameAt]!] ?? '');
+      }
+      add(byShape, `${name}{${keys.join(',')}}`, size);
+    }
+    edge += edgeCount;
+  }
+  return { total, byConstructor, byShape };
+}
+
+function perPoint(small: Tally, large: Tally, points: number, rows: number): string[] {
+  const lines: [string, number, number][] = [];
+  for (const [key, { bytes, count }] of large) {
+    const before = small.get(key) ?? { bytes: 0, count: 0 };
+    lines.push([key, (bytes - before.bytes) / points, (count - before.count) / points]);
+  }
+  lines.sort((a, b) => b[1] - a[1]);
+  return lines
+    .slice(0, rows)
+    .map(
+      ([key, bytes, count]) =>
+        `${bytes.toFixed(1).padStart(8)} B ${count.toFixed(2).padStart(6)} objects  ${key}`,
+    );
+}
+
+const [smallFile, largeFile, pointsText, rowsText] = process.argv.slice(2);
+const points = Number(pointsText);
+if (smallFile === undefined || largeFile === undefined || !(points > 0)) {
+  console.error(
+    'usage: heap-per-point.ts <small.heapsnapshot> <large.heapsnapshot> <points between them> [rows]',
+  );
+  process.exit(2);
+}
+const rows = Number(rowsText ?? 20);
+const small = tallies(smallFile);
+const large = tallies(largeFile);
+console.log(`live heap per point: ${((large.total - small.total) / points).toFixed(0)} bytes\n`);
+console.log('by node type and constructor:');
+for (const line of perPoint(small.byConstructor, large.byConstructor, points, rows)) console.log(line);
+console.log('\nby object shape (constructor{first properties}):');
+for (const line of perPoint(small.byShape, large.byShape, points, rows)) console.log(line);
