@@ -16,7 +16,6 @@
  *    the heap and the JVM spends its time in full GCs).
  * Each is its own OS process, so /proc/<pid> covers it alone.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { compileHarness } from '../../peers/leshan/harness-build.js';
@@ -28,6 +27,7 @@ import {
   startLeshanClient,
 } from '../../peers/leshan-client.js';
 import { requireExecutable } from '../../peers/peer-process.js';
+import { spawnWatched } from '../compare/watched-process.js';
 import { epochNow } from '../gateway/server-process.js';
 
 export const SIDES = ['host', 'engine', 'leshan', 'leshan-quiet'] as const;
@@ -106,32 +106,16 @@ export async function requireQuietLeshan(): Promise<{ java: string; classpath: s
 
 function spawnClient(side: Side, command: string, args: readonly string[]): ClientProcess {
   const spawnedAt = epochNow();
-  const child: ChildProcess = spawn(command, args, {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_OPTIONS: '' },
-  });
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString('utf8')).slice(-4000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const alive = () => child.exitCode === null && child.signalCode === null;
-  if (child.pid === undefined) throw new Error(`could not spawn the ${side} client: ${output}`);
+  const watched = spawnWatched(command, args, { ...process.env, NODE_OPTIONS: '' });
+  const { pid } = watched.child;
+  if (pid === undefined) throw new Error(`could not spawn the ${side} client: ${watched.output()}`);
   return {
     side,
-    pid: child.pid,
+    pid,
     spawnedAt,
-    alive,
-    output: () => output,
-    async stop() {
-      if (!alive()) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
+    alive: watched.alive,
+    output: watched.output,
+    stop: () => watched.stop(10_000),
   };
 }
 

@@ -13,7 +13,6 @@
  * `compare-soak`: the host alone at 10,000 points for COMPARE_SOAK_S (default 600 s), RSS and CPU
  * per interval. COMPARE_HOST_CLI: another adapter-host build to run (default this checkout's).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +28,7 @@ import {
   telegrafIdleConfig,
   telegrafModbusConfig,
 } from './telegraf-config.js';
+import { spawnWatched, type WatchedProcess } from './watched-process.js';
 
 const ROOT = join(import.meta.dirname, '../../..');
 /** The binary under test; COMPARE_HOST_CLI runs another build (e.g. a worktree of an older commit). */
@@ -37,31 +37,8 @@ const MiB = 2 ** 20;
 
 type Side = 'host' | 'telegraf';
 
-interface Poller {
-  readonly child: ChildProcess;
-  readonly exited: Promise<void>;
-  output(): string;
-}
-
-function spawnPoller(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Poller {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString('utf8')).slice(-4000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return { child, exited, output: () => output };
-}
-
-async function stopPoller(poller: Poller): Promise<void> {
-  if (poller.child.exitCode !== null || poller.child.signalCode !== null) return;
-  poller.child.kill('SIGTERM');
-  const timer = setTimeout(() => poller.child.kill('SIGKILL'), 15_000);
-  await poller.exited;
-  clearTimeout(timer);
-}
+/** A poller (Telegraf or the host) gets this long to stop on SIGTERM before SIGKILL. */
+const STOP_GRACE_MS = 15_000;
 
 interface Rig {
   readonly proxy: CountingProxy;
@@ -99,11 +76,11 @@ async function startSide(
   side: Side,
   devices: number,
   extraNodeFlags: readonly string[] = [],
-): Promise<Poller> {
+): Promise<WatchedProcess> {
   if (side === 'telegraf') {
     const file = join(r.dir, `telegraf-${devices}.conf`);
     await writeFile(file, devices === 0 ? telegrafIdleConfig() : telegrafModbusConfig(devices, r.proxy.port));
-    const poller = spawnPoller(r.telegraf, ['--config', file]);
+    const poller = spawnWatched(r.telegraf, ['--config', file]);
     await sleep(1_000);
     if (poller.child.exitCode !== null) throw new Error(`telegraf exited: ${poller.output()}`);
     return poller;
@@ -112,7 +89,7 @@ async function startSide(
   await writeFile(file, benchMappingYaml({ devices, port: r.proxy.port, poll: '1s' }));
   const before = (await r.server.counters()).gateways;
   const endpoint = `compare-host-${++endpointSerial}`;
-  const poller = spawnPoller(
+  const poller = spawnWatched(
     process.execPath,
     [
       ...extraNodeFlags,
@@ -135,7 +112,7 @@ async function startSide(
   while ((await r.server.counters()).gateways <= before) {
     if (poller.child.exitCode !== null) throw new Error(`adapter-host exited: ${poller.output()}`);
     if (performance.now() > deadline) {
-      await stopPoller(poller);
+      await poller.stop(STOP_GRACE_MS);
       throw new Error(`adapter-host did not register within 30 s: ${poller.output()}`);
     }
     await sleep(50);
@@ -186,7 +163,7 @@ async function measureSide(
       cycles: r.proxy.cyclesSince(first.at).filter((c) => c.start + c.spanMs <= last.at),
     };
   } finally {
-    await stopPoller(poller);
+    await poller.stop(STOP_GRACE_MS);
   }
 }
 
@@ -200,7 +177,7 @@ async function measureIdle(r: Rig, side: Side, settleMs: number, windowMs: numbe
     const last = sampleProc(poller.child.pid!);
     return { side, rss: last.rss, cpuPercent: cpuPercent(first, last) };
   } finally {
-    await stopPoller(poller);
+    await poller.stop(STOP_GRACE_MS);
   }
 }
 
@@ -333,7 +310,7 @@ export async function runCompareSoak(): Promise<void> {
         previous = now;
       }
     } finally {
-      await stopPoller(poller);
+      await poller.stop(STOP_GRACE_MS);
     }
   } finally {
     await r.close();
