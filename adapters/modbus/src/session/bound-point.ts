@@ -26,10 +26,11 @@ export class BoundPoint implements PointLayout, ReadItem<BoundPoint> {
 
   constructor(spec: PointSpec<ModbusPoint>, layout: PointLayout, codecs: ValueCodecCache, unit: number) {
     this.spec = spec;
-    this.codec = codecs.codecFor(layout);
+    const shared = codecs.sharedOf(layout);
+    this.codec = shared.codec;
     this.unit = unit;
     this.address = layout.address;
-    this.#format = codecs.formatOf(layout);
+    this.#format = shared.format;
   }
 
   get layout(): PointLayout {

@@ -23,9 +23,9 @@ describe('ValueCodecCache', () => {
     const first = pointLayout({ table: 'holding', address: 0, type: 'float32' }, BE);
     const second = pointLayout({ table: 'holding', address: 100, type: 'float32' }, BE);
     const other = pointLayout({ table: 'holding', address: 0, type: 'int32' }, BE);
-    expect(cache.formatOf(first)).toBe(first);
-    expect(cache.formatOf(second)).toBe(first);
-    expect(cache.formatOf(other)).toBe(other);
+    expect(cache.sharedOf(first).format).toBe(first);
+    expect(cache.sharedOf(second).format).toBe(first);
+    expect(cache.sharedOf(other).format).toBe(other);
     expect(cache.size).toBe(2);
   });
 

@@ -29,7 +29,6 @@ const EMPTY: CachedPoint = { value: undefined, valueAt: 0, quality: 'bad', error
  * the object that holds its mapping and path rather than in a map of its own.
  */
 export type CacheEntry = { -readonly [K in keyof CachedPoint]: CachedPoint[K] };
-type Entry = CacheEntry;
 
 /** A scalar value the cache owns and overwrites in place. */
 type HeldScalar = { -readonly [K in keyof ResourceValue]: ResourceValue[K] };
@@ -54,18 +53,18 @@ function overwrite(current: PointValue | undefined, next: PointValue): PointValu
 }
 
 /** A new entry for a good reading. */
-function goodEntry(value: PointValue, at: number, readAt: number): Entry {
+function goodEntry(value: PointValue, at: number, readAt: number): CacheEntry {
   return { value: held(value), valueAt: at, quality: 'good', error: undefined, readAt };
 }
 
 /** The entry's value as a reader gets it: a copy no later reading changes. */
-export function valueSnapshot(entry: Entry): PointValue | undefined {
+export function valueSnapshot(entry: CacheEntry): PointValue | undefined {
   const { value } = entry;
   return value === undefined || isInstanceValues(value) ? value : held(value);
 }
 
 /** What a reader gets: a snapshot, whose value no later reading changes. */
-function exposed(entry: Entry): CachedPoint {
+function exposed(entry: CacheEntry): CachedPoint {
   return {
     value: valueSnapshot(entry),
     valueAt: entry.valueAt,
@@ -118,7 +117,7 @@ export function isFresh(entry: CacheEntry, now: number, maxAgeMs: number): boole
  * the last good value (marked bad) so a recovery can be told from a change.
  */
 export class PointCache {
-  readonly #entries = new Map<string, Entry>();
+  readonly #entries = new Map<string, CacheEntry>();
 
   /** The point's last reading (a snapshot: later readings do not change it). */
   get(pointId: string): CachedPoint {
