@@ -57,10 +57,10 @@ export interface PointReaderCounters {
 }
 
 /**
- * Turns adapter readings into the points' records (their cache entries): each reading is converted to its LwM2M value (a
- * conversion that fails is a failed reading), recorded with the host's time, and reported when
- * the value changed or came back after a failure. A point's first failure is logged, repeats are
- * not.
+ * Turns adapter readings into the points' records (their cache entries): each reading is
+ * converted to its LwM2M value (a conversion that fails is a failed reading), recorded with the
+ * host's time, and reported when the value changed or came back after a failure. A point's first
+ * failure is logged, repeats are not.
  */
 export class PointReader {
   readonly #options: PointReaderOptions;
