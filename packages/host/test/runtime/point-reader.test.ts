@@ -1,6 +1,6 @@
 /**
- * PointReader on a fake clock: an adapter read's outcomes land in the points' records (converted value with
- * the adapter's stamp, recorded at the host's time), changes are reported with their value, a
+ * PointReader on a fake clock: an adapter read's outcomes land in the points' records (converted
+ * value with the adapter's stamp, recorded at the host's time), changes are reported with their value, a
  * failure keeps the last good value, a conversion failure is a failed reading, the first failure
  * of a point is logged and repeats are not, and the read's duration comes from the clock.
  */
