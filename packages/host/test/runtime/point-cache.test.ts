@@ -2,7 +2,12 @@
 import { CodedError } from '@lwm2m-adapters/errors';
 import { pointValuesEqual as valuesEqual } from '@lwm2m-adapters/mapping';
 import { expect, it } from 'vitest';
-import { PointCache } from '../../src/runtime/device/point-cache.js';
+import {
+  type CacheEntry,
+  PointCache,
+  recordGoodReading,
+  valueSnapshot,
+} from '../../src/runtime/device/point-cache.js';
 
 const float = (value: number) => ({ type: 'float' as const, value });
 
@@ -63,4 +68,33 @@ it('a failed read keeps the good value and marks it bad; invalidate forgets only
   expect(cache.fresh('t', 130, 1_000)).toBeUndefined();
   expect(cache.setError('u', new CodedError('DEVICE_TIMEOUT', 'no reply'), 5)).toMatchObject({ readAt: 0 });
   expect(cache.get('u')).toMatchObject({ value: undefined, quality: 'bad', readAt: 5 });
+});
+
+it('writes a number over the held number in place, and any other kind of value over any other', () => {
+  const entry: CacheEntry = { value: undefined, valueAt: 0, quality: 'bad', error: undefined, readAt: 0 };
+  recordGoodReading(entry, { type: 'integer', value: 171 }, 1, 1, valuesEqual);
+  const held = entry.value;
+  // a poll's next number (integer or float) lands in the same object: nothing new lives on
+  expect(recordGoodReading(entry, float(171.1), 2, 2, valuesEqual)).toBe(true);
+  expect(entry.value).toBe(held);
+  expect(recordGoodReading(entry, { type: 'unsigned', value: 3 }, 3, 3, valuesEqual)).toBe(true);
+  expect(entry.value).toBe(held);
+  expect(valueSnapshot(entry)).toEqual({ type: 'unsigned', value: 3 });
+  // a snapshot is a plain value of its own, not the held object
+  expect(valueSnapshot(entry)).not.toBe(held);
+  expect(Object.getPrototypeOf(valueSnapshot(entry))).toBe(Object.prototype);
+  // other kinds: a string, a bigint, a boolean, then a number again; each read back as given
+  const sequence = [
+    { type: 'string', value: 'Cel' },
+    { type: 'integer', value: 2n ** 60n },
+    { type: 'boolean', value: false },
+    { type: 'boolean', value: true },
+    float(-0.5),
+    { type: 'string', value: 'K' },
+  ] as const;
+  for (const [i, value] of sequence.entries()) {
+    expect(recordGoodReading(entry, value, 10 + i, 10 + i, valuesEqual)).toBe(true);
+    expect(valueSnapshot(entry)).toEqual(value);
+    expect(entry.valueAt).toBe(10 + i);
+  }
 });
