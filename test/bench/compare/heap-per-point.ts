@@ -5,21 +5,7 @@
  * node type and constructor, then per object shape (its property names), largest first. Plain
  * objects are only told apart by their shape, which is how the per-point structures were found.
  */
-import { readFileSync } from 'node:fs';
-
-interface HeapSnapshotFile {
-  readonly snapshot: {
-    readonly meta: {
-      readonly node_fields: readonly string[];
-      readonly node_types: readonly [readonly string[], ...unknown[]];
-      readonly edge_fields: readonly string[];
-      readonly edge_types: readonly [readonly string[], ...unknown[]];
-    };
-  };
-  readonly nodes: readonly number[];
-  readonly edges: readonly number[];
-  readonly strings: readonly string[];
-}
+import { walkHeapSnapshot } from './heap-snapshot-file.js';
 
 /** Bytes and object count per key. */
 type Tally = Map<string, { bytes: number; count: number }>;
@@ -35,43 +21,25 @@ function add(tally: Tally, key: string, bytes: number): void {
 
 /** Self sizes per "type:constructor" and per shape of plain objects and class instances. */
 function tallies(file: string): { total: number; byConstructor: Tally; byShape: Tally } {
-  const snap = JSON.parse(readFileSync(file, 'utf8')) as HeapSnapshotFile;
-  const { meta } = snap.snapshot;
-  const nodeFields = meta.node_fields.length;
-  const edgeFields = meta.edge_fields.length;
-  const nodeTypes = meta.node_types[0];
-  const edgeTypes = meta.edge_types[0];
-  const typeAt = meta.node_fields.indexOf('type');
-  const nameAt = meta.node_fields.indexOf('name');
-  const sizeAt = meta.node_fields.indexOf('self_size');
-  const edgeCountAt = meta.node_fields.indexOf('edge_count');
-  const edgeTypeAt = meta.edge_fields.indexOf('type');
-  const edgeNameAt = meta.edge_fields.indexOf('name_or_index');
-  const { nodes, edges, strings } = snap;
   const byConstructor: Tally = new Map();
   const byShape: Tally = new Map();
   let total = 0;
-  let edge = 0;
-  for (let i = 0; i < nodes.length; i += nodeFields) {
-    const type = nodeTypes[nodes[i + typeAt]!] ?? '?';
-    const size = nodes[i + sizeAt]!;
-    const edgeCount = nodes[i + edgeCountAt]!;
-    let name = strings[nodes[i + nameAt]!] ?? '';
+  walkHeapSnapshot(file, (node) => {
+    const { type, selfSize } = node;
+    let { name } = node;
     if (type.includes('string')) name = '(string)';
     else if (type === 'number') name = '(number)';
-    total += size;
-    add(byConstructor, `${type}:${name.slice(0, 50)}`, size);
+    total += selfSize;
+    add(byConstructor, `${type}:${name.slice(0, 50)}`, selfSize);
     if (type === 'object') {
       const keys: string[] = [];
-      for (let k = 0; k < edgeCount && keys.length < 8; k++) {
-        const at = (edge + k) * edgeFields;
-        if (edgeTypes[edges[at + edgeTypeAt]!] === 'property')
-          keys.push(strings[edges[at + edgeNameAt]!] ?? '');
+      for (let k = 0; k < node.edgeCount && keys.length < 8; k++) {
+        const edge = node.edge(k);
+        if (edge.type === 'property') keys.push(edge.name);
       }
-      add(byShape, `${name}{${keys.join(',')}}`, size);
+      add(byShape, `${name}{${keys.join(',')}}`, selfSize);
     }
-    edge += edgeCount;
-  }
+  });
   return { total, byConstructor, byShape };
 }
 
