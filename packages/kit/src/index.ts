@@ -21,6 +21,7 @@ export {
 } from './logger.js';
 export { ManualClock } from './manual-clock.js';
 export { MAX_TIMER_CHUNK_MS, RestartableTimer } from './restartable-timer.js';
+export { SlotList } from './slot-list.js';
 export { TimerSet } from './timer-set.js';
 export {
   assertWellFormedText,

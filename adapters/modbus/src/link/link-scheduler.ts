@@ -1,5 +1,5 @@
 import { CodedError, type ErrorCode, isCodedError } from '@lwm2m-adapters/errors';
-import { Fifo } from '@lwm2m-adapters/kit';
+import { Fifo, SlotList } from '@lwm2m-adapters/kit';
 import type { AdapterLogger } from '@lwm2m-adapters/sdk';
 import { isGatewayException } from '../protocol/modbus-exception.js';
 import { describeRequest, type ModbusRequest } from '../protocol/modbus-request.js';
@@ -111,7 +111,8 @@ export class ModbusLinkScheduler {
   readonly #units = new Map<number, UnitCounters>();
   /** Waiting requests by unit; a unit's queue stays when it drains (at most 247 units on a link). */
   readonly #queues = new Map<number, Fifo<QueueEntry>>();
-  readonly #inFlight = new Set<QueueEntry>();
+  /** Sent and not settled; a SlotList, not a Set: it empties after every request (issue 16). */
+  readonly #inFlight = new SlotList<QueueEntry>();
   readonly #quarantine = new UnitQuarantine();
   readonly #errors: Partial<Record<ErrorCode, number>> = {};
   #transport: ModbusTransport | undefined;
@@ -167,7 +168,8 @@ export class ModbusLinkScheduler {
   /** Settles the owner's queued and outstanding requests with `error` (the wire exchange itself completes). */
   cancel(owner: object, error: CodedError): void {
     this.#rejectQueued((entry) => entry.owner === owner, error);
-    for (const entry of this.#inFlight) if (entry.owner === owner) settle(entry, { ok: false, error });
+    for (const entry of this.#inFlight.toArray())
+      if (entry.owner === owner) settle(entry, { ok: false, error });
     if (this.#exclusiveRunning?.owner === owner) settle(this.#exclusiveRunning, { ok: false, error });
   }
 

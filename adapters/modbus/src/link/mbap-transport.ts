@@ -1,4 +1,5 @@
 import { CodedError } from '@lwm2m-adapters/errors';
+import { SlotList } from '@lwm2m-adapters/kit';
 import type { ModbusFrame } from '../protocol/frame-reader.js';
 import { MbapFrameReader, mbapFrameWriter } from '../protocol/mbap-frame.js';
 import { describeRequest, type ModbusRequest } from '../protocol/modbus-request.js';
@@ -8,6 +9,7 @@ import type { ModbusTransport } from './modbus-transport.js';
 import { StaleReplies } from './stale-replies.js';
 
 interface Outstanding {
+  readonly transactionId: number;
   readonly request: ModbusRequest;
   resolve(pdu: Uint8Array): void;
   reject(error: CodedError): void;
@@ -23,7 +25,8 @@ export class MbapTransport implements ModbusTransport {
   readonly maxInFlight: number;
   readonly #stream: ModbusByteStream;
   readonly #reader = new MbapFrameReader();
-  readonly #outstanding = new Map<number, Outstanding>();
+  /** By transaction id (a scan: at most maxInFlight); a SlotList, not a Map: it empties after every request (issue 16). */
+  readonly #outstanding = new SlotList<Outstanding>();
   readonly #onBroken: (error: CodedError) => void;
   #nextTransactionId = 1;
   readonly #stale = new StaleReplies();
@@ -68,10 +71,11 @@ export class MbapTransport implements ModbusTransport {
     const transactionId = this.#allocateTransactionId();
     return new Promise<Uint8Array>((resolve, reject) => {
       const onExpire = (reason: CodedError) => {
-        if (this.#outstanding.get(transactionId) === outstanding) this.#outstanding.delete(transactionId);
+        this.#outstanding.delete(outstanding);
         reject(reason);
       };
       const outstanding: Outstanding = {
+        transactionId,
         request,
         resolve: (pdu) => {
           deadline.onExpire(undefined);
@@ -82,7 +86,7 @@ export class MbapTransport implements ModbusTransport {
           reject(error);
         },
       };
-      this.#outstanding.set(transactionId, outstanding);
+      this.#outstanding.add(outstanding);
       deadline.onExpire(onExpire);
       this.#stream.write(mbapFrameWriter.encode(transactionId, request.unit, request.pdu));
     });
@@ -95,18 +99,18 @@ export class MbapTransport implements ModbusTransport {
 
   #allocateTransactionId(): number {
     let id = this.#nextTransactionId;
-    while (this.#outstanding.has(id)) id = (id + 1) & 0xffff;
+    while (this.#outstandingOf(id) !== undefined) id = (id + 1) & 0xffff;
     this.#nextTransactionId = (id + 1) & 0xffff;
     return id;
   }
 
   #onFrame(frame: ModbusFrame): void {
-    const outstanding = this.#outstanding.get(frame.transactionId ?? -1);
+    const outstanding = this.#outstandingOf(frame.transactionId ?? -1);
     if (outstanding === undefined) {
       this.#stale.count(frame.unit);
       return;
     }
-    this.#outstanding.delete(frame.transactionId!);
+    this.#outstanding.delete(outstanding);
     if (frame.unit !== outstanding.request.unit) {
       outstanding.reject(
         new CodedError(
@@ -120,9 +124,17 @@ export class MbapTransport implements ModbusTransport {
     outstanding.resolve(frame.pdu);
   }
 
+  #outstandingOf(transactionId: number): Outstanding | undefined {
+    for (let i = 0; i < this.#outstanding.size; i++) {
+      const outstanding = this.#outstanding.at(i);
+      if (outstanding.transactionId === transactionId) return outstanding;
+    }
+    return undefined;
+  }
+
   #fail(error: CodedError): void {
     this.#closedWith ??= error;
-    const all = [...this.#outstanding.values()];
+    const all = this.#outstanding.toArray();
     this.#outstanding.clear();
     for (const outstanding of all) outstanding.reject(error);
   }
