@@ -14,12 +14,6 @@ export class SlotList<T> {
     return this.#size;
   }
 
-  /** The item at `index` (0 ≤ index < size); positions change when an item is removed. */
-  at(index: number): T {
-    if (index < 0 || index >= this.#size) throw new RangeError(`no item at ${index} (size ${this.#size})`);
-    return this.#slots[index] as T;
-  }
-
   add(item: T): void {
     this.#slots[this.#size++] = item;
   }

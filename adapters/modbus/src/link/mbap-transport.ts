@@ -125,11 +125,7 @@ export class MbapTransport implements ModbusTransport {
   }
 
   #outstandingOf(transactionId: number): Outstanding | undefined {
-    for (let i = 0; i < this.#outstanding.size; i++) {
-      const outstanding = this.#outstanding.at(i);
-      if (outstanding.transactionId === transactionId) return outstanding;
-    }
-    return undefined;
+    return this.#outstanding.find((outstanding) => outstanding.transactionId === transactionId);
   }
 
   #fail(error: CodedError): void {
