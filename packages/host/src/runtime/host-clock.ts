@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from '@lwm2m-adapters/kit';
+import { type Clock, createClockTimer, SystemClockTimer, systemClock } from '@lwm2m-adapters/kit';
 
 /**
  * Time as the host runtime uses it: the kit Clock (wall time and timers, the same seam the client
@@ -21,6 +21,7 @@ export interface HostClock extends Clock {
 export const systemHostClock: HostClock = {
   now: systemClock.now,
   setTimer: systemClock.setTimer,
+  createTimer: (callback) => new SystemClockTimer(callback),
   monotonicNow: () => performance.now(),
   afterTurn: (callback) => {
     setImmediate(callback);
@@ -43,6 +44,7 @@ export function hostClock(clock?: Clock): HostClock {
   return {
     now: () => clock.now(),
     setTimer: (delayMs, callback) => clock.setTimer(delayMs, callback),
+    createTimer: (callback) => createClockTimer(clock, callback),
     monotonicNow: () => clock.now(),
     afterTurn: (callback) => {
       clock.setTimer(0, callback);
