@@ -14,6 +14,7 @@ import { type Logger, pino } from 'pino';
 import { HostMetrics } from '../ops/host-metrics.js';
 import type { HostStatus, LwM2mMode } from '../ops/host-status.js';
 import { DeviceRunner } from './device/device-runner.js';
+import { PointSpecTable } from './device/point-spec-table.js';
 import { retunableInPlace, retunePlacement } from './device/reporting-retune.js';
 import type { ClientEndpoint, HostServerSettings } from './topology/client-endpoint.js';
 import { GatewayTopology } from './topology/gateway-topology.js';
@@ -74,6 +75,8 @@ export class AdapterHost implements AsyncDisposable {
   readonly #clock: Clock;
   readonly #startedAt: number;
   readonly #topology: HostTopology;
+  /** The adapter sessions' point specs, shared by the devices of a template. */
+  readonly #pointSpecs = new PointSpecTable();
   #mapping: CompiledMapping;
   #adapters: ReadonlyMap<string, AdapterDefinition>;
   #registry: ObjectRegistry;
@@ -150,6 +153,7 @@ export class AdapterHost implements AsyncDisposable {
       logger: this.#logger.child({ device: device.id }),
       ...this.#options.runner,
       onValueChanged: report,
+      pointSpecs: this.#pointSpecs,
       onRead: (outcome) => this.metrics.observeRead(device.id, outcome),
       clock: this.#clock,
     });

@@ -10,6 +10,7 @@ import { DeviceSubscriptions } from './device-subscriptions.js';
 import { isFresh, valueSnapshot } from './point-cache.js';
 import { PointReader, type ReadOutcome, type ValueChangeListener } from './point-reader.js';
 import { PointRecord } from './point-record.js';
+import { PointSpecTable } from './point-spec-table.js';
 import { type ObservedRange, pointPollIntervals } from './poll-intervals.js';
 import { PollScheduler } from './poll-scheduler.js';
 import { ReadBatcher } from './read-batcher.js';
@@ -45,6 +46,8 @@ export interface DeviceRunnerOptions {
    * Clock (a test's fake one) drives all of them (see `hostClock`).
    */
   readonly clock?: Clock;
+  /** Where the adapter session's point specs come from: one table per host shares them across devices. */
+  readonly pointSpecs?: PointSpecTable;
 }
 
 export interface DeviceRunnerStats {
@@ -128,6 +131,7 @@ export class DeviceRunner implements AsyncDisposable {
     this.#track(options.device);
     this.#session = new SessionSupervisor({
       device: options.device,
+      points: (options.pointSpecs ?? new PointSpecTable()).specsOf(options.device),
       adapter: options.adapter,
       logger: options.logger,
       clock: this.#clock,

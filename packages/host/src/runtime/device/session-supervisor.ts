@@ -6,6 +6,7 @@ import type {
   AdapterLogger,
   AdapterSession,
   PointReading,
+  PointSpec,
   SessionState,
   SessionStats,
   Subscription,
@@ -15,6 +16,8 @@ import type { WritePlan } from './write-plan.js';
 
 export interface SessionSupervisorOptions {
   readonly device: CompiledDevice;
+  /** The device's bound points as the session takes them (see PointSpecTable); default: made here. */
+  readonly points?: readonly PointSpec<unknown>[];
   readonly adapter: AdapterDefinition;
   readonly logger: AdapterLogger;
   /** Stamps the failed readings of a read the adapter threw on. */
@@ -54,7 +57,7 @@ export class SessionSupervisor implements AsyncDisposable {
     this.#session = options.adapter.createSession({
       deviceId: options.device.id,
       connection: options.device.connection,
-      points: devicePointSpecs(options.device),
+      points: options.points ?? devicePointSpecs(options.device),
       logger: options.logger,
     });
     this.#session.onStateChange((state, error) => this.#stateChanged(state, error));
