@@ -241,6 +241,15 @@ export class LwM2mClient {
     return this.#registration.location;
   }
 
+  /**
+   * Whether an observation may concern a change of object `objectId` under `prefix` (an end
+   * device's; undefined: the client's own objects). False means `changed` there would notify
+   * nobody: a reporter of changes can skip making the path (two Map lookups, nothing allocated).
+   */
+  isObserving(prefix: string | undefined, objectId: number): boolean {
+    return this.#observations.mayConcern(prefix, objectId);
+  }
+
   get observationStats(): ObservationStats {
     return this.#observations.stats;
   }

@@ -54,11 +54,33 @@ describe('PathOverlapIndex', () => {
               .map(([id]) => id)
               .sort((a, b) => a - b);
             expect([...index.overlapping(changed)].sort((a, b) => a - b)).toEqual(expected);
+            // mayOverlap never says no where an entry overlaps (a reporter skips the path on no)
+            if (changed.objectId !== undefined && expected.length > 0) {
+              expect(index.mayOverlap(changed.prefix, changed.objectId)).toBe(true);
+            }
           }
         },
       ),
       { numRuns: 500 },
     );
+  });
+
+  it('says whether anything may overlap an object or an end device without a path', () => {
+    const index = new PathOverlapIndex<string>();
+    expect(index.mayOverlap(undefined, 25)).toBe(false);
+    index.add(path('/25'), 'gateway view');
+    expect(index.mayOverlap(undefined, 25)).toBe(true);
+    // an observed /25 says nothing about the end devices' objects, nor about other objects
+    expect(index.mayOverlap('dev1', 3303)).toBe(false);
+    expect(index.mayOverlap(undefined, 3303)).toBe(false);
+    index.add(path('/dev1/3303/0/5700', { allowPrefix: true }), 'end device');
+    expect(index.mayOverlap('dev1', 3303)).toBe(true);
+    expect(index.mayOverlap('dev2', 3303)).toBe(false);
+    index.add(path('/'), 'root');
+    expect(index.mayOverlap(undefined, 3303)).toBe(true);
+    expect(index.mayOverlap('dev2', 3303)).toBe(false);
+    index.remove(path('/dev1/3303/0/5700', { allowPrefix: true }), 'end device');
+    expect(index.mayOverlap('dev1', 3303)).toBe(false);
   });
 
   it('relates paths above, at and below a change; prefixed paths are not under the root', () => {

@@ -261,7 +261,10 @@ describe('DeviceRunner when the device goes away', () => {
   it('rejects reads with a retriable 5.03 error while down, and reports the value again after recovery', async () => {
     const changed: string[] = [];
     const states: SessionState[] = [];
-    const r = runner({ observedPollMs: 100, onValueChanged: (path) => changed.push(path.toString()) });
+    const r = runner({
+      observedPollMs: 100,
+      onValueChanged: (point) => changed.push(point.reportedPath.toString()),
+    });
     r.onStateChange((state) => states.push(state));
     await r.start();
     r.setObserved([{ path: LwM2mPath.parse('/3303/0/5700'), minMs: undefined, maxMs: undefined }]);

@@ -80,8 +80,8 @@ beforeEach(async () => {
     },
     clock,
     logger,
-    onValueChanged: (path, value, written) => {
-      changes.push([path.toString(), value]);
+    onValueChanged: (point, value, written) => {
+      changes.push([point.reportedPath.toString(), value]);
       afterWrite.push(written);
     },
     onRead: (outcome) => outcomes.push(outcome),
@@ -218,7 +218,7 @@ describe('PointReader', () => {
       read: async (ids) => ids.map((id) => good(id, reported.length, clock.now())),
       clock,
       logger,
-      onValueChanged: (path) => reported.push(path),
+      onValueChanged: (point) => reported.push(point.reportedPath),
     });
     await gatewayReader.read([TEMPERATURE], 'poll');
     await gatewayReader.read([TEMPERATURE], 'poll');

@@ -57,8 +57,8 @@ async function served() {
     // one background read when observed, then none within the test
     observedPollMs: 60_000,
     // as the host reports changes to the engine (per-device: no prefix)
-    onValueChanged: (path, _value, afterWrite) => {
-      if (!afterWrite) client.changed(path);
+    onValueChanged: (point, _value, afterWrite) => {
+      if (!afterWrite) client.changed(point.reportedPath);
     },
   });
   for (const [objectId, declaration] of runner.objectDeclarations()) {

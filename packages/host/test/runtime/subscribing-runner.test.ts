@@ -55,7 +55,7 @@ async function setup(options: { readonly modify?: boolean } = {}) {
     adapter: device.definition,
     logger: silentLogger,
     clock,
-    onValueChanged: (path, value) => changes.push([path.toString(), value]),
+    onValueChanged: (point, value) => changes.push([point.reportedPath.toString(), value]),
   });
   runners.push(runner);
   await runner.start();

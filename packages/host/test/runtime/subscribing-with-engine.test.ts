@@ -53,8 +53,8 @@ async function served() {
     adapter: device.definition,
     logger: silentLogger,
     clock,
-    onValueChanged: (path, _value, afterWrite) => {
-      if (!afterWrite) client.changed(path);
+    onValueChanged: (point, _value, afterWrite) => {
+      if (!afterWrite) client.changed(point.reportedPath);
     },
   });
   for (const [objectId, declaration] of runner.objectDeclarations()) {

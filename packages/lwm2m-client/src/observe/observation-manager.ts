@@ -247,6 +247,14 @@ export class ObservationManager {
     return true;
   }
 
+  /**
+   * Whether an observation may concern a change under `prefix` (an end device's; undefined: the
+   * client's own tree) and `objectId`: false means `changed` would notify none there.
+   */
+  mayConcern(prefix: string | undefined, objectId: number): boolean {
+    return this.#observations.size > 0 && this.#byPath.mayOverlap(prefix, objectId);
+  }
+
   /** Reports a changed value (any level, with prefix): notifies the observations it concerns. */
   changed(path: LwM2mPath): void {
     if (this.#observations.size === 0) return;

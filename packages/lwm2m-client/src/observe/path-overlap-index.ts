@@ -46,16 +46,24 @@ export class PathOverlapIndex<T> {
    */
   overlapping(path: LwM2mPath): ReadonlySet<T> {
     if (this.#at.size === 0) return EMPTY;
-    if (path.prefix !== undefined) {
-      if (!this.#scopes.has(path.prefix)) return EMPTY;
-    } else if (path.objectId !== undefined && this.#rootFilings === 0 && !this.#scopes.has(path.objectId)) {
-      return EMPTY;
-    }
+    if (path.objectId !== undefined && !this.mayOverlap(path.prefix, path.objectId)) return EMPTY;
+    if (path.prefix !== undefined && !this.#scopes.has(path.prefix)) return EMPTY;
     const chain = pathChain(path);
     let found: Set<T> | undefined;
     found = addEntries(found, this.#atOrBelow.get(chain[chain.length - 1]!));
     for (let i = 0; i < chain.length - 1; i++) found = addEntries(found, this.#at.get(chain[i]!));
     return found ?? EMPTY;
+  }
+
+  /**
+   * Whether an entry may overlap a path under `prefix` (an end device's; undefined: the client's
+   * own tree) and `objectId`: false means `overlapping` finds none there, so a caller can skip
+   * making the path. Two Map lookups at most.
+   */
+  mayOverlap(prefix: string | undefined, objectId: number): boolean {
+    if (this.#at.size === 0) return false;
+    if (prefix !== undefined) return this.#scopes.has(prefix);
+    return this.#rootFilings > 0 || this.#scopes.has(objectId);
   }
 
   #count(path: LwM2mPath, delta: 1 | -1): void {

@@ -29,8 +29,8 @@ export interface DeviceRunnerOptions {
   /** Floor for any background read interval. Default 50 ms. */
   readonly minPollMs?: number;
   /**
-   * A point's LwM2M value changed (or came back after a failure): path (with `reportPrefix`), the
-   * value read (so that what reports it, a Send, need not read it back), and whether the re-read
+   * A point's LwM2M value changed (or came back after a failure): the point (its path, with
+   * `reportPrefix`, made when first asked for), the value read (so that what reports it, a Send, need not read it back), and whether the re-read
    * after a server write found it (the engine told the observers of that write already).
    */
   readonly onValueChanged?: ValueChangeListener;

@@ -1,11 +1,10 @@
 import type { CodedError } from '@lwm2m-adapters/errors';
-import type { LwM2mPath } from '@lwm2m-adapters/lwm2m-core';
 import { type PointValue, pointValuesEqual, toPointValue } from '@lwm2m-adapters/mapping';
 import type { AdapterLogger, PointReading } from '@lwm2m-adapters/sdk';
 import type { HostClock } from '../host-clock.js';
 import type { DeviceHealthTracker } from './device-health.js';
 import { recordFailedReading, recordGoodReading } from './point-cache.js';
-import type { PointRecord } from './point-record.js';
+import type { ChangedPoint, PointRecord } from './point-record.js';
 import { codedDeviceError } from './session-supervisor.js';
 
 /**
@@ -22,7 +21,7 @@ export type ReadKind = 'poll' | 'on-demand' | 'after-write' | 'subscription';
  * and their read of the value waits for that re-read: such a change is for Send batches only, or
  * every observer would be notified twice.
  */
-export type ValueChangeListener = (path: LwM2mPath, value: PointValue, afterWrite: boolean) => void;
+export type ValueChangeListener = (point: ChangedPoint, value: PointValue, afterWrite: boolean) => void;
 
 /** One adapter read, for metrics. */
 export interface ReadOutcome {
@@ -140,7 +139,7 @@ export class PointReader {
     const listener = this.#options.onValueChanged;
     if (listener === undefined) return;
     try {
-      listener(record.reportedPath, value, afterWrite);
+      listener(record, value, afterWrite);
     } catch (error) {
       this.#options.logger.warn(
         { deviceId: this.#options.deviceId, point: record.point.id, err: error },

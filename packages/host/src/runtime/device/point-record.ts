@@ -5,18 +5,30 @@ import type { CacheEntry, PointQuality } from './point-cache.js';
 import type { PathedPoint } from './poll-intervals.js';
 
 /**
+ * A point whose value changed, as a change listener gets it: its path (with the report prefix) is
+ * made when first asked for, so a change nobody observes or sends makes no path (issue 16); its
+ * prefix and object id say whether an observation may concern it.
+ */
+export interface ChangedPoint {
+  /** The prefix of `reportedPath` (a gateway's end device), if any. */
+  readonly reportPrefix: string | undefined;
+  readonly objectId: number;
+  readonly reportedPath: LwM2mPath;
+}
+
+/**
  * Everything a device runner keeps about one bound point, in one object: the compiled point, its
  * LwM2M path (and the path its changes are reported under), the last reading (a point-cache
  * entry, updated in place) and its background read interval. One record per point and one map
  * from point id to record per device: the runner's points, cache and poll intervals used to be
  * four maps and three objects per point (issue 16: ~150 bytes per point of hash tables alone).
  */
-export class PointRecord implements PathedPoint, CacheEntry {
+export class PointRecord implements PathedPoint, CacheEntry, ChangedPoint {
   /** The compiled point; `retune` replaces it (reporting settings only, same id and path). */
   point: CompiledBoundPoint;
   /** The prefix of the path changes are reported under (a gateway's end device), if any. */
   readonly #prefix: string | undefined;
-  /** The path changes are reported under, made at the first change (the engine finds observers by its identity). */
+  /** The path changes are reported under, made when a change is first observed or sent (the engine finds observers by its identity). */
   #reported: LwM2mPath | undefined;
   value: PointValue | undefined = undefined;
   valueAt = 0;
@@ -29,6 +41,14 @@ export class PointRecord implements PathedPoint, CacheEntry {
   constructor(point: CompiledBoundPoint, reportPrefix?: string) {
     this.point = point;
     this.#prefix = reportPrefix;
+  }
+
+  get reportPrefix(): string | undefined {
+    return this.#prefix;
+  }
+
+  get objectId(): number {
+    return this.point.objectId;
   }
 
   /** The path changes of this point are reported under: one object for the record's life. */

@@ -99,11 +99,11 @@ export class GatewayTopology implements HostTopology {
   /** Declares a device as an end device (an Update follows once registered). */
   #attach(gateway: HostEndpoint, device: CompiledDevice): EndDevicePlacement {
     const { prefix } = device;
-    // each point's prefixed path is made once and kept with the point (the runner's PointRecord),
-    // so a change allocates no path and the engine's observation index finds it by identity
+    // each point's prefixed path is made once, when a change is first observed or sent, and kept
+    // with the point (the runner's PointRecord): the engine's observation index finds it by identity
     const runner = this.#context.createRunner(
       device,
-      (path, value, afterWrite) => gateway.report(path, value, afterWrite),
+      (point, value, afterWrite) => gateway.report(point, value, afterWrite),
       prefix,
     );
     const info = mappedDeviceInfo(device, this.#context.hostVersion);

@@ -1,10 +1,11 @@
 import { isCodedError } from '@lwm2m-adapters/errors';
 import type { Clock } from '@lwm2m-adapters/kit';
 import type { DeviceInfo, LwM2mClient } from '@lwm2m-adapters/lwm2m-client';
-import type { LwM2mPath, ObjectModel } from '@lwm2m-adapters/lwm2m-core';
+import type { ObjectModel } from '@lwm2m-adapters/lwm2m-core';
 import { isInstanceValues, type PointValue } from '@lwm2m-adapters/mapping';
 import type { Logger } from 'pino';
 import type { EndpointStatus } from '../../ops/host-status.js';
+import type { ChangedPoint } from '../device/point-record.js';
 import { ClientEndpoint, type HostServerSettings } from './client-endpoint.js';
 import { SendBatcher } from './send-batcher.js';
 
@@ -136,9 +137,15 @@ export class HostEndpoint {
    * the resource's read handler when the notification goes out (a cache hit), not from here: a
    * notification held back by pmin must carry the value of that moment, not of this change.
    */
-  report(path: LwM2mPath, value: PointValue, afterWrite: boolean): void {
-    if (!afterWrite) this.endpoint.client.changed(path);
+  report(point: ChangedPoint, value: PointValue, afterWrite: boolean): void {
+    // the point's path is asked for only when something takes it: with no observation of its
+    // object (or end device) and no Send, a change costs no path (issue 16)
+    const client = this.endpoint.client;
+    if (!afterWrite && client.isObserving(point.reportPrefix, point.objectId)) {
+      client.changed(point.reportedPath);
+    }
     if (this.#batcher === undefined) return;
+    const path = point.reportedPath;
     if (!isInstanceValues(value)) this.#batcher.add(path, value);
     // an array point: a Send carries each resource instance
     else for (let i = 0; i < value.length; i++) this.#batcher.add(path.child(i), value[i]!);
