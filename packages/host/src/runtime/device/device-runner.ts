@@ -30,13 +30,15 @@ export interface DeviceRunnerOptions {
   readonly minPollMs?: number;
   /**
    * A point's LwM2M value changed (or came back after a failure): the point (its path, with
-   * `reportPrefix`, made when first asked for), the value read (so that what reports it, a Send, need not read it back), and whether the re-read
-   * after a server write found it (the engine told the observers of that write already).
+   * `reportPrefix`, made when first asked for), the value read (so that what reports it, a Send,
+   * need not read it back), and whether the re-read after a server write found it (the engine
+   * told the observers of that write already).
    */
   readonly onValueChanged?: ValueChangeListener;
   /**
    * The prefix of the paths `onValueChanged` reports (a gateway's end-device prefix): each point's
-   * prefixed path is made once and kept with the point. None: the points' own paths.
+   * prefixed path is made once, when first asked for, and kept with the point. None: the points'
+   * own paths.
    */
   readonly reportPrefix?: string;
   /** Every adapter read, for metrics. */
