@@ -244,7 +244,7 @@ export class LwM2mClient {
   /**
    * Whether an observation may concern a change of object `objectId` under `prefix` (an end
    * device's; undefined: the client's own objects). False means `changed` there would notify
-   * nobody: a reporter of changes can skip making the path (two Map lookups, nothing allocated).
+   * nobody: a reporter of changes can skip making the path (one Map lookup, nothing allocated).
    */
   isObserving(prefix: string | undefined, objectId: number): boolean {
     return this.#observations.mayConcern(prefix, objectId);

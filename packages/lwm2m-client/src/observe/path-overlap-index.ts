@@ -46,8 +46,11 @@ export class PathOverlapIndex<T> {
    */
   overlapping(path: LwM2mPath): ReadonlySet<T> {
     if (this.#at.size === 0) return EMPTY;
-    if (path.objectId !== undefined && !this.mayOverlap(path.prefix, path.objectId)) return EMPTY;
-    if (path.prefix !== undefined && !this.#scopes.has(path.prefix)) return EMPTY;
+    if (path.prefix !== undefined) {
+      if (!this.#scopes.has(path.prefix)) return EMPTY;
+    } else if (path.objectId !== undefined && this.#rootFilings === 0 && !this.#scopes.has(path.objectId)) {
+      return EMPTY;
+    }
     const chain = pathChain(path);
     let found: Set<T> | undefined;
     found = addEntries(found, this.#atOrBelow.get(chain[chain.length - 1]!));
@@ -58,7 +61,7 @@ export class PathOverlapIndex<T> {
   /**
    * Whether an entry may overlap a path under `prefix` (an end device's; undefined: the client's
    * own tree) and `objectId`: false means `overlapping` finds none there, so a caller can skip
-   * making the path. Two Map lookups at most.
+   * making the path. One Map lookup at most.
    */
   mayOverlap(prefix: string | undefined, objectId: number): boolean {
     if (this.#at.size === 0) return false;

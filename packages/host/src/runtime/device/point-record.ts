@@ -28,7 +28,10 @@ export class PointRecord implements PathedPoint, CacheEntry, ChangedPoint {
   point: CompiledBoundPoint;
   /** The prefix of the path changes are reported under (a gateway's end device), if any. */
   readonly #prefix: string | undefined;
-  /** The path changes are reported under, made when a change is first observed or sent (the engine finds observers by its identity). */
+  /**
+   * The path changes are reported under, made when a change is first observed or sent (the
+   * engine finds observers by its identity).
+   */
   #reported: LwM2mPath | undefined;
   value: PointValue | undefined = undefined;
   valueAt = 0;

@@ -10,7 +10,7 @@ import type { PointSpec } from '@lwm2m-adapters/sdk';
 export class PointSpecTable {
   readonly #specs = new WeakMap<CompiledBoundPoint, PointSpec<unknown>>();
 
-  /** The device's bound points as its adapter session takes them, in mapping order. */
+  /** The device's bound points as its adapter session takes them, in the compiled device's order. */
   specsOf(device: CompiledDevice): PointSpec<unknown>[] {
     const specs: PointSpec<unknown>[] = [];
     for (const point of device.points) {
