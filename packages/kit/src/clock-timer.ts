@@ -1,5 +1,3 @@
-import type { Clock } from './clock.js';
-
 /** Longest delay a ClockTimer waits at once (setTimeout's limit); longer ones are waited this long. */
 export const MAX_CLOCK_TIMER_DELAY_MS = 2 ** 31 - 1;
 
@@ -74,42 +72,4 @@ export class SystemClockTimer implements ClockTimer {
     clearTimeout(this.#timeout);
     this.#timeout = undefined;
   }
-}
-
-/** A ClockTimer on any Clock's `setTimer` (a test's fake clock): exact delays, one timer per arm. */
-class SetTimerClockTimer implements ClockTimer {
-  readonly #clock: Clock;
-  readonly #fire: () => void;
-  #cancelArm: (() => void) | undefined;
-
-  constructor(clock: Clock, callback: () => void) {
-    this.#clock = clock;
-    this.#fire = () => {
-      this.#cancelArm = undefined;
-      callback();
-    };
-  }
-
-  get armed(): boolean {
-    return this.#cancelArm !== undefined;
-  }
-
-  arm(delayMs: number): void {
-    this.#cancelArm?.();
-    const delay = Number.isFinite(delayMs)
-      ? Math.min(MAX_CLOCK_TIMER_DELAY_MS, Math.max(0, delayMs))
-      : MAX_CLOCK_TIMER_DELAY_MS;
-    this.#cancelArm = this.#clock.setTimer(delay, this.#fire);
-  }
-
-  cancel(): void {
-    const cancel = this.#cancelArm;
-    this.#cancelArm = undefined;
-    cancel?.();
-  }
-}
-
-/** The clock's own ClockTimer when it has one (the system clock does), else one on its `setTimer`. */
-export function createClockTimer(clock: Clock, callback: () => void): ClockTimer {
-  return clock.createTimer?.(callback) ?? new SetTimerClockTimer(clock, callback);
 }

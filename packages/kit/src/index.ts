@@ -6,11 +6,10 @@ export {
   REJECTED_BACKOFF,
   UNREACHABLE_BACKOFF,
 } from './backoff.js';
-export { type Clock, systemClock } from './clock.js';
+export { type Clock, createClockTimer, systemClock } from './clock.js';
 export {
   CLOCK_TIMER_TOLERANCE_MS,
   type ClockTimer,
-  createClockTimer,
   MAX_CLOCK_TIMER_DELAY_MS,
   SystemClockTimer,
 } from './clock-timer.js';
