@@ -6,13 +6,14 @@ export {
   REJECTED_BACKOFF,
   UNREACHABLE_BACKOFF,
 } from './backoff.js';
-export { type Clock, createClockTimer, systemClock } from './clock.js';
+export { type Clock, systemClock } from './clock.js';
 export {
   CLOCK_TIMER_TOLERANCE_MS,
   type ClockTimer,
   MAX_CLOCK_TIMER_DELAY_MS,
   SystemClockTimer,
 } from './clock-timer.js';
+export { createClockTimer } from './create-clock-timer.js';
 export { Fifo } from './fifo.js';
 export { FifoMap } from './fifo-map.js';
 export { ListenerSet } from './listener-set.js';

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createClockTimer, systemClock } from '../src/clock.js';
+import { systemClock } from '../src/clock.js';
 import { CLOCK_TIMER_TOLERANCE_MS, type ClockTimer, SystemClockTimer } from '../src/clock-timer.js';
+import { createClockTimer } from '../src/create-clock-timer.js';
 import { ManualClock } from '../src/manual-clock.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
