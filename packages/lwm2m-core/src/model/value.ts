@@ -104,8 +104,13 @@ export function valuesEqual(a: ResourceValue, b: ResourceValue): boolean {
     case 'float':
       return Object.is(a.value, b.value) || a.value === b.value;
     case 'integer':
-    case 'unsigned':
-      return BigInt(a.value) === BigInt(b.value as number | bigint);
+    case 'unsigned': {
+      // a number and a bigint of one value are equal; two of a kind compare as they are, with no
+      // BigInt made per comparison (change detection runs this per polled value, issue 16)
+      const bv = b.value as number | bigint;
+      if (typeof a.value === typeof bv) return a.value === bv;
+      return BigInt(a.value) === BigInt(bv);
+    }
     default:
       return a.value === b.value;
   }
