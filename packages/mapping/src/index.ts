@@ -53,5 +53,11 @@ export {
 export { printCompiledMapping, redactCompiledMapping, redactDevice } from './redact.js';
 export { escapeControlCharacters, MAX_QUOTED_CHARACTERS } from './safe-text.js';
 export { isSecretName, REDACTED } from './secret-keys.js';
-export { fromLwm2mValue, scalarToLwm2m, toLwm2mValue } from './value-conversion.js';
+export {
+  fromLwm2mValue,
+  type NumberSlot,
+  plainLwm2mNumber,
+  scalarToLwm2m,
+  toLwm2mValue,
+} from './value-conversion.js';
 export { MAX_NESTING_DEPTH } from './yaml-syntax.js';

@@ -106,14 +106,44 @@ export function scalarToLwm2m(point: CompiledBoundPoint, raw: RawScalar): Resour
     const number = numberOf(raw);
     if (number === undefined)
       throw readFailure(point, `scale/offset need a number, the device gave ${typeof raw}`);
-    const scale = conversion.scale ?? 1;
-    const offset = conversion.offset ?? 0;
-    const scaled = number * scale + offset;
-    const places = Math.max(decimalPlaces(scale), decimalPlaces(offset));
-    // A whole raw value has at most `places` decimals once scaled; drop the float noise (0.1 * 3).
-    value = Number.isInteger(number) && places <= MAX_PLACES ? roundToPlaces(scaled, places) : scaled;
+    value = scaledNumber(conversion.scale ?? 1, conversion.offset ?? 0, number);
   }
   return shape(point, value);
+}
+
+/** raw × scale + offset; a whole raw value's result without its float noise. */
+function scaledNumber(scale: number, offset: number, number: number): number {
+  const scaled = number * scale + offset;
+  const places = Math.max(decimalPlaces(scale), decimalPlaces(offset));
+  // A whole raw value has at most `places` decimals once scaled; drop the float noise (0.1 * 3).
+  return Number.isInteger(number) && places <= MAX_PLACES ? roundToPlaces(scaled, places) : scaled;
+}
+
+/** Where `plainLwm2mNumber` puts its number: an object with a number field, written in place. */
+export interface NumberSlot {
+  value: number;
+}
+
+/**
+ * The LwM2M number a raw number gives, when it is a plain number: a scalar point of a float
+ * resource, or of an integer or unsigned one when the result is a safe integer in its range, with
+ * no enum or bit (scale and offset applied). Puts exactly `toLwm2mValue(point, raw).value` in
+ * `slot.value` then and says true; says false for every other point or value, which
+ * `toLwm2mValue` converts (or refuses). Nothing is allocated: a poll of changing values converts
+ * them in place (issue 16). The number goes into a slot, not out as the result, because a double
+ * returned from a call is a new heap number each time.
+ */
+export function plainLwm2mNumber(point: CompiledBoundPoint, raw: number, slot: NumberSlot): boolean {
+  const { conversion } = point;
+  if (point.shape === 'array' || conversion.bit !== undefined || conversion.enum !== undefined) return false;
+  const type = point.resourceType;
+  if (type !== 'float' && type !== 'integer' && type !== 'unsigned') return false;
+  // straight into the slot: a local that is either the raw number or a computed one would be
+  // boxed into a new heap number
+  if (conversion.scale === undefined && conversion.offset === undefined) slot.value = raw;
+  else slot.value = scaledNumber(conversion.scale ?? 1, conversion.offset ?? 0, raw);
+  if (type === 'float') return true;
+  return Number.isSafeInteger(slot.value) && (type === 'integer' || slot.value >= 0);
 }
 
 function wrongType(point: CompiledBoundPoint, value: RawScalar): CodedError {

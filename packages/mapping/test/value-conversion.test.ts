@@ -10,6 +10,7 @@ import {
   constantValue,
   fromLwm2mValue,
   type PointConversion,
+  plainLwm2mNumber,
   toLwm2mValue,
 } from '../src/index.js';
 import { decimalPlaces, roundToPlaces } from '../src/value-conversion.js';
@@ -287,5 +288,68 @@ describe('constants', () => {
       type: 'objlnk',
       value: { objectId: 3303, instanceId: 0 },
     });
+  });
+});
+
+describe('plainLwm2mNumber', () => {
+  /** Its number, or undefined when it says false. */
+  function plainOf(point: CompiledBoundPoint, raw: number): number | undefined {
+    const slot = { value: Number.NaN };
+    return plainLwm2mNumber(point, raw, slot) ? slot.value : undefined;
+  }
+
+  /** What toLwm2mValue gives: its number, or undefined when it gives no plain number (or throws). */
+  function viaObject(point: CompiledBoundPoint, raw: number): number | undefined {
+    try {
+      const value = toLwm2mValue(point, raw);
+      return typeof value.value === 'number' && ['float', 'integer', 'unsigned'].includes(value.type)
+        ? value.value
+        : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  it('gives the number toLwm2mValue gives, for any conversion and raw number', () => {
+    const conversions = fc.record(
+      {
+        scale: fc.constantFrom(0.1, 0.01, 2, -0.5, 1e-7, 0.3),
+        offset: fc.constantFrom(0, -40, 0.5, 273.15),
+      },
+      { requiredKeys: [] },
+    );
+    const raws = fc.oneof(
+      fc.integer({ min: -70000, max: 70000 }),
+      fc.double({ noDefaultInfinity: false }),
+      fc.constantFrom(2 ** 53, -(2 ** 53), 0.5, -0),
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom<ResourceType>('float', 'integer', 'unsigned'),
+        conversions,
+        raws,
+        (type, conversion, raw) => {
+          const point = boundPoint(type, 'number', conversion);
+          const plain = plainOf(point, raw);
+          // the very number toLwm2mValue gives (NaN and the sign of zero too), and no answer where
+          // it gives none
+          expect(plain).toEqual(viaObject(point, raw));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('answers the common cases, and leaves enums, bits, arrays, other types and unsafe integers to toLwm2mValue', () => {
+    expect(plainOf(boundPoint('float', 'number', { scale: 0.1 }), 215)).toBe(21.5);
+    expect(plainOf(boundPoint('integer', 'integer', { scale: 0.01 }), 1234)).toBeUndefined();
+    expect(plainOf(boundPoint('integer', 'integer', { offset: -40 }), 100)).toBe(60);
+    expect(plainOf(boundPoint('unsigned', 'integer'), -1)).toBeUndefined();
+    expect(plainOf(boundPoint('integer', 'integer'), 2 ** 60)).toBeUndefined();
+    expect(plainOf(boundPoint('integer', 'integer', { enum: [{ raw: 1, value: 5 }] }), 1)).toBeUndefined();
+    expect(plainOf(boundPoint('boolean', 'integer', { bit: 3 }), 8)).toBeUndefined();
+    expect(plainOf(boundPoint('float', 'number', {}, { shape: 'array' }), 1)).toBeUndefined();
+    expect(plainOf(boundPoint('string', 'number'), 1)).toBeUndefined();
+    expect(plainOf(boundPoint('time', 'integer'), 1)).toBeUndefined();
   });
 });

@@ -6,7 +6,7 @@ import type { AdapterSimulation, SimulationDevice } from './adapter-simulator.js
 import type { RawValue, RawValueKind, RawValueShape } from './raw-value.js';
 
 /** The SDK contract version adapters are built against (semver). */
-export const SDK_VERSION = '0.2.0';
+export const SDK_VERSION = '0.2.1';
 
 export interface AdapterCapabilities {
   readonly read: boolean;

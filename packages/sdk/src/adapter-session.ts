@@ -35,6 +35,17 @@ export type PointReading =
   | { readonly pointId: string; readonly ok: true; readonly value: RawValue; readonly timestamp: number }
   | { readonly pointId: string; readonly ok: false; readonly error: CodedError; readonly timestamp: number };
 
+/**
+ * Where `AdapterSession.readInto` puts its readings: the point at `index` of the list read gave
+ * `value`, or failed with `error`, at `timestamp` (ms since the epoch). The host records each
+ * call before it returns and keeps nothing of it but the value; the arguments are the session's
+ * to reuse.
+ */
+export interface ReadingSink {
+  value(index: number, value: RawValue, timestamp: number): void;
+  error(index: number, error: CodedError, timestamp: number): void;
+}
+
 export type SessionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
 export interface SubscriptionOptions {
@@ -110,6 +121,16 @@ export interface AdapterSession extends AsyncDisposable {
   close(): Promise<void>;
   /** Reads points in as few device requests as the adapter can plan; one reading per requested id, in order. */
   read(pointIds: readonly string[]): Promise<PointReading[]>;
+  /**
+   * Optional, since SDK 0.2.1: `read` without an object per reading, for adapters whose polls are
+   * many values a second (a host polling 10,000 points once a second made 10,000 readings a second
+   * that died at once). Calls `sink.value` or `sink.error` exactly once for each index of
+   * `pointIds` (in any order, the same outcome `read` would give), then resolves. A host uses it
+   * in place of `read` when a session has it; a session without it is read with `read`.
+   * Rejecting is allowed (the indices not yet given get the error), but a point's failed read
+   * should be a `sink.error`, as it is a failed reading from `read`.
+   */
+  readInto?(pointIds: readonly string[], sink: ReadingSink): Promise<void>;
   /**
    * Writes one point. Who validates what, so that a value is converted and checked once:
    *

@@ -24,6 +24,7 @@ export type {
   PointAccess,
   PointReading,
   PointSpec,
+  ReadingSink,
   SessionContext,
   SessionCounters,
   SessionState,
@@ -41,6 +42,7 @@ export {
   simulatorHandle,
   type UnsimulatedDevice,
 } from './adapter-simulator.js';
+export { collectReadings } from './collect-readings.js';
 export {
   adapterPackageCandidates,
   adapterPackageName,

@@ -149,15 +149,20 @@ describe('adapter loading', () => {
     );
   });
 
-  it('SDK 0.2.0 (time and array values, subscriptions) refuses adapters built for 0.1 and accepts ^0.2', () => {
-    expect(SDK_VERSION).toBe('0.2.0');
+  it('SDK 0.2.1 (time and array values, subscriptions, readInto) refuses adapters built for 0.1 and accepts ^0.2', () => {
+    expect(SDK_VERSION).toBe('0.2.1');
     expect(() => assertSdkCompatible(defineAdapter({ ...base, sdkVersion: '^0.1.0' }))).toThrow(
       expect.objectContaining({
         code: 'ADAPTER_INCOMPATIBLE',
-        message: expect.stringContaining('this host has SDK 0.2.0'),
+        message: expect.stringContaining('this host has SDK 0.2.1'),
       }),
     );
     expect(() => assertSdkCompatible(defineAdapter({ ...base, sdkVersion: '^0.2.0' }))).not.toThrow();
+    expect(() => assertSdkCompatible(defineAdapter({ ...base, sdkVersion: '^0.2.1' }))).not.toThrow();
+    // an adapter that needs readInto's SDK is refused by a host before it
+    expect(() => assertSdkCompatible(defineAdapter({ ...base, sdkVersion: '^0.2.1' }), '0.2.0')).toThrow(
+      /needs SDK \^0\.2\.1/,
+    );
     expect(() => assertSdkCompatible(defineAdapter({ ...base, sdkVersion: '^0.2.0' }), '0.3.0')).toThrow(
       /needs SDK \^0\.2\.0/,
     );

@@ -181,8 +181,8 @@ describe('ModbusSession over an in-memory device', () => {
       const readings = await session.read(ids);
       expect(readings.map((r) => r.pointId)).toEqual(ids);
       expect(readings.map((r) => (r.ok ? r.value : r.error.code))).toEqual(expected);
-      // a repeated id is read once and both places hold that one reading
-      expect(readings[3]).toBe(readings[0]);
+      // a repeated id is read once (the request count below) and both places hold its reading
+      expect(readings[3]).toEqual(readings[0]);
       requestsPerRound.push(device.log.length - before);
     }
     // holding registers and a coil: at least two requests, and no more in the second round
@@ -193,6 +193,29 @@ describe('ModbusSession over an in-memory device', () => {
     // an equal list in a new array gives the same answer
     const again = await session.read([...ids]);
     expect(again.map((r) => (r.ok ? r.value : r.error.code))).toEqual(expected);
+  });
+
+  it('gives readInto each index of the list once, the outcome read gives, with no more requests', async () => {
+    const device = plantDevice();
+    const adapter = createModbusAdapter({ openByteStream: device.opener('mbap') });
+    const session = open(adapter, tcp, plantPoints);
+    await session.start();
+    const ids = ['f32', 'nope', 'i16', 'f32', 'c2'];
+    const started = device.log.length;
+    const read = await session.read(ids);
+    const readRequests = device.log.length - started;
+    const before = device.log.length;
+    const outcomes: [number, unknown, number][] = [];
+    await session.readInto!(ids, {
+      value: (index, value, timestamp) => outcomes.push([index, value, timestamp]),
+      error: (index, error, timestamp) => outcomes.push([index, error.code, timestamp]),
+    });
+    expect(readRequests).toBeGreaterThanOrEqual(2);
+    expect(device.log.length - before).toBe(readRequests);
+    expect(outcomes.map(([index]) => index).sort()).toEqual([0, 1, 2, 3, 4]);
+    const byIndex = outcomes.sort((a, b) => a[0] - b[0]);
+    expect(byIndex.map(([, outcome]) => outcome)).toEqual(read.map((r) => (r.ok ? r.value : r.error.code)));
+    for (const [, , timestamp] of byIndex) expect(timestamp).toBeGreaterThan(0);
   });
 
   it('validates before sending: read-only points, wrong values, unknown points', async () => {

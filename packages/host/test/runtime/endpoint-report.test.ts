@@ -36,16 +36,22 @@ async function endpointWith(send: SendSettings | undefined): Promise<HostEndpoin
   return endpoint;
 }
 
-/** A changed point that counts how often its path is asked for. */
-function countingPoint(): ChangedPoint & { asked: number } {
+/** A changed point that counts how often its path and its value are asked for. */
+function countingPoint(): ChangedPoint & { asked: number; valued: number; value: number } {
   const path = LwM2mPath.parse('/3303/0/5700');
   return {
     reportPrefix: undefined,
     objectId: 3303,
     asked: 0,
+    valued: 0,
+    value: 0,
     get reportedPath() {
       this.asked++;
       return path;
+    },
+    currentValue() {
+      this.valued++;
+      return { type: 'float', value: this.value };
     },
   };
 }
@@ -55,15 +61,22 @@ describe('HostEndpoint.report', () => {
     const endpoint = await endpointWith(undefined);
     expect(endpoint.client.isObserving(undefined, 3303)).toBe(false);
     const point = countingPoint();
-    for (let i = 0; i < 5; i++) endpoint.report(point, { type: 'float', value: i }, false);
+    for (let i = 0; i < 5; i++) {
+      point.value = i;
+      endpoint.report(point, false);
+    }
     expect(point.asked).toBe(0);
+    expect(point.valued).toBe(0);
   });
 
-  it('hands a Send batch the path of each change', async () => {
+  it('hands a Send batch the path and the value of each change', async () => {
     const endpoint = await endpointWith({ intervalMs: 60_000 });
     const point = countingPoint();
-    endpoint.report(point, { type: 'float', value: 1 }, false);
-    endpoint.report(point, { type: 'float', value: 2 }, true);
+    point.value = 1;
+    endpoint.report(point, false);
+    point.value = 2;
+    endpoint.report(point, true);
     expect(point.asked).toBe(2);
+    expect(point.valued).toBe(2);
   });
 });

@@ -1,10 +1,16 @@
-/** PointCache.recordValue: what a poll reports as a change, and the timestamps it keeps. */
+/**
+ * PointCache.recordValue: what a poll reports as a change, and the timestamps it keeps; a number
+ * recorded in place gives the same outcome as its value object.
+ */
 import { CodedError } from '@lwm2m-adapters/errors';
 import { pointValuesEqual as valuesEqual } from '@lwm2m-adapters/mapping';
+import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import {
   type CacheEntry,
   PointCache,
+  recordFailedReading,
+  recordGoodNumber,
   recordGoodReading,
   valueSnapshot,
 } from '../../src/runtime/device/point-cache.js';
@@ -97,4 +103,42 @@ it('writes a number over the held number in place, and any other kind of value o
     expect(valueSnapshot(entry)).toEqual(value);
     expect(entry.valueAt).toBe(10 + i);
   }
+});
+
+it('records a number in place (recordGoodNumber) as recordGoodReading records its value object', () => {
+  const entry = (): CacheEntry => ({
+    value: undefined,
+    valueAt: 0,
+    quality: 'bad',
+    error: undefined,
+    readAt: 0,
+  });
+  const type = fc.constantFrom('float' as const, 'integer' as const, 'unsigned' as const);
+  const number = fc.oneof(fc.constantFrom(0, -0, 1, Number.NaN, 2.5), fc.double());
+  const step = fc.oneof(
+    fc.record({ kind: fc.constant('number' as const), type, number }),
+    fc.record({ kind: fc.constant('failure' as const) }),
+  );
+  fc.assert(
+    fc.property(fc.array(step, { maxLength: 12 }), (steps) => {
+      const byNumber = entry();
+      const byObject = entry();
+      const slot = { value: 0 };
+      steps.forEach((s, i) => {
+        if (s.kind === 'failure') {
+          const error = new CodedError('DEVICE_TIMEOUT', 'no reply');
+          expect(recordFailedReading(byNumber, error, i)).toBe(recordFailedReading(byObject, error, i));
+          return;
+        }
+        slot.value = s.number;
+        const value = { type: s.type, value: s.number };
+        expect(recordGoodNumber(byNumber, s.type, slot, i, i + 1)).toBe(
+          recordGoodReading(byObject, value, i, i + 1, valuesEqual),
+        );
+        expect(valueSnapshot(byNumber)).toEqual(valueSnapshot(byObject));
+        expect({ ...byNumber, value: undefined }).toEqual({ ...byObject, value: undefined });
+      });
+    }),
+    { numRuns: 500 },
+  );
 });

@@ -12,6 +12,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { CachedPoint } from '../../src/runtime/device/point-cache.js';
 import { PointReader, type ReadOutcome } from '../../src/runtime/device/point-reader.js';
 import { PointRecord } from '../../src/runtime/device/point-record.js';
+import { deliverReadings } from '../../src/runtime/device/supervised-reading-sink.js';
 import { FakeClock } from './support/fake-clock.js';
 import { ScriptedDevice, scriptedDevice } from './support/scripted-adapter.js';
 
@@ -72,16 +73,16 @@ beforeEach(async () => {
   reader = new PointReader({
     deviceId: 'boiler',
     points,
-    read: async () => {
+    read: async (ids, sink) => {
       // the adapter stamps its readings when the device answered, before the host records them
       const answeredAt = clock.now();
       await clock.advance(next.takesMs);
-      return next.readings(answeredAt);
+      deliverReadings(ids, next.readings(answeredAt), sink);
     },
     clock,
     logger,
-    onValueChanged: (point, value, written) => {
-      changes.push([point.reportedPath.toString(), value]);
+    onValueChanged: (point, written) => {
+      changes.push([point.reportedPath.toString(), point.currentValue()]);
       afterWrite.push(written);
     },
     onRead: (outcome) => outcomes.push(outcome),
@@ -193,7 +194,12 @@ describe('PointReader', () => {
     const throwing = new PointReader({
       deviceId: 'boiler',
       points,
-      read: async (ids) => ids.map((id) => good(id, 100, clock.now())),
+      read: async (ids, sink) =>
+        deliverReadings(
+          ids,
+          ids.map((id) => good(id, 100, clock.now())),
+          sink,
+        ),
       clock,
       logger,
       onValueChanged: () => {
@@ -215,7 +221,12 @@ describe('PointReader', () => {
     const gatewayReader = new PointReader({
       deviceId: 'boiler',
       points: prefixed,
-      read: async (ids) => ids.map((id) => good(id, reported.length, clock.now())),
+      read: async (ids, sink) =>
+        deliverReadings(
+          ids,
+          ids.map((id) => good(id, reported.length, clock.now())),
+          sink,
+        ),
       clock,
       logger,
       onValueChanged: (point) => reported.push(point.reportedPath),
@@ -230,5 +241,62 @@ describe('PointReader', () => {
     const own = points.get(TEMPERATURE)!;
     expect(own.reportedPath).toBe(own.path);
     expect(own.reportedPath.toString()).toBe(TEMPERATURE);
+  });
+
+  it('takes outcomes by index: the first of each counts, others and late ones are dropped, a missing one fails', async () => {
+    let late: (() => void) | undefined;
+    const indexed = new PointReader({
+      deviceId: 'boiler',
+      points,
+      read: async (_ids, sink) => {
+        sink.value(1, 20, clock.now());
+        sink.value(1, 99, clock.now()); // a second outcome for index 1
+        sink.value(2, 1, clock.now()); // past the list
+        sink.value(-1, 1, clock.now());
+        sink.value(0.5, 1, clock.now());
+        late = () => sink.value(0, 1, clock.now());
+        // index 0 never given
+      },
+      clock,
+      logger,
+      onValueChanged: (point) => changes.push([point.reportedPath.toString(), point.currentValue()]),
+      onRead: (outcome) => outcomes.push(outcome),
+    });
+    await indexed.read([TEMPERATURE, MINIMUM], 'poll');
+    expect(cached(MINIMUM).value).toEqual({ type: 'float', value: 2 });
+    expect(cached(TEMPERATURE)).toMatchObject({ quality: 'bad', value: undefined });
+    expect(cached(TEMPERATURE).error?.code).toBe('DEVICE_FAILURE');
+    expect(cached(TEMPERATURE).error?.message).toBe(
+      'boiler: the adapter gave no reading for 1 of the 2 points read',
+    );
+    expect(outcomes).toEqual([{ durationMs: 0, points: 2, failed: 1, background: true }]);
+    late!();
+    expect(cached(TEMPERATURE).quality).toBe('bad');
+    expect(changes).toEqual([[MINIMUM, { type: 'float', value: 2 }]]);
+    expect(indexed.counters).toMatchObject({ pointReads: 2, readErrors: 1, changes: 1 });
+  });
+
+  it('stamps a value it was converted from already, and converts it again once the point is retuned', async () => {
+    next = { readings: (at) => [good(TEMPERATURE, 215, at)], takesMs: 0 };
+    await reader.read([TEMPERATURE], 'poll');
+    const record = points.get(TEMPERATURE)!;
+    expect(record.holdsRaw(215)).toBe(true);
+    await clock.advance(1000);
+    await reader.read([TEMPERATURE], 'poll');
+    expect(cached(TEMPERATURE)).toMatchObject({
+      value: { type: 'float', value: 21.5 },
+      valueAt: clock.now(),
+    });
+    expect(changes).toHaveLength(1);
+
+    // a retuned point may convert differently: the same device value is converted again
+    const scaled = await scriptedDevice(
+      MAPPING.replace('scale: 0.1 }', 'scale: 0.2 }'),
+      new ScriptedDevice(clock),
+    );
+    record.point = scaled.points.find((p) => p.id === TEMPERATURE) as PointRecord['point'];
+    expect(record.holdsRaw(215)).toBe(false);
+    await reader.read([TEMPERATURE], 'poll');
+    expect(changes.at(-1)).toEqual([TEMPERATURE, { type: 'float', value: 43 }]);
   });
 });

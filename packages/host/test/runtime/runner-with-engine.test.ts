@@ -57,7 +57,7 @@ async function served() {
     // one background read when observed, then none within the test
     observedPollMs: 60_000,
     // as the host reports changes to the engine (per-device: no prefix)
-    onValueChanged: (point, _value, afterWrite) => {
+    onValueChanged: (point, afterWrite) => {
       if (!afterWrite) client.changed(point.reportedPath);
     },
   });

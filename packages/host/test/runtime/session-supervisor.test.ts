@@ -1,7 +1,8 @@
 /**
  * SessionSupervisor against a stub session: a start that fails is logged and not thrown, state
  * changes are logged and the last error kept for status, a read never rejects (an adapter that
- * throws gives every point a failed reading stamped with the clock), writes get the planned raw
+ * throws gives every point it did not give yet a failed reading stamped with the clock), the
+ * session's readInto is used when it has one and its read's readings go to their indices, writes get the planned raw
  * value and errors come out coded, stats that throw do not break metrics, close is idempotent.
  */
 import { CodedError, isCodedError } from '@lwm2m-adapters/errors';
@@ -10,11 +11,14 @@ import type {
   AdapterDefinition,
   AdapterLogger,
   AdapterSession,
+  PointReading,
   RawValue,
+  ReadingSink,
   SessionState,
 } from '@lwm2m-adapters/sdk';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SessionSupervisor } from '../../src/runtime/device/session-supervisor.js';
+import type { SupervisedReadingSink } from '../../src/runtime/device/supervised-reading-sink.js';
 import { FakeClock } from './support/fake-clock.js';
 import { ScriptedDevice, scriptedDevice } from './support/scripted-adapter.js';
 
@@ -61,10 +65,16 @@ class StubSession implements AdapterSession {
     await this.close();
   }
 
+  /** What `read` returns (unless it fails). */
+  readings = (pointIds: readonly string[]): PointReading[] =>
+    pointIds.map((pointId) => ({ pointId, ok: true as const, value: 1, timestamp: 5 }));
+
+  readInto?: (pointIds: readonly string[], sink: ReadingSink) => Promise<void>;
+
   async read(pointIds: readonly string[]) {
     this.calls.push(`read ${pointIds.join(',')}`);
     if (this.readFails !== undefined) throw this.readFails;
-    return pointIds.map((pointId) => ({ pointId, ok: true as const, value: 1, timestamp: 5 }));
+    return this.readings(pointIds);
   }
 
   async write(pointId: string, value: RawValue): Promise<void> {
@@ -87,7 +97,33 @@ class StubSession implements AdapterSession {
   }
 }
 
+/** Every outcome a read gave, in order: [index, value or error, timestamp]. */
+class RecordingSink implements SupervisedReadingSink {
+  readonly outcomes: [number, RawValue | CodedError, number][] = [];
+  /** How many points the read asked for. */
+  readonly #size: number;
+
+  constructor(size: number) {
+    this.#size = size;
+  }
+
+  value(index: number, value: RawValue, timestamp: number): void {
+    this.outcomes.push([index, value, timestamp]);
+  }
+
+  error(index: number, error: CodedError, timestamp: number): void {
+    this.outcomes.push([index, error, timestamp]);
+  }
+
+  failRest(error: CodedError, timestamp: number): void {
+    const given = new Set(this.outcomes.map(([index]) => index));
+    for (let index = 0; index < this.#size; index++)
+      if (!given.has(index)) this.error(index, error, timestamp);
+  }
+}
+
 let clock: FakeClock;
+let definition: AdapterDefinition;
 let device: CompiledDevice;
 let session: StubSession;
 let logs: { level: string; fields: Record<string, unknown>; message: string }[];
@@ -106,7 +142,8 @@ beforeEach(async () => {
   device = await scriptedDevice(MAPPING, scripted);
   session = new StubSession();
   logs = [];
-  const adapter: AdapterDefinition = { ...scripted.definition, createSession: () => session };
+  definition = scripted.definition;
+  const adapter: AdapterDefinition = { ...definition, createSession: () => session };
   supervisor = new SessionSupervisor({ device, adapter, logger, clock });
 });
 
@@ -142,19 +179,67 @@ describe('SessionSupervisor', () => {
   it('never rejects a read: an adapter that throws fails every point asked, stamped with the clock', async () => {
     await supervisor.start();
     session.readFails = new Error('socket broke');
-    const readings = await supervisor.read(['/3311/0/5851', '/3311/0/5850']);
-    expect(readings.map((r) => [r.pointId, r.ok, r.timestamp])).toEqual([
-      ['/3311/0/5851', false, clock.now()],
-      ['/3311/0/5850', false, clock.now()],
+    const sink = new RecordingSink(2);
+    await supervisor.readInto(['/3311/0/5851', '/3311/0/5850'], sink);
+    expect(
+      sink.outcomes.map(([index, outcome, timestamp]) => [index, isCodedError(outcome), timestamp]),
+    ).toEqual([
+      [0, true, clock.now()],
+      [1, true, clock.now()],
     ]);
-    const [first] = readings;
-    expect(first?.ok === false && first.error.code).toBe('DEVICE_FAILURE');
-    expect(first?.ok === false && first.error.message).toBe('boiler: the adapter failed');
+    const [, first] = sink.outcomes[0]!;
+    expect(isCodedError(first) && first.code).toBe('DEVICE_FAILURE');
+    expect(isCodedError(first) && first.message).toBe('boiler: the adapter failed');
 
     const busy = new CodedError('DEVICE_BUSY', 'queue full');
     session.readFails = busy;
-    const [coded] = await supervisor.read(['/3311/0/5851']);
-    expect(coded).toEqual({ pointId: '/3311/0/5851', ok: false, error: busy, timestamp: clock.now() });
+    const coded = new RecordingSink(1);
+    await supervisor.readInto(['/3311/0/5851'], coded);
+    expect(coded.outcomes).toEqual([[0, busy, clock.now()]]);
+  });
+
+  it("gives a session's read readings at their indices: out of order ones where their point was asked, others dropped", async () => {
+    await supervisor.start();
+    const sink = new RecordingSink(2);
+    await supervisor.readInto(['/3311/0/5851', '/3311/0/5850'], sink);
+    expect(session.calls.at(-1)).toBe('read /3311/0/5851,/3311/0/5850');
+    expect(sink.outcomes).toEqual([
+      [0, 1, 5],
+      [1, 1, 5],
+    ]);
+
+    session.readings = (ids) =>
+      [...ids, '/9/9/9']
+        .reverse()
+        .map((pointId, i) => ({ pointId, ok: true as const, value: i, timestamp: 7 }));
+    const shuffled = new RecordingSink(2);
+    await supervisor.readInto(['/3311/0/5851', '/3311/0/5850'], shuffled);
+    expect(shuffled.outcomes).toEqual([
+      [1, 1, 7],
+      [0, 2, 7],
+    ]);
+  });
+
+  it("uses the session's readInto when it has one; what it gave before it threw stands, the rest fails", async () => {
+    const sinkSession = new StubSession();
+    sinkSession.readInto = async (pointIds, sink) => {
+      sinkSession.calls.push(`readInto ${pointIds.join(',')}`);
+      sink.value(1, 42, 9);
+      throw new CodedError('DEVICE_TIMEOUT', 'no answer');
+    };
+    const adapter: AdapterDefinition = { ...definition, createSession: () => sinkSession };
+    const reading = new SessionSupervisor({ device, adapter, logger, clock });
+    await reading.start();
+    const sink = new RecordingSink(2);
+    await reading.readInto(['/3311/0/5851', '/3311/0/5850'], sink);
+    expect(sinkSession.calls).toEqual(['start', 'readInto /3311/0/5851,/3311/0/5850']);
+    expect(
+      sink.outcomes.map(([index, outcome]) => [index, isCodedError(outcome) ? outcome.code : outcome]),
+    ).toEqual([
+      [1, 42],
+      [0, 'DEVICE_TIMEOUT'],
+    ]);
+    await reading.close();
   });
 
   it('hands the session the planned raw value, and codes what the adapter throws', async () => {

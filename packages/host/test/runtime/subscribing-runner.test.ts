@@ -55,7 +55,7 @@ async function setup(options: { readonly modify?: boolean } = {}) {
     adapter: device.definition,
     logger: silentLogger,
     clock,
-    onValueChanged: (point, value) => changes.push([point.reportedPath.toString(), value]),
+    onValueChanged: (point) => changes.push([point.reportedPath.toString(), point.currentValue()]),
   });
   runners.push(runner);
   await runner.start();

@@ -53,7 +53,7 @@ async function served() {
     adapter: device.definition,
     logger: silentLogger,
     clock,
-    onValueChanged: (point, _value, afterWrite) => {
+    onValueChanged: (point, afterWrite) => {
       if (!afterWrite) client.changed(point.reportedPath);
     },
   });

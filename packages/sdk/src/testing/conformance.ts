@@ -201,7 +201,7 @@ export function describeAdapterConformance<Connection, Point>(
       expect(states).toContain('connected');
     });
 
-    it('reads every readable point, one reading per id, in request order, typed as declared', async () => {
+    it('reads every readable point, one reading per id, in request order, typed as declared (and so through readInto)', async () => {
       const ids = [...fixture.readable].reverse();
       const readings = await session.read(ids);
       expect(readings.map((r) => r.pointId)).toEqual(ids);
@@ -217,6 +217,28 @@ export function describeAdapterConformance<Connection, Point>(
           `${r.pointId}: ${declared} vs ${actual}`,
         ).toBe(true);
         expect(r.timestamp).toBeGreaterThan(0);
+      }
+      // a session with readInto gives the same through it: each index once, typed as read gives it
+      if (session.readInto !== undefined) {
+        const given: (string | undefined)[] = ids.map(() => undefined);
+        const give = (index: number, outcome: string): void => {
+          expect(given[index], `readInto gave index ${index} twice`).toBeUndefined();
+          given[index] = outcome;
+        };
+        await session.readInto(ids, {
+          value: (index, value, timestamp) => {
+            expect(timestamp).toBeGreaterThan(0);
+            give(index, `${isRawArray(value) ? 'array' : 'scalar'} ${rawValueKind(value) ?? '?'}`);
+          },
+          error: (index, error) => give(index, `error ${error.code}`),
+        });
+        expect(given).toEqual(
+          readings.map((r) =>
+            r.ok
+              ? `${isRawArray(r.value) ? 'array' : 'scalar'} ${rawValueKind(r.value) ?? '?'}`
+              : `error ${r.error.code}`,
+          ),
+        );
       }
     });
 

@@ -1,4 +1,4 @@
-import type { PointReading } from '@lwm2m-adapters/sdk';
+import type { CodedError } from '@lwm2m-adapters/errors';
 
 /**
  * ok: the device answers. unresponsive: its session may be connected (a socket open, a serial line
@@ -16,6 +16,16 @@ export interface DeviceHealth {
   readonly lastErrorAt: number | undefined;
   /** Adapter reads in a row that got no answer. */
   readonly unansweredReads: number;
+}
+
+/** What one adapter read said of its device (see DeviceHealthTracker). */
+export interface ReadVerdict {
+  /** A point got a value, or failed with an error that is not retriable (the device answered). */
+  readonly answered: boolean;
+  /** A point got a value. */
+  readonly succeeded: boolean;
+  /** The read's first failed point's error, if any. */
+  readonly firstError: CodedError | undefined;
 }
 
 /** Unanswered reads in a row that make a device unresponsive (fewer may be a glitch on the line). */
@@ -38,27 +48,15 @@ export class DeviceHealthTracker {
   #lastErrorAt = Number.NaN;
   #unanswered = 0;
 
-  /** One adapter read's readings, recorded at `at`. */
-  record(readings: readonly PointReading[], at: number): void {
-    if (readings.length === 0) return;
-    let answered = false;
-    let succeeded = false;
-    // indexed, not for-of: this runs per poll, and an iterator per call is garbage per poll
-    for (let i = 0; i < readings.length; i++) {
-      const reading = readings[i]!;
-      if (reading.ok) {
-        answered = true;
-        succeeded = true;
-        continue;
-      }
-      if (!reading.error.retriable) answered = true;
-      if (this.#lastErrorAt !== at || this.#lastError === undefined) {
-        this.#lastError = `${reading.error.code}: ${reading.error.message}`;
-        this.#lastErrorAt = at;
-      }
+  /** What one adapter read (of at least one point) said of the device, recorded at `at`. */
+  recordVerdict(verdict: ReadVerdict, at: number): void {
+    const { firstError } = verdict;
+    if (firstError !== undefined && (this.#lastErrorAt !== at || this.#lastError === undefined)) {
+      this.#lastError = `${firstError.code}: ${firstError.message}`;
+      this.#lastErrorAt = at;
     }
-    if (succeeded) this.#lastSuccessAt = at;
-    this.#unanswered = answered ? 0 : this.#unanswered + 1;
+    if (verdict.succeeded) this.#lastSuccessAt = at;
+    this.#unanswered = verdict.answered ? 0 : this.#unanswered + 1;
   }
 
   snapshot(): DeviceHealth {

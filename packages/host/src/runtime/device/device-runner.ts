@@ -8,7 +8,8 @@ import { type DeviceHealth, DeviceHealthTracker } from './device-health.js';
 import { deviceObjectDeclarations } from './device-objects.js';
 import { DeviceSubscriptions } from './device-subscriptions.js';
 import { isFresh, valueSnapshot } from './point-cache.js';
-import { PointReader, type ReadOutcome, type ValueChangeListener } from './point-reader.js';
+import type { ValueChangeListener } from './point-read-pass.js';
+import { PointReader, type ReadOutcome } from './point-reader.js';
 import { PointRecord } from './point-record.js';
 import { PointSpecTable } from './point-spec-table.js';
 import { type ObservedRange, pointPollIntervals } from './poll-intervals.js';
@@ -141,7 +142,7 @@ export class DeviceRunner implements AsyncDisposable {
     this.#reader = new PointReader({
       deviceId: options.device.id,
       points: this.#points,
-      read: (pointIds) => this.#session.read(pointIds),
+      read: (pointIds, sink) => this.#session.readInto(pointIds, sink),
       health: this.#health,
       clock: this.#clock,
       logger: options.logger,

@@ -1,6 +1,6 @@
 import type { CodedError } from '@lwm2m-adapters/errors';
 import type { ResourceValue } from '@lwm2m-adapters/lwm2m-core';
-import { isInstanceValues, type PointValue } from '@lwm2m-adapters/mapping';
+import { isInstanceValues, type NumberSlot, type PointValue } from '@lwm2m-adapters/mapping';
 
 /** good: the last device read gave this value; bad: the last read failed (the value, if any, is older). */
 export type PointQuality = 'good' | 'bad';
@@ -122,6 +122,43 @@ export function recordGoodReading(
 ): boolean {
   const changed = entry.quality === 'bad' || entry.value === undefined || !equal(entry.value, value);
   if (changed) entry.value = overwrite(entry.value, value);
+  entry.valueAt = at;
+  entry.quality = 'good';
+  entry.error = undefined;
+  entry.readAt = readAt;
+  return changed;
+}
+
+/**
+ * Records a good reading of a number of the given resource type (in `number.value`: see
+ * `plainLwm2mNumber`), in place as `recordGoodReading` does but without a value object: the same
+ * outcome as `recordGoodReading(entry, { type, value: number.value }, ...)`.
+ */
+export function recordGoodNumber(
+  entry: CacheEntry,
+  type: 'float' | 'integer' | 'unsigned',
+  number: NumberSlot,
+  at: number,
+  readAt: number,
+): boolean {
+  const held = entry.value;
+  let changed = true;
+  if (held instanceof HeldNumber) {
+    // valuesEqual for numbers of one type: the same value, zero of either sign, or (floats) both NaN
+    changed =
+      entry.quality === 'bad' ||
+      held.type !== type ||
+      !(
+        held.value === number.value ||
+        (type === 'float' && Number.isNaN(held.value) && Number.isNaN(number.value))
+      );
+    if (changed) {
+      held.type = type;
+      held.value = number.value;
+    }
+  } else {
+    entry.value = new HeldNumber(type, number.value);
+  }
   entry.valueAt = at;
   entry.quality = 'good';
   entry.error = undefined;

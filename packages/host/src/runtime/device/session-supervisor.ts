@@ -12,6 +12,7 @@ import type {
   Subscription,
   SubscriptionOptions,
 } from '@lwm2m-adapters/sdk';
+import { deliverReadings, type SupervisedReadingSink } from './supervised-reading-sink.js';
 import type { WritePlan } from './write-plan.js';
 
 export interface SessionSupervisorOptions {
@@ -109,14 +110,18 @@ export class SessionSupervisor implements AsyncDisposable {
     return this.close();
   }
 
-  /** One adapter read: a reading per point asked, failed ones when the adapter threw. */
-  async read(pointIds: readonly string[]): Promise<PointReading[]> {
+  /**
+   * One adapter read into `sink`: with the session's `readInto` when it has one (no object per
+   * reading), else its `read`'s readings each at its index. Never rejects: when the adapter
+   * throws, every index it did not give yet fails with the error, stamped with the clock.
+   */
+  async readInto(pointIds: readonly string[], sink: SupervisedReadingSink): Promise<void> {
+    const session = this.#session;
     try {
-      return await this.#session.read(pointIds);
+      if (session.readInto !== undefined) await session.readInto(pointIds, sink);
+      else deliverReadings(pointIds, await session.read(pointIds), sink);
     } catch (error) {
-      const coded = codedDeviceError(error, this.deviceId);
-      const timestamp = this.#clock.now();
-      return pointIds.map((pointId) => ({ pointId, ok: false, error: coded, timestamp }));
+      sink.failRest(codedDeviceError(error, this.deviceId), this.#clock.now());
     }
   }
 

@@ -103,7 +103,7 @@ export class GatewayTopology implements HostTopology {
     // with the point (the runner's PointRecord): the engine's observation index finds it by identity
     const runner = this.#context.createRunner(
       device,
-      (point, value, afterWrite) => gateway.report(point, value, afterWrite),
+      (point, afterWrite) => gateway.report(point, afterWrite),
       prefix,
     );
     const info = mappedDeviceInfo(device, this.#context.hostVersion);

@@ -2,7 +2,7 @@ import { isCodedError } from '@lwm2m-adapters/errors';
 import type { Clock } from '@lwm2m-adapters/kit';
 import type { DeviceInfo, LwM2mClient } from '@lwm2m-adapters/lwm2m-client';
 import type { ObjectModel } from '@lwm2m-adapters/lwm2m-core';
-import { isInstanceValues, type PointValue } from '@lwm2m-adapters/mapping';
+import { isInstanceValues } from '@lwm2m-adapters/mapping';
 import type { Logger } from 'pino';
 import type { EndpointStatus } from '../../ops/host-status.js';
 import type { ChangedPoint } from '../device/point-record.js';
@@ -137,7 +137,7 @@ export class HostEndpoint {
    * the resource's read handler when the notification goes out (a cache hit), not from here: a
    * notification held back by pmin must carry the value of that moment, not of this change.
    */
-  report(point: ChangedPoint, value: PointValue, afterWrite: boolean): void {
+  report(point: ChangedPoint, afterWrite: boolean): void {
     // the point's path is asked for only when something takes it: with no observation of its
     // object (or end device) and no Send, a change costs no path (issue 16)
     const client = this.endpoint.client;
@@ -146,6 +146,7 @@ export class HostEndpoint {
     }
     if (this.#batcher === undefined) return;
     const path = point.reportedPath;
+    const value = point.currentValue();
     if (!isInstanceValues(value)) this.#batcher.add(path, value);
     // an array point: a Send carries each resource instance
     else for (let i = 0; i < value.length; i++) this.#batcher.add(path.child(i), value[i]!);

@@ -1,6 +1,6 @@
 import type { Clock } from '@lwm2m-adapters/kit';
 import type { SamplingEntry } from '@lwm2m-adapters/lwm2m-client';
-import type { CompiledDevice, PointValue } from '@lwm2m-adapters/mapping';
+import type { CompiledDevice } from '@lwm2m-adapters/mapping';
 import type { LwM2mMode } from '../../ops/host-status.js';
 import type { DeviceRunner } from '../device/device-runner.js';
 import type { ChangedPoint } from '../device/point-record.js';
@@ -23,7 +23,7 @@ export interface DevicePlacement {
  * (none: the path as the mapping gives it; an array point's: the resource, with one value per
  * instance).
  */
-export type ValueReport = (point: ChangedPoint, value: PointValue, afterWrite: boolean) => void;
+export type ValueReport = (point: ChangedPoint, afterWrite: boolean) => void;
 
 /** What a topology needs of the host. */
 export interface TopologyContext {

@@ -146,8 +146,8 @@ export class PerDeviceTopology implements HostTopology {
 
   /** Declares the device on its endpoint (which then starts registering). */
   #attach(device: CompiledDevice, endpoint: HostEndpoint): OwnPlacement {
-    const runner = this.#context.createRunner(device, (point, value, afterWrite) =>
-      endpoint.report(point, value, afterWrite),
+    const runner = this.#context.createRunner(device, (point, afterWrite) =>
+      endpoint.report(point, afterWrite),
     );
     const info = mappedDeviceInfo(device, this.#context.hostVersion);
     declareOwnObjects(endpoint.client, runner.objectDeclarations(), info, this.#context.clock);
