@@ -8,7 +8,7 @@
  * foreign peer gets 4.01, checked against the Leshan test client in leshan-client.test.ts); this
  * suite opts in with `acceptRequestsFromAnyPeer` so coap-client can play the server.
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CoapEndpoint } from '@lwm2m-adapters/coap';
@@ -102,9 +102,16 @@ describe('coap-client-notls → registered LwM2M client engine', () => {
 
   it('PUT with a malformed TLV payload → 4.00', async () => {
     // a resource TLV header announcing 8 bytes of value with only 2 following
-    const file = join(tmpdir(), `bad-tlv-${process.pid}.bin`);
+    const dir = await mkdtemp(join(tmpdir(), 'bad-tlv-'));
+    const file = join(dir, 'payload.bin');
     await writeFile(file, Buffer.from([0xc8, 0x00, 0x08, 0x41]));
-    const { code, output } = await coap('-m', 'put', '-t', '11542', '-f', file, `${base}/3303/0/5750`);
+    let reply: CoapClientResult;
+    try {
+      reply = await coap('-m', 'put', '-t', '11542', '-f', file, `${base}/3303/0/5750`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    const { code, output } = reply;
     expect(code, output).toBe('4.00');
     expect((await leshan.api.read(ep, '/3303/0/5750', { format: 'TEXT' })).content).toMatchObject({
       value: 'boiler',
