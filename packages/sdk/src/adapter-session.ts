@@ -38,8 +38,8 @@ export type PointReading =
 /**
  * Where `AdapterSession.readInto` puts its readings: the point at `index` of the list read gave
  * `value`, or failed with `error`, at `timestamp` (ms since the epoch). The host records each
- * call before it returns and keeps nothing of it but the value; the arguments are the session's
- * to reuse.
+ * call before it returns. It may keep `value` as given, so an object value (bytes, a Date, an
+ * array) must be one the session does not change afterwards, as with `read`.
  */
 export interface ReadingSink {
   value(index: number, value: RawValue, timestamp: number): void;
