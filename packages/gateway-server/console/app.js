@@ -22,6 +22,9 @@ function route(hash) {
 /** @param {{ store: LiveStore }} props */
 function Header({ store }) {
   useStore(store);
+  // the field's state follows every keystroke: the header renders again on every live event, and a
+  // render with the state of before the typing would put that back into the field (a token typed
+  // while events arrived was lost before it was used)
   const [token, setToken] = useState(apiToken.get());
   return html`<header class="bar">
     <strong>Gateway server</strong>
@@ -29,10 +32,8 @@ function Header({ store }) {
     <span class=${`connection ${store.connection}`} data-testid="connection">${store.connection}</span>
     <label class="token">API token
       <input type="password" autocomplete="off" size="12" value=${token}
-        onChange=${(/** @type {any} */ e) => {
-          setToken(e.currentTarget.value);
-          apiToken.set(e.currentTarget.value);
-        }} />
+        onInput=${(/** @type {any} */ e) => setToken(e.currentTarget.value)}
+        onChange=${(/** @type {any} */ e) => apiToken.set(e.currentTarget.value)} />
     </label>
   </header>`;
 }
