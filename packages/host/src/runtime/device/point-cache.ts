@@ -108,6 +108,14 @@ function exposed(entry: CacheEntry): CachedPoint {
   };
 }
 
+/** The entry read good: the reading's stamp and the host's time of it. */
+function markGood(entry: CacheEntry, at: number, readAt: number): void {
+  entry.valueAt = at;
+  entry.quality = 'good';
+  entry.error = undefined;
+  entry.readAt = readAt;
+}
+
 /**
  * Records a good reading in `entry`, in place: nothing is allocated, and `value` is copied, not
  * kept (the caller may hand it on). True when the value differs from the last good one (by
@@ -122,10 +130,7 @@ export function recordGoodReading(
 ): boolean {
   const changed = entry.quality === 'bad' || entry.value === undefined || !equal(entry.value, value);
   if (changed) entry.value = overwrite(entry.value, value);
-  entry.valueAt = at;
-  entry.quality = 'good';
-  entry.error = undefined;
-  entry.readAt = readAt;
+  markGood(entry, at, readAt);
   return changed;
 }
 
@@ -159,10 +164,7 @@ export function recordGoodNumber(
   } else {
     entry.value = new HeldNumber(type, number.value);
   }
-  entry.valueAt = at;
-  entry.quality = 'good';
-  entry.error = undefined;
-  entry.readAt = readAt;
+  markGood(entry, at, readAt);
   return changed;
 }
 

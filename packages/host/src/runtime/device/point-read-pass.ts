@@ -77,8 +77,16 @@ export class PointReadPass implements SupervisedReadingSink, ReadVerdict {
 
   /** When the read's outcomes were recorded, on the host's clock. */
   get readAt(): number {
-    if (Number.isNaN(this.#readAt)) this.#readAt = this.#options.clock.now();
+    this.#stamp();
     return this.#readAt;
+  }
+
+  /**
+   * Takes the host's time once per read, into a field: the per-value path reads the field, since
+   * a double returned from a call is a new heap number each time.
+   */
+  #stamp(): void {
+    if (Number.isNaN(this.#readAt)) this.#readAt = this.#options.clock.now();
   }
 
   value(index: number, raw: RawValue, timestamp: number): void {
@@ -88,9 +96,7 @@ export class PointReadPass implements SupervisedReadingSink, ReadVerdict {
     const record = this.#options.points.get(this.#pointIds[index]!);
     if (record === undefined) return;
     this.pointReads++;
-    // the host's time once per read, kept in a field: a double passed around or returned is a
-    // new heap number per call, and this runs per value
-    if (Number.isNaN(this.#readAt)) this.#readAt = this.#options.clock.now();
+    this.#stamp();
     if (record.holdsRaw(raw)) {
       record.valueAt = timestamp;
       record.readAt = this.#readAt;
@@ -123,7 +129,8 @@ export class PointReadPass implements SupervisedReadingSink, ReadVerdict {
     const record = this.#options.points.get(this.#pointIds[index]!);
     if (record === undefined) return;
     this.pointReads++;
-    this.#recordError(record, error, this.readAt);
+    this.#stamp();
+    this.#recordError(record, error, this.#readAt);
   }
 
   failRest(error: CodedError, timestamp: number): void {
